@@ -1,0 +1,89 @@
+"""Typed runtime configuration, read once from the environment.
+
+Everything deployment-specific enters through here so that the rest of the code never
+touches ``os.environ`` and a misconfiguration fails at start-up with one clear message.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Mode = Literal["production", "demo", "test"]
+MODES: tuple[Mode, ...] = ("production", "demo", "test")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable installation."""
+
+
+@dataclass(frozen=True)
+class Config:
+    mode: Mode
+    home: Path
+    database_url: str | None
+    secret_key: str
+    allowed_hosts: tuple[str, ...]
+    debug: bool
+    email_from: str
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.home / "dueprocess.sqlite3"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.home / "documents"
+
+    @property
+    def productions_dir(self) -> Path:
+        return self.home / "productions"
+
+
+def default_home() -> Path:
+    return Path.home() / ".dueprocess"
+
+
+def _secret_from_home(home: Path) -> str:
+    """Demo and test installs keep a generated key beside their data, never in the repo."""
+    path = home / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    home.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load(environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    mode = env.get("DUEPROCESS_MODE", "production")
+    if mode not in MODES:
+        raise ConfigError(f"DUEPROCESS_MODE must be one of {', '.join(MODES)}, not {mode!r}")
+    home = Path(env.get("DUEPROCESS_HOME") or default_home()).expanduser().resolve()
+    database_url = env.get("DATABASE_URL") or None
+    secret = env.get("DUEPROCESS_SECRET_KEY", "")
+    if not secret:
+        if mode == "production":
+            raise ConfigError(
+                "DUEPROCESS_SECRET_KEY is required in production "
+                "(set DUEPROCESS_MODE=demo for a local trial)"
+            )
+        secret = _secret_from_home(home)
+    hosts = tuple(
+        h.strip() for h in env.get("DUEPROCESS_ALLOWED_HOSTS", "").split(",") if h.strip()
+    ) or ("127.0.0.1", "localhost")
+    return Config(
+        mode=mode,  # type: ignore[arg-type]
+        home=home,
+        database_url=database_url,
+        secret_key=secret,
+        allowed_hosts=hosts,
+        debug=env.get("DUEPROCESS_DEBUG", "") == "1",
+        email_from=env.get("DUEPROCESS_EMAIL_FROM", "legal-process@localhost"),
+    )

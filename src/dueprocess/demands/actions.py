@@ -1,0 +1,538 @@
+"""Every change of a demand's state, each in one transaction with its audit event.
+
+Views, API handlers, commands and tasks call these functions and never write demand state
+themselves. Each function checks the transition is legal for the demand's current status,
+writes the rows, and appends the audit event before the transaction commits, so the log
+and the data can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from dueprocess.audit.chain import record
+from dueprocess.demands.inputs import DecisionsIn, DemandIn
+from dueprocess.demands.models import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    Ask,
+    AskKind,
+    Authority,
+    Decision,
+    Demand,
+    Finding,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Official,
+    Outcome,
+    Policy,
+    PolicyEffect,
+    Requester,
+    Status,
+    Target,
+)
+from dueprocess.errors import Conflict, Forbidden, InvalidInput
+
+User = AbstractBaseUser | AnonymousUser
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset({Status.IN_REVIEW, Status.ON_HOLD, Status.REJECTED,
+                                Status.WITHDRAWN}),
+    Status.IN_REVIEW: frozenset({Status.AWAITING_AUTHORITY, Status.ON_HOLD, Status.APPROVED,
+                                 Status.REJECTED, Status.WITHDRAWN}),
+    Status.AWAITING_AUTHORITY: frozenset({Status.IN_REVIEW, Status.REJECTED, Status.WITHDRAWN}),
+    Status.ON_HOLD: frozenset({Status.IN_REVIEW, Status.APPROVED, Status.REJECTED,
+                               Status.WITHDRAWN}),
+    Status.APPROVED: frozenset({Status.EXECUTING}),
+    Status.EXECUTING: frozenset({Status.COMPLETED}),
+    Status.COMPLETED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+DECIDABLE = (Status.IN_REVIEW, Status.ON_HOLD, Status.AWAITING_AUTHORITY, Status.RECEIVED)
+
+
+def actor_label(user: User | None) -> str:
+    if user is None or not user.is_authenticated:
+        return "system"
+    return f"user:{user.pk}:{user.get_username()}"
+
+
+def _lock(demand: Demand) -> Demand:
+    return Demand.objects.select_for_update().select_related("authority").get(pk=demand.pk)
+
+
+def _transition(demand: Demand, to: str, actor: str, **payload: Any) -> None:
+    if to == demand.status:
+        return
+    if to not in TRANSITIONS[demand.status]:
+        raise Conflict(f"a demand that is {demand.status} cannot become {to}")
+    before = demand.status
+    demand.status = to
+    demand.updated_at = timezone.now()
+    demand.save(update_fields=["status", "updated_at"])
+    record("demand.status_changed", actor=actor, demand_id=demand.pk,
+           payload={"from": before, "to": to, **payload})
+
+
+# ----------------------------------------------------------------------------- intake
+
+
+def _target_rows(demand: Demand, data: DemandIn) -> list[Target]:
+    from dueprocess.execution.connectors import get_connector
+
+    connector = get_connector()
+    seen: set[tuple[str, str]] = set()
+    rows: list[Target] = []
+    for t in data.targets:
+        key = (t.type, t.identifier)
+        if not t.identifier or key in seen:
+            continue
+        seen.add(key)
+        info = connector.lookup(t.type, t.identifier)
+        rows.append(Target(demand=demand, type=t.type, identifier=t.identifier,
+                           exists=info.exists, country=info.country,
+                           data_location=info.data_location, flags=list(info.flags)))
+    return rows
+
+
+def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester | None,
+                   user: User | None, received_at: datetime | None = None) -> Demand:
+    """Store a demand whole (or not at all), vet it and route it to review or hold."""
+    now = timezone.now()
+    with transaction.atomic():
+        nd = data.non_disclosure
+        demand = Demand.objects.create(
+            authority=authority,
+            requester=requester,
+            reference=data.reference,
+            instrument=data.instrument,
+            jurisdiction=authority.jurisdiction,
+            issued_by=data.issued_by.model_dump(mode="json") if data.issued_by else {},
+            emergency=data.emergency,
+            emergency_justification=data.emergency_justification,
+            legal_basis=data.legal_basis,
+            statement_of_reasons=data.statement_of_reasons,
+            redress=data.redress,
+            offences=list(data.offences),
+            non_disclosure=nd is not None,
+            non_disclosure_until=nd.until if nd else None,
+            deadline=data.deadline,
+            language=data.language,
+            received_at=received_at or now,
+            created_at=now,
+            updated_at=now,
+        )
+        officials = list(data.officials)
+        if data.issued_by and all(o.name != data.issued_by.name for o in officials):
+            officials.insert(0, data.issued_by)
+        Official.objects.bulk_create(
+            Official(demand=demand, name=o.name, title=o.title, role=o.role or "")
+            for o in officials
+        )
+        Ask.objects.bulk_create(
+            Ask(demand=demand, position=i, kind=a.kind, data_categories=list(a.data_categories),
+                date_from=a.date_from, date_to=a.date_to, days=a.days, measure=a.measure or "",
+                territorial_scope=list(a.territorial_scope))
+            for i, a in enumerate(data.asks)
+        )
+        targets = _target_rows(demand, data)
+        Target.objects.bulk_create(targets, batch_size=1000)
+        demand.target_count = len(targets)
+        demand.save(update_fields=["target_count"])
+        record("demand.received", actor=actor_label(user), demand_id=demand.pk, payload={
+            "reference": demand.reference,
+            "authority": authority.slug,
+            "instrument": demand.instrument,
+            "received_at": demand.received_at.isoformat(),
+            "asks": [a.model_dump(mode="json") for a in data.asks],
+            "targets": len(targets),
+        })
+        _vet(demand, "system", route=True)
+        _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system")
+    return demand
+
+
+def _vet(demand: Demand, actor: str, *, route: bool) -> None:
+    from dueprocess.demands.vet import run_vetting
+
+    result = run_vetting(demand)
+    demand.findings.all().delete()
+    Finding.objects.bulk_create(
+        Finding(demand=demand, code=f.code, severity=f.severity, message=f.message,
+                evidence=dict(f.evidence), rule=f.rule, rule_version=f.rule_version,
+                data_version=result.data_version, ask_position=f.ask_index)
+        for f in result.findings
+    )
+    demand.recommendation = result.recommendation
+    demand.explanation = result.explanation
+    demand.rules_version = result.rules_version
+    demand.data_version = result.data_version
+    demand.vetted_at = timezone.now()
+    demand.save(update_fields=["recommendation", "explanation", "rules_version",
+                               "data_version", "vetted_at"])
+    record("demand.vetted", actor=actor, demand_id=demand.pk, payload={
+        "recommendation": result.recommendation,
+        "findings": [{"code": f.code, "severity": f.severity, "rule": f.rule,
+                      "rule_version": f.rule_version} for f in result.findings],
+        "rules_version": result.rules_version,
+        "data_version": result.data_version,
+    })
+    if route and demand.status == Status.RECEIVED:
+        to = Status.ON_HOLD if result.recommendation == "hold" else Status.IN_REVIEW
+        _transition(demand, to, actor, reason=f"vetting recommends {result.recommendation}")
+
+
+def revet_demand(demand: Demand, *, user: User | None = None) -> Demand:
+    """Vet again after a policy, the law library, a list or the demand changed."""
+    with transaction.atomic():
+        demand = _lock(demand)
+        if not demand.is_open:
+            raise Conflict("a closed demand is not vetted again")
+        _vet(demand, actor_label(user), route=False)
+    return demand
+
+
+def revet_open_demands(*, user: User | None = None) -> int:
+    count = 0
+    for pk in Demand.objects.filter(status__in=DECIDABLE).values_list("pk", flat=True):
+        revet_demand(Demand(pk=pk), user=user)
+        count += 1
+    return count
+
+
+# ----------------------------------------------------------------------------- review
+
+
+def claim_demand(demand: Demand, user: User) -> Demand:
+    with transaction.atomic():
+        demand = _lock(demand)
+        if not demand.is_open:
+            raise Conflict(f"a {demand.status} demand cannot be claimed")
+        demand.assignee_id = user.pk
+        demand.save(update_fields=["assignee"])
+        record("demand.claimed", actor=actor_label(user), demand_id=demand.pk)
+        if demand.status == Status.RECEIVED:
+            _transition(demand, Status.IN_REVIEW, actor_label(user))
+    return demand
+
+
+def requires_four_eyes(demand: Demand) -> bool:
+    on = demand.received_at.date()
+    for p in Policy.objects.filter(active=True, effect=PolicyEffect.FOUR_EYES):
+        if p.jurisdiction and p.jurisdiction != demand.jurisdiction:
+            continue
+        if p.valid_from > on or (p.valid_to is not None and on >= p.valid_to):
+            continue
+        kinds = set(p.ask_kinds or ())
+        if not kinds or kinds & set(demand.asks.values_list("kind", flat=True)):
+            return True
+    return False
+
+
+def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand:
+    """Record decisions for asks (and optionally single targets), then route the demand."""
+    actor = actor_label(user)
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.status not in DECIDABLE:
+            raise Conflict(f"a {demand.status} demand cannot be decided")
+        asks = {a.position: a for a in demand.asks.all()}
+        made: list[Decision] = []
+        for i, d in enumerate(data.decisions):
+            ask = asks.get(d.ask)
+            if ask is None:
+                raise InvalidInput(f"the demand has no ask {d.ask}", field=f"decisions.{i}.ask")
+            target = None
+            if d.target:
+                target = demand.targets.filter(identifier=d.target).first()
+                if target is None:
+                    raise InvalidInput(f"the demand has no target {d.target!r}",
+                                       field=f"decisions.{i}.target")
+            narrowed: dict[str, Any] = {}
+            if d.outcome == Outcome.COMPLY_PARTIALLY:
+                if d.data_categories is not None:
+                    extra = set(d.data_categories) - set(ask.data_categories)
+                    if extra:
+                        raise InvalidInput("narrowing cannot add data categories: "
+                                           + ", ".join(sorted(extra)),
+                                           field=f"decisions.{i}.data_categories")
+                    narrowed["data_categories"] = list(d.data_categories)
+                narrowed.update(_narrow_dates(ask, d.date_from, d.date_to, i))
+            Decision.objects.filter(demand=demand, ask=ask, target=target,
+                                    superseded=False).update(superseded=True)
+            made.append(Decision.objects.create(
+                demand=demand, ask=ask, target=target, outcome=d.outcome,
+                reason_codes=list(d.reason_codes), rationale=d.rationale, narrowed=narrowed,
+                decided_by_id=user.pk))
+        record("demand.decided", actor=actor, demand_id=demand.pk, payload={
+            "decisions": [{"ask": d.ask.position, "target": d.target.identifier
+                           if d.target else None, "outcome": d.outcome,
+                           "reason_codes": d.reason_codes, "narrowed": d.narrowed}
+                          for d in made]})
+        _route_after_decisions(demand, user)
+    return demand
+
+
+def _narrow_dates(ask: Ask, date_from: date | None, date_to: date | None,
+                  i: int) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if date_from is not None:
+        if ask.date_from and date_from < ask.date_from:
+            raise InvalidInput("narrowing cannot widen the date range",
+                               field=f"decisions.{i}.date_from")
+        out["date_from"] = date_from.isoformat()
+    if date_to is not None:
+        if ask.date_to and date_to > ask.date_to:
+            raise InvalidInput("narrowing cannot widen the date range",
+                               field=f"decisions.{i}.date_to")
+        out["date_to"] = date_to.isoformat()
+    return out
+
+
+def _current_outcomes(demand: Demand) -> set[str]:
+    return set(demand.decisions.filter(superseded=False).values_list("outcome", flat=True))
+
+
+def _route_after_decisions(demand: Demand, user: User) -> None:
+    actor = actor_label(user)
+    outcomes = _current_outcomes(demand)
+    if outcomes & {Outcome.COMPLY, Outcome.COMPLY_PARTIALLY}:
+        if requires_four_eyes(demand):
+            demand.decided_by_id = user.pk
+            demand.awaiting_approval = True
+            demand.save(update_fields=["decided_by", "awaiting_approval"])
+            if demand.status != Status.IN_REVIEW:
+                _transition(demand, Status.IN_REVIEW, actor)
+            record("demand.approval_requested", actor=actor, demand_id=demand.pk)
+            return
+        demand.decided_by_id = user.pk
+        demand.approved_by_id = user.pk
+        demand.awaiting_approval = False
+        demand.save(update_fields=["decided_by", "approved_by", "awaiting_approval"])
+        _approve_and_plan(demand, actor)
+    elif Outcome.HOLD in outcomes:
+        _transition(demand, Status.ON_HOLD, actor, reason="decided: hold")
+    elif outcomes == {Outcome.ROUTE_MLAT}:
+        _letter(demand, NoticeKind.MLAT_REFERRAL, actor)
+        _transition(demand, Status.REJECTED, actor, reason="routed to MLAT")
+    else:
+        _letter(demand, NoticeKind.REFUSAL, actor)
+        _transition(demand, Status.REJECTED, actor, reason="refused")
+
+
+def approve_demand(demand: Demand, *, user: User) -> Demand:
+    """The second pair of eyes: approve decisions another person recorded."""
+    actor = actor_label(user)
+    with transaction.atomic():
+        demand = _lock(demand)
+        if not demand.awaiting_approval:
+            raise Conflict("no decisions are waiting for approval")
+        if demand.decided_by_id == user.pk:
+            raise Forbidden("four-eyes: the person who decided cannot also approve")
+        demand.approved_by_id = user.pk
+        demand.awaiting_approval = False
+        demand.save(update_fields=["approved_by", "awaiting_approval"])
+        record("demand.approved", actor=actor, demand_id=demand.pk)
+        _approve_and_plan(demand, actor)
+    return demand
+
+
+MEASURE_ACTION = {
+    "suspend": ActionKind.SUSPEND, "terminate": ActionKind.TERMINATE,
+    "remove": ActionKind.REMOVE, "disable": ActionKind.DISABLE, "withhold": ActionKind.WITHHOLD,
+}
+
+
+def _plan(demand: Demand) -> list[Action]:
+    """Turn current decisions into one action per complied ask and target, nothing more."""
+    decisions = list(demand.decisions.filter(superseded=False).select_related("ask", "target"))
+    by_ask: dict[int, Decision] = {}
+    by_target: dict[tuple[int, int], Decision] = {}
+    for d in decisions:
+        if d.target_id is None:
+            by_ask[d.ask_id] = d
+        else:
+            by_target[(d.ask_id, d.target_id)] = d
+    actions: list[Action] = []
+    targets = list(demand.targets.all())
+    for ask in demand.asks.all():
+        wanted = "content" if ask.kind == AskKind.RESTRICT_CONTENT else "account"
+        for t in targets:
+            if t.type != wanted:
+                continue
+            d = by_target.get((ask.pk, t.pk)) or by_ask.get(ask.pk)
+            if d is None or d.outcome not in (Outcome.COMPLY, Outcome.COMPLY_PARTIALLY):
+                continue
+            kind, params = _action_for(ask, d)
+            actions.append(Action(
+                demand=demand, decision=d, target=t, kind=kind, params=params,
+                idempotency_key=f"demand-{demand.pk}-ask-{ask.pk}-target-{t.pk}-{kind}"))
+    return actions
+
+
+def _action_for(ask: Ask, d: Decision) -> tuple[str, dict[str, Any]]:
+    if ask.kind == AskKind.DISCLOSE:
+        n = d.narrowed or {}
+        return ActionKind.EXPORT, {
+            "categories": n.get("data_categories", ask.data_categories),
+            "date_from": n.get("date_from", ask.date_from.isoformat() if ask.date_from else None),
+            "date_to": n.get("date_to", ask.date_to.isoformat() if ask.date_to else None),
+        }
+    if ask.kind == AskKind.PRESERVE:
+        return ActionKind.PRESERVE, {"days": ask.days or 90}
+    if ask.kind == AskKind.RESTRICT_ACCOUNT:
+        return MEASURE_ACTION[ask.measure or "suspend"], {}
+    return MEASURE_ACTION[ask.measure or "remove"], {
+        "territories": list(ask.territorial_scope)}
+
+
+def _approve_and_plan(demand: Demand, actor: str) -> None:
+    _transition(demand, Status.APPROVED, actor)
+    actions = _plan(demand)
+    Action.objects.bulk_create(actions, ignore_conflicts=True)
+    record("demand.execution_planned", actor=actor, demand_id=demand.pk, payload={
+        "actions": [{"kind": a.kind, "target": a.target.identifier if a.target else None,
+                     "params": a.params} for a in actions]})
+    _transition(demand, Status.EXECUTING, actor)
+    if not actions:
+        _finish(demand, actor)
+        return
+    from dueprocess.execution.tasks import enqueue_demand_actions
+
+    pk = demand.pk
+    transaction.on_commit(lambda: enqueue_demand_actions(pk))
+
+
+def request_clarification(demand: Demand, message: str, *, user: User) -> Demand:
+    actor = actor_label(user)
+    if not message.strip():
+        raise InvalidInput("say what needs clarifying", field="message")
+    with transaction.atomic():
+        demand = _lock(demand)
+        _letter(demand, NoticeKind.CLARIFICATION_REQUEST, actor, body=message)
+        _transition(demand, Status.AWAITING_AUTHORITY, actor)
+    return demand
+
+
+def withdraw_demand(demand: Demand, *, user: User | None, reason: str = "") -> Demand:
+    with transaction.atomic():
+        demand = _lock(demand)
+        _transition(demand, Status.WITHDRAWN, actor_label(user), reason=reason[:1000])
+    return demand
+
+
+# ----------------------------------------------------------------------------- execution
+
+
+def start_action(action: Action) -> Action | None:
+    """Mark an action running; None when it already succeeded (a repeated task)."""
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if action.status == ActionStatus.SUCCEEDED:
+            return None
+        action.status = ActionStatus.RUNNING
+        action.attempts += 1
+        action.started_at = timezone.now()
+        action.save(update_fields=["status", "attempts", "started_at"])
+        record("action.started", actor="system", demand_id=action.demand_id,
+               payload={"action": action.pk, "kind": action.kind, "attempt": action.attempts})
+    return action
+
+
+def complete_action(action: Action, result: dict[str, Any]) -> None:
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if action.status == ActionStatus.SUCCEEDED:
+            return
+        action.status = ActionStatus.SUCCEEDED
+        action.result = result
+        action.error = ""
+        action.finished_at = timezone.now()
+        action.save(update_fields=["status", "result", "error", "finished_at"])
+        record("action.succeeded", actor="system", demand_id=action.demand_id,
+               payload={"action": action.pk, "kind": action.kind, "result": result})
+        demand = _lock(action.demand)
+        if demand.status == Status.EXECUTING and not demand.actions.exclude(
+                status=ActionStatus.SUCCEEDED).exists():
+            _finish(demand, "system")
+
+
+def fail_action(action: Action, error: str) -> None:
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        action.status = ActionStatus.FAILED
+        action.error = error[:4000]
+        action.finished_at = timezone.now()
+        action.save(update_fields=["status", "error", "finished_at"])
+        record("action.failed", actor="system", demand_id=action.demand_id,
+               payload={"action": action.pk, "kind": action.kind, "error": error[:500],
+                        "attempt": action.attempts})
+
+
+def _finish(demand: Demand, actor: str) -> None:
+    _user_notices(demand, actor)
+    _letter(demand, NoticeKind.EFFECT_REPORT, actor)
+    _transition(demand, Status.COMPLETED, actor)
+
+
+def _user_notices(demand: Demand, actor: str) -> None:
+    """Decide, per affected account, whether the user may be told now, later or never."""
+    accounts = {a.target for a in demand.actions.select_related("target")
+                if a.target is not None and a.target.type == "account"}
+    today = timezone.now().date()
+    for target in sorted(accounts, key=lambda t: t.pk):
+        if demand.non_disclosure and demand.non_disclosure_until is None:
+            status, not_before = NoticeStatus.BARRED, None
+        elif demand.non_disclosure and demand.non_disclosure_until and (
+                demand.non_disclosure_until > today):
+            status, not_before = NoticeStatus.DELAYED, demand.non_disclosure_until
+        else:
+            status, not_before = NoticeStatus.PENDING, None
+        notice = Notice.objects.create(demand=demand, target=target, kind=NoticeKind.USER,
+                                       recipient=target.identifier, status=status,
+                                       not_before=not_before,
+                                       subject="A government demand concerning your account")
+        record("notice.created", actor=actor, demand_id=demand.pk, payload={
+            "notice": notice.pk, "kind": notice.kind, "recipient": notice.recipient,
+            "status": status, "not_before": not_before.isoformat() if not_before else None})
+
+
+def _letter(demand: Demand, kind: str, actor: str, body: str = "") -> Notice:
+    from dueprocess.notices.letters import render_letter
+
+    subject, text = render_letter(demand, kind, extra=body)
+    notice = Notice.objects.create(demand=demand, kind=kind, recipient=demand.authority.slug,
+                                   status=NoticeStatus.SENT, subject=subject, body=text,
+                                   language=demand.language or "en", sent_at=timezone.now())
+    record("notice.sent", actor=actor, demand_id=demand.pk,
+           payload={"notice": notice.pk, "kind": kind, "to": notice.recipient})
+    return notice
+
+
+def mark_notice_sent(notice: Notice, result: dict[str, Any]) -> None:
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if notice.status == NoticeStatus.SENT:
+            return
+        notice.status = NoticeStatus.SENT
+        notice.sent_at = timezone.now()
+        notice.save(update_fields=["status", "sent_at"])
+        record("notice.sent", actor="system", demand_id=notice.demand_id,
+               payload={"notice": notice.pk, "kind": notice.kind, "to": notice.recipient,
+                        "result": result})
+
+
+def record_view(demand: Demand, *, user: User, what: str) -> None:
+    """Viewing a demand's user data is itself an audited event."""
+    with transaction.atomic():
+        record("demand.viewed", actor=actor_label(user), demand_id=demand.pk,
+               payload={"what": what})

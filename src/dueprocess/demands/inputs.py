@@ -1,0 +1,122 @@
+"""Validated input for creating a demand, shared by the API, the portal and imports.
+
+Pydantic checks shape and bounds at the boundary so that the actions only see sane data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Country = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                           pattern=r"^([A-Z]{2}|EU)$")]
+
+RoleName = Literal["judge", "court", "prosecutor", "police_senior", "police", "regulator",
+                   "executive"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    title: Short = ""
+    role: RoleName | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] = ""
+
+
+class AskIn(Strict):
+    kind: Literal["disclose", "preserve", "restrict_account", "restrict_content"]
+    data_categories: list[Literal["subscriber", "traffic", "content"]] = Field(
+        default_factory=list, max_length=3)
+    date_from: date | None = None
+    date_to: date | None = None
+    days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    measure: Literal["suspend", "terminate", "remove", "disable", "withhold"] | None = None
+    territorial_scope: list[Country] = Field(default_factory=list, max_length=60)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> AskIn:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from is after date_to")
+        if self.kind == "disclose" and not self.data_categories:
+            raise ValueError("a disclose ask names at least one data category")
+        if self.kind == "restrict_account" and self.measure not in (None, "suspend", "terminate"):
+            raise ValueError("restrict_account measures are suspend or terminate")
+        if self.kind == "restrict_content" and self.measure not in (
+                None, "remove", "disable", "withhold"):
+            raise ValueError("restrict_content measures are remove, disable or withhold")
+        if self.measure == "withhold" and not self.territorial_scope:
+            raise ValueError("withholding needs a territorial_scope")
+        return self
+
+
+class TargetIn(Strict):
+    type: Literal["account", "content"]
+    id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)] | None = None
+    url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)] | None = None
+
+    @model_validator(mode="after")
+    def _one_identifier(self) -> TargetIn:
+        if not (self.id or self.url):
+            raise ValueError("a target needs an id or a url")
+        return self
+
+    @property
+    def identifier(self) -> str:
+        return (self.url or self.id or "").strip()
+
+
+class NonDisclosureIn(Strict):
+    until: date | None = None
+
+
+class DemandIn(Strict):
+    reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=200)]
+    instrument: Code
+    authority: Code | None = None
+    issued_by: PersonIn | None = None
+    officials: list[PersonIn] = Field(default_factory=list, max_length=50)
+    emergency: bool = False
+    emergency_justification: Text = ""
+    legal_basis: Text = ""
+    statement_of_reasons: Text = ""
+    offences: list[Code] = Field(default_factory=list, max_length=50)
+    redress: Text = ""
+    asks: list[AskIn] = Field(min_length=1, max_length=20)
+    targets: list[TargetIn] = Field(default_factory=list, max_length=10_000)
+    non_disclosure: NonDisclosureIn | None = None
+    deadline: datetime | None = None
+    language: Annotated[str, StringConstraints(max_length=10)] = ""
+    received_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _aware(self) -> DemandIn:
+        for name in ("deadline", "received_at"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"{name} needs a time zone (e.g. 2020-07-20T09:00:00Z)")
+        return self
+
+
+class DecisionIn(Strict):
+    ask: Annotated[int, Field(ge=0)] = Field(description="Position of the ask in the demand")
+    target: Annotated[str, StringConstraints(max_length=2048)] | None = Field(
+        default=None, description="Target identifier; empty for every target of the ask")
+    outcome: Literal["comply", "comply_partially", "reject", "hold", "route_mlat"]
+    reason_codes: list[Code] = Field(default_factory=list, max_length=20)
+    rationale: Text = ""
+    data_categories: list[Literal["subscriber", "traffic", "content"]] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class DecisionsIn(Strict):
+    decisions: list[DecisionIn] = Field(min_length=1, max_length=1000)

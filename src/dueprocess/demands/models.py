@@ -1,0 +1,408 @@
+"""The case file: authorities, their people, demands and everything attached to them.
+
+State fields here are written only by :mod:`dueprocess.demands.actions`; that module is
+the one place that knows which transitions are legal and records each in the audit log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received"
+    IN_REVIEW = "in_review"
+    AWAITING_AUTHORITY = "awaiting_authority"
+    ON_HOLD = "on_hold"
+    APPROVED = "approved"
+    EXECUTING = "executing"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_STATUSES = (
+    Status.RECEIVED, Status.IN_REVIEW, Status.AWAITING_AUTHORITY, Status.ON_HOLD,
+)
+FINAL_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
+
+
+class Recommendation(models.TextChoices):
+    COMPLY = "comply"
+    COMPLY_PARTIALLY = "comply_partially"
+    REQUEST_CLARIFICATION = "request_clarification"
+    ROUTE_MLAT = "route_mlat"
+    REJECT = "reject"
+    HOLD = "hold"
+    ESCALATE = "escalate"
+
+
+class AuthorityKind(models.TextChoices):
+    POLICE = "police"
+    PROSECUTOR = "prosecutor"
+    COURT = "court"
+    REGULATOR = "regulator"
+    AGENCY = "agency"
+    EXECUTIVE = "executive"
+
+
+class Role(models.TextChoices):
+    JUDGE = "judge"
+    COURT = "court"
+    PROSECUTOR = "prosecutor"
+    POLICE_SENIOR = "police_senior"
+    POLICE = "police"
+    REGULATOR = "regulator"
+    EXECUTIVE = "executive"
+
+
+class AskKind(models.TextChoices):
+    DISCLOSE = "disclose"
+    PRESERVE = "preserve"
+    RESTRICT_ACCOUNT = "restrict_account"
+    RESTRICT_CONTENT = "restrict_content"
+
+
+class DataCategory(models.TextChoices):
+    SUBSCRIBER = "subscriber"
+    TRAFFIC = "traffic"
+    CONTENT = "content"
+
+
+class Measure(models.TextChoices):
+    SUSPEND = "suspend"
+    TERMINATE = "terminate"
+    REMOVE = "remove"
+    DISABLE = "disable"
+    WITHHOLD = "withhold"
+
+
+class TargetType(models.TextChoices):
+    ACCOUNT = "account"
+    CONTENT = "content"
+
+
+class Authority(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=300)
+    jurisdiction = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, or EU")
+    kind = models.CharField(max_length=20, choices=AuthorityKind.choices)
+    domains = models.JSONField(default=list, blank=True,
+                               help_text="Verified e-mail domains")
+    phones = models.JSONField(default=list, blank=True,
+                              help_text="Numbers for out-of-band callback")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "authorities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.jurisdiction})"
+
+
+class Requester(models.Model):
+    """An officer of an authority; owns a portal login and API tokens."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="requesters")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="requester")
+    title = models.CharField(max_length=200, blank=True)
+    verified = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.authority.slug}"
+
+
+class Demand(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="demands")
+    requester = models.ForeignKey(Requester, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="demands")
+    reference = models.CharField(max_length=200)
+    instrument = models.CharField(max_length=100, help_text="Law library id, possibly unknown")
+    jurisdiction = models.CharField(max_length=2, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    recommendation = models.CharField(max_length=30, choices=Recommendation.choices,
+                                      blank=True)
+    explanation = models.TextField(blank=True)
+    issued_by = models.JSONField(default=dict, blank=True)
+    emergency = models.BooleanField(default=False)
+    emergency_justification = models.TextField(blank=True)
+    legal_basis = models.TextField(blank=True)
+    statement_of_reasons = models.TextField(blank=True)
+    redress = models.TextField(blank=True)
+    offences = models.JSONField(default=list, blank=True)
+    non_disclosure = models.BooleanField(default=False)
+    non_disclosure_until = models.DateField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    vetted_at = models.DateTimeField(null=True, blank=True)
+    rules_version = models.CharField(max_length=40, blank=True)
+    data_version = models.CharField(max_length=40, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_demands")
+    target_count = models.PositiveIntegerField(default=0)
+    # Four-eyes: who recorded the decisions that now wait for a second person.
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    awaiting_approval = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "id"]),
+            models.Index(fields=["authority", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINAL_STATUSES
+
+
+class Official(models.Model):
+    """A person named on a demand as issuing, signing or approving it; screened."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="officials")
+    name = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ask(models.Model):
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="asks")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=AskKind.choices)
+    data_categories = models.JSONField(default=list, blank=True)
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    days = models.PositiveIntegerField(null=True, blank=True)
+    measure = models.CharField(max_length=20, choices=Measure.choices, blank=True)
+    territorial_scope = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        detail = self.measure or ",".join(self.data_categories)
+        return f"{self.kind} {detail}".strip()
+
+
+class Target(models.Model):
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="targets")
+    type = models.CharField(max_length=10, choices=TargetType.choices)
+    identifier = models.CharField(max_length=2048)
+    # Facts from the platform connector at vetting time.
+    exists = models.BooleanField(null=True)
+    country = models.CharField(max_length=2, blank=True)
+    data_location = models.CharField(max_length=2, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "type", "identifier"],
+                                    name="target_unique_per_demand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.identifier}"
+
+
+class Document(models.Model):
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="documents")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    path = models.CharField(max_length=500)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Severity(models.TextChoices):
+    INFO = "info"
+    WARNING = "warning"
+    BLOCK = "block"
+
+
+class Finding(models.Model):
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="findings")
+    code = models.CharField(max_length=60, db_index=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    message = models.TextField()
+    evidence = models.JSONField(default=dict, blank=True)
+    rule = models.CharField(max_length=80)
+    rule_version = models.PositiveIntegerField(default=1)
+    data_version = models.CharField(max_length=40, blank=True)
+    ask_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.severity} {self.code}"
+
+
+class Outcome(models.TextChoices):
+    COMPLY = "comply"
+    COMPLY_PARTIALLY = "comply_partially"
+    REJECT = "reject"
+    HOLD = "hold"
+    ROUTE_MLAT = "route_mlat"
+
+
+class Decision(models.Model):
+    """What people decided for one ask, and optionally one target of it."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="decisions")
+    ask = models.ForeignKey(Ask, on_delete=models.CASCADE, related_name="decisions")
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="decisions",
+                               help_text="Empty: the decision covers every target")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason_codes = models.JSONField(default=list, blank=True)
+    rationale = models.TextField(blank=True)
+    narrowed = models.JSONField(default=dict, blank=True,
+                                help_text="Categories and date range when complying in part")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="decisions")
+    decided_at = models.DateTimeField(default=timezone.now)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} ask {self.ask_id}"
+
+
+class ActionKind(models.TextChoices):
+    EXPORT = "export"
+    PRESERVE = "preserve"
+    SUSPEND = "suspend"
+    TERMINATE = "terminate"
+    REMOVE = "remove"
+    DISABLE = "disable"
+    WITHHOLD = "withhold"
+    NOTIFY = "notify"
+
+
+class ActionStatus(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Action(models.Model):
+    """One idempotent execution step against the platform."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="actions")
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="actions")
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="actions")
+    kind = models.CharField(max_length=20, choices=ActionKind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices,
+                              default=ActionStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target}"
+
+
+class NoticeKind(models.TextChoices):
+    USER = "user"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    CLARIFICATION_REQUEST = "clarification_request"
+    REFUSAL = "refusal"
+    MLAT_REFERRAL = "mlat_referral"
+    EFFECT_REPORT = "effect_report"
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending"
+    SENT = "sent"
+    DELAYED = "delayed"
+    BARRED = "barred"
+
+
+class Notice(models.Model):
+    """A message to an affected user or to the authority."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="notices")
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="notices")
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    recipient = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=NoticeStatus.choices,
+                              default=NoticeStatus.PENDING)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    language = models.CharField(max_length=10, default="en")
+    not_before = models.DateField(null=True, blank=True,
+                                  help_text="Delayed until a non-disclosure order lapses")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient}"
+
+
+class PolicyEffect(models.TextChoices):
+    PAUSE = "pause", "Pause (hold for review)"
+    ROUTE_MLAT = "route_mlat", "Route to MLAT / treaty channel"
+    FOUR_EYES = "four_eyes", "Require four-eyes approval"
+    HUMAN_RIGHTS_REVIEW = "human_rights_review", "Require human-rights review"
+    SCOPE_LIMIT = "scope_limit", "Limit scope"
+
+
+class Policy(models.Model):
+    """A dated rule set by the platform; applies to demands received while it is in force."""
+
+    name = models.CharField(max_length=200)
+    effect = models.CharField(max_length=30, choices=PolicyEffect.choices)
+    jurisdiction = models.CharField(max_length=2, blank=True, help_text="Empty: any")
+    ask_kinds = models.JSONField(default=list, blank=True, help_text="Empty: every kind")
+    instruments = models.JSONField(default=list, blank=True, help_text="Empty: every instrument")
+    condition = models.TextField(blank=True, help_text="Optional CEL expression")
+    params = models.JSONField(default=dict, blank=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="Exclusive; empty: open")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "policies"
+        ordering = ["valid_from", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,39 @@
+"""Domain errors: each carries the HTTP status and stable code it maps to.
+
+The API maps them to responses in exactly one place (``dueprocess.intake.api``); the
+console shows their message. Code that raises them never thinks about HTTP.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The demand is not in a state that allows this step."""
+
+    status = 409
+    code = "conflict"
