@@ -15,6 +15,7 @@ from typing import Literal
 
 Mode = Literal["production", "demo", "test"]
 MODES: tuple[Mode, ...] = ("production", "demo", "test")
+DEMO_MARKER = "DEMO"
 
 
 class ConfigError(RuntimeError):
@@ -62,10 +63,12 @@ def _secret_from_home(home: Path) -> str:
 
 def load(environ: Mapping[str, str] | None = None) -> Config:
     env = os.environ if environ is None else environ
-    mode = env.get("DUEPROCESS_MODE", "production")
+    home = Path(env.get("DUEPROCESS_HOME") or default_home()).expanduser().resolve()
+    # A home made by `dueprocess demo` stays a demo home for later `serve` and `worker` runs.
+    implied = "demo" if (home / DEMO_MARKER).exists() else "production"
+    mode = env.get("DUEPROCESS_MODE") or implied
     if mode not in MODES:
         raise ConfigError(f"DUEPROCESS_MODE must be one of {', '.join(MODES)}, not {mode!r}")
-    home = Path(env.get("DUEPROCESS_HOME") or default_home()).expanduser().resolve()
     database_url = env.get("DATABASE_URL") or None
     secret = env.get("DUEPROCESS_SECRET_KEY", "")
     if not secret:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-TOKEN_PREFIX = "dp_"
+TOKEN_PREFIX = "dp_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_token(raw: str) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -22,7 +22,7 @@ def canonical(seq: int, at: datetime, actor: str, demand_id: int | None, verb: s
     """The exact bytes that are hashed: stable key order, no whitespace, UTC microseconds."""
     body = {
         "seq": seq,
-        "at": at.astimezone(timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "actor": actor,
         "demand": demand_id,
         "verb": verb,

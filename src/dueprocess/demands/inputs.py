@@ -8,13 +8,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Country = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
-                                           pattern=r"^([A-Z]{2}|EU)$")]
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+Country = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^([A-Z]{2}|EU)$")]
 
 RoleName = Literal["judge", "court", "prosecutor", "police_senior", "police", "regulator",
                    "executive"]

@@ -1,3 +1,291 @@
-from ninja import NinjaAPI
+"""The HTTP API under /api/v1: thin handlers over the actions, errors mapped in one place."""
 
-api = NinjaAPI(title="dueprocess", version="1", urls_namespace="api-v1")
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from dueprocess.audit.chain import record
+from dueprocess.demands import actions
+from dueprocess.demands.inputs import DecisionsIn, DemandIn
+from dueprocess.demands.models import Authority, Demand
+from dueprocess.errors import Conflict, DomainError, Forbidden, InvalidInput
+from dueprocess.intake.auth import (
+    TokenAuth,
+    get_visible_demand,
+    is_staff,
+    requester_of,
+    require_perm,
+    resolve_authority,
+    visible_demands,
+)
+from dueprocess.intake.schemas import (
+    AskOut,
+    AuthorityIn,
+    AuthorityOut,
+    DecisionOut,
+    DemandOut,
+    DemandPage,
+    DemandSummary,
+    ErrorOut,
+    FindingOut,
+    InstrumentList,
+    InstrumentOut,
+    PersonOut,
+    TargetOut,
+)
+from dueprocess.law import default_library
+
+api = NinjaAPI(
+    title="dueprocess",
+    version="1",
+    description="Government demands: intake, vetting, decisions, transparency.",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+ERRORS: dict[int | str, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str,
+                   field: str | None = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "field": field}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.field)
+
+
+def _field_of(loc: Any) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "data", "payload")]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    field = _field_of(first.get("loc", ()))
+    message = str(first.get("msg", "invalid input"))
+    return error_response(request, 422, "invalid", f"{field}: {message}" if field else message,
+                          field)
+
+
+@api.exception_handler(pydantic.ValidationError)
+def _pydantic_error(request: HttpRequest, exc: pydantic.ValidationError) -> HttpResponse:
+    first = exc.errors()[0]
+    field = _field_of(first.get("loc", ()))
+    return error_response(request, 422, "invalid", f"{field}: {first['msg']}", field)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated",
+                          "a valid bearer token is required (Authorization: Bearer …)")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed"}
+    message = str(exc.message)
+    if message.startswith("Cannot parse request body"):
+        message = "the body is not valid JSON (UTF-8)"
+        codes[400] = "malformed_json"
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, "too_large", "the request body is too large")
+
+
+# ----------------------------------------------------------------------------- serialisation
+
+
+def demand_out(demand: Demand, *, target_limit: int = 1000) -> DemandOut:
+    asks = list(demand.asks.all())
+    positions = {a.pk: a.position for a in asks}
+    return DemandOut(
+        id=demand.pk,
+        reference=demand.reference,
+        authority=demand.authority.slug,
+        jurisdiction=demand.jurisdiction,
+        instrument=demand.instrument,
+        status=demand.status,
+        recommendation=demand.recommendation,
+        explanation=demand.explanation,
+        emergency=demand.emergency,
+        received_at=demand.received_at,
+        deadline=demand.deadline,
+        issued_by=demand.issued_by or {},
+        officials=[PersonOut(name=o.name, title=o.title, role=o.role or None)
+                   for o in demand.officials.all()],
+        asks=[AskOut(kind=a.kind, data_categories=a.data_categories, date_from=a.date_from,
+                     date_to=a.date_to, days=a.days, measure=a.measure or None,
+                     territorial_scope=a.territorial_scope) for a in asks],
+        targets=[TargetOut(type=t.type, identifier=t.identifier, exists=t.exists,
+                           country=t.country or None, data_location=t.data_location or None)
+                 for t in demand.targets.all()[:target_limit]],
+        target_count=demand.target_count,
+        findings=[FindingOut(code=f.code, severity=f.severity, message=f.message, rule=f.rule,
+                             rule_version=f.rule_version, data_version=f.data_version,
+                             evidence=f.evidence, ask=f.ask_position)
+                  for f in demand.findings.all()],
+        decisions=[DecisionOut(ask=positions.get(d.ask_id, 0),
+                               target=d.target.identifier if d.target else None,
+                               outcome=d.outcome, reason_codes=d.reason_codes,
+                               rationale=d.rationale, narrowed=d.narrowed,
+                               decided_at=d.decided_at)
+                   for d in demand.decisions.filter(superseded=False).select_related("target")],
+        awaiting_approval=demand.awaiting_approval,
+    )
+
+
+def authority_out(a: Authority) -> AuthorityOut:
+    return AuthorityOut(id=a.pk, slug=a.slug, name=a.name, jurisdiction=a.jurisdiction,
+                        kind=a.kind, domains=list(a.domains), phones=list(a.phones))
+
+
+# ----------------------------------------------------------------------------- demands
+
+
+@api.post("/demands", response={201: DemandOut, **ERRORS}, tags=["demands"])
+def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
+    """Receive a demand. An unknown instrument is stored with `legal.unknown_instrument`."""
+    user = request.user
+    requester = requester_of(user)  # type: ignore[arg-type]
+    if is_staff(user):  # type: ignore[arg-type]
+        if not payload.authority:
+            raise InvalidInput("staff must name the authority", field="authority")
+        authority = resolve_authority(payload.authority)
+        received_at = payload.received_at
+        requester = None
+    elif requester is not None:
+        authority = requester.authority
+        if payload.authority and payload.authority not in (authority.slug, str(authority.pk)):
+            raise Forbidden("a token may only submit demands for its own authority",
+                            field="authority")
+        if payload.received_at is not None:
+            raise Forbidden("only staff imports may set received_at", field="received_at")
+        received_at = None
+    else:
+        raise Forbidden("this account may not submit demands")
+    demand = actions.receive_demand(payload, authority=authority, requester=requester,
+                                    user=user, received_at=received_at)
+    return Status(201, demand_out(demand))
+
+
+@api.get("/demands", response={200: DemandPage, **ERRORS}, tags=["demands"])
+def list_demands(request: HttpRequest, status: str | None = None,
+                 jurisdiction: str | None = None, instrument: str | None = None,
+                 reference: str | None = None, after: int | None = None,
+                 limit: int = Query(50, ge=1, le=500)) -> DemandPage:
+    """Newest first, keyset-paginated: pass `next_after` back as `after`."""
+    qs = visible_demands(request.user)  # type: ignore[arg-type]
+    if status:
+        qs = qs.filter(status=status)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction=jurisdiction.upper())
+    if instrument:
+        qs = qs.filter(instrument=instrument)
+    if reference:
+        qs = qs.filter(reference=reference)
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs.order_by("-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return DemandPage(
+        items=[DemandSummary(id=d.pk, reference=d.reference, authority=d.authority.slug,
+                             jurisdiction=d.jurisdiction, instrument=d.instrument,
+                             status=d.status, recommendation=d.recommendation,
+                             received_at=d.received_at, target_count=d.target_count)
+               for d in rows],
+        next_after=rows[-1].pk if more and rows else None,
+    )
+
+
+@api.get("/demands/{demand_id}", response={200: DemandOut, **ERRORS}, tags=["demands"])
+def get_demand(request: HttpRequest, demand_id: int) -> DemandOut:
+    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    with transaction.atomic():
+        record("demand.viewed", actor=actions.actor_label(request.user), demand_id=demand.pk,
+               payload={"what": "api"})
+    return demand_out(demand)
+
+
+@api.post("/demands/{demand_id}/decisions", response={200: DemandOut, **ERRORS},
+          tags=["demands"])
+def decide(request: HttpRequest, demand_id: int, payload: DecisionsIn) -> DemandOut:
+    """Record decisions per ask (and optionally per target); staff only."""
+    require_perm(request.user, "demands.add_decision")  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = actions.record_decisions(demand, payload, user=request.user)
+    return demand_out(Demand.objects.select_related("authority").get(pk=demand.pk))
+
+
+@api.post("/demands/{demand_id}/approve", response={200: DemandOut, **ERRORS},
+          tags=["demands"])
+def approve(request: HttpRequest, demand_id: int) -> DemandOut:
+    """Four-eyes approval by someone other than the person who decided."""
+    require_perm(request.user, "demands.change_decision")  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = actions.approve_demand(demand, user=request.user)
+    return demand_out(Demand.objects.select_related("authority").get(pk=demand.pk))
+
+
+@api.post("/demands/{demand_id}/withdraw", response={200: DemandOut, **ERRORS},
+          tags=["demands"])
+def withdraw(request: HttpRequest, demand_id: int) -> DemandOut:
+    """The authority withdraws its demand (staff may record a withdrawal too)."""
+    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = actions.withdraw_demand(demand, user=request.user)
+    return demand_out(Demand.objects.select_related("authority").get(pk=demand.pk))
+
+
+# ----------------------------------------------------------------------------- registries
+
+
+@api.post("/authorities", response={201: AuthorityOut, **ERRORS}, tags=["authorities"])
+def create_authority(request: HttpRequest, payload: AuthorityIn) -> Status[AuthorityOut]:
+    require_perm(request.user, "demands.add_authority")  # type: ignore[arg-type]
+    try:
+        with transaction.atomic():
+            a = Authority.objects.create(**payload.model_dump())
+            record("authority.created", actor=actions.actor_label(request.user),
+                   payload=payload.model_dump(mode="json"))
+    except IntegrityError as exc:
+        raise Conflict(f"an authority with slug {payload.slug!r} exists", field="slug") from exc
+    return Status(201, authority_out(a))
+
+
+@api.get("/authorities", response={200: list[AuthorityOut], **ERRORS}, tags=["authorities"])
+def list_authorities(request: HttpRequest) -> list[AuthorityOut]:
+    user = request.user
+    if is_staff(user):  # type: ignore[arg-type]
+        return [authority_out(a) for a in Authority.objects.order_by("slug")]
+    req = requester_of(user)  # type: ignore[arg-type]
+    return [authority_out(req.authority)] if req else []
+
+
+@api.get("/instruments", response={200: InstrumentList, **ERRORS}, tags=["law"])
+def list_instruments(request: HttpRequest) -> InstrumentList:
+    lib = default_library()
+    return InstrumentList(version=lib.version, items=[
+        InstrumentOut(
+            id=i.id, jurisdiction=i.jurisdiction, name=i.name, citation=i.citation,
+            kind=i.kind, compels={k: list(v) for k, v in i.compels.items()},
+            issuers=list(i.issuers), required_elements=list(i.required_elements),
+            risk_flags=list(i.risk_flags), in_force_from=i.in_force_from,
+            in_force_to=i.in_force_to, sources=[str(s) for s in i.sources], version=i.version)
+        for i in sorted(lib.instruments.values(), key=lambda i: i.id)])

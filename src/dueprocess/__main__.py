@@ -1,0 +1,5 @@
+import sys
+
+from dueprocess.cli import main
+
+sys.exit(main())

@@ -1,0 +1,229 @@
+"""The `dueprocess` command: thin verbs over Django management and the actions."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+
+def _setup(mode: str | None = None) -> None:
+    if mode:
+        os.environ.setdefault("DUEPROCESS_MODE", mode)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dueprocess.settings")
+    import django
+
+    from dueprocess.config import ConfigError
+
+    try:
+        django.setup()
+    except ConfigError as exc:
+        sys.exit(f"dueprocess: {exc}")
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dueprocess manage", *args.rest])
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _setup()
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from dueprocess.accounts.models import ApiToken
+    from dueprocess.audit.chain import record
+
+    users = get_user_model().objects.filter(email__iexact=args.user, is_active=True)
+    if users.count() != 1:
+        print(f"dueprocess: no single active user with e-mail {args.user}", file=sys.stderr)
+        return 2
+    user = users.get()
+    with transaction.atomic():
+        token, raw = ApiToken.issue(user, name=args.name)
+        if args.expires_days:
+            token.expires_at = timezone.now() + timedelta(days=args.expires_days)
+            token.save(update_fields=["expires_at"])
+        record("token.created", actor="cli", payload={"user": user.pk, "token": token.prefix,
+                                                      "expires_at": str(token.expires_at)})
+    print(raw)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.audit.chain import verify
+
+    result = verify()
+    if result.ok:
+        print(f"audit chain intact: {result.checked} events verified")
+        return 0
+    print(f"audit chain BROKEN at event {result.broken_seq}: {result.reason}", file=sys.stderr)
+    return 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.transparency.exporters import render_report
+
+    try:
+        data = render_report(args.period, args.format)
+    except ValueError as exc:
+        print(f"dueprocess: {exc}", file=sys.stderr)
+        return 2
+    if args.output:
+        Path(args.output).write_bytes(data)
+    elif args.format == "xlsx":
+        print("dueprocess: XLSX is binary; name a file with --output", file=sys.stderr)
+        return 2
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    from dueprocess.execution.tasks import resume_stale
+
+    resumed = resume_stale()
+    if resumed:
+        print(f"resumed {resumed} interrupted action(s)", file=sys.stderr)
+    options: dict[str, Any] = {"batch": args.batch, "interval": args.interval}
+    call_command("db_worker", **options)
+    return 0
+
+
+def _serve(port: int, host: str, workers: int) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    cmd = [sys.executable, "-m", "gunicorn", "dueprocess.wsgi:application",
+           "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-"]
+    env = dict(os.environ, DUEPROCESS_HOME=str(settings.DUEPROCESS.home))
+    procs = [subprocess.Popen(cmd, env=env)]  # noqa: S603
+    if settings.DUEPROCESS.mode == "demo":
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "dueprocess", "worker"], env=env))
+    try:
+        return procs[0].wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(timeout=10)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    return _serve(args.port, args.host, args.workers)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.home:
+        os.environ["DUEPROCESS_HOME"] = args.home
+    from dueprocess.config import DEMO_MARKER, load
+
+    home = load(dict(os.environ, DUEPROCESS_MODE="demo")).home
+    home.mkdir(parents=True, exist_ok=True)
+    (home / DEMO_MARKER).write_text("This home was created by `dueprocess demo`.\n")
+    _setup("demo")
+    from dueprocess.demo.scenario import load_scenario
+
+    _manage("migrate", "--verbosity", "0")
+    summary = load_scenario(progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+    print(summary.describe(host=args.host, port=args.port))
+    if args.no_serve:
+        return 0
+    return _serve(args.port, args.host, 2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dueprocess", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="load the demo scenario into a local SQLite home and serve it")
+    d.add_argument("--no-serve", action="store_true", help="load and exit")
+    d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--home", help="data folder (default: $DUEPROCESS_HOME or ~/.dueprocess)")
+    d.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("serve", help="serve the web console and API (gunicorn)")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--workers", type=int, default=2)
+    s.set_defaults(func=cmd_serve)
+
+    w = sub.add_parser("worker", help="run background tasks (execution, notices)")
+    w.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    w.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    w.set_defaults(func=cmd_worker)
+
+    m = sub.add_parser("migrate", help="create or upgrade the database schema")
+    m.add_argument("--verbosity", type=int, default=1)
+    m.set_defaults(func=cmd_migrate)
+
+    g = sub.add_parser("manage", help="run any Django management command",
+                       add_help=False)
+    g.add_argument("rest", nargs=argparse.REMAINDER)
+    g.set_defaults(func=cmd_manage)
+
+    t = sub.add_parser("token", help="API tokens")
+    tsub = t.add_subparsers(dest="token_command", required=True)
+    tc = tsub.add_parser("create", help="print a new API token for a user, alone on stdout")
+    tc.add_argument("--user", required=True, help="the user's e-mail address")
+    tc.add_argument("--name", default="", help="a label for the token")
+    tc.add_argument("--expires-days", type=int, default=0, help="0: no expiry")
+    tc.set_defaults(func=cmd_token_create)
+
+    r = sub.add_parser("report", help="transparency report for a period")
+    r.add_argument("--period", required=True, help="e.g. 2020-H2, 2020-Q3 or 2020")
+    r.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+    r.add_argument("--output", help="write to this file instead of stdout")
+    r.set_defaults(func=cmd_report)
+
+    a = sub.add_parser("audit", help="the hash-chained audit log")
+    asub = a.add_subparsers(dest="audit_command", required=True)
+    av = asub.add_parser("verify", help="recompute the chain; non-zero exit on a broken link")
+    av.set_defaults(func=cmd_audit_verify)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Bearer-token authentication and who-may-see-what for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from dueprocess.accounts.models import ApiToken, hash_token
+from dueprocess.demands.models import Authority, Demand, Requester
+from dueprocess.errors import Forbidden, NotFound
+
+
+class TokenAuth(HttpBearer):
+    """Look the token up by its SHA-256; the raw secret is never stored."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if not token or len(token) > 200:
+            return None
+        row = (ApiToken.objects.active().select_related("user")
+               .filter(key_hash=hash_token(token)).first())
+        if row is None or not row.user.is_active:
+            return None
+        now = timezone.now()
+        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+def is_staff(user: AbstractBaseUser) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+def requester_of(user: AbstractBaseUser) -> Requester | None:
+    try:
+        return Requester.objects.select_related("authority").get(user=user)
+    except Requester.DoesNotExist:
+        return None
+
+
+def visible_demands(user: AbstractBaseUser) -> QuerySet[Demand]:
+    """Staff see every demand; an officer only their own authority's."""
+    qs = Demand.objects.select_related("authority")
+    if is_staff(user):
+        return qs
+    req = requester_of(user)
+    if req is None:
+        return qs.none()
+    return qs.filter(authority_id=req.authority_id)
+
+
+def get_visible_demand(user: AbstractBaseUser, demand_id: int) -> Demand:
+    demand = visible_demands(user).filter(pk=demand_id).first()
+    if demand is None:
+        # Another authority's demand is indistinguishable from a missing one.
+        raise NotFound(f"no demand {demand_id}")
+    return demand
+
+
+def require_staff(user: AbstractBaseUser) -> None:
+    if not is_staff(user):
+        raise Forbidden("only the platform's staff may do this")
+
+
+def require_perm(user: AbstractBaseUser, perm: str) -> None:
+    require_staff(user)
+    if not user.has_perm(perm):  # type: ignore[attr-defined]
+        raise Forbidden(f"missing permission {perm}")
+
+
+def resolve_authority(ref: str | int) -> Authority:
+    qs = Authority.objects.all()
+    found = qs.filter(slug=str(ref)).first()
+    if found is None and str(ref).isdigit():
+        found = qs.filter(pk=int(ref)).first()
+    if found is None:
+        raise NotFound(f"no authority {ref!r}", field="authority")
+    return found

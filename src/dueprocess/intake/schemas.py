@@ -1,0 +1,152 @@
+"""Response shapes of the API (request shapes live in dueprocess.demands.inputs)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from dueprocess.demands.inputs import Country
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class FindingOut(BaseModel):
+    code: str
+    severity: str
+    message: str
+    rule: str
+    rule_version: int
+    data_version: str
+    evidence: dict[str, Any]
+    ask: int | None = None
+
+
+class AskOut(BaseModel):
+    kind: str
+    data_categories: list[str]
+    date_from: date | None
+    date_to: date | None
+    days: int | None
+    measure: str | None
+    territorial_scope: list[str]
+
+
+class TargetOut(BaseModel):
+    type: str
+    identifier: str
+    exists: bool | None
+    country: str | None
+    data_location: str | None
+
+
+class PersonOut(BaseModel):
+    name: str
+    title: str = ""
+    role: str | None = None
+
+
+class DecisionOut(BaseModel):
+    ask: int
+    target: str | None
+    outcome: str
+    reason_codes: list[str]
+    rationale: str
+    narrowed: dict[str, Any]
+    decided_at: datetime
+
+
+class DemandOut(BaseModel):
+    id: int
+    reference: str
+    authority: str
+    jurisdiction: str
+    instrument: str
+    status: str
+    recommendation: str
+    explanation: str
+    emergency: bool
+    received_at: datetime
+    deadline: datetime | None
+    issued_by: dict[str, Any]
+    officials: list[PersonOut]
+    asks: list[AskOut]
+    targets: list[TargetOut]
+    target_count: int
+    findings: list[FindingOut]
+    decisions: list[DecisionOut]
+    awaiting_approval: bool
+
+
+class DemandSummary(BaseModel):
+    id: int
+    reference: str
+    authority: str
+    jurisdiction: str
+    instrument: str
+    status: str
+    recommendation: str
+    received_at: datetime
+    target_count: int
+
+
+class DemandPage(BaseModel):
+    items: list[DemandSummary]
+    next_after: int | None = Field(description="Pass as ?after= for the next page")
+
+
+Slug = Annotated[str, StringConstraints(strip_whitespace=True,
+                                        pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
+Domain = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=253,
+                                          pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{5,30}$")]
+
+
+class AuthorityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    slug: Slug
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    jurisdiction: Country
+    kind: Literal["police", "prosecutor", "court", "regulator", "agency", "executive"]
+    domains: list[Domain] = Field(default_factory=list, max_length=50)
+    phones: list[Phone] = Field(default_factory=list, max_length=20)
+
+
+class AuthorityOut(BaseModel):
+    id: int
+    slug: str
+    name: str
+    jurisdiction: str
+    kind: str
+    domains: list[str]
+    phones: list[str]
+
+
+class InstrumentOut(BaseModel):
+    id: str
+    jurisdiction: str
+    name: str
+    citation: str
+    kind: str
+    compels: dict[str, list[str]]
+    issuers: list[str]
+    required_elements: list[str]
+    risk_flags: list[str]
+    in_force_from: date | None
+    in_force_to: date | None
+    sources: list[str]
+    version: int
+
+
+class InstrumentList(BaseModel):
+    version: str
+    items: list[InstrumentOut]
