@@ -6,4 +6,4 @@ import tempfile
 os.environ["DUEPROCESS_MODE"] = "test"
 os.environ.setdefault("DUEPROCESS_HOME", tempfile.mkdtemp(prefix="dueprocess-test-"))
 
-from dueprocess.settings import *  # noqa: E402,F403
+from dueprocess.settings import *  # noqa: F403

@@ -110,9 +110,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
-    from dueprocess.execution.tasks import resume_stale
+    from dueprocess.execution.tasks import resume_stale, schedule_maintenance
 
     resumed = resume_stale()
+    schedule_maintenance()
     if resumed:
         print(f"resumed {resumed} interrupted action(s)", file=sys.stderr)
     options: dict[str, Any] = {"batch": args.batch, "interval": args.interval}

@@ -82,7 +82,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         h.strip() for h in env.get("DUEPROCESS_ALLOWED_HOSTS", "").split(",") if h.strip()
     ) or ("127.0.0.1", "localhost")
     return Config(
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         home=home,
         database_url=database_url,
         secret_key=secret,

@@ -66,6 +66,12 @@ def actor_label(user: User | None) -> str:
     return f"user:{user.pk}:{user.get_username()}"
 
 
+def _uid(user: User) -> int:
+    if user.pk is None:
+        raise Forbidden("a person must be logged in to decide")
+    return int(user.pk)
+
+
 def _lock(demand: Demand) -> Demand:
     return Demand.objects.select_for_update().select_related("authority").get(pk=demand.pk)
 
@@ -272,7 +278,7 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
             made.append(Decision.objects.create(
                 demand=demand, ask=ask, target=target, outcome=d.outcome,
                 reason_codes=list(d.reason_codes), rationale=d.rationale, narrowed=narrowed,
-                decided_by_id=user.pk))
+                decided_by_id=_uid(user)))
         record("demand.decided", actor=actor, demand_id=demand.pk, payload={
             "decisions": [{"ask": d.ask.position, "target": d.target.identifier
                            if d.target else None, "outcome": d.outcome,
@@ -369,9 +375,11 @@ def _plan(demand: Demand) -> list[Action]:
         for t in targets:
             if t.type != wanted:
                 continue
-            d = by_target.get((ask.pk, t.pk)) or by_ask.get(ask.pk)
-            if d is None or d.outcome not in (Outcome.COMPLY, Outcome.COMPLY_PARTIALLY):
+            chosen = by_target.get((ask.pk, t.pk)) or by_ask.get(ask.pk)
+            if chosen is None or chosen.outcome not in (Outcome.COMPLY,
+                                                        Outcome.COMPLY_PARTIALLY):
                 continue
+            d = chosen
             kind, params = _action_for(ask, d)
             actions.append(Action(
                 demand=demand, decision=d, target=t, kind=kind, params=params,
@@ -529,6 +537,32 @@ def mark_notice_sent(notice: Notice, result: dict[str, Any]) -> None:
         record("notice.sent", actor="system", demand_id=notice.demand_id,
                payload={"notice": notice.pk, "kind": notice.kind, "to": notice.recipient,
                         "result": result})
+
+
+def release_delayed_notices(today: date) -> int:
+    """Make delayed user notices sendable once their non-disclosure period has passed.
+
+    The demand's current gag is checked again, so a notice stays delayed if the order was
+    extended or made indefinite after the notice was created.
+    """
+    due = Notice.objects.filter(kind=NoticeKind.USER, status=NoticeStatus.DELAYED,
+                                not_before__lte=today).order_by("pk")
+    released = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            notice = Notice.objects.select_for_update().select_related("demand").get(pk=pk)
+            demand = notice.demand
+            gagged = demand.non_disclosure and (demand.non_disclosure_until is None
+                                                or demand.non_disclosure_until > today)
+            if (notice.status != NoticeStatus.DELAYED or notice.not_before is None
+                    or notice.not_before > today or gagged):
+                continue
+            notice.status = NoticeStatus.PENDING
+            notice.save(update_fields=["status"])
+            record("notice.released", actor="system", demand_id=notice.demand_id, payload={
+                "notice": notice.pk, "not_before": notice.not_before.isoformat()})
+            released += 1
+    return released
 
 
 def record_view(demand: Demand, *, user: User, what: str) -> None:

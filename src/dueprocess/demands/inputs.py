@@ -29,7 +29,7 @@ def _upper(value: object) -> object:
 Country = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^([A-Z]{2}|EU)$")]
 
 RoleName = Literal["judge", "court", "prosecutor", "police_senior", "police", "regulator",
-                   "executive"]
+                   "executive", "approver", "signatory"]
 
 
 class Strict(BaseModel):

@@ -155,7 +155,9 @@ def demand_bodies(now: datetime) -> list[dict[str, Any]]:
          "issued_by": {"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police "
                        "(National Security)", "role": "police_senior"},
          "officials": [{"name": "TANG Ping-keung", "title": "Commissioner of Police",
-                        "role": "police_senior"}],
+                        "role": "police_senior"},
+                       {"name": "LEE Ka-chiu, John", "title": "Secretary for Security",
+                        "role": "approver"}],
          "legal_basis": "Implementation Rules for Article 43 of the National Security Law, "
                         "Schedule 4, section 3",
          "statement_of_reasons": "Messages likely to constitute an offence endangering "
@@ -253,7 +255,8 @@ def demand_bodies(now: datetime) -> list[dict[str, Any]]:
          "authority": "br-tjsp", "received_at": "2024-10-01T15:00:00-03:00",
          "issued_by": {"name": "Juíza Maria Souza", "role": "judge"},
          "legal_basis": "Marco Civil da Internet, art. 19",
-         "statement_of_reasons": "Disinformation about the integrity of the electronic voting system",
+         "statement_of_reasons": "Disinformation about the integrity of the electronic "
+                                 "voting system",
          "asks": [{"kind": "restrict_content", "measure": "withhold",
                    "territorial_scope": ["BR"]}],
          "targets": [{"type": "content", "url": platform.BR_DISINFORMATION_POST}],

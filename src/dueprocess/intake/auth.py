@@ -38,7 +38,7 @@ def is_staff(user: AbstractBaseUser) -> bool:
 
 def requester_of(user: AbstractBaseUser) -> Requester | None:
     try:
-        return Requester.objects.select_related("authority").get(user=user)
+        return Requester.objects.select_related("authority").get(user_id=user.pk)
     except Requester.DoesNotExist:
         return None
 

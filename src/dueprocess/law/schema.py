@@ -1,0 +1,228 @@
+"""Typed schema of the law library.
+
+The library is data reviewed by lawyers, so the schema is strict: unknown keys, unknown
+vocabulary and inconsistent combinations are load errors rather than silent defaults.
+Vocabularies are ``Literal`` types so that rules and the API share one spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal, cast, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+AskKind = Literal["disclose", "preserve", "restrict_account", "restrict_content"]
+DataCategory = Literal["subscriber", "traffic", "content"]
+AccountMeasure = Literal["suspend", "terminate"]
+ContentMeasure = Literal["remove", "disable", "withhold"]
+InstrumentKind = Literal[
+    "order", "warrant", "subpoena", "request", "emergency", "preservation", "national_security"
+]
+Role = Literal["judge", "court", "prosecutor", "police_senior", "police", "regulator", "executive"]
+Element = Literal[
+    "legal_basis",
+    "statement_of_reasons",
+    "issuing_authority",
+    "exact_urls",
+    "redress",
+    "territorial_scope",
+    "recipient_identifiers",
+    "emergency_justification",
+    "offences",
+    "approval",
+    "date_range",
+]
+RiskFlag = Literal[
+    "political_expression", "no_judicial_oversight", "extraterritorial", "vague_offence"
+]
+
+ASK_KINDS: frozenset[str] = frozenset(get_args(AskKind))
+DATA_CATEGORIES: frozenset[str] = frozenset(get_args(DataCategory))
+ACCOUNT_MEASURES: frozenset[str] = frozenset(get_args(AccountMeasure))
+CONTENT_MEASURES: frozenset[str] = frozenset(get_args(ContentMeasure))
+ROLES: frozenset[str] = frozenset(get_args(Role))
+ELEMENTS: frozenset[str] = frozenset(get_args(Element))
+RISK_FLAGS: frozenset[str] = frozenset(get_args(RiskFlag))
+
+#: Values each ask kind may carry in ``Instrument.compels``.
+COMPEL_VALUES: dict[str, frozenset[str]] = {
+    "disclose": DATA_CATEGORIES,
+    "preserve": frozenset(),
+    "restrict_account": ACCOUNT_MEASURES,
+    "restrict_content": CONTENT_MEASURES,
+}
+
+#: "ZZ" is the ISO 3166 user-assigned code used for the generic, any-jurisdiction instruments.
+ANY_JURISDICTION = "ZZ"
+
+_ID = r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$"
+_JURISDICTION = r"^(?:[A-Z]{2}|EU)$"
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Deadlines(_Frozen):
+    """Statutory time limits; ``None`` where the law sets none (the order itself may)."""
+
+    response_days: int | None = Field(default=None, ge=1)
+    emergency_hours: int | None = Field(default=None, ge=1)
+    preservation_days: int | None = Field(default=None, ge=1)
+    preservation_extension_days: int | None = Field(default=None, ge=1)
+    #: How many extensions the law provides for; ``None`` means no stated limit.
+    preservation_max_renewals: int | None = Field(default=None, ge=0)
+
+
+class Notice(_Frozen):
+    """May the platform tell the user by default, and how long may a gag delay it."""
+
+    user_notice_allowed: bool = True
+    delayed_notice_max_days: int | None = Field(default=None, ge=1)
+
+
+def _check_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
+    for url in urls:
+        if not _URL.match(url):
+            raise ValueError(f"not an http(s) URL: {url!r}")
+    if len(set(urls)) != len(urls):
+        raise ValueError("duplicate source URL")
+    return urls
+
+
+class Offence(_Frozen):
+    """An offence a demand may cite; its flags feed the human-rights rules."""
+
+    id: str = Field(pattern=_ID)
+    jurisdiction: str = Field(pattern=_JURISDICTION)
+    name: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    flags: tuple[RiskFlag, ...] = ()
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+
+    @field_validator("sources")
+    @classmethod
+    def check_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_urls(value)
+
+
+class Instrument(_Frozen):
+    """One kind of legal process.
+
+    ``compels`` maps each ask kind the instrument can compel to the values it allows
+    (data categories for ``disclose``, measures for the restrictions, an empty list for
+    ``preserve``); an absent ask kind cannot be compelled.
+
+    ``issuers`` are the roles that may issue the instrument. ``category_issuers`` narrows
+    or replaces that list for one data category or one ask kind (the more specific key
+    wins: category, then ask kind, then ``issuers``).
+
+    ``required_elements`` must be present in every demand; ``ask_required_elements`` only
+    when the demand contains an ask of that kind.
+
+    ``in_force_to`` is the last day the instrument was in force (inclusive); ``None`` means
+    still in force.
+    """
+
+    id: str = Field(pattern=_ID)
+    jurisdiction: str = Field(pattern=_JURISDICTION)
+    name: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    kind: InstrumentKind
+    legal_process: str = Field(min_length=1)
+    in_force_from: date
+    in_force_to: date | None = None
+    voluntary: bool = False
+    compels: dict[AskKind, tuple[str, ...]]
+    issuers: tuple[Role, ...] = Field(min_length=1)
+    category_issuers: dict[str, tuple[Role, ...]] = Field(default_factory=dict)
+    required_elements: tuple[Element, ...] = ()
+    ask_required_elements: dict[AskKind, tuple[Element, ...]] = Field(default_factory=dict)
+    deadlines: Deadlines = Deadlines()
+    notice: Notice = Notice()
+    risk_flags: tuple[RiskFlag, ...] = ()
+    reporting_band: int | None = Field(default=None, ge=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+    notes: str = ""
+    version: int = Field(ge=1)
+
+    @field_validator("sources")
+    @classmethod
+    def check_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_urls(value)
+
+    @model_validator(mode="after")
+    def check_consistency(self) -> Instrument:
+        if not self.compels:
+            raise ValueError("compels: an instrument must compel at least one ask kind")
+        for kind, values in self.compels.items():
+            allowed = COMPEL_VALUES[kind]
+            bad = sorted(set(values) - allowed)
+            if bad:
+                expected = ", ".join(sorted(allowed)) or "an empty list"
+                raise ValueError(f"compels.{kind}: {bad} not allowed (expected {expected})")
+            if kind != "preserve" and not values:
+                raise ValueError(f"compels.{kind}: list the allowed values")
+            if len(set(values)) != len(values):
+                raise ValueError(f"compels.{kind}: duplicate value")
+        for key, roles in self.category_issuers.items():
+            if key in DATA_CATEGORIES:
+                if key not in self.compels.get("disclose", ()):
+                    raise ValueError(
+                        f"category_issuers.{key}: the instrument does not compel {key}"
+                    )
+            elif key in ASK_KINDS:
+                if key not in self.compels:
+                    raise ValueError(
+                        f"category_issuers.{key}: the instrument does not compel {key}"
+                    )
+            else:
+                raise ValueError(f"category_issuers.{key}: not a data category or ask kind")
+            if not roles:
+                raise ValueError(f"category_issuers.{key}: list at least one role")
+        for kind in self.ask_required_elements:
+            if kind not in self.compels:
+                raise ValueError(
+                    f"ask_required_elements.{kind}: the instrument does not compel {kind}"
+                )
+        if self.in_force_to is not None and self.in_force_to < self.in_force_from:
+            raise ValueError("in_force_to is before in_force_from")
+        if self.kind == "preservation" and "preserve" not in self.compels:
+            raise ValueError("compels: a preservation instrument must compel preserve")
+        if "preserve" in self.compels and self.deadlines.preservation_days is None:
+            raise ValueError("deadlines.preservation_days: required when preserve is compelled")
+        return self
+
+    def in_force(self, on: date) -> bool:
+        return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
+
+    def allowed(self, ask_kind: str) -> frozenset[str] | None:
+        """Values the instrument allows for an ask kind, or ``None`` if it cannot compel it."""
+        values = cast("dict[str, tuple[str, ...]]", self.compels).get(ask_kind)
+        return None if values is None else frozenset(values)
+
+    def issuers_for(self, ask_kind: str, category: str | None = None) -> tuple[str, ...]:
+        if category is not None and category in self.category_issuers:
+            return self.category_issuers[category]
+        if ask_kind in self.category_issuers:
+            return self.category_issuers[ask_kind]
+        return self.issuers
+
+    def elements_for(self, ask_kinds: frozenset[str]) -> tuple[str, ...]:
+        """Required elements for a demand with these ask kinds, in a stable order."""
+        out: list[str] = list(self.required_elements)
+        for kind, elements in self.ask_required_elements.items():
+            if kind in ask_kinds:
+                out.extend(e for e in elements if e not in out)
+        return tuple(out)
+
+
+class LawFile(_Frozen):
+    """One YAML file of the library."""
+
+    instruments: tuple[Instrument, ...] = ()
+    offences: tuple[Offence, ...] = ()

@@ -1,0 +1,70 @@
+"""Small formatting filters for the console templates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+
+from dueprocess.demands.models import Ask, AskKind
+from dueprocess.review.reasons import REASON_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def pretty_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        if len(value) > 4:
+            return f"[{len(value)} items]"
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if value is None:
+        return "—"
+    return str(value)
+
+
+@register.filter
+def brief(payload: Any, limit: int = 180) -> str:
+    """A one-line summary of an audit payload; the full payload stays in the log."""
+    if not payload:
+        return ""
+    if isinstance(payload, dict):
+        text = "; ".join(f"{k}: {_short(v)}" for k, v in payload.items())
+    else:
+        text = _short(payload)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@register.filter
+def label(value: Any) -> str:
+    """``awaiting_authority`` → ``awaiting authority``."""
+    return str(value or "").replace("_", " ")
+
+
+@register.filter
+def reason_label(code: str) -> str:
+    return REASON_LABELS.get(code, code)
+
+
+@register.filter
+def ask_summary(ask: Ask) -> str:
+    if ask.kind == AskKind.DISCLOSE:
+        text = "Disclose " + ", ".join(ask.data_categories or ["(no category)"])
+        if ask.date_from or ask.date_to:
+            text += f" · {ask.date_from or '…'} to {ask.date_to or '…'}"
+        return text
+    if ask.kind == AskKind.PRESERVE:
+        return f"Preserve for {ask.days} days" if ask.days else "Preserve"
+    if ask.kind == AskKind.RESTRICT_ACCOUNT:
+        return f"Restrict account: {ask.measure or 'unspecified'}"
+    text = f"Restrict content: {ask.measure or 'unspecified'}"
+    if ask.territorial_scope:
+        text += " in " + ", ".join(ask.territorial_scope)
+    return text

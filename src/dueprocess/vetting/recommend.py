@@ -1,0 +1,119 @@
+"""From findings to one recommendation, with the findings that drove it.
+
+The first tier that applies wins:
+
+1. ``route_mlat`` — any ``policy.route_mlat``. The platform has decided this
+   jurisdiction's data demands go through mutual legal assistance; that answer to the
+   authority does not depend on anything else in the demand.
+2. ``hold`` — any ``policy.jurisdiction_paused``. A pause is a deliberate stop pending a
+   policy decision; nothing is judged on the merits until it is lifted.
+3. ``reject`` — ``legal.instrument_not_in_force``, or every ask is unenforceable: each
+   has a ``legal.insufficient_process`` or ``legal.issuer_not_competent`` finding that
+   does not leave part of the ask standing (``evidence["partial"]`` false).
+4. ``request_clarification`` — ``legal.unknown_instrument`` or ``legal.missing_element``:
+   the authority can fix the demand.
+5. ``escalate`` — any other warning or block: ``rights.*``, ``jurisdiction.*``,
+   ``legal.statute_mismatch``, ``policy.human_rights_review``, ``policy.condition_error``,
+   ``policy.invalid``, ``vetting.rule_error``, and findings from outside this package
+   (``sanctions.*``, ``auth.*``). Unknown codes escalate rather than pass silently.
+6. ``comply_partially`` — ``scope.overbroad``, or some (not all) asks or parts of asks are
+   beyond the instrument or the issuer.
+7. ``comply`` — only ``info`` findings, or none.
+
+Partial legal defects rank below escalation and clarification on purpose: when a demand is
+half valid and also needs a human-rights review or a missing statement of reasons, the
+review or the clarification comes first, and the narrower answer follows from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dueprocess.vetting.findings import Finding
+
+__all__ = ["RANK", "recommend", "unenforceable_asks"]
+
+#: Higher is more restrictive; matches the precedence above.
+RANK: dict[str, int] = {
+    "comply": 0,
+    "comply_partially": 1,
+    "escalate": 2,
+    "request_clarification": 3,
+    "reject": 4,
+    "hold": 5,
+    "route_mlat": 6,
+}
+
+_LEGAL_DEFECTS = frozenset({"legal.insufficient_process", "legal.issuer_not_competent"})
+_CLARIFY = frozenset({"legal.unknown_instrument", "legal.missing_element"})
+_CLASSIFIED = frozenset(
+    {"policy.route_mlat", "policy.jurisdiction_paused", "legal.instrument_not_in_force",
+     "scope.overbroad"}
+) | _LEGAL_DEFECTS | _CLARIFY  # fmt: skip
+
+
+def unenforceable_asks(findings: Sequence[Finding], ask_count: int) -> set[int]:
+    """Indexes of asks that nothing in the instrument or the issuer's competence supports."""
+    out: set[int] = set()
+    for finding in findings:
+        if finding.code in _LEGAL_DEFECTS and not finding.evidence.get("partial", False):
+            if finding.ask_index is None:
+                return set(range(ask_count))
+            out.add(finding.ask_index)
+    return out
+
+
+def _explain(recommendation: str, drivers: list[Finding], findings: Sequence[Finding]) -> str:
+    if drivers:
+        shown = "; ".join(f"{f.code}: {f.message.rstrip('.')}" for f in drivers[:3])
+        more = f" (and {len(drivers) - 3} more)" if len(drivers) > 3 else ""
+        text = f"{recommendation} because of {shown}{more}"
+    else:
+        text = (
+            f"{recommendation}: no finding blocks the demand, needs clarification or needs review"
+        )
+    driving = {id(f) for f in drivers}
+    others = list(
+        dict.fromkeys(
+            f"{f.code} ({f.severity})"
+            for f in findings
+            if id(f) not in driving and f.severity != "info"
+        )
+    )
+    if others:
+        text += f". Also found: {', '.join(others)}"
+    return text + "."
+
+
+def recommend(findings: Sequence[Finding], ask_count: int) -> tuple[str, str]:
+    """The recommendation and its explanation; see the module docstring for precedence."""
+
+    def having(*codes: str) -> list[Finding]:
+        return [f for f in findings if f.code in codes]
+
+    tiers: list[tuple[str, list[Finding]]] = [
+        ("route_mlat", having("policy.route_mlat")),
+        ("hold", having("policy.jurisdiction_paused")),
+    ]
+    defects = having(*_LEGAL_DEFECTS)
+    dead = unenforceable_asks(findings, ask_count)
+    all_dead = ask_count > 0 and len(dead) >= ask_count
+    tiers.append(
+        ("reject", having("legal.instrument_not_in_force") + (defects if all_dead else []))
+    )
+    tiers.append(("request_clarification", having(*_CLARIFY)))
+    tiers.append(
+        (
+            "escalate",
+            [
+                f
+                for f in findings
+                if f.code not in _CLASSIFIED and f.severity in ("warning", "block")
+            ],
+        )
+    )
+    tiers.append(("comply_partially", having("scope.overbroad") + defects))
+    for recommendation, drivers in tiers:
+        if drivers:
+            return recommendation, _explain(recommendation, drivers, findings)
+    return "comply", _explain("comply", [], findings)

@@ -1,0 +1,50 @@
+"""The registered rules, in the order they run (and their findings are listed).
+
+``RULES_VERSION`` names the rule set: a short hash of every rule's name and version, stored
+with each vetting result so a re-vet can tell whether the rules changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from dueprocess.vetting.rules import (
+    at_risk_targets,
+    deadline,
+    elements,
+    foreign_target,
+    gag,
+    in_force,
+    issuer,
+    policies,
+    process,
+    risk_instrument,
+    scope_limits,
+    statutes,
+    territorial_scope,
+    unknown_instrument,
+)
+from dueprocess.vetting.rules.base import Rule
+
+__all__ = ["RULES", "RULES_VERSION", "Rule"]
+
+RULES: tuple[Rule, ...] = (
+    policies.RULE,
+    unknown_instrument.RULE,
+    in_force.RULE,
+    process.RULE,
+    issuer.RULE,
+    elements.RULE,
+    statutes.RULE,
+    risk_instrument.RULE,
+    at_risk_targets.RULE,
+    gag.RULE,
+    foreign_target.RULE,
+    territorial_scope.RULE,
+    scope_limits.RULE,
+    deadline.RULE,
+)
+
+RULES_VERSION: str = hashlib.sha256(
+    ";".join(f"{rule.name}@{rule.version}" for rule in RULES).encode()
+).hexdigest()[:12]

@@ -1,0 +1,41 @@
+"""``legal.instrument_not_in_force``: the instrument was not law on the day of receipt.
+
+Compared with the received date, so a re-vet years later judges the demand by the law of
+its day (an EPOC received before 2026-08-18 has no legal force).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dueprocess.vetting.context import VetContext
+from dueprocess.vetting.findings import Finding
+from dueprocess.vetting.rules.base import Rule
+
+NAME = "legal.in_force"
+VERSION = 1
+
+
+def check(ctx: VetContext) -> Iterator[Finding]:
+    instrument = ctx.instrument
+    if instrument is None or instrument.in_force(ctx.on):
+        return
+    if ctx.on < instrument.in_force_from or instrument.in_force_to is None:
+        when = f"applies only from {instrument.in_force_from.isoformat()}"
+    else:
+        when = f"ceased to apply after {instrument.in_force_to.isoformat()}"
+    yield RULE.finding(
+        "legal.instrument_not_in_force",
+        "block",
+        f"{instrument.name} ({instrument.id}) {when}; the demand was received on "
+        f"{ctx.on.isoformat()}.",
+        {
+            "instrument": instrument.id,
+            "received_on": ctx.on.isoformat(),
+            "in_force_from": instrument.in_force_from.isoformat(),
+            "in_force_to": instrument.in_force_to.isoformat() if instrument.in_force_to else None,
+        },
+    )
+
+
+RULE = Rule(NAME, VERSION, check)

@@ -1,0 +1,63 @@
+"""``legal.statute_mismatch``: the cited law is not the requesting authority's own.
+
+A Hong Kong authority citing a US statute, or a German one citing a Hong Kong offence, is
+either a mistake or a sign of a forged demand. Generic ("ZZ") law matches everyone; EU law
+matches every Member State. Also ``legal.unknown_offence`` (info) for offence ids the
+library does not know, so reviewers can check the citation by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dueprocess.law.regions import covered
+from dueprocess.law.schema import ANY_JURISDICTION
+from dueprocess.vetting.context import VetContext
+from dueprocess.vetting.findings import Finding
+from dueprocess.vetting.rules.base import Rule
+
+NAME = "legal.statutes"
+VERSION = 1
+
+
+def _foreign(law_jurisdiction: str, requester: str) -> bool:
+    return law_jurisdiction != ANY_JURISDICTION and requester not in covered(law_jurisdiction)
+
+
+def check(ctx: VetContext) -> Iterator[Finding]:
+    demand = ctx.demand
+    requester = demand.jurisdiction.strip().upper()
+    mismatches: list[dict[str, Any]] = []
+    instrument = ctx.instrument
+    if instrument is not None and _foreign(instrument.jurisdiction, requester):
+        mismatches.append(
+            {"type": "instrument", "id": instrument.id, "jurisdiction": instrument.jurisdiction}
+        )
+    unknown: list[str] = []
+    for offence_id in dict.fromkeys(demand.offences):
+        offence = ctx.library.offence(offence_id)
+        if offence is None:
+            unknown.append(offence_id)
+        elif _foreign(offence.jurisdiction, requester):
+            mismatches.append(
+                {"type": "offence", "id": offence.id, "jurisdiction": offence.jurisdiction}
+            )
+    if mismatches:
+        cited = ", ".join(f"{m['id']} ({m['jurisdiction']})" for m in mismatches)
+        yield RULE.finding(
+            "legal.statute_mismatch",
+            "warning",
+            f"An authority of {requester} cites law of another jurisdiction: {cited}.",
+            {"jurisdiction": requester, "mismatches": mismatches},
+        )
+    if unknown:
+        yield RULE.finding(
+            "legal.unknown_offence",
+            "info",
+            f"Offences not in the law library: {', '.join(unknown)}.",
+            {"offences": unknown},
+        )
+
+
+RULE = Rule(NAME, VERSION, check)

@@ -1,0 +1,73 @@
+"""The `dueprocess` command as an operator uses it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dueprocess.accounts.models import ApiToken, hash_token
+from dueprocess.cli import main
+
+
+@pytest.mark.django_db
+def test_token_create_prints_only_the_token_and_stores_its_hash(reviewer: Any,
+                                                                capsys: Any) -> None:
+    assert main(["token", "create", "--user", "REVIEWER@platform.example"]) == 0
+    out = capsys.readouterr().out
+    raw = out.strip()
+    assert out == raw + "\n" and raw.startswith("dp_") and len(raw) > 40
+    row = ApiToken.objects.get(user=reviewer)
+    assert row.key_hash == hash_token(raw)
+    assert raw not in (row.key_hash, row.prefix)
+
+
+@pytest.mark.django_db
+def test_token_create_for_an_unknown_user_fails_cleanly(capsys: Any) -> None:
+    assert main(["token", "create", "--user", "nobody@example.org"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "nobody@example.org" in captured.err
+
+
+@pytest.mark.django_db
+def test_report_rejects_a_bad_period(capsys: Any) -> None:
+    assert main(["report", "--period", "2020-H3"]) == 2
+    assert "2020-H3" in capsys.readouterr().err
+
+
+def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_SETTINGS_MODULE", "DUEPROCESS_MODE", "DATABASE_URL")}
+    env["DUEPROCESS_HOME"] = str(home)
+    return subprocess.run([sys.executable, "-m", "dueprocess", *args], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = _run(tmp_path, "migrate")
+    assert result.returncode != 0
+    assert "DUEPROCESS_SECRET_KEY" in result.stderr
+
+
+def test_demo_loads_twice_safely_and_serves_an_existing_home(tmp_path: Path) -> None:
+    first = _run(tmp_path, "demo", "--no-serve")
+    assert first.returncode == 0, first.stderr
+    assert "reviewer@" in first.stdout and "http://127.0.0.1:8000/" in first.stdout
+    assert (tmp_path / "dueprocess.sqlite3").exists()
+    second = _run(tmp_path, "demo", "--no-serve")
+    assert second.returncode == 0, second.stderr
+    assert first.stdout.split("log in with:")[1] == second.stdout.split("log in with:")[1]
+    assert "demands:   12" in second.stdout
+    assert "completed" in second.stdout
+    verified = _run(tmp_path, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    report = _run(tmp_path, "report", "--period", "2020-H2", "--format", "json")
+    assert report.returncode == 0, report.stderr
+    assert '"US"' in report.stdout
+    checked = _run(tmp_path, "manage", "check")
+    assert checked.returncode == 0, checked.stderr

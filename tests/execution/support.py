@@ -1,0 +1,57 @@
+"""Helpers for execution tests: demands through the real actions, and a batch worker."""
+
+from __future__ import annotations
+
+import signal
+from datetime import datetime
+from typing import Any
+
+from django.core.management import call_command
+
+from dueprocess.demands import actions
+from dueprocess.demands.inputs import DecisionsIn, DemandIn
+from dueprocess.demands.models import Authority, Demand
+from dueprocess.demo import platform
+
+
+def run_worker() -> None:
+    """Process every task that is due, then return (``db_worker --batch``)."""
+    signals = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None))
+               if s is not None]
+    saved = {s: signal.getsignal(s) for s in signals}
+    try:
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0,
+                     verbosity=0)
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+def receive(authority: Authority, body: dict[str, Any]) -> Demand:
+    received = body.pop("received_at", "2020-10-05T14:00:00+00:00")
+    return actions.receive_demand(DemandIn.model_validate(body), authority=authority,
+                                  requester=None, user=None,
+                                  received_at=datetime.fromisoformat(received))
+
+
+def comply(demand: Demand, user: Any) -> Demand:
+    asks = demand.asks.count()
+    return actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
+        {"ask": i, "outcome": "comply", "reason_codes": ["lawful"]} for i in range(asks)]}),
+        user=user)
+
+
+def warrant_body(**extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "reference": "2:20-mj-00417",
+        "instrument": "us.ecpa.warrant",
+        "issued_by": {"name": "Hon. Jane Doe", "title": "U.S. Magistrate Judge",
+                      "role": "judge"},
+        "legal_basis": "18 U.S.C. 2703(a), (b)(1)(A) and (c)(1)(A)",
+        "statement_of_reasons": "Probable cause: distribution of child sexual abuse material",
+        "asks": [{"kind": "disclose", "data_categories": ["subscriber", "traffic", "content"],
+                  "date_from": "2020-01-01", "date_to": "2020-09-30"}],
+        "targets": [{"type": "account", "id": platform.US_SUSPECT}],
+    }
+    body.update(extra)
+    return body
