@@ -8,6 +8,7 @@ and the data can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -111,7 +112,8 @@ def _target_rows(demand: Demand, data: DemandIn) -> list[Target]:
 
 
 def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester | None,
-                   user: User | None, received_at: datetime | None = None) -> Demand:
+                   user: User | None, received_at: datetime | None = None,
+                   channel: str = "api", sender_email: str = "") -> Demand:
     """Store a demand whole (or not at all), vet it and route it to review or hold."""
     now = timezone.now()
     with transaction.atomic():
@@ -134,6 +136,8 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             deadline=data.deadline,
             language=data.language,
             received_at=received_at or now,
+            channel=channel,
+            sender_email=sender_email,
             created_at=now,
             updated_at=now,
         )
@@ -159,11 +163,14 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             "authority": authority.slug,
             "instrument": demand.instrument,
             "received_at": demand.received_at.isoformat(),
+            "channel": channel,
             "asks": [a.model_dump(mode="json") for a in data.asks],
             "targets": len(targets),
         })
         _vet(demand, "system", route=True)
-        _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system")
+        ack = _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system")
+        demand.acknowledged_at = ack.sent_at
+        demand.save(update_fields=["acknowledged_at"])
     return demand
 
 
@@ -183,8 +190,9 @@ def _vet(demand: Demand, actor: str, *, route: bool) -> None:
     demand.rules_version = result.rules_version
     demand.data_version = result.data_version
     demand.vetted_at = timezone.now()
+    demand.risk = risk_of(demand, result.findings)
     demand.save(update_fields=["recommendation", "explanation", "rules_version",
-                               "data_version", "vetted_at"])
+                               "data_version", "vetted_at", "risk"])
     record("demand.vetted", actor=actor, demand_id=demand.pk, payload={
         "recommendation": result.recommendation,
         "findings": [{"code": f.code, "severity": f.severity, "rule": f.rule,
@@ -195,6 +203,16 @@ def _vet(demand: Demand, actor: str, *, route: bool) -> None:
     if route and demand.status == Status.RECEIVED:
         to = Status.ON_HOLD if result.recommendation == "hold" else Status.IN_REVIEW
         _transition(demand, to, actor, reason=f"vetting recommends {result.recommendation}")
+
+
+def risk_of(demand: Demand, findings: Iterable[Any]) -> int:
+    """Queue order: block findings first, then emergencies, then anything to look at."""
+    severities = {f.severity for f in findings}
+    if "block" in severities:
+        return 3
+    if demand.emergency:
+        return 2
+    return 1 if "warning" in severities else 0
 
 
 def revet_demand(demand: Demand, *, user: User | None = None) -> Demand:

@@ -116,6 +116,13 @@ class Requester(models.Model):
         return f"{self.user} @ {self.authority.slug}"
 
 
+class Channel(models.TextChoices):
+    API = "api"
+    PORTAL = "portal"
+    EMAIL = "email"
+    IMPORT = "import"
+
+
 class Demand(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="demands")
     requester = models.ForeignKey(Requester, null=True, blank=True, on_delete=models.SET_NULL,
@@ -145,6 +152,16 @@ class Demand(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="assigned_demands")
     target_count = models.PositiveIntegerField(default=0)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.API)
+    sender_email = models.CharField(max_length=254, blank=True,
+                                    help_text="Who sent it (e-mail intake or requester login)")
+    # Queue order: 3 block findings, 2 emergency, 1 warnings, 0 nothing to flag.
+    risk = models.PositiveSmallIntegerField(default=0)
+    acknowledged_at = models.DateTimeField(null=True, blank=True,
+                                           help_text="Receipt acknowledged to the authority")
+    # DSA Transparency Database category (STATEMENT_CATEGORY_*) and keywords, for reports.
+    content_category = models.CharField(max_length=80, blank=True)
+    category_keywords = models.JSONField(default=list, blank=True)
     # Four-eyes: who recorded the decisions that now wait for a second person.
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -158,6 +175,7 @@ class Demand(models.Model):
         indexes = [
             models.Index(fields=["status", "id"]),
             models.Index(fields=["authority", "id"]),
+            models.Index(fields=["status", "risk", "id"], name="demand_queue_idx"),
         ]
 
     def __str__(self) -> str:
