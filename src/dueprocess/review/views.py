@@ -14,9 +14,7 @@ from django.contrib import messages
 from django.db.models import (
     Case,
     Count,
-    Exists,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -36,7 +34,6 @@ from dueprocess.demands.models import (
     ActionStatus,
     Decision,
     Demand,
-    Finding,
     Notice,
     NoticeKind,
     Severity,
@@ -62,17 +59,9 @@ APPROVE_PERM = "demands.change_decision"
 
 QUEUE_FIELDS = (
     "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
-    "target_count", "received_at", "deadline", "emergency", "awaiting_approval",
+    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk",
     "authority__name", "authority__slug", "assignee__username",
 )
-
-
-def risk_expression() -> Any:
-    """Block findings weigh 2, an emergency 1: the queue shows the riskiest first."""
-    has_block = Exists(Finding.objects.filter(demand=OuterRef("pk"), severity=Severity.BLOCK))
-    return (Case(When(has_block, then=Value(2)), default=Value(0), output_field=IntegerField())
-            + Case(When(emergency=True, then=Value(1)), default=Value(0),
-                   output_field=IntegerField()))
 
 
 def _query(params: dict[str, Any], **changes: Any) -> str:
@@ -85,8 +74,8 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     """Open demands, riskiest first, with keyset pagination (no OFFSET at a million rows).
 
-    The cursor is the last demand's id; its risk is looked up again, so the next page
-    starts exactly after it in (risk, id) order.
+    The cursor is the last demand's id; its stored risk (set by vetting, indexed with status)
+    is looked up again, so the next page starts exactly after it in (risk, id) order.
     """
     filters = QueueFilterForm(request.GET)
     status = filters.value("status") or ""
@@ -109,14 +98,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     else:
         rows = rows.filter(status__in=QUEUE_STATUSES)
-    rows = rows.annotate(risk=risk_expression())
     # Working queues (open statuses) put risk first; the archive views (closed statuses,
     # "all") span the whole table, so they keep to the primary key and stay index-backed.
     by_risk = status in ("", *QUEUE_STATUSES)
     if by_risk:
         if after:
-            cursor = (Demand.objects.filter(pk=after).annotate(risk=risk_expression())
-                      .values_list("risk", flat=True).first())
+            cursor = Demand.objects.filter(pk=after).values_list("risk", flat=True).first()
             if cursor is not None:
                 rows = rows.filter(Q(risk__lt=cursor) | Q(risk=cursor, pk__lt=after))
         rows = rows.order_by("-risk", "-pk")
