@@ -178,18 +178,20 @@ def _vet(demand: Demand, actor: str, *, route: bool) -> None:
     from dueprocess.demands.vet import run_vetting
 
     result = run_vetting(demand)
-    demand.findings.all().delete()
+    vetted_at = timezone.now()
+    demand.findings.current().update(superseded_at=vetted_at)
     Finding.objects.bulk_create(
         Finding(demand=demand, code=f.code, severity=f.severity, message=f.message,
                 evidence=dict(f.evidence), rule=f.rule, rule_version=f.rule_version,
-                data_version=result.data_version, ask_position=f.ask_index)
+                data_version=result.data_version, ask_position=f.ask_index,
+                created_at=vetted_at)
         for f in result.findings
     )
     demand.recommendation = result.recommendation
     demand.explanation = result.explanation
     demand.rules_version = result.rules_version
     demand.data_version = result.data_version
-    demand.vetted_at = timezone.now()
+    demand.vetted_at = vetted_at
     demand.risk = risk_of(demand, result.findings)
     demand.save(update_fields=["recommendation", "explanation", "rules_version",
                                "data_version", "vetted_at", "risk"])

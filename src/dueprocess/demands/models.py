@@ -256,7 +256,14 @@ class Severity(models.TextChoices):
     BLOCK = "block"
 
 
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def current(self) -> FindingQuerySet:
+        return self.filter(superseded_at__isnull=True)
+
+
 class Finding(models.Model):
+    """One result of vetting; a later vetting supersedes it, and it stays as history."""
+
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="findings")
     code = models.CharField(max_length=60, db_index=True)
     severity = models.CharField(max_length=10, choices=Severity.choices)
@@ -267,9 +274,13 @@ class Finding(models.Model):
     data_version = models.CharField(max_length=40, blank=True)
     ask_position = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["demand", "superseded_at"])]
 
     def __str__(self) -> str:
         return f"{self.severity} {self.code}"

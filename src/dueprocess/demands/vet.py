@@ -1,8 +1,14 @@
-"""Bridge between stored demands and the pure vetting core."""
+"""Bridge between stored demands and the pure vetting core.
+
+Capabilities that know more about a demand (intake knows the sender, screening knows list
+hits) register a *fact provider* from their AppConfig.ready(); each returns keyword
+arguments for :class:`DemandFacts`, so this module never imports them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from dueprocess.demands.models import Demand, Policy
 from dueprocess.law import default_library
@@ -14,6 +20,15 @@ from dueprocess.vetting import (
     VettingResult,
     vet,
 )
+
+
+FactProvider = Callable[[Demand], dict[str, Any]]
+_PROVIDERS: list[FactProvider] = []
+
+
+def register_fact_provider(provider: FactProvider) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
 
 
 def policy_facts(policies: Sequence[Policy]) -> tuple[PolicyFacts, ...]:
@@ -36,6 +51,9 @@ def policy_facts(policies: Sequence[Policy]) -> tuple[PolicyFacts, ...]:
 
 def demand_facts(demand: Demand) -> DemandFacts:
     issued_by = demand.issued_by or {}
+    extra: dict[str, Any] = {}
+    for provider in _PROVIDERS:
+        extra.update(provider(demand))
     return DemandFacts(
         reference=demand.reference,
         instrument_id=demand.instrument,
@@ -75,6 +93,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
         non_disclosure=demand.non_disclosure,
         non_disclosure_until=demand.non_disclosure_until,
         officials=tuple((o.name, o.title, o.role) for o in demand.officials.all()),
+        **extra,
     )
 
 

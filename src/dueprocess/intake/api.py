@@ -140,7 +140,7 @@ def demand_out(demand: Demand, *, target_limit: int = 1000) -> DemandOut:
         findings=[FindingOut(code=f.code, severity=f.severity, message=f.message, rule=f.rule,
                              rule_version=f.rule_version, data_version=f.data_version,
                              evidence=f.evidence, ask=f.ask_position)
-                  for f in demand.findings.all()],
+                  for f in demand.findings.current()],
         decisions=[DecisionOut(ask=positions.get(d.ask_id, 0),
                                target=d.target.identifier if d.target else None,
                                outcome=d.outcome, reason_codes=d.reason_codes,

@@ -192,8 +192,8 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
     events_next = events[EVENTS_PAGE - 1].seq if len(events) > EVENTS_PAGE else None
     events = events[:EVENTS_PAGE]
 
-    findings = list(demand.findings.order_by(_severity_order(), "pk")[: LIST_LIMIT * 2])
-    severity_counts = dict(demand.findings.order_by().values_list("severity")
+    findings = list(demand.findings.current().order_by(_severity_order(), "pk")[: LIST_LIMIT * 2])
+    severity_counts = dict(demand.findings.current().order_by().values_list("severity")
                            .annotate(n=Count("id")).values_list("severity", "n"))
 
     action_summary = list(demand.actions.order_by("kind", "status").values("kind", "status")

@@ -20,6 +20,8 @@ from dueprocess.vetting.facts import (
     DemandFacts,
     PolicyEffect,
     PolicyFacts,
+    ScreeningHitFacts,
+    SenderFacts,
     TargetFacts,
     freeze_params,
 )
@@ -49,6 +51,8 @@ __all__ = [
     "Finding",
     "PolicyEffect",
     "PolicyFacts",
+    "ScreeningHitFacts",
+    "SenderFacts",
     "Recommendation",
     "Severity",
     "TargetFacts",

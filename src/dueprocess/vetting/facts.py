@@ -118,6 +118,46 @@ class PolicyFacts:
 
 
 @dataclass(frozen=True)
+class SenderFacts:
+    """Who sent the demand and what intake verified about them.
+
+    ``verified`` means the sender's e-mail domain is one of the authority's verified domains,
+    or the demand came with the token or portal login of a verified requester.
+    ``lookalike_of`` names the verified domain a sender domain imitates (homoglyphs,
+    punycode, edit distance; ``lookalike_reason`` says which). ``callback_recorded`` is an
+    out-of-band callback to a registry number, required before an emergency disclosure.
+    """
+
+    email: str = ""
+    domain: str = ""
+    channel: str = "api"
+    verified: bool = False
+    lookalike_of: str | None = None
+    lookalike_reason: str = ""
+    flagged_fraudulent: bool = False
+    callback_recorded: bool = False
+
+
+@dataclass(frozen=True)
+class ScreeningHitFacts:
+    """A sanctions-list candidate for a person or body named on the demand.
+
+    ``subject`` is ``official``, ``requester`` or ``authority``; hits a reviewer marked false
+    are not passed in.
+    """
+
+    subject: str
+    name: str
+    list_id: str
+    entry_id: str
+    entry_name: str
+    score: float
+    programmes: tuple[str, ...] = ()
+    explanation: str = ""
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class DemandFacts:
     """One received demand.
 
@@ -146,3 +186,5 @@ class DemandFacts:
     non_disclosure: bool = False
     non_disclosure_until: date | None = None
     officials: tuple[tuple[str, str, str], ...] = ()
+    sender: SenderFacts | None = None
+    screening_hits: tuple[ScreeningHitFacts, ...] = ()
