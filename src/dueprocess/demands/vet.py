@@ -21,7 +21,6 @@ from dueprocess.vetting import (
     vet,
 )
 
-
 FactProvider = Callable[[Demand], dict[str, Any]]
 _PROVIDERS: list[FactProvider] = []
 
