@@ -1,0 +1,281 @@
+"""Name normalisation: from any script and any order to comparable tokens and phonetic keys.
+
+The same person appears as "TANG, Chris", "Mr Chris Tang", "Commissioner Tang Ping-keung"
+and 鄧炳強. Normalisation makes these comparable without deciding whether they match:
+
+* NFKC, transliteration to Latin (`anyascii`; Han script is read separately, see `han`),
+  case folding, accents and punctuation removed, apostrophes dropped inside words
+  ("Mas'ud" -> "masud"), hyphens split ("Ping-keung" -> "ping" "keung", remembered so the
+  joined form "pingkeung" can also be matched);
+* titles, honorifics and post-nominals removed (Mr, Hon., Dr, Commissioner of Police,
+  Chief Executive, Secretary for Security, SC, JP, GBS ...), unless nothing else is left;
+* "SURNAME, Given" order ignored: names compare as token sets.
+
+Phonetic keys fold spellings that romanisations use for one sound (b/p, d/t, g/k, ph/f,
+vowel digraphs such as ee/i, oe/eu, final -h and -r), so "bing" and "ping", "keung" and
+"koeng", "ngor" and "ngo" get one key. They decide candidate blocking and boost scores; they
+never decide a match alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from .han import HAN_RUN, han_syllables
+
+MAX_NAME_CHARS = 1000
+MAX_TOKENS = 16
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Forms of address, honours and post-nominals: removed wherever they stand.
+ADDRESS_TOKENS = _words(
+    """
+    mr mrs ms miss mx mister madam madame mme mlle messrs dr doctor prof professor
+    sir dame lord lady rev revd reverend honourable honorable rt esq esquire
+    sc jp gbs sbs bbs mh gbm pdsm mbs obe mbe cbe kbe dbe qc kc phd
+    """
+)
+# Offices and ranks: removed wherever they stand, and they also take the office words.
+OFFICE_HEADS = _words(
+    """
+    commissioner secretary minister superintendent inspector constable sergeant
+    general colonel lieutenant captain brigadier admiral commander
+    gen col lt capt brig adm cmdr sgt insp supt
+    president premier chairman chairwoman chairperson ambassador governor mayor
+    deputy assistant acting director
+    """
+)
+TITLE_TOKENS = ADDRESS_TOKENS | OFFICE_HEADS
+# Removed only next to an office ("Commissioner of Police", "Secretary for Security").
+OFFICE_WORDS = _words(
+    """
+    of for the and police security justice affairs constitutional mainland administration
+    finance financial defence defense interior foreign health education labour
+    labor welfare commerce customs excise immigration correctional services
+    development housing transport environment innovation technology culture sports tourism
+    economic department bureau prosecutions council executive
+    """
+)
+# Two-word titles whose words are ordinary on their own.
+TITLE_PAIRS = (("chief", "executive"), ("chief", "secretary"), ("senior", "counsel"))
+_TITLE_OR_PAIR = TITLE_TOKENS | {w for pair in TITLE_PAIRS for w in pair}
+
+# Low-information words: kept, but weigh little when scoring.
+PARTICLES = _words(
+    """
+    al el bin ibn bint binti abu abd abdul de del della da das dos di du van von der den la
+    le y e the of and
+    """
+)
+LEGAL_FORMS = _words(
+    """
+    ltd limited llc inc incorporated co corp corporation company sa sas srl gmbh ag jsc ojsc
+    pjsc cjsc ooo zao oao tov llp plc bv nv sarl spa pte pvt fze fzco fzc fzllc group
+    holding holdings trading international establishment enterprise enterprises
+    """
+)
+
+_HON_DOTTED = re.compile(r"\bhon\.|\bthe\s+hon\b|\bhon(?:ourable|orable)\b")
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb`\u00b4]")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One name token with its alternative spellings (several only for Han syllables).
+
+    `joined` marks a token written together with the next one ("Ping-keung", or the given
+    name syllables of a Han name), so the pair can also be compared as one word.
+    """
+
+    forms: tuple[str, ...]
+    han: str = ""
+    joined: bool = False
+    mandarin: str = ""  # pinyin reading of a Han syllable
+
+    @property
+    def text(self) -> str:
+        return self.forms[0]
+
+
+def _clean(name: str) -> str:
+    if name.isascii():
+        return name[:MAX_NAME_CHARS]
+    text = unicodedata.normalize("NFKC", name[: MAX_NAME_CHARS * 2])[:MAX_NAME_CHARS]
+    # surrogates and other unencodable code points cannot appear in a real name
+    return text.encode("utf-8", "ignore").decode("utf-8")
+
+
+_TOKENS: dict[tuple[str, bool], Token] = {}
+_TOKEN_CACHE_MAX = 500_000
+
+
+def _token(word: str, joined: bool = False) -> Token:
+    """Interned Latin tokens: names repeat words, and building a million names must not
+    allocate a million copies of "mohammed"."""
+    key = (word, joined)
+    tok = _TOKENS.get(key)
+    if tok is None:
+        if len(_TOKENS) >= _TOKEN_CACHE_MAX:
+            _TOKENS.clear()
+        tok = _TOKENS[key] = Token((word,), "", joined)
+    return tok
+
+
+def _latin_tokens(segment: str) -> list[Token]:
+    text = segment.casefold() if segment.isascii() else anyascii(segment).casefold()
+    text = _APOSTROPHES.sub("", text)
+    if "-" not in text:
+        return [_token(w) for w in _WORD.findall(text)]
+    out: list[Token] = []
+    last_end = -1
+    for m in _WORD.finditer(text):
+        if out and text[last_end : m.start()] == "-":
+            out[-1] = _token(out[-1].text, True)
+        out.append(_token(m.group()))
+        last_end = m.end()
+    return out
+
+
+def _han_tokens(run: str) -> list[Token]:
+    syllables = han_syllables(run, len(run) <= 4)
+    out = []
+    for i, s in enumerate(syllables):
+        # given-name syllables are written together in pinyin ("Jiachao") and hyphenated in
+        # HK style ("Ka-chiu"): mark them joined so either form can be matched
+        joined = not s.surname and i + 1 < len(syllables)
+        out.append(Token(s.forms, s.text, joined, s.mandarin))
+    return out
+
+
+def _strip_titles(tokens: list[Token], dotted_hon: bool) -> list[Token]:
+    if not dotted_hon and _TITLE_OR_PAIR.isdisjoint([t.text for t in tokens]):
+        return tokens
+    words = {t.text for t in tokens if not t.han}
+    drop = {w for w in words if w in TITLE_TOKENS}
+    for a, b in TITLE_PAIRS:
+        if a in words and b in words:
+            drop.update((a, b))
+    if dotted_hon:
+        drop.update(("hon", "the"))
+    if drop & (OFFICE_HEADS | {"chief"}):
+        drop |= words & OFFICE_WORDS
+    if not drop:
+        return tokens
+    kept = [t for t in tokens if t.han or t.text not in drop]
+    return kept or tokens
+
+
+def _tokenize(name: str) -> tuple[Token, ...]:
+    text = _clean(name)
+    if text.isascii():
+        plain = _strip_titles(_latin_tokens(text), _HON_DOTTED.search(text.lower()) is not None)
+        return tuple(plain[:MAX_TOKENS])
+    tokens: list[Token] = []
+    pos = 0
+    for m in HAN_RUN.finditer(text):
+        tokens.extend(_latin_tokens(text[pos : m.start()]))
+        tokens.extend(_han_tokens(m.group()))
+        pos = m.end()
+    tokens.extend(_latin_tokens(text[pos:]))
+    tokens = _strip_titles(tokens, _HON_DOTTED.search(text.casefold()) is not None)
+    return tuple(tokens[:MAX_TOKENS])
+
+
+@lru_cache(maxsize=100_000)
+def tokenize(name: str) -> tuple[Token, ...]:
+    """Tokens of a name after transliteration and title removal, in written order."""
+    return _tokenize(name)
+
+
+def normalize_name(name: str) -> str:
+    """Canonical form: the set of normalised tokens, sorted, space-joined.
+
+    Idempotent and independent of token order, so it can key caches and dedupe aliases.
+    Han syllables contribute their first romanisation.
+    """
+    return " ".join(sorted({t.text for t in tokenize(name)}))
+
+
+_DIGRAPHS = (
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("q", "k"),
+)
+_VOICING = str.maketrans({"b": "p", "d": "t", "g": "k", "v": "f"})
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+_VOWEL_MAP = {
+    "ee": "i",
+    "ea": "i",
+    "ie": "i",
+    "ii": "i",
+    "y": "i",
+    "iy": "i",
+    "yi": "i",
+    "oo": "u",
+    "ou": "u",
+    "uu": "u",
+    "oe": "eu",
+    "eo": "eu",
+    "eu": "eu",
+    "ay": "ai",
+    "ey": "ei",
+}
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _vowel(m: re.Match[str]) -> str:
+    run = m.group()
+    return _VOWEL_MAP.get(run, run)
+
+
+@lru_cache(maxsize=500_000)
+def phonetic_key(token: str) -> str:
+    """A key equal for spellings of one sound across romanisations; see module doc."""
+    if not token.isalpha():
+        return token
+    t = token
+    for a, b in _DIGRAPHS:
+        if a in t:
+            t = t.replace(a, b)
+    t = t.translate(_VOICING)
+    head = t[0] if t[0] == "y" else ""
+    t = head + _VOWEL_RUN.sub(_vowel, t[len(head) :])
+    if len(t) > 2 and t[-1] == "h" and t[-2] in "aeiou":
+        t = t[:-1]
+    if 2 < len(t) <= 4 and t[-1] == "r" and t[-2] in "aeiou":
+        t = t[:-1]
+    return _DOUBLE.sub(r"\1", t)
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(key: str) -> str:
+    """First letter plus the consonants of a phonetic key: survives vowel spelling."""
+    if not key:
+        return key
+    rest = re.sub(r"[aeiouy]", "", key[1:])
+    return _DOUBLE.sub(r"\1", key[0] + rest)
+
+
+def token_weight(text: str) -> float:
+    """How much a token says about identity: particles and legal forms say little."""
+    if text in PARTICLES or text in LEGAL_FORMS:
+        return 0.3
+    if len(text) == 1:
+        return 0.4
+    return 1.0
