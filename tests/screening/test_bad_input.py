@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -18,6 +20,9 @@ from dueprocess.screening import (
     load_uk_csv,
     load_un_xml,
 )
+from dueprocess.screening.model import LoadReport
+
+Loader = Callable[[BinaryIO], LoadReport]
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -40,7 +45,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
     "loader", [load_un_xml, load_eu_xml, load_ofac_xml], ids=["un", "eu", "ofac"]
 )
 @pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["bomb", "xxe"])
-def test_entity_declarations_are_refused(loader, payload: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_entity_declarations_are_refused(loader: Loader, payload: bytes) -> None:
     with pytest.raises(ListFormatError, match="unsafe XML"):
         loader(io.BytesIO(payload))
 
@@ -66,7 +71,7 @@ def test_truncated_un_xml(un_path: Path, tmp_path: Path) -> None:
         (load_un_xml, b""),
     ],
 )
-def test_malformed_or_wrong_xml(loader, payload: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_or_wrong_xml(loader: Loader, payload: bytes) -> None:
     with pytest.raises(ListFormatError):
         loader(io.BytesIO(payload))
 
