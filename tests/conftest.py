@@ -45,7 +45,8 @@ def make_user(db: Any) -> Callable[..., Any]:
     return make
 
 
-REVIEWER_PERMS = ("demands.add_decision", "demands.change_decision")
+REVIEWER_PERMS = ("demands.add_decision", "demands.change_decision", "demands.view_demand",
+                  "demands.add_demand")
 
 
 @pytest.fixture

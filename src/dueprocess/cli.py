@@ -8,8 +8,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 
 def _setup(mode: str | None = None) -> None:
@@ -77,47 +75,75 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _setup()
-    from dueprocess.audit.chain import verify
+    from dueprocess.audit.commands import run_verify
 
-    result = verify()
-    if result.ok:
-        print(f"audit chain intact: {result.checked} events verified")
-        return 0
-    print(f"audit chain BROKEN at event {result.broken_seq}: {result.reason}", file=sys.stderr)
-    return 1
+    return run_verify(args)
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.audit.commands import run_checkpoint
+
+    return run_checkpoint(args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     _setup()
-    from dueprocess.transparency.exporters import render_report
+    from dueprocess.transparency.commands import run
 
-    try:
-        data = render_report(args.period, args.format)
-    except ValueError as exc:
-        print(f"dueprocess: {exc}", file=sys.stderr)
-        return 2
-    if args.output:
-        Path(args.output).write_bytes(data)
-    elif args.format == "xlsx":
-        print("dueprocess: XLSX is binary; name a file with --output", file=sys.stderr)
-        return 2
-    else:
-        sys.stdout.write(data.decode("utf-8"))
+    return run(args)
+
+
+def cmd_law_check(args: argparse.Namespace) -> int:
+    """Validate law library and policy files; one ``file:line: reason`` per problem."""
+    from pathlib import Path
+
+    from dueprocess.vetting.policy_file import check_files
+
+    report = check_files([Path(f) for f in args.files])
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if not report.ok or report.library is None:
+        return 1
+    lib = report.library
+    policies = f"; {report.policies} policies" if report.policies else ""
+    print(f"law library {lib.version}: {len(lib.instruments)} instruments, "
+          f"{len(lib.offences)} offences{policies}: OK")
+    return 0
+
+
+def cmd_vet(args: argparse.Namespace) -> int:
+    """Vet open demands again (all, or those vetted under an older library or rule set)."""
+    _setup()
+    from dueprocess.demands.vet import revet_open
+
+    step = max(1, args.every)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % step == 0:
+            print(f"vetted {done}/{total}", file=sys.stderr)
+
+    summary = revet_open(only_stale=not args.all, progress=progress)
+    print(summary.describe())
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
-    from django.core.management import call_command
-
     from dueprocess.execution.tasks import resume_stale, schedule_maintenance
 
     resumed = resume_stale()
     schedule_maintenance()
+    from dueprocess.demands.vet import revet_open
+
+    revetted = revet_open(only_stale=True)  # a new law library or rule set was deployed
+    if revetted.vetted:
+        print(revetted.describe(), file=sys.stderr)
     if resumed:
         print(f"resumed {resumed} interrupted action(s)", file=sys.stderr)
-    options: dict[str, Any] = {"batch": args.batch, "interval": args.interval}
-    call_command("db_worker", **options)
+    from dueprocess.execution.worker import run as run_worker  # heartbeat, dead-peer recovery
+
+    run_worker(batch=args.batch, interval=args.interval, heartbeat=args.heartbeat)
     return 0
 
 
@@ -188,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("worker", help="run background tasks (execution, notices)")
     w.add_argument("--batch", action="store_true", help="run what is queued, then exit")
     w.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    w.add_argument("--heartbeat", type=float, default=5.0,
+                   help="seconds between heartbeats; silence for 4 beats marks a worker dead")
     w.set_defaults(func=cmd_worker)
 
     m = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -208,15 +236,51 @@ def build_parser() -> argparse.ArgumentParser:
     tc.set_defaults(func=cmd_token_create)
 
     r = sub.add_parser("report", help="transparency report for a period")
-    r.add_argument("--period", required=True, help="e.g. 2020-H2, 2020-Q3 or 2020")
+    r.add_argument("--period", help="e.g. 2020-H2, 2020-Q3, 2020 or 2020-07-01/2020-12-31 "
+                   "(default: the last complete half-year)")
     r.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     r.add_argument("--output", help="write to this file instead of stdout")
+    from dueprocess.transparency.commands import add_arguments as add_report_arguments
+
+    add_report_arguments(r)
     r.set_defaults(func=cmd_report)
 
     a = sub.add_parser("audit", help="the hash-chained audit log")
     asub = a.add_subparsers(dest="audit_command", required=True)
     av = asub.add_parser("verify", help="recompute the chain; non-zero exit on a broken link")
+    from dueprocess.audit.commands import add_checkpoint_arguments, add_verify_arguments
+
+    add_verify_arguments(av)
     av.set_defaults(func=cmd_audit_verify)
+    ac = asub.add_parser("checkpoint", help="print a signed checkpoint of the chain head")
+    add_checkpoint_arguments(ac)
+    ac.set_defaults(func=cmd_audit_checkpoint)
+
+    law = sub.add_parser("law", help="the law library")
+    lsub = law.add_subparsers(dest="law_command", required=True)
+    lc = lsub.add_parser("check", help="validate library and policy files (file:line: reason)")
+    lc.add_argument("files", nargs="*", help="YAML files or folders; none: the bundled library")
+    lc.set_defaults(func=cmd_law_check)
+
+    v = sub.add_parser("vet", help="vet open demands again")
+    vm = v.add_mutually_exclusive_group()
+    vm.add_argument("--all", action="store_true", help="every open demand")
+    vm.add_argument("--stale", action="store_true",
+                    help="only those vetted under another law library or rule set (default)")
+    v.add_argument("--every", type=int, default=100, help="report progress every N demands")
+    v.set_defaults(func=cmd_vet)
+    from dueprocess.intake.cli import register as register_intake
+
+    register_intake(sub)
+    from dueprocess.accounts.cli import register as register_staff
+
+    register_staff(sub)  # roles, user create, reminders send
+    from dueprocess.execution.cli import add_commands as add_execution_commands
+
+    add_execution_commands(sub)  # connector, production, dsa, preservation
+    from dueprocess.sanctions.cli import register as register_sanctions
+
+    register_sanctions(sub)  # lists import, lists show, screen
     return p
 
 

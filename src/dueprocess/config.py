@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Mode = Literal["production", "demo", "test"]
 MODES: tuple[Mode, ...] = ("production", "demo", "test")
@@ -31,6 +31,13 @@ class Config:
     allowed_hosts: tuple[str, ...]
     debug: bool
     email_from: str
+    # Execution (connector, production keys, user notices); see docs/operations.md.
+    connector: str = "demo"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_timeout: float = 10.0
+    old_secret_keys: tuple[str, ...] = ()
+    notice_period_days: int = 7
 
     @property
     def sqlite_path(self) -> Path:
@@ -89,4 +96,11 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=hosts,
         debug=env.get("DUEPROCESS_DEBUG", "") == "1",
         email_from=env.get("DUEPROCESS_EMAIL_FROM", "legal-process@localhost"),
+        **_execution(env, mode),
     )
+
+
+def _execution(env: Mapping[str, str], mode: Mode) -> dict[str, Any]:
+    from dueprocess.execution.settings import from_environment
+
+    return from_environment(env, mode, ConfigError)

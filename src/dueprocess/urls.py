@@ -5,14 +5,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from dueprocess.accounts.views import LoginView
 from dueprocess.intake.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(template_name="review/login.html"),
-         name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("dueprocess.accounts.urls")),
     path("review/", include("dueprocess.review.urls")),
+    path("sanctions/", include("dueprocess.sanctions.urls")),  # screening hits, lists
+    path("transparency/", include("dueprocess.transparency.urls")),  # public, no login
+    path("execution/", include("dueprocess.execution.urls")),  # staff: dead letters, holds
+    path("productions/", include("dueprocess.execution.portal_urls")),  # authority downloads
+    path("", include("dueprocess.intake.urls")),  # /portal/ (authorities), /intake/ (staff)
     path("", RedirectView.as_view(url="/review/", permanent=False)),
 ]

@@ -94,30 +94,25 @@ def test_rejection_sends_a_refusal_and_closes(fbi: Any, reviewer: Any) -> None:
     assert not demand.actions.exists()
 
 
-def test_four_eyes_needs_a_second_person(hk_police: Any, reviewer: Any,
-                                         approver: Any) -> None:
-    Policy.objects.create(name="HK four eyes", effect="four_eyes", jurisdiction="HK",
-                          valid_from="2020-07-01")
-    body = sch4_disclose("2020-07-03T09:00:00+08:00")
-    demand = receive(hk_police, body)
-    decide(demand, reviewer, outcome="reject")  # refusal needs no second approver
-    assert Demand.objects.get(pk=demand.pk).status == "rejected"
+def test_four_eyes_needs_a_second_person(fbi: Any, reviewer: Any, approver: Any) -> None:
+    Policy.objects.create(name="US four eyes", effect="four_eyes", jurisdiction="US",
+                          valid_from="2020-01-01")
+    refused = receive(fbi, us_warrant(reference="R1"))
+    decide(refused, reviewer, outcome="reject")  # a refusal needs no second approver
+    assert Demand.objects.get(pk=refused.pk).status == "rejected"
 
-    removal = receive(hk_police, {**body, "reference": "R2", "asks": [
-        {"kind": "restrict_content", "measure": "withhold", "territorial_scope": ["HK"]}],
-        "targets": [{"type": "content", "url": "https://demo.social/standwithhk/posts/1"}]})
+    demand = receive(fbi, us_warrant(reference="R2"))
     with mock.patch("dueprocess.execution.tasks.enqueue_demand_actions"):
-        decide(removal, reviewer, outcome="comply")
-        removal.refresh_from_db()
-        assert removal.status == "in_review" and removal.awaiting_approval
+        decide(demand, reviewer, outcome="comply")
+        demand.refresh_from_db()
+        assert demand.status == "in_review" and demand.awaiting_approval
         with pytest.raises(Forbidden):
-            actions.approve_demand(removal, user=reviewer)
-        actions.approve_demand(removal, user=approver)
-    removal.refresh_from_db()
-    assert removal.status == "executing"
-    assert removal.approved_by == approver
-    action = removal.actions.get()
-    assert (action.kind, action.params["territories"]) == ("withhold", ["HK"])
+            actions.approve_demand(demand, user=reviewer)
+        actions.approve_demand(demand, user=approver)
+    demand.refresh_from_db()
+    assert demand.status == "executing"
+    assert demand.approved_by == approver
+    assert demand.actions.get().kind == "export"
 
 
 def test_a_new_policy_revets_open_demands_with_the_law_of_their_time(

@@ -134,7 +134,8 @@ def test_termination_is_not_undone_by_a_later_suspension(demo: DemoConnector) ->
 def test_export_files_follow_categories_and_dates(demo: DemoConnector) -> None:
     export = demo.export(platform.US_SUSPECT, ("subscriber", "traffic", "content"),
                          date(2020, 5, 1), date(2020, 6, 18), key="e-1")
-    assert set(export.files) == {"subscriber.json", "logins.csv", "posts.json"}
+    assert set(export.files) == {"subscriber.json", "subscriber.csv", "logins.csv",
+                                 "logins.json", "posts.json", "posts.csv"}
     subscriber = json.loads(export.files["subscriber.json"])
     assert subscriber["handle"] == platform.US_SUSPECT
     assert subscriber["email"] == "cs.suspect.42@example.com"
@@ -147,7 +148,7 @@ def test_export_files_follow_categories_and_dates(demo: DemoConnector) -> None:
     assert [p["url"] for p in posts] == list(platform.US_SUSPECT_POSTS[:2])
 
     only = demo.export(platform.US_SUSPECT, ("subscriber",), None, None, key="e-2")
-    assert set(only.files) == {"subscriber.json"}
+    assert set(only.files) == {"subscriber.json", "subscriber.csv"}
     with pytest.raises(ConnectorError, match="unknown data categories"):
         demo.export(platform.US_SUSPECT, ("dna",), None, None, key="e-3")
 
@@ -171,3 +172,41 @@ def test_preserve_and_notify_happen_once_per_key(demo: DemoConnector) -> None:
     demo.notify_user(platform.HK_JOURNALIST, "A demand", "Details", key="n-1")
     messages = UserMessage.objects.filter(account__handle=platform.HK_JOURNALIST)
     assert [(m.subject, m.body) for m in messages] == [("A demand", "Details")]
+
+
+def test_a_hold_keeps_what_the_user_deletes_until_it_is_released(demo: DemoConnector) -> None:
+    hold = demo.preserve(platform.US_SUSPECT, 90, key="p-1")
+    Post.objects.filter(url=platform.US_SUSPECT_POSTS[0]).delete()
+    with_hold = demo.export(platform.US_SUSPECT, ("content",), None, None, key="e-1",
+                            holds=(hold["hold"],))
+    assert with_hold.source == {"holds": [hold["hold"]]}
+    urls = [p["url"] for p in json.loads(with_hold.files["posts.json"])]
+    assert urls == list(platform.US_SUSPECT_POSTS)
+    assert platform.US_SUSPECT_POSTS[0] in with_hold.files["posts.csv"].decode()
+    without = demo.export(platform.US_SUSPECT, ("content",), None, None, key="e-2")
+    assert platform.US_SUSPECT_POSTS[0] not in without.files["posts.json"].decode()
+
+    later = date.today() + timedelta(days=180)
+    assert demo.extend_preservation(hold["hold"], later, key="x-1")["until"] == \
+        later.isoformat()
+    shorter = demo.extend_preservation(hold["hold"], date.today(), key="x-2")
+    assert shorter["until"] == later.isoformat()  # an extension never shortens a hold
+
+    demo.release_preservation(hold["hold"], key="r-1")
+    row = Hold.objects.get(pk=int(hold["hold"]))
+    assert row.released_at is not None and row.snapshot == {}
+    released = demo.export(platform.US_SUSPECT, ("content",), None, None, key="e-3",
+                           holds=(hold["hold"],))
+    assert released.source == {"holds": []}
+    with pytest.raises(ConnectorError, match="released"):
+        demo.extend_preservation(hold["hold"], later, key="x-3")
+    with pytest.raises(ConnectorError, match="no hold"):
+        demo.release_preservation("999999", key="r-2")
+
+
+def test_lookup_gives_the_users_language_and_creation_date(demo: DemoConnector) -> None:
+    assert demo.lookup("account", platform.HK_ACTIVIST).language == "zh-hant"
+    assert demo.lookup("account", platform.DE_HATE_ACCOUNT).language == "de"
+    assert demo.lookup("account", platform.US_SUSPECT).language == "en"
+    assert demo.lookup("content", platform.DE_HATE_POST).created == "2020-11-09"
+    assert demo.lookup("account", platform.US_SUSPECT).created == "2020-03-15"

@@ -50,3 +50,26 @@ def export_action(db: Any, fbi: Authority) -> Action:
         demand=demand, target=target, kind="export", idempotency_key=f"test-export-{demand.pk}",
         params={"categories": ["subscriber", "content"], "date_from": "2020-01-01",
                 "date_to": "2020-09-30"})
+
+
+@pytest.fixture
+def notice_period(settings: Any) -> Callable[[int], None]:
+    """Set how many days a disclosure waits after the user notice."""
+
+    def set_days(days: int) -> None:
+        settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, notice_period_days=days)
+
+    return set_days
+
+
+@pytest.fixture
+def fr_parquet(db: Any) -> Authority:
+    return Authority.objects.create(slug="fr-parquet-paris", name="Parquet de Paris",
+                                    jurisdiction="FR", kind="prosecutor",
+                                    domains=["justice.fr"])
+
+
+@pytest.fixture
+def de_bka(db: Any) -> Authority:
+    return Authority.objects.create(slug="de-bka", name="Bundeskriminalamt",
+                                    jurisdiction="DE", kind="police", domains=["bka.bund.de"])

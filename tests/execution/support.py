@@ -34,11 +34,25 @@ def receive(authority: Authority, body: dict[str, Any]) -> Demand:
                                   received_at=datetime.fromisoformat(received))
 
 
-def comply(demand: Demand, user: Any) -> Demand:
+def reviewed(demand: Demand, user: Any) -> None:
+    """Record a human-rights review that allows complying, where vetting asks for one."""
+    from dueprocess.review.actions import record_human_rights_review
+    from dueprocess.review.gates import human_rights_triggers
+
+    if human_rights_triggers(demand):
+        record_human_rights_review(demand, {
+            "legality": "met", "necessity": "met", "proportionality": "met",
+            "conclusion": "proceed", "rationale": "Assessed for the test."}, user=user)
+
+
+def comply(demand: Demand, user: Any, **narrowing: Any) -> Demand:
+    """Decide to comply with every ask (in part, with ``narrowing``)."""
+    reviewed(demand, user)
+    outcome = "comply_partially" if narrowing else "comply"
     asks = demand.asks.count()
     return actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
-        {"ask": i, "outcome": "comply", "reason_codes": ["lawful"]} for i in range(asks)]}),
-        user=user)
+        {"ask": i, "outcome": outcome, "reason_codes": ["lawful"], **narrowing}
+        for i in range(asks)]}), user=user)
 
 
 def warrant_body(**extra: Any) -> dict[str, Any]:
@@ -55,3 +69,23 @@ def warrant_body(**extra: Any) -> dict[str, Any]:
     }
     body.update(extra)
     return body
+
+
+def time_passes() -> None:
+    """Let every deferred task and every user's time to object be due now."""
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from dueprocess.execution.models import DisclosureWait
+
+    now = timezone.now()
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=now)
+    DisclosureWait.objects.filter(until__isnull=False).update(until=now)
+
+
+def verbs(demand: Demand, prefix: str = "") -> list[str]:
+    from dueprocess.audit.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(demand_id=demand.pk, verb__startswith=prefix)
+                .order_by("seq").values_list("verb", flat=True))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import stat
+import struct
+import tracemalloc
+import zipfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -43,7 +49,8 @@ def test_a_package_decrypts_and_its_manifest_lists_every_file(export_action: Act
     export = _export(export_action)
     production = build_production(export_action, export)
     files = read_production(production)
-    assert set(files) == {"subscriber.json", "posts.json", "manifest.json", "manifest.sig"}
+    assert set(files) == {"subscriber.json", "subscriber.csv", "posts.json", "posts.csv",
+                          "manifest.json", "manifest.sig"}
     manifest = json.loads(files["manifest.json"])
     assert manifest["demand_reference"] == "2:20-mj-00417"
     assert manifest["demand_id"] == export_action.demand_id
@@ -143,3 +150,134 @@ def test_expired_packages_are_purged(export_action: Action) -> None:
     with pytest.raises(ProductionPurged):
         read_production(production)
     assert AuditEvent.objects.filter(verb="production.purged").count() == 1
+
+
+def _big_export(tmp_path: Path, size: int) -> Export:
+    """An export too large to want in memory: spooled to disk, incompressible."""
+    path = tmp_path / "spooled.bin"
+    with path.open("wb") as fh:
+        for _ in range(size // (1024 * 1024)):
+            fh.write(os.urandom(1024 * 1024))
+    return Export(files={"subscriber.json": b'{"id": "1"}\n'}, paths={"logins.csv": path})
+
+
+def test_a_package_larger_than_memory_is_built_and_read_as_a_stream(
+        export_action: Action, tmp_path: Path) -> None:
+    size = 40 * 1024 * 1024
+    export = _big_export(tmp_path, size)
+    tracemalloc.start()
+    try:
+        production = build_production(export_action, export)
+        _, built_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        out = tmp_path / "download.zip"
+        with out.open("wb") as fh:
+            for chunk in productions.iter_package(production):
+                fh.write(chunk)
+        _, read_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert built_peak < size / 4 and read_peak < size / 4, (built_peak, read_peak)
+    assert production.size > size
+    listed = {f["name"]: f for f in production.files}
+    assert listed["logins.csv"]["size"] == size
+    result = productions.verify_zip(out, productions.public_key_pem())
+    assert result.ok, result.problems
+
+
+def _records(blob: bytes) -> list[tuple[int, int]]:
+    """(offset, length) of each sealed chunk record after the header."""
+    at, out = productions._HEADER, []
+    while at < len(blob):
+        (length,) = struct.unpack(">I", blob[at:at + 4])
+        out.append((at, 4 + length))
+        at += 4 + length
+    return out
+
+
+def test_a_truncated_or_reordered_package_is_refused(export_action: Action,
+                                                      tmp_path: Path) -> None:
+    production = build_production(export_action, _big_export(tmp_path, 3 * 1024 * 1024))
+    path = _file(production)
+    blob = path.read_bytes()
+    records = _records(blob)
+    assert len(records) >= 3
+
+    last_at, _ = records[-1]
+    path.write_bytes(blob[:last_at])  # cut at a chunk boundary
+    with pytest.raises(ProductionError, match="authentication"):
+        productions.read_package(production)
+
+    (a_at, a_len), (b_at, b_len) = records[0], records[1]
+    swapped = (blob[:a_at] + blob[b_at:b_at + b_len] + blob[a_at:a_at + a_len]
+               + blob[b_at + b_len:])
+    path.write_bytes(swapped)
+    with pytest.raises(ProductionError):
+        productions.read_package(production)
+
+    path.write_bytes(blob[:productions._HEADER + 2])
+    with pytest.raises(ProductionError, match="truncated"):
+        productions.read_package(production)
+
+
+def test_rotating_the_secret_keeps_old_packages_readable_and_rekey_moves_them(
+        export_action: Action, settings: Any) -> None:
+    production = build_production(export_action, _export(export_action))
+    first = read_production(production)
+    old_secret = settings.DUEPROCESS.secret_key
+    old_id = production.key_id
+    assert old_id == productions.key_id(old_secret).hex()
+
+    settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS,
+                                              secret_key="a-new-secret-" + "x" * 40,
+                                              old_secret_keys=(old_secret,))
+    assert read_production(production) == first  # the old key still opens it
+    settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, old_secret_keys=())
+    with pytest.raises(ProductionError, match="DUEPROCESS_OLD_SECRET_KEYS"):
+        read_production(production)
+
+    settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS,
+                                              old_secret_keys=(old_secret,))
+    old_file = _file(production)
+    assert productions.rekey_all() == 1
+    assert productions.rekey_all() == 0  # already under the new key
+    production.refresh_from_db()
+    assert production.key_id != old_id
+    assert not old_file.exists()
+    settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, old_secret_keys=())
+    assert read_production(production) == first
+    assert AuditEvent.objects.filter(verb="production.rekeyed").count() == 1
+
+
+def test_production_verify_checks_a_downloaded_file(export_action: Action, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from dueprocess.cli import main
+
+    production = build_production(export_action, _export(export_action))
+    package = tmp_path / "package.zip"
+    package.write_bytes(productions.read_package(production))
+    pem = tmp_path / "platform.pem"
+    pem.write_bytes(productions.public_key_pem())
+
+    assert main(["production", "verify", str(package), "--public-key", str(pem)]) == 0
+    out = capsys.readouterr().out
+    assert "OK" in out and "2:20-mj-00417" in out and "subscriber, content" in out
+    assert main(["production", "verify", str(package)]) == 0  # the installation's own key
+
+    files = read_production(production)
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data.replace(b"cs_suspect_42", b"someone_else") if
+                        name == "subscriber.json" else data)
+    assert main(["production", "verify", str(tampered), "--public-key", str(pem)]) == 1
+    err = capsys.readouterr().err
+    assert "NOT VERIFIED" in err and "subscriber.json: content differs" in err
+
+    other = tmp_path / "other.pem"
+    other.write_bytes(productions._public_pem(Ed25519PrivateKey.generate().public_key()))
+    assert main(["production", "verify", str(package), "--public-key", str(other)]) == 1
+    assert "signature does not match" in capsys.readouterr().err
+    (tmp_path / "junk.zip").write_bytes(b"not a zip")
+    assert main(["production", "verify", str(tmp_path / "junk.zip"), "--public-key",
+                 str(pem)]) == 1

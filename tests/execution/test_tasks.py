@@ -19,7 +19,7 @@ from dueprocess.demands.models import Action, Authority, Demand, Notice
 from dueprocess.demo import platform
 from dueprocess.demo.models import PlatformAccount, PlatformOperation, Post, UserMessage
 from dueprocess.execution import productions, tasks
-from dueprocess.execution.models import Production
+from dueprocess.execution.models import DeadLetter, Production
 from dueprocess.execution.tasks import (
     deliver_pending_notices,
     enqueue_demand_actions,
@@ -59,18 +59,21 @@ def test_an_approved_warrant_is_executed_and_its_production_verifies(approved: A
     assert action.result["manifest_sha256"] == production.manifest_sha256
     files = productions.read_production(production)
     manifest = json.loads(files["manifest.json"])
-    assert [f["name"] for f in manifest["files"]] == ["logins.csv", "posts.json",
-                                                     "subscriber.json"]
+    assert [f["name"] for f in manifest["files"]] == [
+        "logins.csv", "logins.json", "posts.csv", "posts.json", "subscriber.csv",
+        "subscriber.json"]
     assert productions.verify_package(files, productions.public_key_pem())
     assert not productions.verify_package(
         dict(files, **{"logins.csv": files["logins.csv"] + b"x"}),
         productions.public_key_pem())
     assert _ops(action) == 1
 
-    # The user notice went out through the platform once the demand completed.
+    # The user was told before the data left, and only once.
     notice = Notice.objects.get(demand=demand, kind="user")
     assert notice.status == "sent"
     assert UserMessage.objects.filter(account__handle=platform.US_SUSPECT).count() == 1
+    verbs = list(AuditEvent.objects.filter(demand_id=demand.pk).values_list("verb", flat=True))
+    assert verbs.index("notice.sent") < verbs.index("production.created")
 
     # Running the action again (a duplicate task) changes nothing.
     assert run_action.call(action.pk)["outcome"] == "already_succeeded"
@@ -124,6 +127,17 @@ def test_retries_stop_after_the_maximum_attempts(approved: Approve) -> None:
     action.refresh_from_db()
     assert (action.status, action.attempts) == ("failed", tasks.MAX_ATTEMPTS)
     assert resume_stale(timedelta(0)) == 0  # left for a person
+    letter = DeadLetter.objects.get(action=action)
+    assert (letter.kind, letter.attempts) == ("action", tasks.MAX_ATTEMPTS)
+    assert "no account" in letter.error
+
+    platform.seed_platform()  # the account is back; a person asks again from the demand page
+    assert enqueue_demand_actions(demand.pk) == 1
+    run_worker()
+    action.refresh_from_db()
+    letter.refresh_from_db()
+    assert action.status == "succeeded"
+    assert (letter.resolution, letter.resolved_by) == ("succeeded", "system")
 
 
 class SimulatedCrash(BaseException):

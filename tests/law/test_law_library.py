@@ -188,3 +188,69 @@ def test_version_is_a_short_hash_and_the_default_is_cached() -> None:
 def test_library_mappings_are_read_only() -> None:
     with pytest.raises(TypeError):
         LIB.instruments["x"] = get("us.nsl")  # type: ignore[index]
+
+
+# Added for issue 3: what each statute says about notice, stored data, urgency and periods.
+
+
+def test_ecpa_delayed_notice_is_90_days_per_period() -> None:
+    for instrument_id in ("us.ecpa.subpoena", "us.ecpa.2703d", "us.ecpa.warrant"):
+        assert get(instrument_id).notice.delay_period_days == 90
+        assert get(instrument_id).notice.delayed_notice_max_days is None
+        assert get(instrument_id).notice.user_notice_allowed
+
+
+def test_stored_data_instruments() -> None:
+    stored = {i.id for i in LIB.instruments.values() if i.stored_data_only}
+    assert {"us.ecpa.subpoena", "us.ecpa.2703d", "us.ecpa.warrant", "us.ecpa.emergency",
+            "us.nsl", "eu.dsa.art10", "eu.evidence.epoc"} <= stored
+    assert "generic.court_order" not in stored
+
+
+def test_epoc_counts_under_regulation_1182_71_and_notifies_the_enforcing_state() -> None:
+    epoc = get("eu.evidence.epoc")
+    assert epoc.deadlines.counting == "eu_1182_71"
+    assert (epoc.deadlines.response_days, epoc.deadlines.emergency_hours) == (10, 8)
+    assert set(epoc.enforcing_state_notification) == {"traffic", "content"}
+    assert get("eu.evidence.epoc_pr").deadlines.counting == "eu_1182_71"
+
+
+def test_hk_identification_records_need_a_warrant_unless_urgent() -> None:
+    sch4 = get("hk.nsl43.sch4")
+    assert sch4.issuers_for("disclose", "subscriber") == ("judge", "court")
+    assert sch4.urgent_issuers_for("disclose", "subscriber") == ("police_senior",)
+    assert sch4.issuers_for("restrict_content") == ("police_senior", "executive")
+    assert sch4.urgent_issuers_for("restrict_content") == ()
+
+
+def test_hk_schedules_serve_national_security_offences_only() -> None:
+    for instrument_id in ("hk.nsl43.sch4", "hk.nsl43.sch7"):
+        served = get(instrument_id).offences
+        assert "hk.nsl.art22" in served and "hk.crimes.sedition" in served
+        assert all(LIB.offence(o) is not None for o in served)
+
+
+def test_offence_dates() -> None:
+    art20 = LIB.offence("hk.nsl.art20")
+    sedition = LIB.offence("hk.crimes.sedition")
+    assert art20 is not None and sedition is not None
+    assert not art20.in_force(date(2020, 6, 29)) and art20.in_force(date(2020, 6, 30))
+    assert sedition.in_force(date(2024, 3, 22)) and not sedition.in_force(date(2024, 3, 23))
+
+
+def test_brazil_marco_civil() -> None:
+    art19, art22, art10 = get("br.mci.art19"), get("br.mci.art22"), get("br.mci.art10_3")
+    assert "exact_urls" in art19.required_elements
+    assert art19.issuers == ("judge", "court")
+    assert set(art22.compels["disclose"]) == {"subscriber", "traffic"}
+    assert art22.elements_for(frozenset({"disclose"}))[-1] == "date_range"
+    assert art10.compels == {"disclose": ("subscriber",)}
+    assert all(i.in_force_from == date(2014, 6, 23) for i in (art19, art22, art10))
+
+
+def test_every_instrument_cites_its_sources_and_every_reference_resolves() -> None:
+    for instrument in LIB.instruments.values():
+        assert instrument.sources, instrument.id
+        assert all(LIB.offence(o) is not None for o in instrument.offences), instrument.id
+    jurisdictions = {i.jurisdiction for i in LIB.instruments.values()}
+    assert jurisdictions == {"US", "EU", "HK", "BR", "ZZ"}

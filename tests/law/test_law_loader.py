@@ -197,3 +197,92 @@ def test_version_depends_on_content_not_on_order_or_path(tmp_path: Path) -> None
 def test_bundled_data_loads_with_no_arguments() -> None:
     library = load_library()
     assert "us.ecpa.warrant" in library.instruments
+
+
+# Line numbers: every problem points at the line to fix.
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [
+        ("kind: order", "kind: decree", 6, "instruments[0].kind"),
+        ("version: 1", "version: 1\n    colour: red", 14, "instruments[0].colour"),
+        ("in_force_from: 2020-01-01", "in_force_from: soon", 8, "instruments[0].in_force_from"),
+        ("issuers: [judge]", "issuers: [judge, sheriff]", 11, "instruments[0].issuers[1]"),
+        ("[subscriber, traffic]", "[subscriber, dna]", 10, "instruments[0].compels.disclose"),
+        ("    citation: Test Act s. 1\n", "", 2, "instruments[0].citation"),
+        (
+            "in_force_from: 2020-01-01",
+            "in_force_from: 2020-01-01\n    in_force_to: 2019-01-01",
+            9,
+            "instruments[0].in_force_to",
+        ),
+        ("    citation: Test Act s. 2\n", "    citation: Test Act s. 2\n    flags: [heresy]\n",
+         19, "offences[0].flags[0]"),
+    ],
+)
+def test_errors_name_the_line(
+    tmp_path: Path, old: str, new: str, line: int, field: str
+) -> None:
+    assert old in VALID
+    error = load_error(tmp_path, VALID.replace(old, new, 1))
+    assert error.line == line, str(error)
+    assert error.field == field
+    assert str(error).startswith(f"{error.source}:{line}: {field}")
+
+
+def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, VALID.replace("kind: order", "kind: [order"))
+    assert error.line is not None and error.line >= 6
+    assert f"bad.yaml:{error.line}: invalid YAML" in str(error)
+
+
+def test_duplicate_key_names_its_line(tmp_path: Path) -> None:
+    error = load_error(tmp_path, VALID.replace("kind: order", "kind: order\n    kind: warrant"))
+    assert error.line == 7
+
+
+def test_several_problems_in_one_file_are_all_listed(tmp_path: Path) -> None:
+    text = VALID.replace("kind: order", "kind: decree").replace("version: 1", "version: 0")
+    lines = str(load_error(tmp_path, text)).splitlines()
+    assert [entry.split(":")[1] for entry in lines] == ["6", "13"]
+
+
+# References between entries must resolve.
+
+
+def test_dangling_offence_reference_fails_with_its_line(tmp_path: Path) -> None:
+    text = VALID.replace("issuers: [judge]", "issuers: [judge]\n    offences: [xx.test.nothing]")
+    error = load_error(tmp_path, text)
+    assert error.line == 12
+    assert "unknown offence 'xx.test.nothing'" in str(error)
+    assert error.field == "instruments[0].offences[0]"
+
+
+def test_offence_reference_across_files(tmp_path: Path) -> None:
+    law = VALID.split("offences:")[0].replace(
+        "issuers: [judge]", "issuers: [judge]\n    offences: [yy.test.offence]")
+    offences = "offences:\n" + VALID.split("offences:\n")[1].replace("xx.", "yy.").replace(
+        "jurisdiction: XX", "jurisdiction: YY")
+    first = write(tmp_path, "a.yaml", law)
+    second = write(tmp_path, "b.yaml", offences)
+    with pytest.raises(LawLibraryError, match="belongs to YY, not XX"):
+        load_library([first, second])
+    same = write(tmp_path, "b.yaml", offences.replace("jurisdiction: YY", "jurisdiction: XX"))
+    library = load_library([first, same])
+    assert library.instruments["xx.test.order"].offences == ("yy.test.offence",)
+
+
+def test_eu_instrument_may_serve_member_state_offences(tmp_path: Path) -> None:
+    text = VALID.replace("jurisdiction: XX\n    name: Test order",
+                         "jurisdiction: EU\n    name: Test order").replace(
+        "issuers: [judge]", "issuers: [judge]\n    offences: [xx.test.offence]").replace(
+        "jurisdiction: XX\n    name: Test offence", "jurisdiction: FR\n    name: Test offence")
+    library = load_library([write(tmp_path, "eu.yaml", text)])
+    assert library.instruments["xx.test.order"].offences == ("xx.test.offence",)
+
+
+def test_with_bundled_adds_new_files_to_the_shipped_library(tmp_path: Path) -> None:
+    library = load_library([write(tmp_path, "xx.yaml", VALID)], with_bundled=True)
+    assert {"xx.test.order", "us.ecpa.warrant"} <= set(library.instruments)
+    assert library.version != load_library().version

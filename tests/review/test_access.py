@@ -54,7 +54,8 @@ def test_staff_flag_on_an_authority_account_does_not_open_the_console(
 @pytest.mark.django_db
 def test_staff_without_decision_permission_may_read_but_not_decide(
         demand: Demand, make_user: Callable[..., Any]) -> None:
-    client = logged_in(make_user("reader@platform.example", staff=True))
+    client = logged_in(make_user("reader@platform.example", staff=True,
+                                 perms=("demands.view_demand",)))
     page = client.get(reverse("review:demand", args=[demand.pk]))
     assert page.status_code == 200
     assert b"Record decisions" not in page.content

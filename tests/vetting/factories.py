@@ -7,7 +7,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from dueprocess.law import Library, default_library
-from dueprocess.vetting import AskFacts, DemandFacts, PolicyFacts, TargetFacts, VettingResult, vet
+from dueprocess.vetting import (
+    AskFacts,
+    DemandFacts,
+    Finding,
+    PolicyFacts,
+    TargetFacts,
+    VettingResult,
+    vet,
+)
 
 LIB: Library = default_library()
 
@@ -101,3 +109,10 @@ def run(d: DemandFacts, *policies: PolicyFacts) -> VettingResult:
 
 def codes(result: VettingResult) -> set[str]:
     return set(result.codes)
+
+
+def only(result: VettingResult, code: str) -> Finding:
+    """The one finding with this code (fails if there are none or several)."""
+    found = result.by_code(code)
+    assert len(found) == 1, result.findings
+    return found[0]

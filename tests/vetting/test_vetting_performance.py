@@ -1,47 +1,34 @@
-"""Vetting a typical demand stays well under the 1 ms p50 budget (DESIGN §12)."""
+"""The benchmark's variants compute the same thing (timings live in benchmarks/vetting.py).
+
+A benchmark comparing an indexed, cached engine with a naive one is only meaningful if
+both give the same findings for the same 1,000 policies.
+"""
 
 from __future__ import annotations
 
-import time
+import pytest
+from benchmarks.vetting import HK_DEMAND, US_DEMAND, make_policies
 
-from dueprocess.vetting import AskFacts, vet
-from tests.vetting.factories import LIB, MLAT_HK, PAUSE_HK, account, at, hk, policy, post
+from dueprocess.vetting import DemandFacts, PolicySet, cel_policy, vet
+from tests.vetting.factories import LIB
 
-TYPICAL = hk(
-    received_at=at(2020, 7, 20),
-    asks=(
-        AskFacts("disclose", ("subscriber",)),
-        AskFacts("restrict_content", measure="remove", territorial_scope=("HK",)),
-    ),
-    targets=(
-        *(post(f"https://example.social/p/{i}", country="HK") for i in range(4)),
-        account("@author", country="HK", flags=("activist",)),
-    ),
-)
-POLICIES = (
-    PAUSE_HK,
-    MLAT_HK,
-    policy(
-        id=3,
-        name="Review HK",
-        effect="human_rights_review",
-        ask_kinds=(),
-        condition="jurisdiction == 'HK' && ask != 'preserve'",
-    ),
-)
+POLICIES = make_policies(1000, seed=3)
+INDEXED = PolicySet(POLICIES)
 
 
-def _p50(runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        vet(TYPICAL, LIB, POLICIES)
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return times[len(times) // 2]
+@pytest.mark.parametrize("demand", [HK_DEMAND, US_DEMAND], ids=["hk", "us"])
+def test_indexed_list_and_uncached_vetting_agree(demand: DemandFacts) -> None:
+    indexed = vet(demand, LIB, INDEXED)
+    listed = vet(demand, LIB, POLICIES)
+    cel_policy._compile.cache_clear()
+    cel_policy._evaluate_cached.cache_clear()
+    uncached = vet(demand, LIB, POLICIES)
+    assert indexed.to_dict() == listed.to_dict() == uncached.to_dict()
 
 
-def test_typical_demand_vets_in_well_under_a_millisecond() -> None:
-    _p50(50)  # warm the CEL caches
-    # Best of three rounds, so a busy machine does not fail the budget by accident.
-    assert min(_p50(300) for _ in range(3)) < 0.001
+def test_the_benchmark_policies_concern_the_benchmark_demands() -> None:
+    assert len(POLICIES) == 1000
+    assert INDEXED.in_force("HK", HK_DEMAND.received_at.date())
+    assert INDEXED.in_force("US", US_DEMAND.received_at.date())
+    assert not INDEXED.invalid
+    assert any(f.code.startswith("policy.") for f in vet(HK_DEMAND, LIB, INDEXED).findings)

@@ -64,7 +64,7 @@ def test_too_many_targets() -> None:
     d = demand(targets=tuple(account(f"@u{i}") for i in range(5)))
     finding = only(run(d, limit(max_targets=3)), "scope.overbroad")
     assert finding.ask_index is None
-    assert finding.evidence["proposal"] == {"max_targets": 3}
+    assert finding.evidence["proposal"] == {"max_targets": 3, "targets": ["@u0", "@u1", "@u2"]}
 
 
 def test_several_policies_give_the_narrowest_proposal() -> None:
@@ -126,12 +126,16 @@ def test_epoc_response_deadline() -> None:
     )
     finding = only(run(d), "deadline.statutory")
     assert finding.severity == "info"
-    assert finding.evidence["due"] == "2026-09-11T09:00:00+00:00"
+    # Reg. 1182/71 in Paris time: the day of receipt is not counted; ends with day 10.
+    assert finding.evidence["due"] == "2026-09-11T23:59:59+02:00"
+    assert finding.evidence["due_utc"] == "2026-09-11T21:59:59+00:00"
+    assert finding.evidence["time_zone"] == "Europe/Paris"
     emergency = only(
         run(type(d)(**{**d.__dict__, "emergency": True, "emergency_justification": "bomb threat"})),
         "deadline.statutory",
     )
-    assert emergency.evidence["due"] == "2026-09-01T17:00:00+00:00"
+    # Received 11:00 Paris time; that hour is not counted: 12:00 + 8 hours.
+    assert emergency.evidence["due"] == "2026-09-01T19:59:59+02:00"
     assert "8 hours" in emergency.message
 
 

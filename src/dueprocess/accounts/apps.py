@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "dueprocess.accounts"
     label = "accounts"
     verbose_name = "Accounts and API tokens"
+
+    def ready(self) -> None:
+        from dueprocess.accounts.roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="dueprocess.accounts.roles")

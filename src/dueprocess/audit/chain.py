@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -65,39 +65,66 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    last_hash: str = GENESIS
 
 
-def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+_FIELDS = ("seq", "at", "actor", "demand_id", "verb", "payload", "prev_hash", "hash")
+Progress = Callable[[int, int], None]
 
 
-def verify() -> VerifyResult:
-    """Recompute every link; report the first event whose hash, link or sequence is wrong."""
+def _events(chunk: int) -> Iterator[tuple[Any, ...]]:
+    """Plain tuples in chain order, fetched in keyset pages (no long-lived cursor)."""
+    after = 0
+    while True:
+        page = list(AuditEvent.objects.filter(seq__gt=after).order_by("seq")
+                    .values_list(*_FIELDS)[:chunk])
+        yield from page
+        if len(page) < chunk:
+            return
+        after = page[-1][0]
+
+
+def head() -> tuple[int, str]:
+    """The chain head as the database records it: (last seq, its hash)."""
+    row = ChainHead.objects.filter(pk=1).first()
+    return (row.seq, row.hash) if row is not None else (0, GENESIS)
+
+
+def verify(progress: Progress | None = None, *, chunk: int = 5000) -> VerifyResult:
+    """Recompute every link; report the first event whose hash, link or sequence is wrong.
+
+    ``progress(checked, expected_total)`` is called after each page, so a command can show
+    how far a multi-million-event check has come.
+    """
     prev = GENESIS
     expected_seq = 1
     checked = 0
-    for ev in _events():
-        if ev.seq != expected_seq:
+    total = head()[0]
+    for seq, at, actor, demand_id, verb, payload, prev_hash, digest_stored in _events(chunk):
+        if seq != expected_seq:
             return VerifyResult(False, checked, expected_seq,
-                                f"event {expected_seq} is missing (next present is {ev.seq})")
-        if ev.prev_hash != prev:
-            return VerifyResult(False, checked, ev.seq,
-                                f"event {ev.seq} does not link to the hash of event {ev.seq - 1}")
-        digest = link_hash(prev, canonical(ev.seq, ev.at, ev.actor, ev.demand_id, ev.verb,
-                                           ev.payload))
-        if digest != ev.hash:
-            return VerifyResult(False, checked, ev.seq,
-                                f"event {ev.seq} was altered: its content no longer "
+                                f"event {expected_seq} is missing (next present is {seq})")
+        if prev_hash != prev:
+            return VerifyResult(False, checked, seq,
+                                f"event {seq} does not link to the hash of event {seq - 1}")
+        digest = link_hash(prev, canonical(seq, at, actor, demand_id, verb, payload))
+        if digest != digest_stored:
+            return VerifyResult(False, checked, seq,
+                                f"event {seq} was altered: its content no longer "
                                 "matches its hash")
-        prev = ev.hash
+        prev = digest_stored
         expected_seq += 1
         checked += 1
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and head.seq != checked:
+        if progress is not None and checked % chunk == 0:
+            progress(checked, max(total, checked))
+    if progress is not None:
+        progress(checked, max(total, checked))
+    head_row = ChainHead.objects.filter(pk=1).first()
+    if head_row is not None and head_row.seq != checked:
         return VerifyResult(False, checked, checked + 1,
-                            f"the chain head says {head.seq} events but {checked} remain: "
+                            f"the chain head says {head_row.seq} events but {checked} remain: "
                             f"event {checked + 1} onwards was deleted")
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, last_hash=prev)
 
 
 def is_append_only_enforced() -> bool:

@@ -224,7 +224,22 @@ def revet_demand(demand: Demand, *, user: User | None = None) -> Demand:
         if not demand.is_open:
             raise Conflict("a closed demand is not vetted again")
         _vet(demand, actor_label(user), route=False)
+        _follow_policy_hold(demand, actor_label(user))
     return demand
+
+
+def _follow_policy_hold(demand: Demand, actor: str) -> None:
+    """A pause policy now in force holds the demand; once lifted, the hold is released.
+
+    Only holds that vetting made are released: a person's ``hold`` decision stays.
+    """
+    held_by_person = demand.decisions.filter(superseded=False, outcome=Outcome.HOLD).exists()
+    if (demand.recommendation == "hold" and not demand.awaiting_approval
+            and demand.status in (Status.RECEIVED, Status.IN_REVIEW)):
+        _transition(demand, Status.ON_HOLD, actor, reason="re-vetted: held by policy")
+    elif (demand.recommendation != "hold" and demand.status == Status.ON_HOLD
+            and not held_by_person):
+        _transition(demand, Status.IN_REVIEW, actor, reason="re-vetted: no policy holds it")
 
 
 def revet_open_demands(*, user: User | None = None) -> int:
@@ -271,6 +286,9 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
         demand = _lock(demand)
         if demand.status not in DECIDABLE:
             raise Conflict(f"a {demand.status} demand cannot be decided")
+        from dueprocess.review.gates import check_decisions
+
+        check_decisions(demand, data)  # e.g. a human-rights review where policy asks for one
         asks = {a.position: a for a in demand.asks.all()}
         made: list[Decision] = []
         for i, d in enumerate(data.decisions):
@@ -293,6 +311,10 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
                                            field=f"decisions.{i}.data_categories")
                     narrowed["data_categories"] = list(d.data_categories)
                 narrowed.update(_narrow_dates(ask, d.date_from, d.date_to, i))
+                if d.withhold_in is not None:
+                    from dueprocess.execution.scope import narrow_to_withholding
+
+                    narrowed.update(narrow_to_withholding(ask, d.withhold_in, i))
             Decision.objects.filter(demand=demand, ask=ask, target=target,
                                     superseded=False).update(superseded=True)
             made.append(Decision.objects.create(
@@ -419,6 +441,9 @@ def _action_for(ask: Ask, d: Decision) -> tuple[str, dict[str, Any]]:
         return ActionKind.PRESERVE, {"days": ask.days or 90}
     if ask.kind == AskKind.RESTRICT_ACCOUNT:
         return MEASURE_ACTION[ask.measure or "suspend"], {}
+    if (d.narrowed or {}).get("measure") == "withhold":  # the less restrictive way
+        return ActionKind.WITHHOLD, {"territories": list(d.narrowed["territorial_scope"]),
+                                     "instead_of": ask.measure or "remove"}
     return MEASURE_ACTION[ask.measure or "remove"], {
         "territories": list(ask.territorial_scope)}
 
@@ -434,6 +459,9 @@ def _approve_and_plan(demand: Demand, actor: str) -> None:
     if not actions:
         _finish(demand, actor)
         return
+    from dueprocess.execution.usernotices import plan_before_disclosure
+
+    plan_before_disclosure(demand, actions, actor)
     from dueprocess.execution.tasks import enqueue_demand_actions
 
     pk = demand.pk
@@ -513,25 +541,11 @@ def _finish(demand: Demand, actor: str) -> None:
 
 
 def _user_notices(demand: Demand, actor: str) -> None:
-    """Decide, per affected account, whether the user may be told now, later or never."""
-    accounts = {a.target for a in demand.actions.select_related("target")
-                if a.target is not None and a.target.type == "account"}
-    today = timezone.now().date()
-    for target in sorted(accounts, key=lambda t: t.pk):
-        if demand.non_disclosure and demand.non_disclosure_until is None:
-            status, not_before = NoticeStatus.BARRED, None
-        elif demand.non_disclosure and demand.non_disclosure_until and (
-                demand.non_disclosure_until > today):
-            status, not_before = NoticeStatus.DELAYED, demand.non_disclosure_until
-        else:
-            status, not_before = NoticeStatus.PENDING, None
-        notice = Notice.objects.create(demand=demand, target=target, kind=NoticeKind.USER,
-                                       recipient=target.identifier, status=status,
-                                       not_before=not_before,
-                                       subject="A government demand concerning your account")
-        record("notice.created", actor=actor, demand_id=demand.pk, payload={
-            "notice": notice.pk, "kind": notice.kind, "recipient": notice.recipient,
-            "status": status, "not_before": not_before.isoformat() if not_before else None})
+    """Decide, per affected account, whether the user may be told now, later or never
+    (the rules live in execution.usernotices; users told before disclosure are skipped)."""
+    from dueprocess.execution.usernotices import create_after_execution
+
+    create_after_execution(demand, actor)
 
 
 def _letter(demand: Demand, kind: str, actor: str, body: str = "") -> Notice:
@@ -543,6 +557,9 @@ def _letter(demand: Demand, kind: str, actor: str, body: str = "") -> Notice:
                                    language=demand.language or "en", sent_at=timezone.now())
     record("notice.sent", actor=actor, demand_id=demand.pk,
            payload={"notice": notice.pk, "kind": kind, "to": notice.recipient})
+    from dueprocess.notices.delivery import email_letter_on_commit
+
+    email_letter_on_commit(notice)  # the same letter by e-mail to verified addresses
     return notice
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from dueprocess.demands import actions
@@ -56,6 +56,15 @@ def _validate_cel(condition: str) -> str | None:
     return validate_condition(condition)
 
 
+def _validate_params(effect: str, params: Any) -> str | None:
+    """The same check vetting applies, so a saved policy is never reported as malformed."""
+    from dueprocess.law import default_library
+    from dueprocess.vetting.policy_params import validate_params
+
+    library = default_library()
+    return validate_params(effect, params, lambda i: library.get(i) is not None)
+
+
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
@@ -90,6 +99,11 @@ class PolicyForm(forms.ModelForm):
         value = self.cleaned_data.get("instruments") or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise forms.ValidationError('a JSON list of instrument ids, e.g. ["hk.nsl43.sch4"]')
+        from dueprocess.law import default_library
+
+        unknown = [i for i in value if default_library().get(i) is None]
+        if unknown:
+            raise forms.ValidationError(f"not in the law library: {', '.join(unknown)}")
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -97,6 +111,10 @@ class PolicyForm(forms.ModelForm):
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end <= start:
             self.add_error("valid_to", "must be after valid from (it is exclusive)")
+        if data.get("effect") and "params" in data:
+            error = _validate_params(str(data["effect"]), data.get("params") or {})
+            if error:
+                self.add_error("params", f"Invalid parameters: {error}")
         return data
 
 
@@ -152,8 +170,15 @@ class AskInline(_ReadOnlyInline):
 
 
 class FindingInline(_ReadOnlyInline):
+    """Current findings first, then the history that earlier vettings left."""
+
     model = Finding
-    fields = ("severity", "code", "message", "rule", "rule_version", "ask_position")
+    fields = ("severity", "code", "message", "rule", "rule_version", "ask_position",
+              "data_version", "created_at", "superseded_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
+        return super().get_queryset(request).order_by(
+            F("superseded_at").desc(nulls_first=True), "pk")
 
 
 @admin.register(Demand)

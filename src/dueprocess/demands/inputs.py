@@ -128,6 +128,10 @@ class DecisionIn(Strict):
     data_categories: list[Literal["subscriber", "traffic", "content"]] | None = None
     date_from: date | None = None
     date_to: date | None = None
+    withhold_in: list[Country] | None = Field(
+        default=None, min_length=1, max_length=60,
+        description="comply_partially on a content restriction: withhold the content in "
+                    "these territories only, instead of removing or disabling it everywhere")
 
 
 class DecisionsIn(Strict):

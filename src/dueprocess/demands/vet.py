@@ -3,16 +3,29 @@
 Capabilities that know more about a demand (intake knows the sender, screening knows list
 hits) register a *fact provider* from their AppConfig.ready(); each returns keyword
 arguments for :class:`DemandFacts`, so this module never imports them.
+
+Re-vetting: a policy saved in the admin re-vets every open demand; a new law library or
+rule set (a deploy) is picked up by :func:`revet_open` with ``only_stale=True``, which the
+worker runs at start and ``dueprocess vet --stale`` runs on demand. A demand's findings
+record the library version (``data_version``) and the rule set (``rules_version``) that
+produced them, which is how stale demands are found. Anything that changes a demand's
+facts (targets added, a callback recorded, a list hit cleared) calls
+:func:`dueprocess.demands.actions.revet_demand`.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
 
 from dueprocess.demands.models import Demand, Policy
 from dueprocess.law import default_library
 from dueprocess.vetting import (
+    RULES_VERSION,
     AskFacts,
     DemandFacts,
     PolicyFacts,
@@ -20,6 +33,7 @@ from dueprocess.vetting import (
     VettingResult,
     vet,
 )
+from dueprocess.vetting.context import PolicySet
 
 FactProvider = Callable[[Demand], dict[str, Any]]
 _PROVIDERS: list[FactProvider] = []
@@ -80,22 +94,92 @@ def demand_facts(demand: Demand) -> DemandFacts:
         ),
         targets=tuple(
             TargetFacts(
-                type=t.type,
-                identifier=t.identifier,
-                exists=t.exists,
-                country=t.country or None,
-                data_location=t.data_location or None,
-                flags=tuple(t.flags or ()),
+                type=t_type,
+                identifier=identifier,
+                exists=exists,
+                country=country or None,
+                data_location=data_location or None,
+                flags=tuple(flags or ()),
             )
-            for t in demand.targets.all()
+            # Plain tuples, not model instances: a demand can carry 1,000,000 targets.
+            for t_type, identifier, exists, country, data_location, flags in
+            demand.targets.order_by("pk").values_list(
+                "type", "identifier", "exists", "country", "data_location", "flags")
         ),
         non_disclosure=demand.non_disclosure,
         non_disclosure_until=demand.non_disclosure_until,
         officials=tuple((o.name, o.title, o.role) for o in demand.officials.all()),
+        deadline=demand.deadline,
         **extra,
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _policy_set(facts: tuple[PolicyFacts, ...]) -> PolicySet:
+    return PolicySet(facts)
+
+
+def current_policies() -> PolicySet:
+    """The active policies, indexed; rebuilt only when a policy's content changed."""
+    return _policy_set(policy_facts(list(Policy.objects.filter(active=True).order_by("pk"))))
+
+
 def run_vetting(demand: Demand) -> VettingResult:
-    policies = Policy.objects.filter(active=True)
-    return vet(demand_facts(demand), default_library(), policy_facts(list(policies)))
+    return vet(demand_facts(demand), default_library(), current_policies())
+
+
+def open_demands(*, only_stale: bool = False) -> list[int]:
+    """Ids of demands still open to a decision, optionally only those vetted under another
+    law library or rule set than the current one."""
+    from dueprocess.demands.actions import DECIDABLE
+
+    query = Demand.objects.filter(status__in=DECIDABLE)
+    if only_stale:
+        query = query.filter(
+            ~Q(data_version=default_library().version) | ~Q(rules_version=RULES_VERSION)
+        )
+    return list(query.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class RevetSummary:
+    vetted: int
+    changed: int
+    skipped: int
+
+    def describe(self) -> str:
+        text = f"vetted {self.vetted} open demand(s); {self.changed} changed recommendation"
+        if self.skipped:
+            text += f"; {self.skipped} closed meanwhile"
+        return text
+
+
+def revet_open(
+    *,
+    only_stale: bool = False,
+    user: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RevetSummary:
+    """Vet open demands again, one transaction each, reporting ``(done, total)``.
+
+    One demand at a time keeps locks short and lets a long run over a large backlog be
+    interrupted and resumed (``only_stale`` skips what is already current).
+    """
+    from dueprocess.demands.actions import revet_demand
+    from dueprocess.errors import Conflict
+
+    ids = open_demands(only_stale=only_stale)
+    total = len(ids)
+    vetted = changed = skipped = 0
+    for done, pk in enumerate(ids, start=1):
+        before = Demand.objects.filter(pk=pk).values_list("recommendation", flat=True).first()
+        try:
+            after = revet_demand(Demand(pk=pk), user=user).recommendation
+        except (Conflict, Demand.DoesNotExist):
+            skipped += 1
+        else:
+            vetted += 1
+            changed += after != before
+        if progress is not None:
+            progress(done, total)
+    return RevetSummary(vetted=vetted, changed=changed, skipped=skipped)

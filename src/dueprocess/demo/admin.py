@@ -39,13 +39,13 @@ class LoginRecordAdmin(admin.ModelAdmin[LoginRecord]):
 
 @admin.register(Hold)
 class HoldAdmin(admin.ModelAdmin[Hold]):
-    list_display = ("account", "until", "created_at")
+    list_display = ("account", "until", "created_at", "released_at")
     raw_id_fields = ("account",)
 
 
 @admin.register(UserMessage)
 class UserMessageAdmin(admin.ModelAdmin[UserMessage]):
-    list_display = ("account", "subject", "at")
+    list_display = ("account", "subject", "language", "at")
     raw_id_fields = ("account",)
 
 

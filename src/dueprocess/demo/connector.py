@@ -15,7 +15,7 @@ import io
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -59,24 +59,96 @@ def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
-def _day_start(d: date) -> datetime:
-    return datetime.combine(d, time.min, tzinfo=UTC)
-
-
-def _in_range(qs: Any, field: str, date_from: date | None, date_to: date | None) -> Any:
-    if date_from is not None:
-        qs = qs.filter(**{f"{field}__gte": _day_start(date_from)})
-    if date_to is not None:  # inclusive: the whole last day
-        qs = qs.filter(**{f"{field}__lt": _day_start(date_to + timedelta(days=1))})
-    return qs
-
-
 def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
+def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n",
+                            extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue().encode()
+
+
 def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+_LANGUAGE_BY_COUNTRY = {"HK": "zh-hant", "TW": "zh-hant", "MO": "zh-hant", "DE": "de",
+                        "AT": "de", "CH": "de"}
+
+
+def language_of(country: str) -> str:
+    """The demo platform has no language setting; it infers one from the country."""
+    return _LANGUAGE_BY_COUNTRY.get(country.upper(), "en")
+
+
+SUBSCRIBER_COLUMNS = ["id", "handle", "name", "email", "phone", "created", "country", "status"]
+LOGIN_COLUMNS = ["timestamp_utc", "ip", "user_agent"]
+POST_COLUMNS = ["id", "url", "created", "text", "status", "withheld_in"]
+
+
+def _live_records(acc: PlatformAccount) -> dict[str, Any]:
+    """The account's data as it stands, in the form exports and holds keep it."""
+    return {
+        "taken": _iso(timezone.now()),
+        "subscriber": {
+            "id": str(acc.uid), "handle": acc.handle, "name": acc.display_name,
+            "email": acc.email, "phone": acc.phone, "created": _iso(acc.created_at),
+            "country": acc.country, "status": acc.status,
+        },
+        "logins": [{"timestamp_utc": _iso(login.at), "ip": login.ip,
+                    "user_agent": login.user_agent}
+                   for login in LoginRecord.objects.filter(account=acc).order_by("at", "id")],
+        "posts": [{"id": str(p.uid), "url": p.url, "created": _iso(p.created_at),
+                   "text": p.text, "status": p.status, "withheld_in": p.withheld_in}
+                  for p in Post.objects.filter(account=acc).order_by("created_at", "id")],
+    }
+
+
+def _records(acc: PlatformAccount, holds: list[Hold]) -> dict[str, Any]:
+    """Live data merged with what the holds preserved; the preserved version of a record
+    wins, and records deleted since a hold began are still there."""
+    merged = _live_records(acc)
+    for hold in holds:
+        snap = hold.snapshot or {}
+        if snap.get("subscriber"):
+            merged["subscriber"] = snap["subscriber"]
+        for name, key in (("logins", "timestamp_utc"), ("posts", "id")):
+            live = {(r[key], r.get("ip", "")): r for r in merged[name]}
+            for row in snap.get(name, []):
+                live[(row[key], row.get("ip", ""))] = row
+            merged[name] = sorted(live.values(), key=lambda r: (r.get("created") or
+                                                                r.get("timestamp_utc", "")))
+    return merged
+
+
+def _within(stamp: str, date_from: date | None, date_to: date | None) -> bool:
+    day = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC).date()
+    return (date_from is None or day >= date_from) and (date_to is None or day <= date_to)
+
+
+def _export_files(records: dict[str, Any], categories: set[str], date_from: date | None,
+                  date_to: date | None) -> dict[str, bytes]:
+    """Each category as JSON and as CSV: JSON keeps types, CSV opens in a spreadsheet."""
+    files: dict[str, bytes] = {}
+    if "subscriber" in categories:
+        sub = records["subscriber"]
+        files["subscriber.json"] = _json(sub)
+        files["subscriber.csv"] = _csv([sub], SUBSCRIBER_COLUMNS)
+    if "traffic" in categories:
+        logins = [r for r in records["logins"]
+                  if _within(r["timestamp_utc"], date_from, date_to)]
+        files["logins.json"] = _json(logins)
+        files["logins.csv"] = _csv(logins, LOGIN_COLUMNS)
+    if "content" in categories:
+        posts = [r for r in records["posts"] if _within(r["created"], date_from, date_to)]
+        files["posts.json"] = _json(posts)
+        files["posts.csv"] = _csv(posts, POST_COLUMNS)
+    return files
 
 
 class DemoConnector:
@@ -129,21 +201,76 @@ class DemoConnector:
         return post
 
     def lookup(self, target_type: str, identifier: str) -> TargetInfo:
+        created: datetime
         if target_type == "content":
             post = self._find_post(identifier)
             if post is None:
                 return TargetInfo(exists=False)
-            owner = post.account
+            owner, created = post.account, post.created_at
         elif target_type == "account":
             found = self._find_account(identifier)
             if found is None:
                 return TargetInfo(exists=False)
-            owner = found
+            owner, created = found, found.created_at
         else:
             raise ConnectorError(f"unknown target type {target_type!r}")
         return TargetInfo(exists=True, country=owner.country,
                           data_location=owner.data_location, flags=tuple(owner.flags or ()),
-                          account=owner.handle)
+                          account=owner.handle, language=language_of(owner.country),
+                          created=created.date().isoformat())
+
+    def lookup_many(self, target_type: str, identifiers: list[str]) -> list[TargetInfo]:
+        """One query per kind of identifier instead of one per target (bulk uploads).
+
+        Post URLs and ids and plain handles are answered in bulk; anything else (e-mail
+        addresses, phone numbers, profile URLs) goes through :meth:`lookup`.
+        """
+        if target_type not in ("content", "account"):
+            raise ConnectorError(f"unknown target type {target_type!r}")
+        keys: dict[str, tuple[str, Any]] = {}
+        for ident in identifiers:
+            text = ident.strip()
+            if not text:
+                continue
+            if target_type == "content":
+                keys[ident] = (("uid", int(text)) if text.isdigit() else
+                               ("url", normalise_url(text if "://" in text
+                                                     else f"https://{text}")))
+            elif text.startswith("@"):
+                keys[ident] = ("handle", text[1:].lower())
+            elif not (text.isdigit() or "@" in text or _PHONE.match(text)
+                      or text.lower().startswith(("http://", "https://", "www.", _HOST))):
+                keys[ident] = ("handle", text.lower())
+        owners: dict[tuple[str, Any], tuple[PlatformAccount, datetime]] = {}
+        for field in ("uid", "url", "handle"):
+            values = sorted({v for f, v in keys.values() if f == field})
+            # Chunks of one size keep each query's text the same, so drivers cache it.
+            for chunk in (values[i:i + 500] for i in range(0, len(values), 500)):
+                if target_type == "content":
+                    for post in Post.objects.select_related("account").filter(
+                            **{f"{field}__in": chunk}):
+                        owners[(field, getattr(post, field))] = (post.account,
+                                                                 post.created_at)
+                else:
+                    for acc in PlatformAccount.objects.filter(**{f"{field}__in": chunk}):
+                        owners[(field, getattr(acc, field))] = (acc, acc.created_at)
+        out: list[TargetInfo] = []
+        for ident in identifiers:
+            key = keys.get(ident)
+            if key is None:
+                out.append(self.lookup(target_type, ident))
+                continue
+            found = owners.get(key)
+            if found is None:
+                out.append(TargetInfo(exists=False))
+                continue
+            owner, created = found
+            out.append(TargetInfo(exists=True, country=owner.country,
+                                  data_location=owner.data_location,
+                                  flags=tuple(owner.flags or ()), account=owner.handle,
+                                  language=language_of(owner.country),
+                                  created=created.date().isoformat()))
+        return out
 
     # ------------------------------------------------------------------ idempotency
 
@@ -178,7 +305,7 @@ class DemoConnector:
     # ------------------------------------------------------------------ operations
 
     def export(self, account: str, categories: tuple[str, ...], date_from: date | None,
-               date_to: date | None, *, key: str) -> Export:
+               date_to: date | None, *, key: str, holds: tuple[str, ...] = ()) -> Export:
         unknown = sorted(set(categories) - set(_CATEGORIES))
         if unknown:
             raise ConnectorError(f"unknown data categories: {', '.join(unknown)}")
@@ -186,42 +313,25 @@ class DemoConnector:
             raise ConnectorError("an export needs at least one data category")
 
         def act() -> dict[str, Any]:
-            files = self._export_files(self._account(account), set(categories),
-                                       date_from, date_to)
-            return {"files": {n: base64.b64encode(b).decode() for n, b in files.items()}}
+            acc = self._account(account)
+            preserved = self._holds(acc, holds)
+            files = _export_files(_records(acc, preserved), set(categories), date_from,
+                                  date_to)
+            return {"files": {n: base64.b64encode(b).decode() for n, b in files.items()},
+                    "holds": [str(h.pk) for h in preserved]}
 
         # Recorded like a mutation so a repeated export returns the very same bytes the
         # first one did (and the platform keeps a ledger of what it disclosed).
         result = self._once(key, "export", act)
-        return Export(files={n: base64.b64decode(b) for n, b in result["files"].items()})
+        return Export(files={n: base64.b64decode(b) for n, b in result["files"].items()},
+                      source={"holds": result.get("holds", [])})
 
-    def _export_files(self, acc: PlatformAccount, categories: set[str],
-                      date_from: date | None, date_to: date | None) -> dict[str, bytes]:
-        files: dict[str, bytes] = {}
-        if "subscriber" in categories:
-            files["subscriber.json"] = _json({
-                "id": str(acc.uid), "handle": acc.handle, "name": acc.display_name,
-                "email": acc.email, "phone": acc.phone, "created": _iso(acc.created_at),
-                "country": acc.country, "status": acc.status,
-            })
-        if "traffic" in categories:
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(["timestamp_utc", "ip", "user_agent"])
-            logins = _in_range(LoginRecord.objects.filter(account=acc), "at", date_from,
-                               date_to).order_by("at", "id")
-            for login in logins:
-                writer.writerow([_iso(login.at), login.ip, login.user_agent])
-            files["logins.csv"] = out.getvalue().encode()
-        if "content" in categories:
-            posts = _in_range(Post.objects.filter(account=acc), "created_at", date_from,
-                              date_to).order_by("created_at", "id")
-            files["posts.json"] = _json([
-                {"id": str(p.uid), "url": p.url, "created": _iso(p.created_at),
-                 "text": p.text, "status": p.status, "withheld_in": p.withheld_in}
-                for p in posts
-            ])
-        return files
+    @staticmethod
+    def _holds(acc: PlatformAccount, refs: tuple[str, ...]) -> list[Hold]:
+        """The named holds of this account that still keep data (not released)."""
+        ids = [int(r) for r in refs if str(r).isdigit()]
+        return list(Hold.objects.filter(pk__in=ids, account=acc, released_at__isnull=True)
+                    .order_by("pk"))
 
     def preserve(self, account: str, days: int, *, key: str) -> dict[str, Any]:
         if days < 1:
@@ -230,10 +340,43 @@ class DemoConnector:
         def act() -> dict[str, Any]:
             acc = self._account(account)
             until = timezone.now().date() + timedelta(days=days)
-            hold = Hold.objects.create(account=acc, until=until, idempotency_key=key)
-            return {"account": acc.handle, "hold": hold.pk, "until": until.isoformat()}
+            hold = Hold.objects.create(account=acc, until=until, idempotency_key=key,
+                                       snapshot=_live_records(acc))
+            return {"account": acc.handle, "hold": str(hold.pk), "until": until.isoformat()}
 
         return self._once(key, "preserve", act)
+
+    def _hold(self, ref: str) -> Hold:
+        hold = (Hold.objects.select_for_update().select_related("account")
+                .filter(pk=int(ref)).first() if str(ref).isdigit() else None)
+        if hold is None:
+            raise ConnectorError(f"no hold {ref!r} on the platform")
+        return hold
+
+    def extend_preservation(self, hold: str, until: date, *, key: str) -> dict[str, Any]:
+        def act() -> dict[str, Any]:
+            row = self._hold(hold)
+            if row.released_at is not None:
+                raise ConnectorError(f"hold {hold} was released and cannot be extended")
+            row.until = max(row.until, until)  # a hold is never shortened by an extension
+            row.save(update_fields=["until"])
+            return {"account": row.account.handle, "hold": str(row.pk),
+                    "until": row.until.isoformat()}
+
+        return self._once(key, "extend_preservation", act)
+
+    def release_preservation(self, hold: str, *, key: str) -> dict[str, Any]:
+        def act() -> dict[str, Any]:
+            row = self._hold(hold)
+            if row.released_at is None:
+                row.released_at = timezone.now()
+                row.snapshot = {}
+                row.save(update_fields=["released_at", "snapshot"])
+            assert row.released_at is not None
+            return {"account": row.account.handle, "hold": str(row.pk),
+                    "released": _iso(row.released_at)}
+
+        return self._once(key, "release_preservation", act)
 
     def restrict_account(self, account: str, measure: str, *, key: str) -> dict[str, Any]:
         if measure not in _MEASURES_ACCOUNT:
@@ -247,7 +390,7 @@ class DemoConnector:
                 acc.status = _MEASURES_ACCOUNT[measure]
                 acc.save(update_fields=["status"])
             return {"account": acc.handle, "measure": measure, "before": before,
-                    "status": acc.status}
+                    "status": acc.status, "created": acc.created_at.date().isoformat()}
 
         return self._once(key, "restrict_account", act)
 
@@ -266,16 +409,19 @@ class DemoConnector:
             elif post.status != PostStatus.REMOVED:  # removal is the strongest measure
                 post.status = _MEASURES_CONTENT[measure]
             post.save(update_fields=["status", "withheld_in"])
-            return {"content": post.url, "measure": measure, "territories": scope,
-                    "status": post.status, "withheld_in": post.withheld_in}
+            return {"content": post.url, "account": post.account.handle, "measure": measure,
+                    "territories": scope, "status": post.status,
+                    "withheld_in": post.withheld_in,
+                    "created": post.created_at.date().isoformat()}
 
         return self._once(key, "restrict_content", act)
 
-    def notify_user(self, account: str, subject: str, body: str, *,
-                    key: str) -> dict[str, Any]:
+    def notify_user(self, account: str, subject: str, body: str, *, key: str,
+                    language: str = "en") -> dict[str, Any]:
         def act() -> dict[str, Any]:
             acc = self._account(account)
-            message = UserMessage.objects.create(account=acc, subject=subject[:300], body=body)
+            message = UserMessage.objects.create(account=acc, subject=subject[:300], body=body,
+                                                 language=language[:10])
             return {"account": acc.handle, "message": message.pk,
                     "at": _iso(message.at)}
 

@@ -88,12 +88,19 @@ class LoginRecord(models.Model):
 
 
 class Hold(models.Model):
-    """A preservation hold: the platform must keep the account's data until ``until``."""
+    """A preservation hold: the platform must keep the account's data until ``until``.
+
+    ``snapshot`` is the account's data as it stood when the hold began (subscriber record,
+    logins, posts), so what the user deletes afterwards is still there for a later
+    disclosure. Releasing the hold drops the snapshot.
+    """
 
     account = models.ForeignKey(PlatformAccount, on_delete=models.CASCADE, related_name="holds")
     until = models.DateField()
     idempotency_key = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
+    snapshot = models.JSONField(default=dict, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -109,6 +116,7 @@ class UserMessage(models.Model):
                                 related_name="messages")
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True)
+    language = models.CharField(max_length=10, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

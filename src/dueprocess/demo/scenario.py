@@ -55,7 +55,12 @@ ROLES = {
     "admin": "Administrator (all rights)",
     "reviewer": "Legal reviewer",
     "approver": "Second approver",
+    "hr-reviewer": "Human-rights reviewer",
+    "auditor": "Auditor (reads everything, changes nothing)",
 }
+# Demo login name -> staff role (dueprocess.accounts.roles).
+DEMO_ROLES = {"admin": "admin", "reviewer": "legal_reviewer", "approver": "approver",
+              "hr-reviewer": "human_rights_reviewer", "auditor": "auditor"}
 REVIEW_PERMS = ("add_decision", "change_decision", "view_demand")
 
 
@@ -76,6 +81,12 @@ class DemoSummary:
             f"  console:   http://{host}:{port}/review/",
             f"  admin:     http://{host}:{port}/admin/",
             f"  API:       http://{host}:{port}/api/v1/docs",
+            f"  portal:    http://{host}:{port}/portal/  (authorities: the officer@ logins)",
+            f"  execution: http://{host}:{port}/execution/  (holds, waiting disclosures, "
+            f"notices; as admin@)",
+            f"  downloads: http://{host}:{port}/productions/  (disclosed data, as officer@fbi)",
+            f"  2FA:       optional in the demo (mandatory in production): "
+            f"http://{host}:{port}/account/two-factor/setup/",
             "  log in with:",
         ]
         for user in self.credentials["users"]:
@@ -90,6 +101,12 @@ def _credentials() -> dict[str, Any]:
     path = settings.DUEPROCESS.home / "demo-credentials.json"
     if path.exists():
         loaded: dict[str, Any] = json.loads(path.read_text())
+        known = {u["email"] for u in loaded["users"]}
+        missing = [{"email": f"{r}@{DOMAIN}", "password": secrets.token_urlsafe(12),
+                    "role": label} for r, label in ROLES.items() if f"{r}@{DOMAIN}" not in known]
+        if missing:  # a home made before these demo roles existed
+            loaded["users"] = missing + loaded["users"]
+            _save_credentials(loaded)
         return loaded
     creds = {
         "users": [{"email": f"{role}@{DOMAIN}", "password": secrets.token_urlsafe(12),
@@ -127,8 +144,12 @@ def _users(creds: dict[str, Any]) -> dict[str, Any]:
         elif name in ("reviewer", "approver"):
             user.is_staff = True
             user.save()
-            user.user_permissions.add(*perms)
+            user.user_permissions.remove(*perms)  # the role (group) grants what they need
         user.save()
+        if name in DEMO_ROLES:
+            from dueprocess.accounts.roles import grant_role
+
+            grant_role(user, DEMO_ROLES[name])
         if name == "officer":
             slug = email.split("@")[1].split(".")[0]
             Requester.objects.get_or_create(
@@ -140,6 +161,10 @@ def _users(creds: dict[str, Any]) -> dict[str, Any]:
         creds["token"] = raw
         _save_credentials(creds)
     return out
+
+
+# Demands that came by e-mail: the forged emergency from a look-alike of fbi.gov.
+SENDERS = {"FBI-EDR-2020-1102": ("email", "m.hill@fbi-gov.us")}
 
 
 def _iso(d: datetime) -> str:
@@ -272,6 +297,13 @@ def demand_bodies(now: datetime) -> list[dict[str, Any]]:
 
 def _decide(demand: Demand, user: Any, outcome: str, rationale: str,
             reasons: list[str]) -> Demand:
+    from dueprocess.review.actions import record_human_rights_review
+    from dueprocess.review.gates import human_rights_triggers
+
+    if outcome in ("comply", "comply_partially") and human_rights_triggers(demand):
+        record_human_rights_review(demand, {  # the gate asks for one before complying
+            "legality": "met", "necessity": "met", "proportionality": "met",
+            "conclusion": "proceed", "rationale": rationale}, user=user)
     return actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
         {"ask": a.position, "outcome": outcome, "rationale": rationale, "reason_codes": reasons}
         for a in demand.asks.all()]}), user=user)
@@ -287,6 +319,10 @@ def load_scenario(progress: Callable[[str], None] = lambda _m: None) -> DemoSumm
         for p in POLICIES:
             Policy.objects.get_or_create(name=p["name"], defaults=p)
     users = _users(creds)
+    progress("sanctions list: OFAC SDN (bundled copy; a no-op when already in force)")
+    from dueprocess.sanctions.actions import BUNDLED_OFAC, import_list
+
+    import_list(BUNDLED_OFAC)  # before the demands, so intake screens their officials
     now = datetime.now(UTC)
     loaded_now = False
     for body in demand_bodies(now):
@@ -296,8 +332,10 @@ def load_scenario(progress: Callable[[str], None] = lambda _m: None) -> DemoSumm
         data = DemandIn.model_validate(body)
         authority = Authority.objects.get(slug=body["authority"])
         progress(f"demand {data.reference} ({data.instrument})")
+        channel, sender = SENDERS.get(data.reference, ("import", ""))
         actions.receive_demand(data, authority=authority, requester=None, user=None,
-                               received_at=data.received_at)
+                               received_at=data.received_at, channel=channel,
+                               sender_email=sender)
     if loaded_now:
         reviewer = users["reviewer"]
         warrant = Demand.objects.get(reference="2:20-mj-00417")

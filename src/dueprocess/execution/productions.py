@@ -1,15 +1,21 @@
 """Production packages: what an authority receives when data is disclosed.
 
-A package is the exported data files plus ``manifest.json`` (which demand, which action,
-which files with their sizes and SHA-256) and ``manifest.sig``, a detached Ed25519
-signature of the manifest's exact bytes. The authority checks the signature with the
-platform's public key and each file against the manifest, so it can prove in court what it
+A package is a ZIP of the exported data files (JSON and CSV) plus ``manifest.json`` (which
+demand, authority, data categories and date range, which files with their sizes and
+SHA-256, when) and ``manifest.sig``, a detached Ed25519 signature of the manifest's exact
+bytes. The authority checks the signature with the platform's public key and each file
+against the manifest (``dueprocess production verify``), so it can prove in court what it
 received and that nothing was altered.
 
-At rest the package is a ZIP encrypted with AES-256-GCM. Each package file gets its own
-random salt and nonce; the key is derived from the installation secret with HKDF-SHA256,
-and the demand and action ids are bound in as associated data, so a package copied onto
-another production's record fails to decrypt instead of being served to the wrong party.
+At rest the ZIP is encrypted with AES-256-GCM in chunks of 1 MiB, written and read as a
+stream so that no package has to fit in memory. The chunk layout follows the STREAM
+construction: each chunk's nonce carries its index and a "last chunk" flag, so reordered,
+dropped or truncated chunks fail authentication. The key is derived with HKDF-SHA256 from
+the installation secret and a per-file salt; the file header names the key by an id, so
+after a rotation the old secret (``DUEPROCESS_OLD_SECRET_KEYS``) still opens old packages
+and ``dueprocess production rekey`` re-seals them under the new one. The demand and action
+ids are bound in as associated data, so a package copied onto another production's record
+fails to decrypt instead of being served to the wrong party.
 """
 
 from __future__ import annotations
@@ -21,10 +27,15 @@ import json
 import os
 import re
 import secrets
+import shutil
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -40,7 +51,7 @@ from django.utils import timezone
 
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Action
-from dueprocess.execution.connectors.base import Export
+from dueprocess.execution.connectors.base import CHUNK, Export
 from dueprocess.execution.models import RETENTION, Production
 
 MANIFEST = "manifest.json"
@@ -49,10 +60,14 @@ FORMAT = "dueprocess-production/1"
 PRIVATE_KEY_FILE = "production-signing-ed25519.pem"
 PUBLIC_KEY_FILE = "production-signing-ed25519.pub.pem"
 
-_MAGIC = b"DPPKG\x00\x01\n"
+_MAGIC = b"DPPKG\x00\x02\n"
+_KEY_ID = 8
 _SALT = 16
-_NONCE = 12
-_HKDF_INFO = b"dueprocess production package v1"
+_PREFIX = 7
+_HEADER = len(_MAGIC) + _KEY_ID + _SALT + _PREFIX
+_TAG = 16
+_MAX_RECORD = 64 * 1024 * 1024
+_HKDF_INFO = b"dueprocess production package v2"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
 
@@ -135,49 +150,136 @@ def key_fingerprint(key: Ed25519PublicKey) -> str:
 # --------------------------------------------------------------------------- encryption
 
 
-def _aad(demand_id: int, action_id: int) -> bytes:
-    return _MAGIC + f"demand={demand_id};action={action_id}".encode()
+def key_id(secret: str) -> bytes:
+    """A short public name for a secret, stored in each package header."""
+    return hashlib.sha256(b"dueprocess production key id\x00" + secret.encode()).digest()[
+        :_KEY_ID]
 
 
-def _derive(salt: bytes) -> bytes:
-    secret = settings.DUEPROCESS.secret_key.encode()
+def _secrets() -> list[str]:
+    conf = settings.DUEPROCESS
+    return [conf.secret_key, *getattr(conf, "old_secret_keys", ())]
+
+
+def current_key_id() -> str:
+    return key_id(settings.DUEPROCESS.secret_key).hex()
+
+
+def _derive(secret: str, salt: bytes) -> AESGCM:
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_HKDF_INFO)
-    return hkdf.derive(secret)
+    return AESGCM(hkdf.derive(secret.encode()))
 
 
-def _encrypt(plain: bytes, demand_id: int, action_id: int) -> bytes:
-    salt, nonce = os.urandom(_SALT), os.urandom(_NONCE)
-    sealed = AESGCM(_derive(salt)).encrypt(nonce, plain, _aad(demand_id, action_id))
-    return _MAGIC + salt + nonce + sealed
+def _binding(demand_id: int, action_id: int) -> bytes:
+    return f"demand={demand_id};action={action_id}".encode()
 
 
-def _decrypt(blob: bytes, demand_id: int, action_id: int) -> bytes:
-    head = len(_MAGIC)
-    if not blob.startswith(_MAGIC) or len(blob) < head + _SALT + _NONCE + 16:
+def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
+    return prefix + struct.pack(">I?", index, last)
+
+
+class _Sealer(io.RawIOBase):
+    """A write-only stream that encrypts what is written to it, chunk by chunk."""
+
+    def __init__(self, out: IO[bytes], demand_id: int, action_id: int,
+                 chunk: int = CHUNK) -> None:
+        super().__init__()
+        secret = settings.DUEPROCESS.secret_key
+        salt, self._prefix = os.urandom(_SALT), os.urandom(_PREFIX)
+        header = _MAGIC + key_id(secret) + salt + self._prefix
+        self._aead = _derive(secret, salt)
+        self._aad = header + _binding(demand_id, action_id)
+        self._out = out
+        self._chunk = chunk
+        self._buffer = bytearray()
+        self._index = 0
+        self._position = 0
+        self.sealed_bytes = len(header)
+        out.write(header)
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def write(self, data: Any) -> int:
+        size = memoryview(data).nbytes
+        self._buffer += data
+        self._position += size
+        while len(self._buffer) > self._chunk:
+            with memoryview(self._buffer) as view:
+                plain = bytes(view[:self._chunk])
+            del self._buffer[:self._chunk]
+            self._seal(plain, last=False)
+        return size
+
+    def _seal(self, plain: bytes, *, last: bool) -> None:
+        sealed = self._aead.encrypt(_nonce(self._prefix, self._index, last), plain, self._aad)
+        self._out.write(struct.pack(">I", len(sealed)) + sealed)
+        self.sealed_bytes += 4 + len(sealed)
+        self._index += 1
+
+    def finish(self) -> None:
+        """Seal the remainder as the last chunk (possibly empty, so the end is marked)."""
+        self._seal(bytes(self._buffer), last=True)
+        self._buffer.clear()
+
+
+def _open_chunks(fh: IO[bytes], demand_id: int, action_id: int) -> Iterator[bytes]:
+    """Decrypt a sealed stream chunk by chunk; raise on any alteration or truncation."""
+    header = fh.read(_HEADER)
+    if len(header) < _HEADER or not header.startswith(_MAGIC):
         raise ProductionError("not a dueprocess production package")
-    salt = blob[head:head + _SALT]
-    nonce = blob[head + _SALT:head + _SALT + _NONCE]
-    try:
-        return AESGCM(_derive(salt)).decrypt(nonce, blob[head + _SALT + _NONCE:],
-                                             _aad(demand_id, action_id))
-    except InvalidTag as exc:
-        raise ProductionError("the package fails authentication (altered, or another "
-                              "production's file, or a different secret key)") from exc
+    kid = header[len(_MAGIC):len(_MAGIC) + _KEY_ID]
+    salt = header[len(_MAGIC) + _KEY_ID:len(_MAGIC) + _KEY_ID + _SALT]
+    prefix = header[-_PREFIX:]
+    secret = next((s for s in _secrets() if key_id(s) == kid), None)
+    if secret is None:
+        raise ProductionError(f"the package was sealed with key {kid.hex()}, which is neither "
+                              "the current secret key nor one in DUEPROCESS_OLD_SECRET_KEYS")
+    aead = _derive(secret, salt)
+    aad = header + _binding(demand_id, action_id)
+
+    def read_record() -> bytes | None:
+        size = fh.read(4)
+        if not size:
+            return None
+        if len(size) < 4:
+            raise ProductionError("the package is truncated")
+        (length,) = struct.unpack(">I", size)
+        if length < _TAG or length > _MAX_RECORD:
+            raise ProductionError("the package is corrupt (impossible chunk length)")
+        data = fh.read(length)
+        if len(data) < length:
+            raise ProductionError("the package is truncated")
+        return data
+
+    index = 0
+    current = read_record()
+    if current is None:
+        raise ProductionError("the package is truncated")
+    while current is not None:
+        following = read_record()
+        last = following is None
+        try:
+            yield aead.decrypt(_nonce(prefix, index, last), current, aad)
+        except InvalidTag as exc:
+            raise ProductionError("the package fails authentication (altered, truncated, or "
+                                  "another production's file)") from exc
+        index += 1
+        current = following
 
 
 # --------------------------------------------------------------------------- packages
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _utc(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_manifest(action: Action, files: dict[str, bytes], created: datetime,
-                   key: Ed25519PublicKey) -> bytes:
+def build_manifest(action: Action, listing: list[dict[str, Any]], created: datetime,
+                   key: Ed25519PublicKey, source: dict[str, Any] | None = None) -> bytes:
     demand = action.demand
     authority = demand.authority
     params = action.params or {}
@@ -186,14 +288,15 @@ def build_manifest(action: Action, files: dict[str, bytes], created: datetime,
         "demand_reference": demand.reference,
         "demand_id": demand.pk,
         "action_id": action.pk,
+        "instrument": demand.instrument,
         "authority": {"slug": authority.slug, "name": authority.name,
                       "jurisdiction": authority.jurisdiction},
         "target": action.target.identifier if action.target else None,
         "data_categories": list(params.get("categories") or ()),
         "date_from": params.get("date_from"),
         "date_to": params.get("date_to"),
-        "files": [{"name": name, "size": len(data), "sha256": _sha256(data)}
-                  for name, data in sorted(files.items())],
+        "preserved_holds": list((source or {}).get("holds") or ()),
+        "files": listing,
         "created": _utc(created),
         "signature": {"algorithm": "Ed25519", "file": SIGNATURE,
                       "public_key_sha256": key_fingerprint(key)},
@@ -201,30 +304,66 @@ def build_manifest(action: Action, files: dict[str, bytes], created: datetime,
     return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _zip(files: dict[str, bytes], created: datetime) -> bytes:
-    stamp = created.astimezone(UTC).timetuple()[:6]
-    out = io.BytesIO()
+def _zip_info(name: str, created: datetime, *, compress: bool = True) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=created.astimezone(UTC).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+def _compressible(export: Export, name: str) -> bool:
+    """Deflate text (JSON, CSV: a few per cent of their size); store media and other
+    already-compressed bytes as they are, where deflate would only cost time."""
+    with export.open(name) as fh:
+        sample = fh.read(256 * 1024)
+    return not sample or len(zlib.compress(sample, 1)) < 0.9 * len(sample)
+
+
+def write_zip(out: IO[bytes] | io.RawIOBase, export: Export, names: list[str], manifest: bytes,
+              signature: bytes, created: datetime) -> None:
+    """The package's ZIP, written as a stream (``out`` need not be seekable)."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zf.writestr(info, data)
-    return out.getvalue()
+        for name in names:
+            info = _zip_info(name, created, compress=_compressible(export, name))
+            with export.open(name) as src, zf.open(info, "w", force_zip64=True) as dst:
+                shutil.copyfileobj(src, dst, CHUNK)
+        zf.writestr(_zip_info(MANIFEST, created), manifest)
+        zf.writestr(_zip_info(SIGNATURE, created), signature)
 
 
-def _store(relative: str, blob: bytes) -> None:
+def _productions_dir() -> Path:
     base = Path(settings.DUEPROCESS.productions_dir)
-    target = base / relative
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     base.chmod(0o700)
-    tmp = target.with_name(f".{target.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(blob)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    return base
+
+
+@contextlib.contextmanager
+def _new_file(relative: str) -> Iterator[IO[bytes]]:
+    """A file that appears at ``relative`` only when complete (written aside, fsynced)."""
+    target = _productions_dir() / relative
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _seal_package(relative: str, export: Export, names: list[str], manifest: bytes,
+                  signature: bytes, created: datetime, demand_id: int,
+                  action_id: int) -> int:
+    """Write the ZIP straight into the encrypting stream; plaintext never touches disk."""
+    with _new_file(relative) as out:
+        sealer = _Sealer(out, demand_id, action_id)
+        write_zip(sealer, export, names, manifest, signature, created)
+        sealer.finish()
+        return sealer.sealed_bytes
 
 
 def build_production(action: Action, export: Export) -> Production:
@@ -233,31 +372,34 @@ def build_production(action: Action, export: Export) -> Production:
     if existing is not None:
         return existing
     action = Action.objects.select_related("demand__authority", "target").get(pk=action.pk)
-    for name in export.files:
+    names = export.names()
+    for name in names:
         if not _SAFE_NAME.match(name) or name in (MANIFEST, SIGNATURE):
             raise ProductionError(f"unsafe or reserved file name in export: {name!r}")
+    listing = []
+    for name in names:
+        size, digest = export.digest(name)
+        listing.append({"name": name, "size": size, "sha256": digest})
     key = signing_key()
     created = timezone.now()
-    manifest = build_manifest(action, export.files, created, key.public_key())
-    files = {**dict(sorted(export.files.items())), MANIFEST: manifest,
-             SIGNATURE: key.sign(manifest)}
-    blob = _encrypt(_zip(files, created), action.demand_id, action.pk)
+    manifest = build_manifest(action, listing, created, key.public_key(), export.source)
     relative = f"demand-{action.demand_id}/action-{action.pk}-{secrets.token_hex(8)}.dpp"
-    _store(relative, blob)
-    listing = json.loads(manifest)["files"]
+    size = _seal_package(relative, export, names, manifest, key.sign(manifest), created,
+                         action.demand_id, action.pk)
     try:
         with transaction.atomic():
             production = Production.objects.create(
                 demand_id=action.demand_id, action=action, path=relative,
-                manifest_sha256=_sha256(manifest), size=len(blob), files=listing,
-                created_at=created, expires_at=created + RETENTION)
+                manifest_sha256=hashlib.sha256(manifest).hexdigest(), size=size,
+                files=listing, key_id=current_key_id(), created_at=created,
+                expires_at=created + RETENTION)
             record("production.created", actor="system", demand_id=action.demand_id,
                    payload={"production": production.pk, "action": action.pk,
                             "manifest_sha256": production.manifest_sha256,
                             "files": listing, "expires_at": production.expires_at})
     except IntegrityError:
         # Another worker built it first; keep theirs and drop this copy.
-        (Path(settings.DUEPROCESS.productions_dir) / relative).unlink(missing_ok=True)
+        (_productions_dir() / relative).unlink(missing_ok=True)
         return Production.objects.get(action_id=action.pk)
     return production
 
@@ -270,28 +412,45 @@ def _package_file(production: Production) -> Path:
     return path
 
 
-def read_package(production: Production) -> bytes:
-    """The decrypted ZIP, as an authority downloads it (callers log the download)."""
+def iter_package(production: Production) -> Iterator[bytes]:
+    """The decrypted ZIP as a stream of chunks (callers log the download).
+
+    Opening checks availability at once; authentication errors surface chunk by chunk,
+    and the last chunk only authenticates if nothing was cut off.
+    """
     if production.purged_at is not None:
         raise ProductionPurged(f"production {production.pk} was purged on "
                                f"{production.purged_at:%Y-%m-%d}")
-    try:
-        blob = _package_file(production).read_bytes()
-    except FileNotFoundError as exc:
-        raise ProductionError(f"the file of production {production.pk} is missing") from exc
-    return _decrypt(blob, production.demand_id, production.action_id)
+    path = _package_file(production)
+    if not path.is_file():
+        raise ProductionError(f"the file of production {production.pk} is missing")
+
+    def stream() -> Iterator[bytes]:
+        # Opened on first read, so a stream that is never read leaves no file open.
+        with path.open("rb") as fh:
+            yield from _open_chunks(fh, production.demand_id, production.action_id)
+
+    return stream()
+
+
+def read_package(production: Production) -> bytes:
+    """The whole decrypted ZIP in memory; for small packages and tests."""
+    return b"".join(iter_package(production))
 
 
 def read_production(production: Production) -> dict[str, bytes]:
     """Every file of the package by name, manifest and signature included."""
     with zipfile.ZipFile(io.BytesIO(read_package(production))) as zf:
         files = {name: zf.read(name) for name in zf.namelist()}
-    if _sha256(files.get(MANIFEST, b"")) != production.manifest_sha256:
+    if hashlib.sha256(files.get(MANIFEST, b"")).hexdigest() != production.manifest_sha256:
         raise ProductionError("the package's manifest is not the one recorded")
     return files
 
 
-def _load_public(key: Ed25519PublicKey | bytes | str) -> Ed25519PublicKey:
+# --------------------------------------------------------------------------- verification
+
+
+def load_public_key(key: Ed25519PublicKey | bytes | str) -> Ed25519PublicKey:
     if isinstance(key, Ed25519PublicKey):
         return key
     raw = key.encode() if isinstance(key, str) else key
@@ -303,24 +462,122 @@ def _load_public(key: Ed25519PublicKey | bytes | str) -> Ed25519PublicKey:
     return loaded
 
 
+@dataclass
+class Verification:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def _check(manifest: bytes | None, signature: bytes | None,
+           key: Ed25519PublicKey | bytes | str) -> Verification:
+    if manifest is None or signature is None:
+        return Verification(False, [f"{MANIFEST} or {SIGNATURE} is missing"])
+    try:
+        load_public_key(key).verify(signature, manifest)
+    except InvalidSignature:
+        return Verification(False, ["the signature does not match the manifest and key"])
+    except ValueError as exc:
+        return Verification(False, [f"unusable public key: {exc}"])
+    try:
+        parsed = json.loads(manifest)
+        if not all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                   for e in parsed["files"]):
+            raise TypeError("files")
+    except (ValueError, KeyError, TypeError):
+        return Verification(False, ["the manifest is not a production manifest"])
+    return Verification(True, manifest=parsed)
+
+
 def verify_package(files: dict[str, bytes], public_key: Ed25519PublicKey | bytes | str) -> bool:
     """True only if the signature holds and the files are exactly those in the manifest."""
-    manifest, signature = files.get(MANIFEST), files.get(SIGNATURE)
-    if manifest is None or signature is None:
+    result = _check(files.get(MANIFEST), files.get(SIGNATURE), public_key)
+    if not result.ok:
         return False
-    try:
-        _load_public(public_key).verify(signature, manifest)
-        listed = json.loads(manifest)["files"]
-        expected = {entry["name"]: entry for entry in listed}
-    except (InvalidSignature, ValueError, KeyError, TypeError):
-        return False
+    listed = result.manifest["files"]
+    expected = {entry["name"]: entry for entry in listed}
     data = {n: b for n, b in files.items() if n not in (MANIFEST, SIGNATURE)}
     if set(data) != set(expected) or len(expected) != len(listed):
         return False
     return all(
-        len(data[name]) == entry.get("size") and _sha256(data[name]) == entry.get("sha256")
+        len(data[name]) == entry.get("size")
+        and hashlib.sha256(data[name]).hexdigest() == entry.get("sha256")
         for name, entry in expected.items()
     )
+
+
+def verify_zip(path: Path | str | IO[bytes],
+               public_key: Ed25519PublicKey | bytes | str) -> Verification:
+    """Check a downloaded package file, reading each member as a stream."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        return Verification(False, [f"not a readable ZIP file: {exc}"])
+    with zf:
+        names = zf.namelist()
+        if len(names) != len(set(names)):
+            return Verification(False, ["the ZIP holds two members with the same name"])
+        result = _check(zf.read(MANIFEST) if MANIFEST in names else None,
+                        zf.read(SIGNATURE) if SIGNATURE in names else None, public_key)
+        if not result.ok:
+            return result
+        expected = {e["name"]: e for e in result.manifest["files"]}
+        present = set(names) - {MANIFEST, SIGNATURE}
+        for extra in sorted(present - set(expected)):
+            result.problems.append(f"{extra}: not listed in the manifest")
+        for name, entry in sorted(expected.items()):
+            if name not in present:
+                result.problems.append(f"{name}: listed but missing")
+                continue
+            sha, size = hashlib.sha256(), 0
+            with zf.open(name) as member:
+                while chunk := member.read(CHUNK):
+                    sha.update(chunk)
+                    size += len(chunk)
+            if size != entry.get("size") or sha.hexdigest() != entry.get("sha256"):
+                result.problems.append(f"{name}: content differs from the manifest")
+        result.ok = not result.problems
+        return result
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def rekey(production: Production) -> bool:
+    """Re-seal one package under the current secret key; False if it already is."""
+    if production.purged_at is not None:
+        return False
+    path = _package_file(production)
+    with path.open("rb") as fh:
+        header = fh.read(_HEADER)
+    current = key_id(settings.DUEPROCESS.secret_key)
+    if header[len(_MAGIC):len(_MAGIC) + _KEY_ID] == current:
+        return False
+    relative = f"demand-{production.demand_id}/action-{production.action_id}-" \
+               f"{secrets.token_hex(8)}.dpp"
+    with _new_file(relative) as out:
+        sealer = _Sealer(out, production.demand_id, production.action_id)
+        for chunk in iter_package(production):
+            sealer.write(chunk)
+        sealer.finish()
+        size = sealer.sealed_bytes
+    with transaction.atomic():
+        locked = Production.objects.select_for_update().get(pk=production.pk)
+        old_path = locked.path
+        locked.path, locked.size, locked.key_id = relative, size, current.hex()
+        locked.save(update_fields=["path", "size", "key_id"])
+        record("production.rekeyed", actor="system", demand_id=locked.demand_id,
+               payload={"production": locked.pk, "key_id": current.hex()})
+    (_productions_dir() / old_path).unlink(missing_ok=True)
+    return True
+
+
+def rekey_all() -> int:
+    """Re-seal every stored package under the current key (the last step of a rotation)."""
+    count = 0
+    for production in Production.objects.filter(purged_at__isnull=True).iterator():
+        count += rekey(production)
+    return count
 
 
 def purge_expired(now: datetime | None = None) -> int:

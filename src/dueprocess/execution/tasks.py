@@ -2,8 +2,11 @@
 
 A worker can die at any moment. Everything here is therefore safe to run again: an action
 carries an idempotency key that the connector honours, a production is built once per
-action, and :func:`resume_stale` re-queues whatever a dead worker left behind. State
-changes go through :mod:`dueprocess.demands.actions`; this module only orchestrates.
+action, and :func:`resume_stale` and :func:`recover_dead_workers` re-queue whatever a dead
+worker left behind. Workers claim tasks with ``SELECT … FOR UPDATE SKIP LOCKED``
+(django-tasks-db), and :func:`~dueprocess.demands.actions.start_action` locks the action
+row, so several workers never start the same action at once. State changes go through
+:mod:`dueprocess.demands.actions` and the execution modules; this one only orchestrates.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from dueprocess.audit.chain import record
 from dueprocess.demands import actions
 from dueprocess.demands.models import (
     Action,
@@ -29,8 +34,8 @@ from dueprocess.demands.models import (
     Status,
 )
 from dueprocess.execution.connectors import get_connector
-from dueprocess.execution.connectors.base import ConnectorError
-from dueprocess.execution.models import Production
+from dueprocess.execution.connectors.base import PermanentConnectorError
+from dueprocess.execution.models import DisclosureWait, Production, WorkerProcess
 from dueprocess.execution.productions import build_production, purge_expired
 
 log = logging.getLogger("dueprocess.execution")
@@ -51,6 +56,29 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _export(action: Action) -> dict[str, Any]:
+    from dueprocess.execution.preservation import holds_for
+
+    assert action.target is not None
+    production = Production.objects.filter(action_id=action.pk).first()
+    if production is None:
+        connector = get_connector()
+        params = action.params or {}
+        info = connector.lookup("account", action.target.identifier)
+        holds = holds_for(info.account) if info.exists and info.account else ()
+        export = connector.export(action.target.identifier,
+                                  tuple(params.get("categories") or ()),
+                                  _date(params.get("date_from")), _date(params.get("date_to")),
+                                  key=action.idempotency_key, holds=holds)
+        try:
+            production = build_production(action, export)
+        finally:
+            export.cleanup()
+    return {"production": production.pk, "manifest_sha256": production.manifest_sha256,
+            "size": production.size, "files": production.files,
+            "expires_at": production.expires_at.isoformat()}
+
+
 def perform(action: Action) -> dict[str, Any]:
     """Carry out one action on the platform and describe the result in JSON-safe terms."""
     if action.target is None:
@@ -60,26 +88,38 @@ def perform(action: Action) -> dict[str, Any]:
     target = action.target.identifier
     params = action.params or {}
     if action.kind == ActionKind.EXPORT:
-        production = Production.objects.filter(action_id=action.pk).first()
-        if production is None:
-            export = connector.export(target, tuple(params.get("categories") or ()),
-                                      _date(params.get("date_from")),
-                                      _date(params.get("date_to")), key=key)
-            production = build_production(action, export)
-        return {"production": production.pk, "manifest_sha256": production.manifest_sha256,
-                "size": production.size, "files": production.files,
-                "expires_at": production.expires_at.isoformat()}
+        return _export(action)
     if action.kind == ActionKind.PRESERVE:
-        return connector.preserve(target, int(params.get("days") or 90), key=key)
+        from dueprocess.execution.preservation import record_hold
+
+        # The statutory period runs from receipt, not from when a worker got to it.
+        start = action.demand.received_at.date()
+        until = start + timedelta(days=int(params.get("days") or 90))
+        days = max((until - timezone.now().date()).days, 1)
+        result = connector.preserve(target, days, key=key)
+        record_hold(action, result, started_on=start)
+        return result
     if action.kind in _ACCOUNT_MEASURES:
         return connector.restrict_account(target, action.kind, key=key)
     if action.kind in _CONTENT_MEASURES:
-        return connector.restrict_content(target, action.kind,
-                                          tuple(params.get("territories") or ()), key=key)
+        territories = tuple(params.get("territories") or ())
+        result = connector.restrict_content(target, action.kind, territories, key=key)
+        # Recorded distinctly: a withholding in named territories is not a global removal.
+        return {**result, "scope": "territorial" if action.kind == ActionKind.WITHHOLD
+                else "global"}
     if action.kind == ActionKind.NOTIFY:
         return connector.notify_user(target, str(params.get("subject", "")),
                                      str(params.get("body", "")), key=key)
     raise ValueError(f"unknown action kind {action.kind!r}")
+
+
+def _waiting(action: Action, now: datetime) -> DisclosureWait | None:
+    """The user's time to object that still holds this disclosure back, if any."""
+    if action.kind != ActionKind.EXPORT or action.target_id is None:
+        return None
+    wait = DisclosureWait.objects.filter(demand_id=action.demand_id,
+                                         target_id=action.target_id).first()
+    return None if wait is None or wait.is_over(now) else wait
 
 
 @task()
@@ -88,6 +128,16 @@ def run_action(action_id: int) -> dict[str, Any]:
     action = Action.objects.select_related("target").filter(pk=action_id).first()
     if action is None:
         return {"action": action_id, "outcome": "missing"}
+    if action.status == ActionStatus.SUCCEEDED:
+        return {"action": action_id, "outcome": "already_succeeded"}
+    wait = _waiting(action, timezone.now())
+    if wait is not None:
+        ready = [t for t in _queued([action_id]).get(action_id, [])
+                 if t.status == TaskResultStatus.READY]
+        if wait.until is not None and not wait.objected_at and not ready:
+            run_action.using(run_after=wait.until).enqueue(action_id)
+        return {"action": action_id, "outcome": "waiting",
+                "until": wait.until.isoformat() if wait.until else None}
     started = actions.start_action(action)
     if started is None:
         return {"action": action_id, "outcome": "already_succeeded"}
@@ -98,20 +148,37 @@ def run_action(action_id: int) -> dict[str, Any]:
         message = f"{type(exc).__name__}: {exc}"
         log.warning("action %s failed (attempt %s): %s", action_id, started.attempts, message)
         actions.fail_action(started, message)
-        retry_at = _schedule_retry(started)
+        retry_at = _schedule_retry(started, message,
+                                   permanent=isinstance(exc, PermanentConnectorError))
         return {"action": action_id, "outcome": "failed", "attempt": started.attempts,
                 "error": message, "retry_at": retry_at.isoformat() if retry_at else None}
-    if Notice.objects.filter(demand_id=started.demand_id, kind=NoticeKind.USER,
-                             status=NoticeStatus.PENDING,
-                             demand__status=Status.COMPLETED).exists():
-        send_pending_notices.enqueue()
+    _after_success(started)
     return {"action": action_id, "outcome": "succeeded", "attempt": started.attempts}
 
 
-def _schedule_retry(action: Action) -> datetime | None:
-    if action.attempts >= MAX_ATTEMPTS:
-        log.error("action %s failed %s times; left for a person to retry", action.pk,
-                  action.attempts)
+def _after_success(action: Action) -> None:
+    from dueprocess.execution import sor
+    from dueprocess.execution.deadletters import resolve_done
+
+    resolve_done(action=action)
+    if action.kind in sor.RESTRICTIONS:
+        try:
+            sor.ensure_for_action(Action.objects.get(pk=action.pk))
+        except Exception:  # the nightly maintenance creates it; never fail the action
+            log.exception("statement of reasons for action %s not created", action.pk)
+    if Notice.objects.filter(demand_id=action.demand_id, kind=NoticeKind.USER,
+                             status=NoticeStatus.PENDING,
+                             demand__status=Status.COMPLETED).exists():
+        send_pending_notices.enqueue()
+
+
+def _schedule_retry(action: Action, error: str, *, permanent: bool) -> datetime | None:
+    if permanent or action.attempts >= MAX_ATTEMPTS:
+        from dueprocess.execution.deadletters import dead_letter_action
+
+        log.error("action %s gave up after %s attempt(s); on the dead-letter list",
+                  action.pk, action.attempts)
+        dead_letter_action(action, error)
         return None
     at = timezone.now() + retry_delay(action.attempts)
     run_action.using(run_after=at).enqueue(action.pk)
@@ -127,21 +194,23 @@ def _queued(action_ids: Sequence[int]) -> dict[int, list[DBTaskResult]]:
         task_path=run_action.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
         args_kwargs__args__0__in=list(action_ids),
-    ).only("id", "status", "run_after", "args_kwargs")
+    ).only("id", "status", "run_after", "args_kwargs", "worker_ids", "started_at")
     found: dict[int, list[DBTaskResult]] = {}
     for row in rows:
         found.setdefault(int(row.args_kwargs["args"][0]), []).append(row)
     return found
 
 
-def _enqueue(action_ids: Iterable[int], *, expedite: bool, over_running: bool) -> int:
+def _enqueue(action_ids: Iterable[int], *, expedite: bool, over_running: bool,
+             at: datetime | None = None) -> int:
     """Queue each action unless a task for it is already waiting (or running).
 
-    ``expedite`` brings a retry that waits for its backoff forward to now (a person asked
-    for it); ``over_running`` ignores tasks marked running, which after a crash belong to a
-    dead worker.
+    ``expedite`` brings a waiting task forward to ``at`` (default now; a person asked for
+    it, or a wait ended); ``over_running`` ignores tasks marked running, which after a
+    crash belong to a dead worker.
     """
     now = timezone.now()
+    when = at or now
     never = get_date_max()
     ids = list(action_ids)
     count = 0
@@ -152,14 +221,17 @@ def _enqueue(action_ids: Iterable[int], *, expedite: bool, over_running: bool) -
             tasks = queued.get(pk, [])
             waiting = [t for t in tasks if t.status == TaskResultStatus.READY]
             if waiting:
-                deferred = [t.pk for t in waiting if t.run_after != never and t.run_after > now]
+                deferred = [t.pk for t in waiting if t.run_after != never and t.run_after > when]
                 if expedite and len(deferred) == len(waiting):
-                    DBTaskResult.objects.filter(pk__in=deferred[:1]).update(run_after=now)
+                    DBTaskResult.objects.filter(pk__in=deferred[:1]).update(run_after=when)
                     count += 1
                 continue
             if tasks and not over_running:
                 continue
-            run_action.enqueue(pk)
+            if when > now:
+                run_action.using(run_after=when).enqueue(pk)
+            else:
+                run_action.enqueue(pk)
             count += 1
     return count
 
@@ -172,17 +244,78 @@ def enqueue_demand_actions(demand_id: int) -> int:
     return _enqueue(ids, expedite=True, over_running=False)
 
 
+def enqueue_waiting_exports(demand_id: int, at: datetime | None) -> int:
+    """A notice period started or a person let a disclosure proceed: run the exports at
+    ``at`` (now if empty), moving any waiting task rather than adding one."""
+    ids = Action.objects.filter(
+        demand_id=demand_id, kind=ActionKind.EXPORT,
+        status__in=[ActionStatus.PENDING, ActionStatus.FAILED],
+    ).order_by("pk").values_list("pk", flat=True)
+    return _enqueue(ids, expedite=True, over_running=False, at=at)
+
+
+def _live_workers(now: datetime) -> set[str]:
+    return {w.worker_id for w in WorkerProcess.objects.filter(stopped_at__isnull=True)
+            if w.seen_at >= now - w.grace}
+
+
+def recover_dead_workers(now: datetime | None = None) -> int:
+    """Workers that stopped beating are dead: fail their running tasks and queue their
+    actions again. Returns how many actions were queued."""
+    now = now or timezone.now()
+    dead: list[str] = []
+    for worker in WorkerProcess.objects.filter(stopped_at__isnull=True):
+        if worker.seen_at >= now - worker.grace:
+            continue
+        with transaction.atomic():
+            updated = WorkerProcess.objects.filter(pk=worker.pk, stopped_at__isnull=True,
+                                                   seen_at=worker.seen_at).update(
+                stopped_at=now, presumed_dead=True)
+            if updated:
+                dead.append(worker.worker_id)
+                record("worker.presumed_dead", actor="system", payload={
+                    "worker": worker.worker_id, "host": worker.hostname, "pid": worker.pid,
+                    "last_seen": worker.seen_at.isoformat()})
+    if not dead:
+        return 0
+    orphaned: list[int] = []
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+        if not result.worker_ids or result.worker_ids[-1] not in dead:
+            continue
+        result.set_failed(WorkerDied(f"worker {result.worker_ids[-1]} stopped beating"))
+        if result.task_path == run_action.module_path:
+            orphaned.append(int(result.args_kwargs["args"][0]))
+    pending = list(Action.objects.filter(pk__in=orphaned).exclude(
+        status=ActionStatus.SUCCEEDED).order_by("pk").values_list("pk", flat=True))
+    count = _enqueue(pending, expedite=False, over_running=True)
+    if count:
+        log.warning("re-queued %s action(s) of dead worker(s) %s", count, ", ".join(dead))
+    return count
+
+
+class WorkerDied(Exception):
+    """Recorded on a task whose worker process vanished mid-run."""
+
+
 def resume_stale(older_than: timedelta = timedelta(minutes=10)) -> int:
     """Re-queue what a crashed worker or a lost enqueue left behind.
 
-    Running actions that started before the cutoff, pending actions of executing demands
-    that have no task, and failed actions with attempts left whose retry was never queued.
-    Running an action twice is harmless: the idempotency key makes the second a no-op.
+    Running actions that started before the cutoff and are not being run by a live worker,
+    pending actions of executing demands that have no task, and failed actions with
+    attempts left whose retry was never queued. Running an action twice is harmless: the
+    idempotency key makes the second a no-op.
     """
-    cutoff = timezone.now() - older_than
+    count = recover_dead_workers()
+    now = timezone.now()
+    cutoff = now - older_than
+    live = _live_workers(now)
     running = list(Action.objects.filter(status=ActionStatus.RUNNING, started_at__lt=cutoff)
                    .order_by("pk").values_list("pk", flat=True))
-    count = _enqueue(running, expedite=False, over_running=True)
+    busy = {pk for pk, tasks in _queued(running).items()
+            if any(t.status == TaskResultStatus.RUNNING and t.worker_ids
+                   and t.worker_ids[-1] in live for t in tasks)}
+    count += _enqueue([pk for pk in running if pk not in busy], expedite=False,
+                      over_running=True)
     waiting = Action.objects.filter(
         status=ActionStatus.PENDING, created_at__lt=cutoff, demand__status=Status.EXECUTING,
     ).order_by("pk").values_list("pk", flat=True)
@@ -193,46 +326,26 @@ def resume_stale(older_than: timedelta = timedelta(minutes=10)) -> int:
     count += _enqueue(list(retry), expedite=False, over_running=False)
     if count:
         log.info("resumed %s stale actions", count)
+    # A notice before disclosure whose delivery task was lost would hold the export back.
+    if Notice.objects.filter(kind=NoticeKind.USER, status=NoticeStatus.PENDING,
+                             created_at__lt=cutoff).exists() and not DBTaskResult.objects.filter(
+            task_path=send_pending_notices.module_path,
+            status=TaskResultStatus.READY).exists():
+        send_pending_notices.enqueue()
     return count
 
 
 # --------------------------------------------------------------------------- notices
 
 
-def _notice_body(notice: Notice) -> str:
-    if notice.body:
-        return notice.body
-    demand = notice.demand
-    return (f"We received a legal demand from {demand.authority.name} "
-            f"(reference {demand.reference}) concerning your account, "
-            f"and we acted on it only as far as the law required.")
-
-
 def deliver_pending_notices(today: date | None = None) -> dict[str, int]:
     """Release delayed user notices that are due, then send every pending one."""
-    released = actions.release_delayed_notices(today or timezone.now().date())
-    connector = get_connector()
-    sent = failed = 0
-    last = 0
-    while True:
-        batch = list(Notice.objects.filter(
-            kind=NoticeKind.USER, status=NoticeStatus.PENDING, pk__gt=last,
-        ).select_related("target", "demand__authority").order_by("pk")[:_CHUNK])
-        if not batch:
-            break
-        for notice in batch:
-            last = notice.pk
-            account = notice.target.identifier if notice.target else notice.recipient
-            try:
-                result = connector.notify_user(account, notice.subject, _notice_body(notice),
-                                               key=f"notice-{notice.pk}")
-            except ConnectorError as exc:
-                log.warning("notice %s not delivered: %s", notice.pk, exc)
-                failed += 1
-                continue
-            actions.mark_notice_sent(notice, result)
-            sent += 1
-    return {"released": released, "sent": sent, "failed": failed}
+    from dueprocess.execution.usernotices import deliver_due
+
+    now = timezone.now()
+    if today is not None and today != now.date():
+        now = datetime.combine(today, now.timetz())
+    return deliver_due(now)
 
 
 @task()
@@ -246,16 +359,24 @@ MAINTENANCE_EVERY = timedelta(minutes=10)
 
 @task()
 def maintenance(every_seconds: int = 0) -> dict[str, int]:
-    """Housekeeping: resume stale actions, deliver due notices, purge expired productions.
+    """Housekeeping: resume stale actions, deliver due notices, remind of expiring holds,
+    write missing DSA statements, purge expired productions.
 
     With ``every_seconds`` it queues its own next run, so a worker needs no cron.
     """
+    from dueprocess.execution import sor
+    from dueprocess.execution.preservation import remind_expiring
+
     resumed = resume_stale()
     notices = deliver_pending_notices()
+    reminded = remind_expiring()
+    statements = sor.ensure_all()
     purged = purge_expired(timezone.now())
+    WorkerProcess.objects.filter(stopped_at__lt=timezone.now() - timedelta(days=30)).delete()
     if every_seconds > 0:
         schedule_maintenance(timedelta(seconds=every_seconds))
-    return {"resumed": resumed, "purged": purged, **notices}
+    return {"resumed": resumed, "purged": purged, "reminded": reminded,
+            "statements": statements, **notices}
 
 
 def schedule_maintenance(every: timedelta = MAINTENANCE_EVERY) -> bool:

@@ -25,6 +25,7 @@ from dueprocess.intake.auth import (
     resolve_authority,
     visible_demands,
 )
+from dueprocess.intake.limits import RateLimited
 from dueprocess.intake.schemas import (
     AskOut,
     AuthorityIn,
@@ -109,6 +110,13 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, "too_large", "the request body is too large")
 
 
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(request, exc.status, exc.code, exc.message)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 # ----------------------------------------------------------------------------- serialisation
 
 
@@ -165,6 +173,7 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
     user = request.user
     requester = requester_of(user)  # type: ignore[arg-type]
     if is_staff(user):  # type: ignore[arg-type]
+        require_perm(user, "demands.add_demand")  # type: ignore[arg-type]  # e.g. not an auditor
         if not payload.authority:
             raise InvalidInput("staff must name the authority", field="authority")
         authority = resolve_authority(payload.authority)
@@ -181,7 +190,9 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
     else:
         raise Forbidden("this account may not submit demands")
     demand = actions.receive_demand(payload, authority=authority, requester=requester,
-                                    user=user, received_at=received_at)
+                                    user=user, received_at=received_at,
+                                    channel="api" if requester else "import",
+                                    sender_email=getattr(user, "email", "") if requester else "")
     return Status(201, demand_out(demand))
 
 
@@ -248,6 +259,8 @@ def approve(request: HttpRequest, demand_id: int) -> DemandOut:
           tags=["demands"])
 def withdraw(request: HttpRequest, demand_id: int) -> DemandOut:
     """The authority withdraws its demand (staff may record a withdrawal too)."""
+    if is_staff(request.user):  # type: ignore[arg-type]
+        require_perm(request.user, "demands.change_demand")  # type: ignore[arg-type]
     demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
     demand = actions.withdraw_demand(demand, user=request.user)
     return demand_out(Demand.objects.select_related("authority").get(pk=demand.pk))
@@ -289,3 +302,13 @@ def list_instruments(request: HttpRequest) -> InstrumentList:
             risk_flags=list(i.risk_flags), in_force_from=i.in_force_from,
             in_force_to=i.in_force_to, sources=[str(s) for s in i.sources], version=i.version)
         for i in sorted(lib.instruments.values(), key=lambda i: i.id)])
+
+
+api.add_router("", "dueprocess.transparency.api.router")
+api.add_router("", "dueprocess.execution.api.router")  # GET /dsa/statements
+api.add_router("/screening", "dueprocess.sanctions.api.router")  # POST /screening/search
+
+
+from dueprocess.intake.api_intake import router as _intake_router  # noqa: E402
+
+api.add_router("", _intake_router)

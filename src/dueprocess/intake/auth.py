@@ -13,22 +13,49 @@ from ninja.security import HttpBearer
 from dueprocess.accounts.models import ApiToken, hash_token
 from dueprocess.demands.models import Authority, Demand, Requester
 from dueprocess.errors import Forbidden, NotFound
+from dueprocess.intake import limits
+
+
+def required_scope(request: HttpRequest) -> str:
+    """``read`` for GET, ``upload`` for document and target uploads, else ``submit``."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return "read"
+    if limits.upload_limit_for(request.path) is not None:
+        return "upload"
+    return "submit"
 
 
 class TokenAuth(HttpBearer):
-    """Look the token up by its SHA-256; the raw secret is never stored."""
+    """Look the token up by its SHA-256; the raw secret is never stored.
+
+    Runs before the body is parsed, so this is also where the token's scopes, its rate
+    limit and the upload size limit are enforced.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if not token or len(token) > 200:
+            limits.hit("auth_failure", limits.client_address(request))
             return None
         row = (ApiToken.objects.active().select_related("user")
                .filter(key_hash=hash_token(token)).first())
         if row is None or not row.user.is_active:
+            limits.hit("auth_failure", limits.client_address(request))
             return None
+        scope = required_scope(request)
+        if row.scopes and scope not in row.scopes:
+            raise Forbidden(f"this token's scopes ({', '.join(row.scopes)}) do not include "
+                            f"{scope!r}")
+        bucket = "upload" if scope == "upload" else (
+            "read" if scope == "read" else "write")
+        limits.hit(bucket, row.key_hash[:16])
+        size_limit = limits.upload_limit_for(request.path)
+        if size_limit is not None and request.method == "POST":
+            limits.check_size(request, size_limit)
         now = timezone.now()
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row  # type: ignore[attr-defined]
         return row.user
 
 

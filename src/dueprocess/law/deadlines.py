@@ -1,39 +1,88 @@
-"""Statutory time limits computed from an instrument.
+"""Statutory time limits computed from an instrument, in the issuing State's time.
 
-Calendar arithmetic only: the statutes in the library count calendar days and clock hours
-from receipt (e.g. e-Evidence Art. 10: 10 days, 8 hours in emergencies), without
-business-day or holiday rules. The result keeps the ``tzinfo`` of the input.
+Two ways of counting (``Deadlines.counting``):
+
+- ``elapsed``: the period runs from the moment of receipt (days as calendar days on the
+  local clock, hours as elapsed hours);
+- ``eu_1182_71``: Regulation (EEC, Euratom) No 1182/71 Art. 3, which applies to periods in
+  Union acts such as the e-Evidence Regulation: the hour or day of receipt is not counted;
+  a period in hours ends at the end of its last whole hour, a period in days at the end of
+  its last day, moved to the next working day when that is a Saturday or Sunday. Public
+  holidays are not modelled; they can only lengthen a period.
+
+``zone`` is the issuing State's time zone (see :func:`dueprocess.law.regions.zone_of`); the
+result is expressed in it. Without one, the receipt's own offset is used.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from dueprocess.law.schema import Instrument
 
-__all__ = ["preservation_expiry", "response_deadline"]
+__all__ = ["end_of_days", "end_of_hours", "preservation_expiry", "response_deadline"]
+
+_LAST_SECOND = time(23, 59, 59)
+
+
+def _local(moment: datetime, zone: tzinfo | None) -> datetime:
+    if zone is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(zone)
+
+
+def _add_hours(moment: datetime, hours: int) -> datetime:
+    """Elapsed hours, correct across a daylight-saving change."""
+    if moment.tzinfo is None:
+        return moment + timedelta(hours=hours)
+    return (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(moment.tzinfo)
+
+
+def _next_working_day(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def end_of_hours(local: datetime, hours: int, counting: str) -> datetime:
+    if counting == "eu_1182_71":
+        start = local.replace(minute=0, second=0, microsecond=0)
+        return _add_hours(start, hours + 1) - timedelta(seconds=1)
+    return _add_hours(local, hours)
+
+
+def end_of_days(local: datetime, days: int, counting: str) -> datetime:
+    if counting == "eu_1182_71":
+        last = _next_working_day(local.date() + timedelta(days=days))
+        return datetime.combine(last, _LAST_SECOND, tzinfo=local.tzinfo)
+    return local + timedelta(days=days)
 
 
 def response_deadline(
-    instrument: Instrument, received_at: datetime, emergency: bool
+    instrument: Instrument,
+    received_at: datetime,
+    emergency: bool,
+    zone: tzinfo | None = None,
 ) -> datetime | None:
     """When the response is due, or ``None`` where the law sets no time limit.
 
     An emergency uses the emergency limit when the instrument has one, else the ordinary one.
     """
     limits = instrument.deadlines
+    local = _local(received_at, zone)
     if emergency and limits.emergency_hours is not None:
-        return received_at + timedelta(hours=limits.emergency_hours)
+        return end_of_hours(local, limits.emergency_hours, limits.counting)
     if limits.response_days is not None:
-        return received_at + timedelta(days=limits.response_days)
+        return end_of_days(local, limits.response_days, limits.counting)
     return None
 
 
 def preservation_expiry(instrument: Instrument, start: date, renewals: int) -> date | None:
-    """The day the preservation obligation ends, or ``None`` if the instrument sets no period.
+    """The last day of the preservation obligation, or ``None`` if the instrument sets none.
 
-    Renewals beyond what the law provides (``preservation_max_renewals``) do not extend the
-    statutory obligation, so they are not counted.
+    ``start`` is the local day of receipt. Renewals beyond what the law provides
+    (``preservation_max_renewals``) do not extend the statutory obligation, so they are
+    not counted.
     """
     if renewals < 0:
         raise ValueError("renewals must be >= 0")
@@ -44,4 +93,7 @@ def preservation_expiry(instrument: Instrument, start: date, renewals: int) -> d
     if limits.preservation_max_renewals is not None:
         counted = min(counted, limits.preservation_max_renewals)
     extension = limits.preservation_extension_days or 0
-    return start + timedelta(days=limits.preservation_days + counted * extension)
+    last = start + timedelta(days=limits.preservation_days + counted * extension)
+    if limits.counting == "eu_1182_71":
+        last = _next_working_day(last)
+    return last

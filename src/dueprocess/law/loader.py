@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -17,22 +18,39 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from dueprocess.law.schema import Instrument, LawFile, Offence
+from dueprocess.law.regions import covered
+from dueprocess.law.schema import ANY_JURISDICTION, Instrument, LawFile, Offence
+from dueprocess.law.yamlsource import Problem, SourceError, YamlSource, parse_yaml
 
-__all__ = ["LawLibraryError", "Library", "default_library", "load_library"]
+__all__ = [
+    "LawLibraryError",
+    "Library",
+    "build_library",
+    "default_library",
+    "load_library",
+    "validation_problems",
+]
 
 
-class LawLibraryError(Exception):
-    """Invalid law data; ``source`` names the file and ``field`` the offending field."""
+class LawLibraryError(SourceError):
+    """Invalid law data: every problem names the file, the line and the field.
 
-    def __init__(self, message: str, *, source: str | None = None, field: str | None = None):
-        prefix = f"{source}: " if source else ""
-        super().__init__(prefix + message)
-        self.source = source
-        self.field = field
+    ``source`` is the first file with a problem; ``line`` and ``field`` are those of the
+    first problem. ``problems`` holds all of them (a file can have several).
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        source: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+        problems: Sequence[Problem] | None = None,
+    ):
+        super().__init__(problems or [Problem(line, field, message)], source=source)
 
 
 @dataclass(frozen=True)
@@ -53,30 +71,6 @@ class Library:
         """False for an unknown instrument: nothing unknown can be in force."""
         instrument = self.instruments.get(instrument_id)
         return instrument is not None and instrument.in_force(on)
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """Safe loader that rejects duplicate mapping keys (PyYAML keeps the last one)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, Hashable):
-            raise yaml.constructor.ConstructorError(
-                None, None, "unhashable mapping key", key_node.start_mark
-            )
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen[key] = loader.construct_object(value_node, deep=True)
-    return seen
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _loc(loc: Sequence[int | str]) -> str:
@@ -100,29 +94,48 @@ def _item_id(raw: Any, loc: Sequence[int | str]) -> str | None:
     return None
 
 
-def _parse(name: str, content: bytes) -> LawFile:
+_FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (.*)$", re.S)
+
+
+def validation_problems(source: YamlSource, exc: ValidationError) -> list[Problem]:
+    """Turn pydantic errors into problems with lines.
+
+    Model-level checks (``compels.disclose: ...``) start their message with the field they
+    concern, which points the line at that field rather than at the whole item.
+    """
+    problems = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        message = str(err["msg"])
+        match = _FIELD_PREFIX.match(message)
+        if match and err["type"] == "value_error":
+            loc.extend(match.group(1).split("."))
+            message = match.group(2)
+        got = err.get("input")
+        shown = ""
+        if isinstance(got, str | int | float | date) and err["type"] != "missing":
+            shown = f" (got {got!r:.80})"
+        problems.append(
+            Problem(source.line_of(loc), _loc(loc), f"{message}{shown}", _item_id(source.data, loc))
+        )
+    return problems
+
+
+def _parse(name: str, content: bytes) -> tuple[LawFile, YamlSource]:
     try:
-        raw = yaml.load(content, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise LawLibraryError(f"invalid YAML: {exc}", source=name) from exc
-    if not isinstance(raw, dict):
+        source = parse_yaml(name, content)
+    except SourceError as exc:
+        raise LawLibraryError(problems=exc.problems, source=name) from exc
+    if not isinstance(source.data, dict):
         raise LawLibraryError(
-            "top level must be a mapping with 'instruments' and/or 'offences'", source=name
+            "top level must be a mapping with 'instruments' and/or 'offences'",
+            source=name,
+            line=source.line_of(()),
         )
     try:
-        return LawFile.model_validate(raw)
+        return LawFile.model_validate(source.data), source
     except ValidationError as exc:
-        errors = exc.errors()
-        parts = []
-        for err in errors[:10]:
-            where = _loc(err["loc"])
-            item = _item_id(raw, err["loc"])
-            label = f"{where} (id {item})" if item else where
-            got = err.get("input")
-            shown = f" (got {got!r:.80})" if isinstance(got, str | int | float | date) else ""
-            parts.append(f"{label}: {err['msg']}{shown}")
-        first = _loc(errors[0]["loc"]) if errors else None
-        raise LawLibraryError("; ".join(parts), source=name, field=first) from exc
+        raise LawLibraryError(problems=validation_problems(source, exc), source=name) from exc
 
 
 def _sources(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
@@ -144,36 +157,86 @@ def _bundled() -> Iterator[tuple[str, bytes]]:
             yield f"dueprocess/law/data/{entry.name}", entry.read_bytes()
 
 
-def load_library(paths: Iterable[Path] | None = None) -> Library:
-    """Load YAML files (or directories of ``*.yaml``); default: the bundled data."""
-    sources = list(_bundled() if paths is None else _sources(paths))
+def load_library(paths: Iterable[Path] | None = None, *, with_bundled: bool = False) -> Library:
+    """Load YAML files (or directories of ``*.yaml``); default: the bundled data.
+
+    ``with_bundled`` loads the given files on top of the bundled ones, a given file
+    replacing the bundled file of the same name: that is how an edited or new file is
+    checked against the rest of the library before it is shipped.
+
+    Raises :class:`LawLibraryError` for the first file with problems, or for references
+    between files that do not resolve (an instrument naming an offence nobody defines).
+    """
+    if paths is None:
+        sources = list(_bundled())
+    else:
+        sources = list(_sources(paths))
+        if with_bundled:
+            given = {Path(name).name for name, _ in sources}
+            sources = [s for s in _bundled() if Path(s[0]).name not in given] + sources
     if not sources:
         raise LawLibraryError("no law library files found")
+    return build_library(sources)
+
+
+def build_library(sources: Sequence[tuple[str, bytes]]) -> Library:
+    """Validate named file contents as one library."""
     instruments: dict[str, Instrument] = {}
     offences: dict[str, Offence] = {}
-    origin: dict[str, str] = {}
+    origin: dict[str, tuple[YamlSource, str]] = {}
+    parsed_files: list[tuple[LawFile, YamlSource]] = []
     for name, content in sources:
-        parsed = _parse(name, content)
-        for index, instrument in enumerate(parsed.instruments):
-            key = f"instrument:{instrument.id}"
+        parsed, source = _parse(name, content)
+        parsed_files.append((parsed, source))
+        entries: list[tuple[str, int, Instrument | Offence]] = [
+            *(("instruments", i, item) for i, item in enumerate(parsed.instruments)),
+            *(("offences", i, item) for i, item in enumerate(parsed.offences)),
+        ]
+        for section, index, item in entries:
+            kind = section[:-1]
+            key = f"{kind}:{item.id}"
+            path = (section, index, "id")
             if key in origin:
                 raise LawLibraryError(
-                    f"duplicate instrument id {instrument.id!r} (first defined in {origin[key]})",
+                    f"duplicate {kind} id {item.id!r} (first defined in {origin[key][1]})",
                     source=name,
-                    field=f"instruments[{index}].id",
+                    field=f"{section}[{index}].id",
+                    line=source.line_of(path),
                 )
-            origin[key] = name
-            instruments[instrument.id] = instrument
-        for index, offence in enumerate(parsed.offences):
-            key = f"offence:{offence.id}"
-            if key in origin:
-                raise LawLibraryError(
-                    f"duplicate offence id {offence.id!r} (first defined in {origin[key]})",
-                    source=name,
-                    field=f"offences[{index}].id",
-                )
-            origin[key] = name
-            offences[offence.id] = offence
+            first_line = source.line_of(path)
+            origin[key] = (source, f"{name}:{first_line}" if first_line else name)
+            if isinstance(item, Instrument):
+                instruments[item.id] = item
+            else:
+                offences[item.id] = item
+    for parsed, source in parsed_files:
+        problems = [
+            Problem(
+                source.line_of(("instruments", index, "offences", position)),
+                f"instruments[{index}].offences[{position}]",
+                f"unknown offence {offence_id!r}: no library file defines it",
+                instrument.id,
+            )
+            for index, instrument in enumerate(parsed.instruments)
+            for position, offence_id in enumerate(instrument.offences)
+            if offence_id not in offences
+        ]
+        problems += [
+            Problem(
+                source.line_of(("instruments", index, "offences", position)),
+                f"instruments[{index}].offences[{position}]",
+                f"offence {offence_id!r} belongs to {offences[offence_id].jurisdiction}, "
+                f"not {instrument.jurisdiction}",
+                instrument.id,
+            )
+            for index, instrument in enumerate(parsed.instruments)
+            for position, offence_id in enumerate(instrument.offences)
+            if offence_id in offences
+            and instrument.jurisdiction != ANY_JURISDICTION
+            and offences[offence_id].jurisdiction not in covered(instrument.jurisdiction)
+        ]
+        if problems:
+            raise LawLibraryError(problems=problems, source=source.name)
     digest = hashlib.sha256()
     for file_digest in sorted(hashlib.sha256(content).hexdigest() for _, content in sources):
         digest.update(file_digest.encode())

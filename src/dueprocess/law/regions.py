@@ -7,8 +7,10 @@ Union, so comparisons of "inside / outside the requesting jurisdiction" must exp
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["EU_MEMBER_STATES", "WORLDWIDE", "covered", "home_of", "within"]
+__all__ = ["EU_MEMBER_STATES", "WORLDWIDE", "ZONES", "covered", "home_of", "within", "zone_of"]
 
 #: ISO 3166-1 alpha-2 codes of the 27 Member States; "EL" is the EU's own code for Greece.
 EU_MEMBER_STATES: frozenset[str] = frozenset(
@@ -42,3 +44,43 @@ def home_of(demand_jurisdiction: str, instrument_jurisdiction: str | None) -> fr
 
 def within(codes: Iterable[str], home: frozenset[str]) -> bool:
     return all(code.strip().upper() in home for code in codes)
+
+
+#: IANA time zone of each jurisdiction with a single legal time, for statutory periods that
+#: end at the end of a local day. Countries spanning several zones (US, CA, AU, BR, MX, RU,
+#: ID, ...) are absent on purpose: the authority's own clock (the offset the demand was
+#: received with) is the best evidence there. "EU" (a Union body) uses Brussels time.
+ZONES: dict[str, str] = {
+    "AT": "Europe/Vienna", "BE": "Europe/Brussels", "BG": "Europe/Sofia",
+    "CY": "Asia/Nicosia", "CZ": "Europe/Prague", "DE": "Europe/Berlin",
+    "DK": "Europe/Copenhagen", "EE": "Europe/Tallinn", "ES": "Europe/Madrid",
+    "FI": "Europe/Helsinki", "FR": "Europe/Paris", "GR": "Europe/Athens",
+    "EL": "Europe/Athens", "HR": "Europe/Zagreb", "HU": "Europe/Budapest",
+    "IE": "Europe/Dublin", "IT": "Europe/Rome", "LT": "Europe/Vilnius",
+    "LU": "Europe/Luxembourg", "LV": "Europe/Riga", "MT": "Europe/Malta",
+    "NL": "Europe/Amsterdam", "PL": "Europe/Warsaw", "PT": "Europe/Lisbon",
+    "RO": "Europe/Bucharest", "SE": "Europe/Stockholm", "SI": "Europe/Ljubljana",
+    "SK": "Europe/Bratislava", "EU": "Europe/Brussels",
+    "GB": "Europe/London", "CH": "Europe/Zurich", "NO": "Europe/Oslo",
+    "IS": "Atlantic/Reykjavik", "TR": "Europe/Istanbul", "UA": "Europe/Kyiv",
+    "HK": "Asia/Hong_Kong", "MO": "Asia/Macau", "CN": "Asia/Shanghai",
+    "TW": "Asia/Taipei", "JP": "Asia/Tokyo", "KR": "Asia/Seoul",
+    "SG": "Asia/Singapore", "IN": "Asia/Kolkata", "PK": "Asia/Karachi",
+    "TH": "Asia/Bangkok", "VN": "Asia/Ho_Chi_Minh", "PH": "Asia/Manila",
+    "MY": "Asia/Kuala_Lumpur", "IL": "Asia/Jerusalem", "AE": "Asia/Dubai",
+    "SA": "Asia/Riyadh", "EG": "Africa/Cairo", "NG": "Africa/Lagos",
+    "KE": "Africa/Nairobi", "ZA": "Africa/Johannesburg", "AR": "America/Argentina/Buenos_Aires",
+    "CO": "America/Bogota", "PE": "America/Lima", "VE": "America/Caracas",
+    "NZ": "Pacific/Auckland",
+}  # fmt: skip
+
+
+def zone_of(jurisdiction: str) -> tzinfo | None:
+    """The legal time of a jurisdiction, or ``None`` where one zone cannot stand for it."""
+    name = ZONES.get(jurisdiction.strip().upper())
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:  # a system without time zone data
+        return None

@@ -66,9 +66,23 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Deadlines(_Frozen):
-    """Statutory time limits; ``None`` where the law sets none (the order itself may)."""
+DayCount = Literal["elapsed", "eu_1182_71"]
 
+
+class Deadlines(_Frozen):
+    """Statutory time limits; ``None`` where the law sets none (the order itself may).
+
+    ``counting`` says how a period runs from receipt:
+
+    - ``elapsed``: N x 24 hours (or N hours) from the moment of receipt;
+    - ``eu_1182_71``: Regulation (EEC, Euratom) No 1182/71 Art. 3, which governs periods in
+      Union acts: the day (hour) of receipt is not counted, a period in days ends at the end
+      of its last day, and one ending on a Saturday or Sunday runs to the end of the next
+      working day. Days are those of the issuing State's time zone. Public holidays are not
+      modelled (they only ever lengthen the period).
+    """
+
+    counting: DayCount = "elapsed"
     response_days: int | None = Field(default=None, ge=1)
     emergency_hours: int | None = Field(default=None, ge=1)
     preservation_days: int | None = Field(default=None, ge=1)
@@ -78,10 +92,16 @@ class Deadlines(_Frozen):
 
 
 class Notice(_Frozen):
-    """May the platform tell the user by default, and how long may a gag delay it."""
+    """May the platform tell the user by default, and how long may a gag delay it.
+
+    ``delayed_notice_max_days`` is a hard statutory cap on a gag. ``delay_period_days`` is
+    the length of one renewable period of delayed notice (18 U.S.C. 2705(a): 90 days, each
+    extension 90 more): a longer gag is lawful but rests on extensions or a court's order.
+    """
 
     user_notice_allowed: bool = True
     delayed_notice_max_days: int | None = Field(default=None, ge=1)
+    delay_period_days: int | None = Field(default=None, ge=1)
 
 
 def _check_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
@@ -94,13 +114,20 @@ def _check_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class Offence(_Frozen):
-    """An offence a demand may cite; its flags feed the human-rights rules."""
+    """An offence a demand may cite; its flags feed the human-rights rules.
+
+    ``in_force_from`` / ``in_force_to`` (inclusive) are optional: most offences predate
+    anything a demand could concern, but a demand citing an offence that did not yet exist
+    is a strong sign of a wrong or forged citation.
+    """
 
     id: str = Field(pattern=_ID)
     jurisdiction: str = Field(pattern=_JURISDICTION)
     name: str = Field(min_length=1)
     citation: str = Field(min_length=1)
     flags: tuple[RiskFlag, ...] = ()
+    in_force_from: date | None = None
+    in_force_to: date | None = None
     sources: tuple[str, ...] = ()
     notes: str = ""
 
@@ -108,6 +135,21 @@ class Offence(_Frozen):
     @classmethod
     def check_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_urls(value)
+
+    @model_validator(mode="after")
+    def check_dates(self) -> Offence:
+        if (
+            self.in_force_from is not None
+            and self.in_force_to is not None
+            and self.in_force_to < self.in_force_from
+        ):
+            raise ValueError("in_force_to: before in_force_from")
+        return self
+
+    def in_force(self, on: date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= on) and (
+            self.in_force_to is None or on <= self.in_force_to
+        )
 
 
 class Instrument(_Frozen):
@@ -121,8 +163,20 @@ class Instrument(_Frozen):
     or replaces that list for one data category or one ask kind (the more specific key
     wins: category, then ask kind, then ``issuers``).
 
+    ``urgent_issuers`` (same keys) lists roles that may issue only in urgency: when the
+    demand is marked as an emergency and states why (HK NSL Schedule 4: identification
+    records on a magistrate's warrant, or by an Assistant Commissioner when a warrant
+    would come too late).
+
     ``required_elements`` must be present in every demand; ``ask_required_elements`` only
     when the demand contains an ask of that kind.
+
+    ``offences`` restricts the offences the instrument can serve (ids in the library; a
+    dangling id fails the load); empty means any offence of its jurisdiction.
+    ``stored_data_only``: it reaches only data held at receipt, not future data (DSA
+    Art. 10(2)(b); the Stored Communications Act as against wiretap and pen-register law).
+    ``enforcing_state_notification``: data categories for which the enforcing State must
+    be notified when the person does not reside in the issuing State (e-Evidence Art. 8).
 
     ``in_force_to`` is the last day the instrument was in force (inclusive); ``None`` means
     still in force.
@@ -140,11 +194,15 @@ class Instrument(_Frozen):
     compels: dict[AskKind, tuple[str, ...]]
     issuers: tuple[Role, ...] = Field(min_length=1)
     category_issuers: dict[str, tuple[Role, ...]] = Field(default_factory=dict)
+    urgent_issuers: dict[str, tuple[Role, ...]] = Field(default_factory=dict)
     required_elements: tuple[Element, ...] = ()
     ask_required_elements: dict[AskKind, tuple[Element, ...]] = Field(default_factory=dict)
     deadlines: Deadlines = Deadlines()
     notice: Notice = Notice()
     risk_flags: tuple[RiskFlag, ...] = ()
+    offences: tuple[str, ...] = ()
+    stored_data_only: bool = False
+    enforcing_state_notification: tuple[DataCategory, ...] = ()
     reporting_band: int | None = Field(default=None, ge=1)
     sources: tuple[str, ...] = Field(min_length=1)
     notes: str = ""
@@ -169,28 +227,35 @@ class Instrument(_Frozen):
                 raise ValueError(f"compels.{kind}: list the allowed values")
             if len(set(values)) != len(values):
                 raise ValueError(f"compels.{kind}: duplicate value")
-        for key, roles in self.category_issuers.items():
-            if key in DATA_CATEGORIES:
-                if key not in self.compels.get("disclose", ()):
-                    raise ValueError(
-                        f"category_issuers.{key}: the instrument does not compel {key}"
-                    )
-            elif key in ASK_KINDS:
-                if key not in self.compels:
-                    raise ValueError(
-                        f"category_issuers.{key}: the instrument does not compel {key}"
-                    )
-            else:
-                raise ValueError(f"category_issuers.{key}: not a data category or ask kind")
-            if not roles:
-                raise ValueError(f"category_issuers.{key}: list at least one role")
+        for name, table in (
+            ("category_issuers", self.category_issuers),
+            ("urgent_issuers", self.urgent_issuers),
+        ):
+            for key, roles in table.items():
+                if key in DATA_CATEGORIES:
+                    if key not in self.compels.get("disclose", ()):
+                        raise ValueError(f"{name}.{key}: the instrument does not compel {key}")
+                elif key in ASK_KINDS:
+                    if key not in self.compels:
+                        raise ValueError(f"{name}.{key}: the instrument does not compel {key}")
+                else:
+                    raise ValueError(f"{name}.{key}: not a data category or ask kind")
+                if not roles:
+                    raise ValueError(f"{name}.{key}: list at least one role")
+        for category in self.enforcing_state_notification:
+            if category not in self.compels.get("disclose", ()):
+                raise ValueError(
+                    f"enforcing_state_notification: the instrument does not compel {category}"
+                )
+        if len(set(self.offences)) != len(self.offences):
+            raise ValueError("offences: duplicate offence id")
         for kind in self.ask_required_elements:
             if kind not in self.compels:
                 raise ValueError(
                     f"ask_required_elements.{kind}: the instrument does not compel {kind}"
                 )
         if self.in_force_to is not None and self.in_force_to < self.in_force_from:
-            raise ValueError("in_force_to is before in_force_from")
+            raise ValueError("in_force_to: in_force_to is before in_force_from")
         if self.kind == "preservation" and "preserve" not in self.compels:
             raise ValueError("compels: a preservation instrument must compel preserve")
         if "preserve" in self.compels and self.deadlines.preservation_days is None:
@@ -211,6 +276,11 @@ class Instrument(_Frozen):
         if ask_kind in self.category_issuers:
             return self.category_issuers[ask_kind]
         return self.issuers
+
+    def urgent_issuers_for(self, ask_kind: str, category: str | None = None) -> tuple[str, ...]:
+        if category is not None and category in self.urgent_issuers:
+            return self.urgent_issuers[category]
+        return self.urgent_issuers.get(ask_kind, ())
 
     def elements_for(self, ask_kinds: frozenset[str]) -> tuple[str, ...]:
         """Required elements for a demand with these ask kinds, in a stable order."""

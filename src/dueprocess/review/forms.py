@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 
 from dueprocess.demands.inputs import DecisionIn
 from dueprocess.demands.models import Ask, AskKind, Decision, Outcome, Status
+from dueprocess.review.models import Alternative, Assessment, Conclusion
 from dueprocess.review.reasons import REASONS
 
 OUTCOME_CHOICES: list[tuple[str, str]] = [
@@ -45,6 +46,12 @@ class QueueFilterForm(forms.Form):
         validators=[RegexValidator(r"^[A-Za-z]{2}$", "two letters, e.g. HK or EU")],
     )
     mine = forms.BooleanField(required=False)
+    assignee = forms.CharField(required=False, max_length=20,
+                               validators=[RegexValidator(r"^(none|\d{1,18})$")])
+    due = forms.ChoiceField(required=False, choices=[("", "Any time"),
+                                                     ("overdue", "Overdue"),
+                                                     ("week", "Due within 7 days")])
+    approval = forms.BooleanField(required=False)
     after = forms.IntegerField(required=False, min_value=1)
 
     def clean_jurisdiction(self) -> str:
@@ -141,6 +148,88 @@ def decision_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None,
             }
         out.append(DecisionForm(ask, initial=initial))
     return out
+
+
+class TargetDecisionForm(forms.Form):
+    """An exception for one target of one ask, overriding the ask's decision for it."""
+
+    ask = forms.TypedChoiceField(coerce=int, choices=())
+    target = forms.CharField(max_length=2048, label="Target identifier")
+    outcome = forms.ChoiceField(choices=[("", "— choose —"), *OUTCOME_CHOICES])
+    reason_codes = forms.MultipleChoiceField(
+        choices=REASONS, widget=forms.CheckboxSelectMultiple, label="Reasons",
+        error_messages={"required": "give at least one reason"})
+    rationale = forms.CharField(required=False, max_length=20_000,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, asks: Sequence[Ask], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["ask"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "— ask —"), *[
+            (a.position, f"Ask {a.position}: {a.kind}") for a in asks]]
+        self.fields["target"].widget.attrs["list"] = "target-ids"
+
+    def to_decision(self) -> DecisionIn:
+        data = self.cleaned_data
+        return DecisionIn(ask=data["ask"], target=data["target"].strip(),
+                          outcome=data["outcome"], reason_codes=list(data["reason_codes"]),
+                          rationale=data.get("rationale") or "")
+
+
+TARGET_ROWS = 3
+
+
+def target_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None
+                 ) -> list[TargetDecisionForm]:
+    """A few optional exception rows; a row left without a target is ignored."""
+    return [TargetDecisionForm(asks, data=data, prefix=f"target-{i}", empty_permitted=True,
+                               use_required_attribute=False)
+            for i in range(TARGET_ROWS)]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(coerce=int, empty_value=None, required=False,
+                                      choices=(), label="Assign to")
+
+    def __init__(self, people: Sequence[Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "— nobody —"), *[
+            (p.pk, p.get_username()) for p in people]]
+
+
+class HumanRightsForm(forms.Form):
+    """Legality, necessity, proportionality and less restrictive alternatives."""
+
+    legality = forms.ChoiceField(choices=Assessment.choices, widget=forms.RadioSelect,
+                                 label="Legality: a clear, accessible law authorises this")
+    legality_notes = forms.CharField(required=False, max_length=10_000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    necessity = forms.ChoiceField(choices=Assessment.choices, widget=forms.RadioSelect,
+                                  label="Necessity: it pursues a legitimate aim and is needed")
+    necessity_notes = forms.CharField(required=False, max_length=10_000,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    proportionality = forms.ChoiceField(
+        choices=Assessment.choices, widget=forms.RadioSelect,
+        label="Proportionality: the harm to the user is not excessive for that aim")
+    proportionality_notes = forms.CharField(required=False, max_length=10_000,
+                                            widget=forms.Textarea(attrs={"rows": 2}))
+    alternatives = forms.MultipleChoiceField(
+        required=False, choices=Alternative.choices, widget=forms.CheckboxSelectMultiple,
+        label="Less restrictive alternatives that would suffice")
+    alternatives_notes = forms.CharField(required=False, max_length=10_000,
+                                         widget=forms.Textarea(attrs={"rows": 2}))
+    conclusion = forms.ChoiceField(choices=[("", "— choose —"), *Conclusion.choices])
+    rationale = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("conclusion") == Conclusion.PROCEED_WITH_ALTERNATIVE
+                and not data.get("alternatives")):
+            self.add_error("alternatives", "name the alternative the demand may proceed with")
+        return data
 
 
 class ClarifyForm(forms.Form):

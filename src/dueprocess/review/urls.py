@@ -2,14 +2,22 @@
 
 from django.urls import path
 
-from dueprocess.review import views
+from dueprocess.review import demand_views, views
 
 app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("demands/<int:pk>/", views.demand_detail, name="demand"),
-    path("demands/<int:pk>/decide/", views.decide, name="decide"),
-    path("demands/<int:pk>/claim/", views.claim, name="claim"),
-    path("demands/<int:pk>/clarify/", views.clarify, name="clarify"),
-    path("demands/<int:pk>/approve/", views.approve, name="approve"),
+    path("search/", views.search, name="search"),
+    path("deadlines/", views.calendar, name="calendar"),
+    path("demands/<int:pk>/", demand_views.demand_detail, name="demand"),
+    path("demands/<int:pk>/targets/", demand_views.targets, name="targets"),
+    path("demands/<int:pk>/documents/<int:doc_pk>/", demand_views.document, name="document"),
+    path("demands/<int:pk>/email/", demand_views.original_email, name="original_email"),
+    path("demands/<int:pk>/productions/", demand_views.productions, name="productions"),
+    path("demands/<int:pk>/decide/", demand_views.decide, name="decide"),
+    path("demands/<int:pk>/claim/", demand_views.claim, name="claim"),
+    path("demands/<int:pk>/assign/", demand_views.assign, name="assign"),
+    path("demands/<int:pk>/clarify/", demand_views.clarify, name="clarify"),
+    path("demands/<int:pk>/approve/", demand_views.approve, name="approve"),
+    path("demands/<int:pk>/human-rights/", demand_views.human_rights, name="human_rights"),
 ]

@@ -1,61 +1,36 @@
-"""The reviewer console: the queue, the demand page and the reviewers' decisions.
+"""The reviewer console: the queue, search and the deadline calendar.
 
-Views only read and render; every change goes through :mod:`dueprocess.demands.actions`,
-and a refused step (a :class:`~dueprocess.errors.DomainError`) is shown on the page with
-its status code instead of surfacing as a server error.
+Views only read and render; the demand page and every step that changes something are in
+:mod:`dueprocess.review.demand_views`.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
-from pydantic import ValidationError
+from django.views.decorators.http import require_GET
 
-from dueprocess.audit.models import AuditEvent
-from dueprocess.demands import actions
-from dueprocess.demands.inputs import DecisionsIn
-from dueprocess.demands.models import (
-    Action,
-    ActionStatus,
-    Decision,
-    Demand,
-    Notice,
-    NoticeKind,
-    Severity,
-    Status,
-)
-from dueprocess.errors import DomainError
+from dueprocess.audit.chain import record
+from dueprocess.demands.actions import actor_label
+from dueprocess.demands.models import Demand, Status
+from dueprocess.review import deadlines
 from dueprocess.review.access import staff_required
-from dueprocess.review.forms import (
-    QUEUE_STATUSES,
-    ClarifyForm,
-    DecisionForm,
-    QueueFilterForm,
-    decision_forms,
-)
+from dueprocess.review.forms import QUEUE_STATUSES, QueueFilterForm
+from dueprocess.review.search import search as run_search
 
 PAGE_SIZE = 50
-TARGETS_PAGE = 200
-EVENTS_PAGE = 300
-LIST_LIMIT = 200
-# The permissions the API's decision endpoints require; the console asks for the same.
-DECIDE_PERM = "demands.add_decision"
-APPROVE_PERM = "demands.change_decision"
+COUNT_CAP = 10_000
+OVERDUE_CAP = 50
+# With a deadline filter the SQL condition is a superset; this many candidates are checked
+# exactly per page before the page is cut.
+DUE_SCAN = 2 * PAGE_SIZE
 
 QUEUE_FIELDS = (
     "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
@@ -67,6 +42,39 @@ QUEUE_FIELDS = (
 def _query(params: dict[str, Any], **changes: Any) -> str:
     merged = {**params, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "", False)})
+
+
+def _capped_count(qs: QuerySet[Demand], cap: int) -> int:
+    """Count up to ``cap`` (a status with millions shows as "10,000+"): an index range
+    that stops, instead of a scan of every row of the status."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def _riskiest(rows: QuerySet[Demand], statuses: tuple[str, ...],
+              cursor: tuple[int, int] | None, limit: int) -> list[int]:
+    """Ids of the next ``limit`` demands in (risk, id) order, newest first.
+
+    One short backward scan of the (status, risk, id) index per status, merged here: a
+    single query over several statuses would have to read and sort all of their rows.
+    """
+    keys: list[tuple[int, int]] = []
+    for s in statuses:
+        qs = rows.filter(status=s)
+        if cursor is not None:
+            risk, pk = cursor
+            qs = qs.filter(Q(risk__lt=risk) | Q(risk=risk, pk__lt=pk))
+        keys.extend(qs.order_by("-risk", "-pk").values_list("risk", "pk")[:limit])
+    keys.sort(reverse=True)
+    return [pk for _, pk in keys[:limit]]
+
+
+def _due_bound(due: str) -> Any:
+    now = timezone.now()
+    if due == "overdue":
+        return now
+    if due == "week":
+        return now + timedelta(days=7)
+    return None
 
 
 @staff_required
@@ -81,6 +89,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = filters.value("status") or ""
     jurisdiction = filters.value("jurisdiction") or ""
     mine = bool(filters.value("mine"))
+    assignee = filters.value("assignee") or ""
+    due = filters.value("due") or ""
+    approval = bool(filters.value("approval"))
     after = filters.value("after")
 
     scope: QuerySet[Demand] = Demand.objects.all()
@@ -88,40 +99,65 @@ def queue(request: HttpRequest) -> HttpResponse:
         scope = scope.filter(jurisdiction=jurisdiction)
     if mine:
         scope = scope.filter(assignee_id=request.user.pk)
-    counts = dict(scope.filter(status__in=QUEUE_STATUSES).order_by()
-                  .values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    elif assignee == "none":
+        scope = scope.filter(assignee__isnull=True)
+    elif assignee:
+        scope = scope.filter(assignee_id=int(assignee))
+    if approval:
+        scope = scope.filter(awaiting_approval=True)
+    # Unfiltered, each count is a short index-only range. Under a filter every candidate row
+    # would have to be read to count it, so the tabs then go without numbers.
+    filtered = bool(jurisdiction or mine or assignee or approval)
+    cap = COUNT_CAP
+    counts = {} if filtered else {s: _capped_count(scope.filter(status=s), cap)
+                                  for s in QUEUE_STATUSES}
 
     rows = scope
-    if status == "all":
-        pass
-    elif status:
-        rows = rows.filter(status=status)
-    else:
-        rows = rows.filter(status__in=QUEUE_STATUSES)
+    bound = _due_bound(due)
+    if bound is not None:
+        rows = deadlines.filter_due(rows, bound)
     # Working queues (open statuses) put risk first; the archive views (closed statuses,
     # "all") span the whole table, so they keep to the primary key and stay index-backed.
     by_risk = status in ("", *QUEUE_STATUSES)
+    fetch = DUE_SCAN if bound is not None else PAGE_SIZE
     if by_risk:
+        cursor = None
         if after:
-            cursor = Demand.objects.filter(pk=after).values_list("risk", flat=True).first()
-            if cursor is not None:
-                rows = rows.filter(Q(risk__lt=cursor) | Q(risk=cursor, pk__lt=after))
-        rows = rows.order_by("-risk", "-pk")
+            risk = Demand.objects.filter(pk=after).values_list("risk", flat=True).first()
+            cursor = (risk, after) if risk is not None else None
+        ids = _riskiest(rows, (status,) if status else QUEUE_STATUSES, cursor, fetch + 1)
     else:
+        if status != "all":
+            rows = rows.filter(status=status)
         if after:
             rows = rows.filter(pk__lt=after)
-        rows = rows.order_by("-pk")
-    page = list(rows.select_related("authority", "assignee").only(*QUEUE_FIELDS)
-                [: PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+        ids = list(rows.order_by("-pk").values_list("pk", flat=True)[: fetch + 1])
+    found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
+             .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
+    candidates = [found[pk] for pk in ids if pk in found]
+    for d in candidates:
+        d.due = deadlines.response_due(d)  # type: ignore[attr-defined]
+    if bound is not None:
+        page = [d for d in candidates[:fetch]
+                if d.due is not None and d.due < bound]  # type: ignore[attr-defined]
+        more = len(page) > PAGE_SIZE or len(candidates) > fetch
+        cursor_row = page[PAGE_SIZE - 1] if len(page) > PAGE_SIZE else (
+            candidates[fetch - 1] if len(candidates) > fetch else None)
+        page = page[:PAGE_SIZE]
+    else:
+        more = len(candidates) > PAGE_SIZE
+        page = candidates[:PAGE_SIZE]
+        cursor_row = page[-1] if more and page else None
 
-    params = {"status": status, "jurisdiction": jurisdiction, "mine": "1" if mine else ""}
+    params = {"status": status, "jurisdiction": jurisdiction, "mine": "1" if mine else "",
+              "assignee": "" if mine else assignee, "due": due,
+              "approval": "1" if approval else ""}
     status_tabs = [
-        {"value": s, "label": Status(s).label, "count": counts.get(s, 0),
+        {"value": s, "label": Status(s).label, "count": counts.get(s),
          "query": _query(params, status=s), "active": status == s}
         for s in QUEUE_STATUSES
     ]
+    now = timezone.now()
     return render(request, "review/queue.html", {
         "demands": page,
         "filters": filters,
@@ -129,225 +165,75 @@ def queue(request: HttpRequest) -> HttpResponse:
         "by_risk": by_risk,
         "jurisdiction": jurisdiction,
         "mine": mine,
+        "assignee": assignee,
+        "due": due,
+        "approval": approval,
         "after": after,
         "status_tabs": status_tabs,
-        "open_total": sum(counts.values()),
+        "open_total": sum(min(n, cap) for n in counts.values()) if counts else None,
+        "open_capped": any(n > cap for n in counts.values()),
+        "count_cap": cap,
         "open_query": _query(params, status=""),
         "all_query": _query(params, status="all"),
-        "next_query": _query(params, after=page[-1].pk) if more and page else "",
+        "overdue_query": _query(params, status="", due="overdue"),
+        "approval_query": _query(params, status="", approval="1"),
+        "next_query": _query(params, after=cursor_row.pk) if more and cursor_row else "",
         "first_query": _query(params) if after else "",
         "status_choices": Status.choices,
         "page_size": PAGE_SIZE,
-        "now": timezone.now(),
+        # On the first page only: the banner is a pointer, not part of paging.
+        "overdue": 0 if due or after else deadlines.overdue_count(now, cap=OVERDUE_CAP),
+        "overdue_cap": OVERDUE_CAP,
+        "now": now,
     })
-
-
-def _instrument(instrument_id: str) -> Any:
-    from dueprocess.law import default_library
-
-    return default_library().get(instrument_id)
-
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
-def _severity_order() -> Case:
-    return Case(When(severity=Severity.BLOCK, then=Value(0)),
-                When(severity=Severity.WARNING, then=Value(1)),
-                default=Value(2), output_field=IntegerField())
-
-
-def _action_order() -> Case:
-    return Case(When(status=ActionStatus.FAILED, then=Value(0)),
-                When(status=ActionStatus.RUNNING, then=Value(1)),
-                When(status=ActionStatus.PENDING, then=Value(2)),
-                default=Value(3), output_field=IntegerField())
-
-
-def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
-                 forms: list[DecisionForm] | None = None,
-                 clarify: ClarifyForm | None = None,
-                 error: str = "") -> HttpResponse:
-    """Render the whole case file; each render of user data is an audited view."""
-    actions.record_view(demand, user=request.user, what="demand_page")
-    asks = list(demand.asks.all())
-    current = {d.ask_id: d for d in demand.decisions.filter(superseded=False,
-                                                             target__isnull=True)}
-
-    targets_after = _int_param(request, "targets_after")
-    targets_qs = demand.targets.order_by("pk")
-    if targets_after:
-        targets_qs = targets_qs.filter(pk__gt=targets_after)
-    targets = list(targets_qs[: TARGETS_PAGE + 1])
-    targets_next = targets[TARGETS_PAGE - 1].pk if len(targets) > TARGETS_PAGE else None
-    targets = targets[:TARGETS_PAGE]
-
-    events_after = _int_param(request, "events_after")
-    events_qs = AuditEvent.objects.filter(demand_id=demand.pk).order_by("seq")
-    if events_after:
-        events_qs = events_qs.filter(seq__gt=events_after)
-    events = list(events_qs[: EVENTS_PAGE + 1])
-    events_next = events[EVENTS_PAGE - 1].seq if len(events) > EVENTS_PAGE else None
-    events = events[:EVENTS_PAGE]
-
-    findings = list(demand.findings.current().order_by(_severity_order(), "pk")[: LIST_LIMIT * 2])
-    severity_counts = dict(demand.findings.current().order_by().values_list("severity")
-                           .annotate(n=Count("id")).values_list("severity", "n"))
-
-    action_summary = list(demand.actions.order_by("kind", "status").values("kind", "status")
-                          .annotate(n=Count("id")))
-    action_rows = list(Action.objects.filter(demand=demand).select_related("target")
-                       .order_by(_action_order(), "pk")[:LIST_LIMIT])
-    action_total = sum(row["n"] for row in action_summary)
-
-    letters = list(demand.notices.exclude(kind=NoticeKind.USER).order_by("pk"))
-    user_notices = list(Notice.objects.filter(demand=demand, kind=NoticeKind.USER)
-                        .select_related("target").order_by("pk")[:LIST_LIMIT])
-    notice_counts = dict(demand.notices.filter(kind=NoticeKind.USER).order_by()
-                         .values_list("status").annotate(n=Count("id"))
-                         .values_list("status", "n"))
-
-    decisions = list(Decision.objects.filter(demand=demand)
-                     .select_related("ask", "target", "decided_by")
-                     .order_by("-pk")[:LIST_LIMIT])
-
-    user = request.user
-    may_decide = user.has_perm(DECIDE_PERM)
-    decidable = may_decide and demand.status in actions.DECIDABLE
-    context = {
-        "demand": demand,
-        "instrument": _instrument(demand.instrument),
-        "officials": list(demand.officials.all()),
-        "asks": asks,
-        "targets": targets,
-        "targets_next": targets_next,
-        "targets_after": targets_after,
-        "findings": findings,
-        "findings_total": sum(severity_counts.values()),
-        "severity_counts": severity_counts,
-        "decisions": decisions,
-        "action_summary": action_summary,
-        "action_rows": action_rows,
-        "action_total": action_total,
-        "letters": letters,
-        "user_notices": user_notices,
-        "notice_counts": notice_counts,
-        "events": events,
-        "events_next": events_next,
-        "events_after": events_after,
-        "decidable": decidable,
-        "view_only": not may_decide and demand.status in actions.DECIDABLE,
-        "forms": forms if forms is not None else (
-            decision_forms(asks, current=current) if decidable else []),
-        "clarify": clarify or ClarifyForm(),
-        "can_claim": may_decide and demand.is_open and demand.assignee_id != user.pk,
-        "can_clarify": may_decide and (
-            Status.AWAITING_AUTHORITY in actions.TRANSITIONS[demand.status]),
-        "can_approve": (user.has_perm(APPROVE_PERM) and demand.awaiting_approval
-                        and demand.decided_by_id != user.pk),
-        "own_decision_waiting": demand.awaiting_approval and demand.decided_by_id == user.pk,
-        "error": error,
-    }
-    return render(request, "review/demand.html", context, status=status)
-
-
-def _refuse_without(request: HttpRequest, demand: Demand, perm: str) -> HttpResponse | None:
-    """Same permissions as the API's decision endpoints, so both doors apply one rule."""
-    if request.user.has_perm(perm):
-        return None
-    return _demand_page(request, demand, status=403,
-                        error=f"You lack the permission {perm} needed for this step.")
-
-
-def _load(pk: int) -> Demand:
-    return get_object_or_404(
-        Demand.objects.select_related("authority", "requester__user", "assignee",
-                                      "decided_by", "approved_by"),
-        pk=pk)
 
 
 @staff_required
 @require_GET
-def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _demand_page(request, _load(pk))
+def search(request: HttpRequest) -> HttpResponse:
+    """Results name targets (user data), so each search is an audited view."""
+    q = request.GET.get("q", "")
+    results = run_search(q)
+    if results.query:
+        with transaction.atomic():
+            record("console.searched", actor=actor_label(request.user), payload={
+                "q": results.query[:200],
+                "demands": len(results.demands), "targets": len(results.targets),
+                "officials": len(results.officials)})
+    return render(request, "review/search.html", {"results": results, "q": results.query})
+
+
+def _date_param(request: HttpRequest, name: str, default: date) -> date:
+    raw = request.GET.get(name, "")
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
 
 
 @staff_required
-@require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Turn the per-ask forms into one DecisionsIn and hand it to the actions."""
-    demand = _load(pk)
-    if (refused := _refuse_without(request, demand, DECIDE_PERM)) is not None:
-        return refused
-    forms = decision_forms(list(demand.asks.all()), data=request.POST)
-    if not forms or not all(f.is_valid() for f in forms):
-        return _demand_page(request, demand, status=400, forms=forms,
-                            error="The decision was not recorded: correct the marked fields.")
-    try:
-        data = DecisionsIn(decisions=[f.to_decision() for f in forms])
-    except ValidationError as exc:
-        detail = "; ".join(str(e["msg"]) for e in exc.errors())
-        return _demand_page(request, demand, status=400, forms=forms,
-                            error=f"The decision was not recorded: {detail}")
-    try:
-        updated = actions.record_decisions(demand, data, user=request.user)
-    except DomainError as exc:
-        return _demand_page(request, demand, status=exc.status, forms=forms,
-                            error=exc.message)
-    if updated.awaiting_approval:
-        messages.success(request, "Decisions recorded. A second reviewer must approve them "
-                                  "before anything is carried out.")
-    else:
-        messages.success(request, f"Decisions recorded; the demand is now "
-                                  f"{Status(updated.status).label.lower()}.")
-    return redirect("review:demand", pk=demand.pk)
-
-
-@staff_required
-@require_POST
-def claim(request: HttpRequest, pk: int) -> HttpResponse:
-    demand = _load(pk)
-    if (refused := _refuse_without(request, demand, DECIDE_PERM)) is not None:
-        return refused
-    try:
-        actions.claim_demand(demand, request.user)
-    except DomainError as exc:
-        return _demand_page(request, demand, status=exc.status, error=exc.message)
-    messages.success(request, "You are now assigned to this demand.")
-    return redirect("review:demand", pk=demand.pk)
-
-
-@staff_required
-@require_POST
-def clarify(request: HttpRequest, pk: int) -> HttpResponse:
-    demand = _load(pk)
-    if (refused := _refuse_without(request, demand, DECIDE_PERM)) is not None:
-        return refused
-    form = ClarifyForm(request.POST)
-    if not form.is_valid():
-        return _demand_page(request, demand, status=400, clarify=form,
-                            error="The clarification request was not sent.")
-    try:
-        actions.request_clarification(demand, form.cleaned_data["message"], user=request.user)
-    except DomainError as exc:
-        return _demand_page(request, demand, status=exc.status, clarify=form,
-                            error=exc.message)
-    messages.success(request, "Clarification requested; the demand awaits the authority.")
-    return redirect("review:demand", pk=demand.pk)
-
-
-@staff_required
-@require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    demand = _load(pk)
-    if (refused := _refuse_without(request, demand, APPROVE_PERM)) is not None:
-        return refused
-    try:
-        updated = actions.approve_demand(demand, user=request.user)
-    except DomainError as exc:
-        return _demand_page(request, demand, status=exc.status, error=exc.message)
-    messages.success(request, f"Approved; the demand is now "
-                              f"{Status(updated.status).label.lower()}.")
-    return redirect("review:demand", pk=demand.pk)
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Deadlines by day: responses, preservation expiries, non-disclosure expiries."""
+    today = timezone.now().date()
+    start = _date_param(request, "start", today)
+    days = request.GET.get("days", "")
+    span = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 31
+    end = start + timedelta(days=span - 1)
+    items = deadlines.calendar(start, end)
+    by_day: dict[date, list[deadlines.DueItem]] = {}
+    for item in items:
+        by_day.setdefault(item.due, []).append(item)
+    reminders = {
+        item.demand_id for item in items
+        if item.kind == "preservation_expiry"
+        and item.due - today <= timedelta(days=deadlines.PRESERVATION_REMINDER_DAYS)
+    }
+    return render(request, "review/calendar.html", {
+        "start": start, "end": end, "span": span, "today": today,
+        "days": sorted(by_day.items()),
+        "overdue": deadlines.overdue_responses(timezone.now()),
+        "soon": reminders,
+        "prev_start": (start - timedelta(days=span)).isoformat(),
+        "next_start": (end + timedelta(days=1)).isoformat(),
+    })

@@ -1,6 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class TransparencyConfig(AppConfig):
     name = "dueprocess.transparency"
     label = "transparency"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from dueprocess.audit.models import AuditEvent
+        from dueprocess.demands.models import (
+            Action,
+            Ask,
+            Decision,
+            Demand,
+            Finding,
+            Notice,
+            Target,
+        )
+
+        def demand_saved(sender: Any, instance: Demand, **kwargs: Any) -> None:
+            _mark(instance.pk)
+
+        def row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+            _mark(getattr(instance, "demand_id", None))
+
+        post_save.connect(demand_saved, sender=Demand, weak=False,
+                          dispatch_uid="transparency.demand_saved")
+        for model in (Ask, Target, Action, Notice, Finding, Decision, AuditEvent):
+            post_save.connect(row_saved, sender=model, weak=False,
+                              dispatch_uid=f"transparency.{model.__name__}_saved")
+
+
+def _mark(demand_id: int | None) -> None:
+    """Tallies are derived data: note the demand as stale in the changing transaction."""
+    from dueprocess.transparency.tally import mark_stale
+
+    mark_stale(demand_id)

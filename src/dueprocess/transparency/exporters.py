@@ -1,8 +1,8 @@
 """Serialise transparency tables into the files that are published.
 
-CSV keeps the exact column headers of Google's published CSV so that existing analyses
-(and researchers' scripts) read dueprocess reports unchanged; XLSX carries the same table
-with typed cells for people who open it in a spreadsheet.
+CSV holds one table with its exact column headers (for user-data requests, the headers of
+Google's published CSV, so existing analyses read dueprocess reports unchanged); JSON and
+XLSX hold every table of the period, XLSX as one typed sheet per table.
 """
 
 from __future__ import annotations
@@ -10,14 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from typing import Any
 
-from dueprocess.transparency.reports import (
-    USER_DATA_COLUMNS,
-    Row,
-    parse_period,
-    user_data_requests,
-)
+from dueprocess.transparency.periods import Period, PeriodError
+from dueprocess.transparency.reports import Report, Table, build_report, check_table
 
 FORMATS = ("csv", "json", "xlsx")
 CONTENT_TYPES = {
@@ -25,51 +21,75 @@ CONTENT_TYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+DEFAULT_CSV_TABLE = "user_data_requests"
 
 
-def to_csv(rows: Sequence[Row]) -> bytes:
+def check_format(fmt: str | None) -> str:
+    kind = (fmt or "json").strip().lower()
+    if kind not in FORMATS:
+        raise PeriodError(f"unsupported format {fmt!r}: use one of {', '.join(FORMATS)}",
+                          field="format")
+    return kind
+
+
+def table_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(USER_DATA_COLUMNS)
-    for row in rows:
-        writer.writerow(row.as_dict()[c] for c in USER_DATA_COLUMNS)
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
     return out.getvalue().encode("utf-8")
 
 
-def to_json(rows: Sequence[Row], period: str) -> bytes:
-    span = parse_period(period)
-    body = {
-        "report": "user_data_requests",
-        "period": span.label,
-        "period_start": span.start.isoformat(),
-        "period_end": span.end.isoformat(),
-        "columns": list(USER_DATA_COLUMNS),
-        "rows": [row.as_dict() for row in rows],
+def _period_dict(period: Period) -> dict[str, str]:
+    return {"period": period.label, "period_start": period.start.isoformat(),
+            "period_end": period.end.isoformat()}
+
+
+def report_json(report: Report, tables: list[Table]) -> bytes:
+    body: dict[str, Any] = {
+        "report": "transparency",
+        **_period_dict(report.period),
+        "tables": {t.name: {"title": t.title, "description": t.description,
+                            "columns": list(t.columns), "rows": t.dicts()} for t in tables},
     }
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def to_xlsx(rows: Sequence[Row], period: str) -> bytes:
+def report_xlsx(report: Report, tables: list[Table]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"User data requests {parse_period(period).label}"[:31]
-    sheet.append(list(USER_DATA_COLUMNS))
-    for row in rows:
-        sheet.append([row.as_dict()[c] for c in USER_DATA_COLUMNS])
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for table in tables:
+        sheet = book.create_sheet(table.name[:31])
+        sheet.append(list(table.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(list(row))
+        sheet.freeze_panes = "A2"
+        for i, column in enumerate(table.columns, start=1):
+            letter = sheet.cell(row=1, column=i).column_letter
+            sheet.column_dimensions[letter].width = min(max(len(column), 10) + 2, 48)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def render_report(period: str, fmt: str) -> bytes:
-    """The user-data-requests table for ``period`` as ``csv``, ``json`` or ``xlsx`` bytes."""
-    kind = fmt.strip().lower()
-    if kind not in FORMATS:
-        raise ValueError(f"unsupported format {fmt!r}: use one of {', '.join(FORMATS)}")
-    rows = user_data_requests(period)
-    if kind == "xlsx":
-        return to_xlsx(rows, period)
-    return to_csv(rows) if kind == "csv" else to_json(rows, period)
+def render(report: Report, fmt: str, table: str | None = None) -> bytes:
+    kind = check_format(fmt)
+    name = check_table(table)
+    if kind == "csv":
+        return table_csv(report.tables[name or DEFAULT_CSV_TABLE])
+    chosen = [report.tables[name]] if name else list(report.tables.values())
+    return report_xlsx(report, chosen) if kind == "xlsx" else report_json(report, chosen)
+
+
+def render_report(period: Period | str, fmt: str, table: str | None = None) -> bytes:
+    """The period's tables as ``csv`` (one table), ``json`` or ``xlsx`` (all, or one)."""
+    check_format(fmt)
+    check_table(table)
+    return render(build_report(period), fmt, table)

@@ -12,6 +12,7 @@ from dueprocess.vetting.cel_policy import (
     evaluate_condition,
     validate_condition,
 )
+from dueprocess.vetting.context import PolicySet
 from dueprocess.vetting.engine import vet
 from dueprocess.vetting.facts import (
     POLICY_EFFECTS,
@@ -51,6 +52,7 @@ __all__ = [
     "Finding",
     "PolicyEffect",
     "PolicyFacts",
+    "PolicySet",
     "Recommendation",
     "ScreeningHitFacts",
     "SenderFacts",

@@ -14,6 +14,8 @@ categories       list(string)  data categories of that ask (may be empty)
 emergency        bool          demand marked as an emergency
 targets          int           number of targets on the demand
 authority_kind   string        police, prosecutor, court, regulator, agency, ...
+issuer_role      string        role of the issuer (judge, police_senior, ...; "")
+flags            list(string)  risk flags of the instrument and cited offences
 ===============  ============  ==================================================
 
 Compiled programs and results are cached (by expression, and by expression plus inputs),
@@ -46,6 +48,8 @@ VARIABLES: tuple[str, ...] = (
     "emergency",
     "targets",
     "authority_kind",
+    "issuer_role",
+    "flags",
 )
 _ALLOWED = frozenset(VARIABLES)
 # Names bound by comprehension macros, e.g. the ``c`` in ``categories.exists(c, c == 'x')``.
@@ -66,20 +70,26 @@ class ConditionInput(NamedTuple):
     emergency: bool
     targets: int
     authority_kind: str
+    issuer_role: str = ""
+    flags: tuple[str, ...] = ()
 
     def as_variables(self) -> dict[str, Any]:
         variables = self._asdict()
         variables["categories"] = list(self.categories)
+        variables["flags"] = list(self.flags)
         return variables
 
 
 _SAMPLES = (
-    ConditionInput("HK", "hk.nsl43.sch4", "disclose", ("subscriber",), False, 1, "police"),
-    ConditionInput("US", "us.ecpa.warrant", "restrict_content", (), True, 0, "court"),
+    ConditionInput(
+        "HK", "hk.nsl43.sch4", "disclose", ("subscriber",), False, 1, "police",
+        "police_senior", ("extraterritorial", "political_expression"),
+    ),
+    ConditionInput("US", "us.ecpa.warrant", "restrict_content", (), True, 0, "court", "judge"),
     ConditionInput(
         "DE", "eu.dsa.art9", "preserve", ("traffic", "content"), False, 1000, "regulator"
     ),
-)
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1024)

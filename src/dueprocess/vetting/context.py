@@ -2,28 +2,35 @@
 
 Work several rules need (the instrument lookup, which policies are in force, a single pass
 over up to a million targets, policy conditions per ask) is done once here, lazily.
+
+Two calendars: the *law* is judged on the day of receipt in the issuing State's time zone
+(``local_on``: Hong Kong law applies on Hong Kong dates), the platform's *policies* on the
+day of ``received_at`` as given (``on``: the platform's reference time zone, UTC unless
+the caller decides otherwise).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import NamedTuple
 
 from dueprocess.law.loader import Library
-from dueprocess.law.regions import covered, home_of
+from dueprocess.law.regions import EU_MEMBER_STATES, home_of, zone_of
 from dueprocess.law.schema import Instrument
 from dueprocess.vetting.cel_policy import ConditionError, ConditionInput, evaluate_condition
 from dueprocess.vetting.facts import AskFacts, DemandFacts, PolicyFacts
+from dueprocess.vetting.policy_params import validate_params
 
 __all__ = [
     "APPROVER_ROLES",
     "AT_RISK_FLAGS",
     "EXAMPLES",
     "PolicyMatch",
+    "PolicySet",
     "TargetSummary",
     "VetContext",
     "is_url",
@@ -109,14 +116,59 @@ def _summarise(demand: DemandFacts) -> TargetSummary:
     )
 
 
-def _statically_applies(policy: PolicyFacts, demand: DemandFacts, ask: AskFacts) -> bool:
-    if policy.jurisdiction is not None and (
-        demand.jurisdiction.strip().upper() not in covered(policy.jurisdiction)
-    ):
-        return False
+class PolicySet:
+    """Policies indexed by jurisdiction and checked once, for vetting many demands.
+
+    A platform may have thousands of policies while a demand concerns one jurisdiction;
+    the index turns "which policies could apply" into two or three dictionary lookups.
+    Build it once per policy change and pass it to :func:`~dueprocess.vetting.vet`.
+    Malformed policies (unknown effect, unusable params) are kept apart: vetting reports
+    them as ``policy.invalid`` for the demands they would have concerned, never applies them.
+    """
+
+    def __init__(self, policies: Iterable[PolicyFacts] = ()):
+        self.policies: tuple[PolicyFacts, ...] = tuple(sorted(policies, key=lambda p: p.id))
+        self.invalid: dict[int, str] = {}
+        self._buckets: dict[str | None, list[PolicyFacts]] = {}
+        for policy in self.policies:
+            error = validate_params(policy.effect, policy.params)
+            if error is not None:
+                self.invalid[policy.id] = error
+            key = None if policy.jurisdiction is None else policy.jurisdiction.strip().upper()
+            self._buckets.setdefault(key, []).append(policy)
+        self._cache: dict[tuple[str, date], tuple[PolicyFacts, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.policies)
+
+    def in_force(self, jurisdiction: str, on: date) -> tuple[PolicyFacts, ...]:
+        """Policies for this jurisdiction in force on that day, ordered by id."""
+        code = jurisdiction.strip().upper()
+        key = (code, on)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        candidates = list(self._buckets.get(None, ()))
+        candidates += self._buckets.get(code, ())
+        if code != "EU" and code in EU_MEMBER_STATES:
+            candidates += self._buckets.get("EU", ())
+        found = tuple(sorted((p for p in candidates if p.in_force(on)), key=lambda p: p.id))
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+
+def statically_applies(
+    policy: PolicyFacts, demand: DemandFacts, ask: AskFacts, flags: frozenset[str] | None
+) -> bool:
+    """Does the policy concern this ask, conditions aside? ``flags=None`` skips that test."""
     if policy.instruments and demand.instrument_id not in policy.instruments:
         return False
     if policy.ask_kinds and ask.kind not in policy.ask_kinds:
+        return False
+    wanted = policy.param("flags")
+    if flags is not None and wanted and not flags.intersection(wanted):
         return False
     # MLAT routing is about data: preservation pending a treaty request, and restrictions,
     # stay with the other policies.
@@ -126,25 +178,59 @@ def _statically_applies(policy: PolicyFacts, demand: DemandFacts, ask: AskFacts)
 class VetContext:
     """Everything a rule may read about one vetting run."""
 
-    def __init__(self, demand: DemandFacts, library: Library, policies: Sequence[PolicyFacts]):
+    def __init__(
+        self,
+        demand: DemandFacts,
+        library: Library,
+        policies: Sequence[PolicyFacts] | PolicySet,
+    ):
         self.demand = demand
         self.library = library
         self.on: date = demand.received_at.date()
         self.instrument: Instrument | None = library.get(demand.instrument_id)
-        self.policies: tuple[PolicyFacts, ...] = tuple(
-            sorted((p for p in policies if p.in_force(self.on)), key=lambda p: p.id)
+        self.zone: tzinfo | None = zone_of(demand.jurisdiction)
+        received = demand.received_at
+        if self.zone is not None and received.tzinfo is not None:
+            received = received.astimezone(self.zone)
+        self.local_on: date = received.date()
+        policy_set = policies if isinstance(policies, PolicySet) else PolicySet(policies)
+        in_force = policy_set.in_force(demand.jurisdiction, self.on)
+        self._in_force = in_force
+        self.invalid_policies: dict[int, str] = {
+            p.id: policy_set.invalid[p.id] for p in in_force if p.id in policy_set.invalid
+        }
+        self.policies: tuple[PolicyFacts, ...] = (
+            tuple(p for p in in_force if p.id not in policy_set.invalid)
+            if self.invalid_policies
+            else in_force
         )
         self.home: frozenset[str] = home_of(
             demand.jurisdiction, self.instrument.jurisdiction if self.instrument else None
         )
         self._targets: TargetSummary | None = None
+        self._flags: frozenset[str] | None = None
         self._matches: dict[int, PolicyMatch] = {}
+
+    def policies_in_force_including_invalid(self) -> tuple[PolicyFacts, ...]:
+        return self._in_force
 
     @property
     def targets(self) -> TargetSummary:
         if self._targets is None:
             self._targets = _summarise(self.demand)
         return self._targets
+
+    @property
+    def flags(self) -> frozenset[str]:
+        """Risk flags of the instrument and of every cited offence the library knows."""
+        if self._flags is None:
+            flags = set(self.instrument.risk_flags) if self.instrument else set()
+            for offence_id in self.demand.offences:
+                offence = self.library.offence(offence_id)
+                if offence is not None:
+                    flags.update(offence.flags)
+            self._flags = frozenset(flags)
+        return self._flags
 
     def policies_for(self, ask_index: int) -> PolicyMatch:
         """In-force policies that apply to one ask, conditions included."""
@@ -157,7 +243,7 @@ class VetContext:
         errors: list[tuple[PolicyFacts, str]] = []
         data: ConditionInput | None = None
         for policy in self.policies:
-            if not _statically_applies(policy, demand, ask):
+            if not statically_applies(policy, demand, ask, self.flags):
                 continue
             if policy.condition is not None and policy.condition.strip():
                 if data is None:
@@ -169,6 +255,8 @@ class VetContext:
                         emergency=bool(demand.emergency),
                         targets=len(demand.targets),
                         authority_kind=demand.authority_kind,
+                        issuer_role=demand.issuer_role or "",
+                        flags=tuple(sorted(self.flags)),
                     )
                 try:
                     if not evaluate_condition(policy.condition, data):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dueprocess.law.loader import Library
-from dueprocess.vetting.context import VetContext
+from dueprocess.vetting.context import PolicySet, VetContext
 from dueprocess.vetting.facts import DemandFacts, PolicyFacts
 from dueprocess.vetting.findings import Finding, VettingResult
 from dueprocess.vetting.recommend import recommend
@@ -20,11 +20,15 @@ __all__ = ["vet"]
 
 
 def vet(
-    demand: DemandFacts, library: Library, policies: Sequence[PolicyFacts] = ()
+    demand: DemandFacts,
+    library: Library,
+    policies: Sequence[PolicyFacts] | PolicySet = (),
 ) -> VettingResult:
     """Vet one demand under the law and the policies in force at its ``received_at``.
 
     ``policies`` may include policies not in force then; they are filtered by date here.
+    Pass a :class:`PolicySet` built once when vetting many demands against the same
+    policies: a plain sequence is indexed again on every call.
     """
     ctx = VetContext(demand, library, policies)
     findings: list[Finding] = []

@@ -26,6 +26,8 @@ __all__ = [
     "DemandFacts",
     "PolicyEffect",
     "PolicyFacts",
+    "ScreeningHitFacts",
+    "SenderFacts",
     "TargetFacts",
     "freeze_params",
 ]
@@ -166,7 +168,10 @@ class DemandFacts:
     with its calendar date in its own timezone, so pass it in the platform's reference
     timezone (UTC unless the legal team decides otherwise). ``officials`` are
     ``(name, title, role)``; an official with role ``approver`` records an approval such as
-    the Secretary for Security's under HK NSL Schedule 4.
+    the Secretary for Security's under HK NSL Schedule 4. ``deadline`` is the one the
+    authority states, if any. ``sender`` is ``None`` when no one needed to be authenticated
+    (staff entered or imported the demand after their own checks); then no ``auth.*``
+    finding is made.
     """
 
     reference: str
@@ -188,3 +193,4 @@ class DemandFacts:
     officials: tuple[tuple[str, str, str], ...] = ()
     sender: SenderFacts | None = None
     screening_hits: tuple[ScreeningHitFacts, ...] = ()
+    deadline: datetime | None = None

@@ -7,6 +7,10 @@ The first tier that applies wins:
    authority does not depend on anything else in the demand.
 2. ``hold`` — any ``policy.jurisdiction_paused``. A pause is a deliberate stop pending a
    policy decision; nothing is judged on the merits until it is lifted.
+2b. ``escalate`` — any ``block`` from authentication or sanctions screening (``auth.*``,
+   ``sanctions.*``): the demand may be forged or come from a listed person, so a person
+   verifies it before anything, even a refusal or a clarification request, goes back to
+   the sender.
 3. ``reject`` — ``legal.instrument_not_in_force``, or every ask is unenforceable: each
    has a ``legal.insufficient_process`` or ``legal.issuer_not_competent`` finding that
    does not leave part of the ask standing (``evidence["partial"]`` false).
@@ -44,6 +48,7 @@ RANK: dict[str, int] = {
     "route_mlat": 6,
 }
 
+_VERIFY_AREAS = ("auth.", "sanctions.")
 _LEGAL_DEFECTS = frozenset({"legal.insufficient_process", "legal.issuer_not_competent"})
 _CLARIFY = frozenset({"legal.unknown_instrument", "legal.missing_element"})
 _CLASSIFIED = frozenset(
@@ -94,6 +99,10 @@ def recommend(findings: Sequence[Finding], ask_count: int) -> tuple[str, str]:
     tiers: list[tuple[str, list[Finding]]] = [
         ("route_mlat", having("policy.route_mlat")),
         ("hold", having("policy.jurisdiction_paused")),
+        (
+            "escalate",
+            [f for f in findings if f.severity == "block" and f.code.startswith(_VERIFY_AREAS)],
+        ),
     ]
     defects = having(*_LEGAL_DEFECTS)
     dead = unenforceable_asks(findings, ask_count)

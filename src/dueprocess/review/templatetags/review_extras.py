@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from dueprocess.demands.models import Ask, AskKind
+from dueprocess.review.models import Alternative
 from dueprocess.review.reasons import REASON_LABELS
 
 register = template.Library()
@@ -50,7 +51,7 @@ def label(value: Any) -> str:
 
 @register.filter
 def reason_label(code: str) -> str:
-    return REASON_LABELS.get(code, code)
+    return str(REASON_LABELS.get(code, code))
 
 
 @register.filter
@@ -68,3 +69,32 @@ def ask_summary(ask: Ask) -> str:
     if ask.territorial_scope:
         text += " in " + ", ".join(ask.territorial_scope)
     return text
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def alternative_label(code: str) -> str:
+    return str(dict(Alternative.choices).get(code, code))
+
+
+@register.filter
+def any_errors(forms: Any) -> bool:
+    return any(bool(f.errors) for f in forms or ())
+
+
+@register.filter
+def second_factor(request: Any) -> str:
+    """``verified`` when the session passed a TOTP check, else ``off``."""
+    user = getattr(request, "user", None)
+    check = getattr(user, "is_verified", None)
+    return "verified" if callable(check) and check() else "off"
+
+
+@register.filter
+def capped(count: int, cap: int = 10_000) -> str:
+    """Counts the queue stops at: ``10,000+`` rather than a full scan."""
+    return f"{cap:,}+" if count > cap else f"{count:,}"

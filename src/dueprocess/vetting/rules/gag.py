@@ -2,7 +2,10 @@
 
 - ``rights.indefinite_gag`` (warning): non-disclosure without an end date;
 - ``rights.gag_exceeds_limit`` (warning): the gag runs longer than the instrument's
-  delayed-notice limit.
+  delayed-notice limit;
+- ``rights.gag_extension`` (info): the gag runs longer than one period of delayed notice
+  (18 U.S.C. 2705(a): 90 days, renewable): lawful on extensions or a court order, but the
+  renewals must be diarised and checked.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "rights.gag"
-VERSION = 1
+VERSION = 2
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
@@ -30,8 +33,10 @@ def check(ctx: VetContext) -> Iterator[Finding]:
             {"instrument": demand.instrument_id},
         )
         return
-    limit = ctx.instrument.notice.delayed_notice_max_days if ctx.instrument else None
-    days = (until - ctx.on).days
+    notice = ctx.instrument.notice if ctx.instrument else None
+    limit = notice.delayed_notice_max_days if notice else None
+    period = notice.delay_period_days if notice else None
+    days = (until - ctx.local_on).days
     if limit is not None and days > limit:
         yield RULE.finding(
             "rights.gag_exceeds_limit",
@@ -43,6 +48,22 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                 "until": until.isoformat(),
                 "days": days,
                 "limit_days": limit,
+            },
+        )
+    elif period is not None and days > period:
+        periods = -(-days // period)
+        yield RULE.finding(
+            "rights.gag_extension",
+            "info",
+            f"The non-disclosure period ({days} days, until {until.isoformat()}) spans "
+            f"{periods} periods of {period} days of delayed notice: it rests on extensions or "
+            "a court order setting a longer period; diarise each renewal.",
+            {
+                "instrument": demand.instrument_id,
+                "until": until.isoformat(),
+                "days": days,
+                "period_days": period,
+                "periods": periods,
             },
         )
 

@@ -1,7 +1,8 @@
 """``legal.instrument_not_in_force``: the instrument was not law on the day of receipt.
 
-Compared with the received date, so a re-vet years later judges the demand by the law of
-its day (an EPOC received before 2026-08-18 has no legal force).
+Compared with the day of receipt in the issuing State's calendar, so a re-vet years later
+judges the demand by the law of its day (an EPOC received before 2026-08-18 has no legal
+force; HK Schedule 4 applies from 2020-07-07 Hong Kong time).
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "legal.in_force"
-VERSION = 1
+VERSION = 2
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
     instrument = ctx.instrument
-    if instrument is None or instrument.in_force(ctx.on):
+    if instrument is None or instrument.in_force(ctx.local_on):
         return
-    if ctx.on < instrument.in_force_from or instrument.in_force_to is None:
+    if ctx.local_on < instrument.in_force_from or instrument.in_force_to is None:
         when = f"applies only from {instrument.in_force_from.isoformat()}"
     else:
         when = f"ceased to apply after {instrument.in_force_to.isoformat()}"
@@ -28,10 +29,10 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         "legal.instrument_not_in_force",
         "block",
         f"{instrument.name} ({instrument.id}) {when}; the demand was received on "
-        f"{ctx.on.isoformat()}.",
+        f"{ctx.local_on.isoformat()}.",
         {
             "instrument": instrument.id,
-            "received_on": ctx.on.isoformat(),
+            "received_on": ctx.local_on.isoformat(),
             "in_force_from": instrument.in_force_from.isoformat(),
             "in_force_to": instrument.in_force_to.isoformat() if instrument.in_force_to else None,
         },

@@ -4,18 +4,23 @@ Checked per ask and, for disclosure, per data category, because competence can d
 category (e-Evidence: a prosecutor may order subscriber data but not traffic or content).
 Categories the instrument cannot compel at all are left to ``legal.insufficient_process``.
 A missing role is not judged here (see ``legal.missing_element``).
+
+Some roles may issue only in urgency (``urgent_issuers``: an HK Assistant Commissioner
+without a magistrate's warrant). Without a stated emergency they are not competent; with
+one, ``legal.urgent_issuer`` (warning) asks a person to weigh the claimed urgency.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dueprocess.law.schema import Instrument
 from dueprocess.vetting.context import VetContext
 from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "legal.issuer"
-VERSION = 1
+VERSION = 2
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
@@ -25,20 +30,60 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         return
     role = role.strip().lower()
     label = f"{instrument.name} ({instrument.id})"
-    for index, ask in enumerate(ctx.demand.asks):
+    demand = ctx.demand
+    urgent = demand.emergency and bool(demand.emergency_justification.strip())
+    for index, ask in enumerate(demand.asks):
         allowed = instrument.allowed(ask.kind)
         if allowed is None:
             continue
+        keys: list[str | None] = (
+            [c for c in dict.fromkeys(ask.data_categories) if c in allowed]
+            if ask.kind == "disclose"
+            else [None]
+        )
+        claimed = [
+            k
+            for k in keys
+            if role not in instrument.issuers_for(ask.kind, k)
+            and role in instrument.urgent_issuers_for(ask.kind, k)
+        ]
+        if claimed and urgent:
+            what = ", ".join(f"{k} data" if k else f"a {ask.kind} ask" for k in claimed)
+            ordinary = sorted({r for k in claimed for r in instrument.issuers_for(ask.kind, k)})
+            yield RULE.finding(
+                "legal.urgent_issuer",
+                "warning",
+                f"A {role} may issue {label} for {what} only in urgency, instead of "
+                f"{', '.join(ordinary)}; the demand claims urgency: "
+                f"{demand.emergency_justification.strip()[:200]!r}.",
+                {
+                    "instrument": instrument.id,
+                    "issuer_role": role,
+                    "ask_kind": ask.kind,
+                    "categories": [k for k in claimed if k],
+                    "ordinary_roles": ordinary,
+                    "justification": demand.emergency_justification.strip()[:1000],
+                },
+                ask_index=index,
+            )
         if ask.kind == "disclose":
-            parts = [c for c in dict.fromkeys(ask.data_categories) if c in allowed]
+            parts = [k for k in keys if k is not None]
             refused = {c: list(instrument.issuers_for(ask.kind, c)) for c in parts}
-            refused = {c: roles for c, roles in refused.items() if role not in roles}
+            refused = {
+                c: roles
+                for c, roles in refused.items()
+                if role not in roles
+                and not (urgent and role in instrument.urgent_issuers_for(ask.kind, c))
+            }
             if refused:
                 yield RULE.finding(
                     "legal.issuer_not_competent",
                     "block",
                     f"A {role} may not issue {label} for "
-                    + "; ".join(f"{c} data (only {', '.join(r)})" for c, r in refused.items())
+                    + "; ".join(
+                        f"{c} data (only {', '.join(r)}{_urgency(instrument, role, c)})"
+                        for c, r in refused.items()
+                    )
                     + ".",
                     {
                         "instrument": instrument.id,
@@ -46,13 +91,18 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                         "ask_kind": ask.kind,
                         "categories": list(refused),
                         "allowed_roles": refused,
+                        "urgent_roles": {
+                            c: list(instrument.urgent_issuers_for(ask.kind, c)) for c in refused
+                        },
                         "partial": len(refused) < len(parts),
                     },
                     ask_index=index,
                 )
         else:
             roles = list(instrument.issuers_for(ask.kind))
-            if role not in roles:
+            if role not in roles and not (
+                urgent and role in instrument.urgent_issuers_for(ask.kind)
+            ):
                 yield RULE.finding(
                     "legal.issuer_not_competent",
                     "block",
@@ -67,6 +117,12 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                     },
                     ask_index=index,
                 )
+
+
+def _urgency(instrument: Instrument, role: str, category: str) -> str:
+    if role in instrument.urgent_issuers_for("disclose", category):
+        return f"; a {role} only in a stated emergency"
+    return ""
 
 
 RULE = Rule(NAME, VERSION, check)

@@ -5,7 +5,12 @@
 - ``policy.human_rights_review`` (warning) and ``policy.four_eyes`` (info);
 - ``policy.condition_error`` (warning): a condition failed to evaluate; the policy is not
   applied, and the warning sends the demand to a person instead;
-- ``policy.invalid`` (warning): a policy with an effect this version does not know.
+- ``policy.invalid`` (warning): a policy with an effect this version does not know, or
+  params it cannot use (see :mod:`dueprocess.vetting.policy_params`); it is not applied.
+
+A ``flags`` param restricts any policy to demands whose instrument or cited offences carry
+one of those risk flags: "human-rights review for every instrument flagged
+``political_expression``" is a policy with no jurisdiction and that one param.
 
 Precedence: when both a pause and an MLAT policy apply to the same disclosure ask, the MLAT
 routing wins and the pause is listed as superseded in the evidence. The later, more
@@ -19,13 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dueprocess.vetting.context import VetContext
+from dueprocess.vetting.context import VetContext, statically_applies
 from dueprocess.vetting.facts import POLICY_EFFECTS, PolicyFacts
 from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "policy.policies"
-VERSION = 1
+VERSION = 2
 
 
 def policy_ref(policy: PolicyFacts) -> dict[str, Any]:
@@ -47,7 +52,6 @@ def check(ctx: VetContext) -> Iterator[Finding]:
     demand = ctx.demand
     jurisdiction = demand.jurisdiction.strip().upper()
     errors: dict[int, tuple[PolicyFacts, str, list[int]]] = {}
-    invalid: dict[int, tuple[PolicyFacts, list[int]]] = {}
     for index, ask in enumerate(demand.asks):
         match = ctx.policies_for(index)
         for policy, message in match.errors:
@@ -55,8 +59,6 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         by_effect: dict[str, list[PolicyFacts]] = {}
         for policy in match.applies:
             by_effect.setdefault(policy.effect, []).append(policy)
-            if policy.effect not in POLICY_EFFECTS:
-                invalid.setdefault(policy.id, (policy, []))[1].append(index)
         base = {"ask_kind": ask.kind, "jurisdiction": jurisdiction}
         mlat = by_effect.get("route_mlat", [])
         pause = by_effect.get("pause", [])
@@ -89,8 +91,14 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                 "policy.human_rights_review",
                 "warning",
                 f"Ask {index} ({ask.kind}) needs a human-rights review under policy "
-                f"{_names(review)}.",
-                {**base, "policies": [policy_ref(p) for p in review]},
+                f"{_names(review)}"
+                + (f" (risk flags: {', '.join(sorted(ctx.flags))})" if ctx.flags else "")
+                + ".",
+                {
+                    **base,
+                    "policies": [policy_ref(p) for p in review],
+                    "flags": sorted(ctx.flags),
+                },
                 ask_index=index,
             )
         four_eyes = by_effect.get("four_eyes", [])
@@ -115,13 +123,32 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                 "asks": asks,
             },
         )
-    for policy, asks in invalid.values():
+    yield from _invalid(ctx)
+
+
+def _invalid(ctx: VetContext) -> Iterator[Finding]:
+    if not ctx.invalid_policies:
+        return
+    demand = ctx.demand
+    for policy in ctx.policies_in_force_including_invalid():
+        error = ctx.invalid_policies.get(policy.id)
+        if error is None:
+            continue
+        asks = [
+            i for i, ask in enumerate(demand.asks) if statically_applies(policy, demand, ask, None)
+        ]
+        if not asks:
+            continue
         yield RULE.finding(
             "policy.invalid",
             "warning",
-            f"Policy #{policy.id} {policy.name!r} has an unknown effect {policy.effect!r}; "
-            "it was not applied.",
-            {"policy": policy_ref(policy), "asks": asks, "known_effects": sorted(POLICY_EFFECTS)},
+            f"Policy #{policy.id} {policy.name!r} is malformed ({error}); it was not applied.",
+            {
+                "policy": policy_ref(policy),
+                "asks": asks,
+                "error": error,
+                "known_effects": sorted(POLICY_EFFECTS),
+            },
         )
 
 

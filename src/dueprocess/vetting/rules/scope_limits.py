@@ -1,11 +1,12 @@
 """``scope.overbroad``: an ask goes beyond the limits of a ``scope_limit`` policy.
 
-Limits (policy params): ``max_days`` for a disclosure date range (both ends counted; an
-open range is over any limit), ``categories`` that may be disclosed, ``max_targets`` per
-demand. The finding carries a narrower proposal the reviewer can offer the authority:
-the most recent ``max_days`` of the range, the allowed categories, the first
-``max_targets`` targets. Where several policies apply, the proposal meets all of them.
-Malformed params give ``policy.invalid`` rather than a guess.
+Limits (policy params, see :mod:`dueprocess.vetting.policy_params`): ``max_days`` for a
+disclosure date range (both ends counted; an open range is over any limit), ``categories``
+that may be disclosed (a list, or per instrument), ``max_targets`` per demand. The finding
+carries a narrower proposal the reviewer can offer the authority: the most recent
+``max_days`` of the range, the allowed categories, the first ``max_targets`` targets (listed
+when there are at most 100). Where several policies apply, the proposal meets all of them.
+Malformed params never reach this rule: the policy is reported as ``policy.invalid``.
 """
 
 from __future__ import annotations
@@ -17,31 +18,15 @@ from typing import Any
 from dueprocess.vetting.context import VetContext
 from dueprocess.vetting.facts import AskFacts, PolicyFacts
 from dueprocess.vetting.findings import Finding
+from dueprocess.vetting.policy_params import scope_limits
 from dueprocess.vetting.rules.base import Rule
 from dueprocess.vetting.rules.policies import policy_ref
 
 NAME = "scope.limits"
-VERSION = 1
+VERSION = 2
 
-
-def _limits(policy: PolicyFacts) -> tuple[int | None, int | None, tuple[str, ...] | None]:
-    """``(max_days, max_targets, categories)``; raises ``ValueError`` on malformed params."""
-    values: list[int | None] = []
-    for key in ("max_days", "max_targets"):
-        value = policy.param(key)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            raise ValueError(f"{key} must be a positive integer, not {value!r}")
-        values.append(value)
-    categories = policy.param("categories")
-    if categories is not None:
-        if not isinstance(categories, tuple | list) or not all(
-            isinstance(c, str) for c in categories
-        ):
-            raise ValueError(f"categories must be a list of strings, not {categories!r}")
-        categories = tuple(categories)
-    return values[0], values[1], categories
+#: Up to this many kept targets are listed in the proposal; beyond, only the count.
+LISTED_TARGETS = 100
 
 
 def _ask_excess(
@@ -91,7 +76,6 @@ def _describe(key: str, value: Any) -> str:
 
 def check(ctx: VetContext) -> Iterator[Finding]:
     demand = ctx.demand
-    invalid: dict[int, tuple[PolicyFacts, str]] = {}
     target_limits: dict[int, tuple[PolicyFacts, int]] = {}
     for index, ask in enumerate(demand.asks):
         limiting: list[dict[str, Any]] = []
@@ -100,14 +84,10 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         for policy in ctx.policies_for(index).applies:
             if policy.effect != "scope_limit":
                 continue
-            try:
-                max_days, max_targets, categories = _limits(policy)
-            except ValueError as exc:
-                invalid[policy.id] = (policy, str(exc))
-                continue
-            if max_targets is not None and len(demand.targets) > max_targets:
-                target_limits[policy.id] = (policy, max_targets)
-            excess, proposal = _ask_excess(ctx, ask, max_days, categories)
+            limits = scope_limits(policy.params, demand.instrument_id)
+            if limits.max_targets is not None and len(demand.targets) > limits.max_targets:
+                target_limits[policy.id] = (policy, limits.max_targets)
+            excess, proposal = _ask_excess(ctx, ask, limits.max_days, limits.categories)
             if excess:
                 limiting.append(policy_ref(policy))
                 excess_all.update(excess)
@@ -123,30 +103,39 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                 "warning",
                 f"Ask {index} ({ask.kind}) exceeds policy limits: "
                 + "; ".join(_describe(k, v) for k, v in excess_all.items())
+                + ". Proposal: "
+                + _describe_proposal(proposal_all)
                 + ".",
                 {"policies": limiting, "excess": excess_all, "proposal": proposal_all},
                 ask_index=index,
             )
     if target_limits:
         limit = min(n for _, n in target_limits.values())
+        fewer: dict[str, Any] = {"max_targets": limit}
+        if limit <= LISTED_TARGETS:
+            fewer["targets"] = [t.identifier for t in demand.targets[:limit]]
         yield RULE.finding(
             "scope.overbroad",
             "warning",
-            f"The demand names {len(demand.targets)} targets; policy allows {limit}.",
+            f"The demand names {len(demand.targets)} targets; policy allows {limit}. "
+            f"Proposal: the first {limit}.",
             {
                 "policies": [policy_ref(p) for p, _ in target_limits.values()],
                 "excess": {"targets": len(demand.targets)},
-                "proposal": {"max_targets": limit},
+                "proposal": fewer,
             },
         )
-    for policy, message in invalid.values():
-        yield RULE.finding(
-            "policy.invalid",
-            "warning",
-            f"Scope limits of policy #{policy.id} {policy.name!r} are malformed ({message}); "
-            "they were not applied.",
-            {"policy": policy_ref(policy), "error": message},
-        )
+
+
+def _describe_proposal(proposal: dict[str, Any]) -> str:
+    if proposal.get("drop_ask"):
+        return "drop the ask (no category it names may be disclosed)"
+    parts = []
+    if "data_categories" in proposal:
+        parts.append(f"only {', '.join(proposal['data_categories'])}")
+    if "date_from" in proposal:
+        parts.append(f"from {proposal['date_from']} to {proposal['date_to']}")
+    return "; ".join(parts)
 
 
 RULE = Rule(NAME, VERSION, check)

@@ -1,0 +1,69 @@
+"""The effect report: if and when each item of a demand was acted on.
+
+DSA Art. 9(1) and 10(1) ask the provider to inform the authority "of any effect given to
+the order", specifying if and when; the same answer serves every other authority. Each
+complied ask x target is reported with the time its action finished; what was decided
+against is reported as not acted on, with the decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dueprocess.demands.models import Action, ActionStatus, Decision, Demand, Outcome
+
+LIMIT = 500
+_WORDS = {"export": "data disclosed", "preserve": "data preserved",
+          "suspend": "account suspended", "terminate": "account terminated",
+          "remove": "content removed", "disable": "access to content disabled",
+          "withhold": "content withheld", "notify": "user notified"}
+
+
+@dataclass
+class Item:
+    what: str
+    target: str
+    acted: bool
+    when: datetime | None = None
+    note: str = ""
+
+
+@dataclass
+class EffectReport:
+    received: datetime
+    acknowledged: datetime | None
+    items: list[Item] = field(default_factory=list)
+    more: int = 0
+
+
+def effect_report(demand: Demand, limit: int = LIMIT) -> EffectReport:
+    report = EffectReport(received=demand.received_at, acknowledged=demand.acknowledged_at)
+    actions = Action.objects.filter(demand=demand).select_related("target").order_by("pk")
+    total = actions.count()
+    for action in actions[:limit]:
+        territories = ", ".join((action.params or {}).get("territories") or ())
+        what = _WORDS.get(action.kind, action.kind)
+        if action.kind == "withhold" and territories:
+            what = f"{what} in {territories}"
+        done = action.status == ActionStatus.SUCCEEDED
+        report.items.append(Item(what=what, target=action.target.identifier
+                                 if action.target else "", acted=done,
+                                 when=action.finished_at if done else None,
+                                 note="" if done else str(action.status)))
+    report.more = max(total - limit, 0)
+    refused = Decision.objects.filter(demand=demand, superseded=False).exclude(
+        outcome__in=[Outcome.COMPLY, Outcome.COMPLY_PARTIALLY]).select_related("ask", "target")
+    for d in refused.order_by("pk")[:limit]:
+        report.items.append(Item(
+            what=f"ask {d.ask.position + 1} ({d.ask})", acted=False,
+            target=d.target.identifier if d.target else "all targets",
+            note=f"decision: {d.outcome}"))
+    return report
+
+
+def as_context(demand: Demand) -> dict[str, Any]:
+    report = effect_report(demand)
+    return {"received": report.received, "acknowledged": report.acknowledged,
+            "items": report.items, "more": report.more}

@@ -1,0 +1,396 @@
+"""Intake's state changes, each in one transaction with its audit event.
+
+Same pattern as :mod:`dueprocess.demands.actions`: lock the demand row, check the step is
+allowed, write the rows, append the audit event, all inside ``transaction.atomic``. Views,
+API handlers and commands only parse input and call these functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dueprocess.accounts.models import ApiToken
+from dueprocess.audit.chain import record
+from dueprocess.demands.actions import DECIDABLE, User, _transition, actor_label, revet_demand
+from dueprocess.demands.models import (
+    Authority,
+    Demand,
+    Notice,
+    NoticeKind,
+    Requester,
+    Status,
+)
+from dueprocess.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dueprocess.intake.models import (
+    CallbackOutcome,
+    CallbackRecord,
+    ClarificationAnswer,
+    FraudSignal,
+    Invitation,
+    SignalKind,
+)
+from dueprocess.intake.verification import normalise_domain, parse_address
+
+TOKEN_SCOPES = ("read", "submit", "upload")
+INVITATION_DAYS = 7
+MAX_SIGNAL_ERRORS = 1000
+
+
+def _lock(demand: Demand) -> Demand:
+    return Demand.objects.select_for_update().select_related("authority").get(pk=demand.pk)
+
+
+def phone_digits(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit())
+
+
+# ----------------------------------------------------------------------------- callbacks
+
+
+def record_callback(demand: Demand, *, phone: str, outcome: str, user: User,
+                    spoke_with: str = "", notes: str = "",
+                    called_at: datetime | None = None) -> CallbackRecord:
+    """Record an out-of-band call and vet the demand again with it.
+
+    The number must be one of the authority's registered numbers: a number printed on
+    the demand itself is exactly what a forger controls.
+    """
+    if outcome not in CallbackOutcome.values:
+        raise InvalidInput(f"outcome is one of {', '.join(CallbackOutcome.values)}",
+                           field="outcome")
+    if user.pk is None:
+        raise Forbidden("a person must be logged in to record a callback")
+    with transaction.atomic():
+        demand = _lock(demand)
+        if not demand.is_open:
+            raise Conflict(f"a {demand.status} demand takes no more callbacks")
+        registered = {phone_digits(p): p for p in (demand.authority.phones or ())
+                      if isinstance(p, str)}
+        digits = phone_digits(phone)
+        if not digits or digits not in registered:
+            raise InvalidInput(
+                "call back on a number from the authority registry "
+                f"({', '.join(registered.values()) or 'none registered: add one first'}), "
+                "never on a number taken from the demand", field="phone")
+        when = called_at or timezone.now()
+        if when > timezone.now() + timedelta(minutes=5):
+            raise InvalidInput("the call cannot be in the future", field="called_at")
+        cb = CallbackRecord.objects.create(
+            demand=demand, phone=registered[digits], outcome=outcome,
+            spoke_with=spoke_with.strip()[:200], notes=notes.strip()[:5000], called_at=when,
+            recorded_by_id=user.pk)
+        record("demand.callback_recorded", actor=actor_label(user), demand_id=demand.pk,
+               payload={"callback": cb.pk, "phone": cb.phone, "outcome": outcome,
+                        "spoke_with": cb.spoke_with, "called_at": when.isoformat()})
+        revet_demand(demand, user=user)
+    return cb
+
+
+# ----------------------------------------------------------------------------- clarifications
+
+
+def answer_clarification(demand: Demand, body: str, *, user: User) -> ClarificationAnswer:
+    """The authority answers; the demand goes back from awaiting_authority to review."""
+    text = body.strip()
+    if not text:
+        raise InvalidInput("write the answer", field="body")
+    if len(text) > 20_000:
+        raise InvalidInput("the answer is longer than 20,000 characters", field="body")
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.status != Status.AWAITING_AUTHORITY:
+            raise Conflict("no clarification is awaited on this demand")
+        request = (Notice.objects.filter(demand=demand,
+                                          kind=NoticeKind.CLARIFICATION_REQUEST)
+                   .order_by("-pk").first())
+        answer = ClarificationAnswer.objects.create(
+            demand=demand, request=request, body=text,
+            answered_by_id=user.pk if user.is_authenticated else None)
+        actor = actor_label(user)
+        record("demand.clarification_answered", actor=actor, demand_id=demand.pk,
+               payload={"answer": answer.pk, "request": request.pk if request else None,
+                        "length": len(text)})
+        _transition(demand, Status.IN_REVIEW, actor, reason="the authority answered")
+        revet_demand(demand, user=user)
+    return answer
+
+
+# ----------------------------------------------------------------------------- fraud signals
+
+
+def normalise_signal(kind: str, value: str) -> tuple[str, str]:
+    kind = kind.strip().lower()
+    text = value.strip()
+    if kind in ("", "auto"):
+        kind = SignalKind.SENDER if "@" in text else SignalKind.DOMAIN
+    if kind in ("email", "address", "e-mail"):
+        kind = SignalKind.SENDER
+    if kind == SignalKind.SENDER:
+        address, _ = parse_address(text)
+        return kind, address
+    if kind == SignalKind.DOMAIN:
+        return kind, normalise_domain(text.lstrip("@").removeprefix("*."))
+    raise InvalidInput(f"the kind {kind!r} is neither sender nor domain", field="kind")
+
+
+def _affected_demands(kind: str, value: str) -> list[int]:
+    if kind == SignalKind.SENDER:
+        match = Q(sender_email__iexact=value) | Q(requester__user__email__iexact=value)
+    else:
+        match = (Q(sender_email__iendswith="@" + value) | Q(sender_email__iendswith="." + value)
+                 | Q(requester__user__email__iendswith="@" + value))
+    return list(Demand.objects.filter(match, status__in=DECIDABLE).values_list("pk", flat=True))
+
+
+def _revet_all(pks: list[int], user: User | None) -> None:
+    for pk in pks:
+        revet_demand(Demand(pk=pk), user=user)
+
+
+def mark_fraudulent(kind: str, value: str, *, reason: str = "", user: User | None,
+                    source: str = "", first_seen: date | None = None) -> FraudSignal:
+    """Flag a sender or domain; open demands from it are vetted again at once."""
+    kind, value = normalise_signal(kind, value)
+    actor = actor_label(user)
+    with transaction.atomic():
+        signal, created = FraudSignal.objects.select_for_update().get_or_create(
+            kind=kind, value=value, defaults={
+                "reason": reason.strip()[:2000], "source": source[:200] or "local",
+                "first_seen": first_seen or timezone.now().date(),
+                "created_by_id": user.pk if user is not None and user.is_authenticated
+                else None})
+        if not created:
+            signal.revoked_at = None
+            if reason.strip():
+                signal.reason = reason.strip()[:2000]
+            signal.save(update_fields=["revoked_at", "reason"])
+        record("fraud_signal.marked", actor=actor, payload={
+            "kind": kind, "value": value, "reason": signal.reason, "source": signal.source})
+        _revet_all(_affected_demands(kind, value), user)
+    return signal
+
+
+def clear_signal(signal: FraudSignal, *, user: User | None) -> FraudSignal:
+    with transaction.atomic():
+        signal = FraudSignal.objects.select_for_update().get(pk=signal.pk)
+        if signal.revoked_at is None:
+            signal.revoked_at = timezone.now()
+            signal.save(update_fields=["revoked_at"])
+            record("fraud_signal.cleared", actor=actor_label(user),
+                   payload={"kind": signal.kind, "value": signal.value})
+            _revet_all(_affected_demands(signal.kind, signal.value), user)
+    return signal
+
+
+SIGNAL_COLUMNS = ["kind", "value", "reason", "first_seen", "source"]
+
+
+def export_signals() -> str:
+    """Active signals as CSV, the format :func:`import_signals` reads (share between teams)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SIGNAL_COLUMNS)
+    for s in FraudSignal.objects.filter(revoked_at__isnull=True).order_by("kind", "value"):
+        writer.writerow([s.kind, s.value, s.reason,
+                         s.first_seen.isoformat() if s.first_seen else "", s.source])
+    return out.getvalue()
+
+
+@dataclass
+class SignalImport:
+    added: int = 0
+    updated: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    rejected: int = 0
+
+
+def import_signals(data: bytes, *, user: User | None, source: str = "import") -> SignalImport:
+    """Read a CSV of known-bad senders; good rows are kept, bad ones reported by line."""
+    if b"\x00" in data[:8192]:
+        raise InvalidInput("the file is binary; send the CSV as text", field="file")
+    text = data.decode("utf-8-sig", errors="strict") if _is_utf8(data) else None
+    if text is None:
+        raise InvalidInput("the CSV is not UTF-8", field="file")
+    result = SignalImport()
+    rows = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    parsed: list[tuple[int, str, str, str, date | None]] = []
+    for lineno, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if header is None and {c.lower() for c in cells} & {"kind", "value", "type"}:
+            header = [c.lower() for c in cells]
+            continue
+        rec = (dict(zip(header, cells, strict=False)) if header
+               else dict(zip(["value", "reason"], cells, strict=False)))
+        try:
+            kind, value = normalise_signal(rec.get("kind") or rec.get("type") or "auto",
+                                           rec.get("value", ""))
+            first_seen = rec.get("first_seen") or ""
+            parsed.append((lineno, kind, value, rec.get("reason", ""),
+                           date.fromisoformat(first_seen) if first_seen else None))
+        except (InvalidInput, ValueError) as exc:
+            result.rejected += 1
+            if len(result.errors) < MAX_SIGNAL_ERRORS:
+                message = exc.message if isinstance(exc, InvalidInput) else str(exc)
+                result.errors.append({"line": lineno, "message": message})
+    with transaction.atomic():
+        affected: set[int] = set()
+        for _lineno, kind, value, reason, seen_on in parsed:
+            obj, created = FraudSignal.objects.get_or_create(
+                kind=kind, value=value, defaults={
+                    "reason": reason[:2000], "source": source[:200], "first_seen": seen_on,
+                    "created_by_id": user.pk if user is not None and user.is_authenticated
+                    else None})
+            if created:
+                result.added += 1
+            elif obj.revoked_at is not None:
+                obj.revoked_at = None
+                obj.save(update_fields=["revoked_at"])
+                result.updated += 1
+            affected.update(_affected_demands(kind, value))
+        record("fraud_signal.imported", actor=actor_label(user), payload={
+            "source": source, "added": result.added, "reactivated": result.updated,
+            "rejected": result.rejected})
+        _revet_all(sorted(affected), user)
+    return result
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# ----------------------------------------------------------------------------- tokens
+
+
+def issue_token(user: User, *, name: str = "", scopes: list[str] | tuple[str, ...] = (),
+                expires_in_days: int | None = 90, by: User | None = None
+                ) -> tuple[ApiToken, str]:
+    """A new API token; the raw secret is returned once and only its hash is kept."""
+    unknown = sorted(set(scopes) - set(TOKEN_SCOPES))
+    if unknown:
+        raise InvalidInput(f"unknown scope(s): {', '.join(unknown)}", field="scopes")
+    if expires_in_days is not None and not 1 <= expires_in_days <= 366:
+        raise InvalidInput("a token expires within 1 to 366 days", field="expires_in_days")
+    with transaction.atomic():
+        token, raw = ApiToken.issue(user, name=name.strip()[:100])  # type: ignore[arg-type]
+        token.scopes = sorted(set(scopes))
+        if expires_in_days is not None:
+            token.expires_at = timezone.now() + timedelta(days=expires_in_days)
+        token.save(update_fields=["scopes", "expires_at"])
+        record("token.created", actor=actor_label(by or user), payload={
+            "user": user.pk, "token": token.prefix, "scopes": token.scopes,
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None})
+    return token, raw
+
+
+def revoke_token(token: ApiToken, *, user: User) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record("token.revoked", actor=actor_label(user),
+                   payload={"user": token.user_id, "token": token.prefix})
+    return token
+
+
+# ----------------------------------------------------------------------------- invitations
+
+
+def invitation_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def invite_requester(authority: Authority, email: str, *, title: str = "",
+                     user: User) -> tuple[Invitation, str]:
+    """Staff invite an officer; returns the invitation and the only copy of its secret."""
+    address, _ = parse_address(email)
+    User_ = get_user_model()
+    if User_.objects.filter(Q(email__iexact=address) | Q(username__iexact=address)).exists():
+        raise Conflict(f"an account for {address} already exists", field="email")
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Invitation.objects.filter(email__iexact=address, accepted_at__isnull=True,
+                                  revoked_at__isnull=True).update(revoked_at=timezone.now())
+        inv = Invitation.objects.create(
+            authority=authority, email=address, title=title.strip()[:200],
+            token_hash=invitation_hash(raw),
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+            created_by_id=user.pk)
+        record("requester.invited", actor=actor_label(user), payload={
+            "invitation": inv.pk, "email": address, "authority": authority.slug})
+    return inv, raw
+
+
+def find_invitation(raw: str) -> Invitation:
+    if not raw or len(raw) > 100 or not re.fullmatch(r"[A-Za-z0-9_-]+", raw):
+        raise NotFound("this invitation link is not valid")
+    inv = (Invitation.objects.select_related("authority")
+           .filter(token_hash=invitation_hash(raw)).first())
+    if inv is None:
+        raise NotFound("this invitation link is not valid")
+    if not inv.usable:
+        raise Conflict("this invitation was used, withdrawn or has expired; ask the platform "
+                       "for a new one")
+    return inv
+
+
+def accept_invitation(raw: str, *, password: str, totp_key: str, totp_token: str) -> Any:
+    """Create the officer's account with a password and a confirmed TOTP device."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    inv = find_invitation(raw)
+    User_ = get_user_model()
+    candidate = User_(username=inv.email, email=inv.email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    token = totp_token.strip().replace(" ", "")
+    if not re.fullmatch(r"\d{6}", token):
+        raise InvalidInput("enter the 6-digit code your authenticator app shows",
+                           field="otp_token")
+    totp = TOTP(bytes.fromhex(totp_key))
+    totp.drift = 0
+    if not totp.verify(int(token), tolerance=1):
+        raise InvalidInput("that code does not match; check the time on your phone and "
+                           "try again", field="otp_token")
+    with transaction.atomic():
+        inv = Invitation.objects.select_for_update().get(pk=inv.pk)
+        if not inv.usable:
+            raise Conflict("this invitation was already used")
+        if User_.objects.filter(username__iexact=inv.email).exists():
+            raise Conflict(f"an account for {inv.email} already exists")
+        user = User_.objects.create_user(username=inv.email, email=inv.email,
+                                         password=password)
+        TOTPDevice.objects.create(user=user, name="authenticator", key=totp_key,
+                                  confirmed=True, last_t=totp.t())
+        Requester.objects.create(authority=inv.authority, user=user, title=inv.title,
+                                 verified=True)
+        inv.accepted_at = timezone.now()
+        inv.user = user
+        inv.save(update_fields=["accepted_at", "user"])
+        record("requester.joined", actor=actor_label(user), payload={
+            "invitation": inv.pk, "user": user.pk, "authority": inv.authority.slug})
+    return user

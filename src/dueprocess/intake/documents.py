@@ -1,0 +1,180 @@
+"""Documents attached to a demand: PDF only, judged by content, never executed.
+
+An upload is streamed to a temporary file beside the final store (so a 2 GB body is cut off
+at the limit, not held in memory), hashed while it is written, and must both start with the
+PDF signature and open in a real PDF parser (pypdf). Only then is it moved to
+``DUEPROCESS_HOME/documents/<demand>/<sha256>.pdf`` without execute bits and recorded,
+with its audit event, in one transaction. Nothing from the file is ever rendered or run on
+the server; the console serves it back as a download.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from dueprocess.audit.chain import record
+from dueprocess.demands.actions import User, actor_label
+from dueprocess.demands.models import Demand, Document
+from dueprocess.errors import Conflict, DomainError
+from dueprocess.intake.normalise import sniff_binary
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+OPEN_FOR_DOCUMENTS = ("received", "in_review", "awaiting_authority", "on_hold")
+
+
+class UnsupportedMedia(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+def max_document_bytes() -> int:
+    return int(getattr(settings, "DUEPROCESS_DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def documents_root() -> Path:
+    root: Path = settings.DUEPROCESS.documents_dir
+    return root
+
+
+def safe_filename(name: str) -> str:
+    """A display name only: the stored file is named by its hash."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(c for c in unicodedata.normalize("NFC", base)
+                   if unicodedata.category(c)[0] != "C").strip(" .")
+    base = base[:200] or "document.pdf"
+    return base if base.lower().endswith(".pdf") else base + ".pdf"
+
+
+def _human(n: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n = n / 1024  # type: ignore[assignment]
+    return str(n)
+
+
+def check_pdf(path: Path, *, name: str = "the file") -> int:
+    """Number of pages, or :class:`UnsupportedMedia` if the content is not a readable PDF."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if not head.startswith(b"%PDF-"):
+        kind = sniff_binary(head) or ("an HTML page" if b"<html" in head.lower()
+                                      else "text or an unknown format")
+        raise UnsupportedMedia(f"{name} is not a PDF: its content is {kind} "
+                               "(only PDF documents are accepted, whatever the file name)",
+                               field="file")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    pdf_log = logging.getLogger("pypdf")
+    level = pdf_log.level
+    pdf_log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(str(path), strict=False)
+            if reader.is_encrypted:
+                with contextlib.suppress(Exception):
+                    reader.decrypt("")
+                return 0
+            pages = len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            OSError, RecursionError, MemoryError) as exc:
+        raise UnsupportedMedia(f"{name} starts like a PDF but cannot be read as one "
+                               f"({type(exc).__name__}); export it again as PDF",
+                               field="file") from exc
+    finally:
+        pdf_log.setLevel(level)
+    if pages < 1:
+        raise UnsupportedMedia(f"{name} is a PDF without pages", field="file")
+    return pages
+
+
+def spool(chunks: Iterable[bytes], *, limit: int, name: str) -> tuple[Path, str, int]:
+    """Write chunks to a temporary file under the documents folder, hashing as it goes."""
+    tmp_dir = documents_root() / "incoming"
+    tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+    tmp = Path(tmp_name)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"{name} is larger than the limit of {_human(limit)}",
+                                   field="file")
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, digest.hexdigest(), size
+
+
+def store_document(demand: Demand, *, filename: str, chunks: Iterable[bytes],
+                   user: User | None) -> Document:
+    """Validate, store and attach one PDF; all or nothing."""
+    name = safe_filename(filename)
+    if demand.status not in OPEN_FOR_DOCUMENTS:
+        raise Conflict(f"documents cannot be added to a {demand.status} demand")
+    tmp, sha, size = spool(chunks, limit=max_document_bytes(), name=name)
+    try:
+        if size == 0:
+            raise UnsupportedMedia(f"{name} is empty", field="file")
+        pages = check_pdf(tmp, name=name)
+        folder = documents_root() / str(demand.pk)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        final = folder / f"{sha}.pdf"
+        with transaction.atomic():
+            locked = Demand.objects.select_for_update().get(pk=demand.pk)
+            if locked.status not in OPEN_FOR_DOCUMENTS:
+                raise Conflict(f"documents cannot be added to a {locked.status} demand")
+            existing = Document.objects.filter(demand=locked, sha256=sha).first()
+            if existing is not None:
+                raise Conflict(f"this document is already attached as {existing.filename!r}",
+                               field="file")
+            created = not final.exists()
+            os.replace(tmp, final)
+            final.chmod(0o600)
+            try:
+                doc = Document.objects.create(
+                    demand=locked, filename=name, sha256=sha, size=size,
+                    path=str(final.relative_to(documents_root())),
+                    uploaded_at=timezone.now())
+                record("document.added", actor=actor_label(user), demand_id=locked.pk,
+                       payload={"document": doc.pk, "filename": name, "sha256": sha,
+                                "size": size, "pages": pages})
+            except BaseException:
+                if created:
+                    final.unlink(missing_ok=True)
+                raise
+        return doc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def document_path(doc: Document) -> Path:
+    path = (documents_root() / doc.path).resolve()
+    if documents_root().resolve() not in path.parents:
+        raise Conflict("the document's stored path is outside the documents folder")
+    return path

@@ -1,0 +1,422 @@
+"""E-mailed demands: an RFC 5322 message becomes a draft demand with sender findings.
+
+Authorities still e-mail demands, and forgers rely on it. The message is parsed with the
+standard library (``email`` with the modern policy), its headers are checked for the signs
+of a forged or spoofed sender (several From headers, a display name that shows another
+address, Reply-To / Return-Path / Sender in another domain, failing or missing SPF, DKIM and
+DMARC results), PDF attachments become documents, and the body is read for the fields
+authorities are asked to include (``Reference:``, ``Instrument:``, ``Ask:``, ``Target:`` …;
+see docs/authorities.md). Whatever had to be guessed is written down in the record's notes.
+The original bytes are kept under ``DUEPROCESS_HOME/email/<sha256>.eml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from dueprocess.audit.chain import record
+from dueprocess.demands.actions import User, actor_label, receive_demand
+from dueprocess.demands.inputs import DemandIn
+from dueprocess.demands.models import Authority, Demand
+from dueprocess.errors import Conflict, DomainError, InvalidInput
+from dueprocess.intake.documents import TooLarge, store_document
+from dueprocess.intake.models import InboundEmail
+from dueprocess.intake.normalise import BadTarget, looks_like_url, normalise_identifier
+from dueprocess.intake.providers import pending_email, registry_domains
+from dueprocess.intake.verification import find_lookalike, is_within, parse_address
+
+DEFAULT_MAX_BYTES = 30 * 1024 * 1024
+MAX_BODY = 200_000
+MAX_TARGETS_FROM_BODY = 10_000
+_FIELD = re.compile(r"^\s*([A-Za-z][A-Za-z .'/-]{1,40}?)\s*:\s*(.*?)\s*$")
+_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KEYS = {
+    "reference": "reference", "ref": "reference", "our reference": "reference",
+    "case number": "reference", "case": "reference",
+    "instrument": "instrument", "legal process": "instrument",
+    "emergency": "emergency", "justification": "emergency_justification",
+    "emergency justification": "emergency_justification",
+    "legal basis": "legal_basis", "statute": "legal_basis",
+    "statement of reasons": "statement_of_reasons", "reasons": "statement_of_reasons",
+    "offences": "offences", "offenses": "offences", "redress": "redress",
+    "issued by": "issued_by", "officer": "issued_by", "title": "title", "role": "role",
+    "ask": "ask", "target": "target", "targets": "target", "deadline": "deadline",
+    "non-disclosure until": "non_disclosure", "non disclosure until": "non_disclosure",
+    "language": "language",
+}
+
+
+def max_email_bytes() -> int:
+    return int(getattr(settings, "DUEPROCESS_EMAIL_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def email_root() -> Path:
+    root = Path(settings.DUEPROCESS.home) / "email"
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return root
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    payload: bytes
+
+
+@dataclass
+class ParsedEmail:
+    from_address: str
+    from_domain: str
+    raw_from_domain: str
+    subject: str
+    message_id: str
+    sent_at: datetime | None
+    body: str
+    attachments: list[Attachment] = field(default_factory=list)
+    header_problems: list[str] = field(default_factory=list)
+
+
+def _domain_of(raw: str) -> str:
+    try:
+        return parse_address(raw)[1]
+    except InvalidInput:
+        return ""
+
+
+def _auth_results(msg: EmailMessage) -> dict[str, str]:
+    """Verdicts of the topmost Authentication-Results header (the receiving server's)."""
+    header = msg.get_all("Authentication-Results") or []
+    if not header:
+        return {}
+    text = str(header[0]).lower()
+    return {m.group(1): m.group(2)
+            for m in re.finditer(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", text)}
+
+
+def _header_problems(msg: EmailMessage, address: str, domain: str,
+                     display: str) -> list[str]:
+    problems: list[str] = []
+    if len(msg.get_all("From") or []) > 1:
+        problems.append("the message has several From headers")
+    shown = re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", display or "")
+    if any(s.lower() != address for s in shown):
+        problems.append(f"the display name shows {shown[0]} but the message is from "
+                        f"{address}")
+    for name in ("Sender", "Reply-To", "Return-Path"):
+        for raw in msg.get_all(name) or []:
+            other = _domain_of(str(raw).strip().strip("<>") if name == "Return-Path"
+                               else str(raw))
+            if other and not (is_within(other, domain) or is_within(domain, other)):
+                problems.append(f"{name} is in another domain ({other}) than From ({domain})")
+    verdicts = _auth_results(msg)
+    if not verdicts:
+        problems.append("no Authentication-Results from the receiving mail server: SPF, "
+                        "DKIM and DMARC were not checked")
+    else:
+        failed = [f"{k}={v}" for k, v in sorted(verdicts.items()) if v != "pass"]
+        passed = verdicts.get("dmarc") == "pass" or (
+            verdicts.get("spf") == "pass" and verdicts.get("dkim") == "pass")
+        if failed or not passed:
+            problems.append("sender authentication did not pass: "
+                            + (", ".join(failed) or "no DMARC or SPF+DKIM pass"))
+    return problems
+
+
+def _body_text(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        text = str(part.get_content())
+    except (LookupError, UnicodeError, AssertionError):
+        payload = part.get_payload(decode=True)
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    if part.get_content_subtype() == "html":
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", text)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    return text[:MAX_BODY]
+
+
+def parse_eml(data: bytes) -> ParsedEmail:
+    """Parse the message and judge its headers; ``InvalidInput`` if it has no sender."""
+    if len(data) > max_email_bytes():
+        raise TooLarge(f"the message is larger than {max_email_bytes() // (1024 * 1024)} MiB",
+                       field="file")
+    if not data.strip():
+        raise InvalidInput("the file is empty", field="file")
+    msg = BytesParser(policy=policy.default).parsebytes(data)
+    if not isinstance(msg, EmailMessage) or (msg.defects and not msg.keys()):
+        raise InvalidInput("the file is not an e-mail message (RFC 5322)", field="file")
+    from_headers = msg.get_all("From") or []
+    if not from_headers:
+        raise InvalidInput("the message has no From header, so its sender cannot be checked",
+                           field="file")
+    try:
+        addresses = list(from_headers[0].addresses)
+    except (AttributeError, TypeError, ValueError):
+        addresses = []
+    if not addresses:
+        pairs = [p for p in getaddresses([str(from_headers[0])]) if p[1]]
+        addresses = [Address(display_name=p[0], addr_spec=p[1]) for p in pairs[:1]
+                     if "@" in p[1]]
+    if not addresses:
+        raise InvalidInput("the From header holds no readable address", field="file")
+    raw_address = addresses[0].addr_spec
+    address, domain = parse_address(raw_address)
+    problems = _header_problems(msg, address, domain, addresses[0].display_name)
+    if len(addresses) > 1:
+        problems.append("the From header names several senders")
+    sent_at = None
+    if msg["Date"]:
+        try:
+            sent_at = parsedate_to_datetime(str(msg["Date"]))
+            if sent_at.tzinfo is None:
+                sent_at = sent_at.replace(tzinfo=UTC)
+        except (TypeError, ValueError, IndexError):
+            problems.append("the Date header cannot be read")
+    if sent_at and sent_at > timezone.now() + timedelta(days=1):
+        problems.append("the Date header is in the future")
+    attachments: list[Attachment] = []
+    for part in msg.iter_attachments():
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            payload = str(part.get_payload()).encode("utf-8", "replace")
+        attachments.append(Attachment(filename=part.get_filename() or "attachment",
+                                      content_type=part.get_content_type(),
+                                      payload=payload))
+    return ParsedEmail(
+        from_address=address, from_domain=domain,
+        raw_from_domain=raw_address.rpartition("@")[2],
+        subject=str(msg["Subject"] or "")[:998].strip(),
+        message_id=str(msg["Message-ID"] or "").strip()[:998],
+        sent_at=sent_at, body=_body_text(msg), attachments=attachments,
+        header_problems=problems)
+
+
+# ----------------------------------------------------------------------------- the body
+
+
+def _fields(body: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in body.splitlines():
+        if line.lstrip().startswith(">"):
+            continue  # quoted earlier mail is not this demand
+        m = _FIELD.match(line)
+        if m and (key := _KEYS.get(m.group(1).strip().lower())):
+            found.setdefault(key, []).append(m.group(2))
+    return found
+
+
+def _ask(text: str) -> dict[str, Any]:
+    words = [w for w in re.split(r"[\s,;]+", text.strip()) if w]
+    if not words:
+        raise ValueError("an empty Ask line")
+    kind = words[0].lower()
+    rest = [w.lower() for w in words[1:]]
+    dates = _DATE.findall(text)
+    if kind == "disclose":
+        cats = [w for w in rest if w in ("subscriber", "traffic", "content")]
+        ask: dict[str, Any] = {"kind": kind, "data_categories": cats or ["subscriber"]}
+        if len(dates) >= 2:
+            ask.update(date_from=dates[0], date_to=dates[1])
+        return ask
+    if kind == "preserve":
+        days = next((int(w) for w in rest if w.isdigit()), 90)
+        return {"kind": kind, "days": days}
+    if kind == "restrict_account":
+        return {"kind": kind, "measure": next((w for w in rest if w in ("suspend",
+                                                                         "terminate")),
+                                              "suspend")}
+    if kind == "restrict_content":
+        measure = next((w for w in rest if w in ("remove", "disable", "withhold")), "remove")
+        scope = [w.upper() for w in words[1:] if re.fullmatch(r"[A-Z]{2}", w)]
+        return {"kind": kind, "measure": measure, "territorial_scope": scope}
+    raise ValueError(f"unknown ask {kind!r}")
+
+
+def _infer_ask(text: str) -> dict[str, Any]:
+    lowered = text.lower()
+    if "preserv" in lowered:
+        return {"kind": "preserve", "days": 90}
+    if re.search(r"\b(remove|take down|takedown|delete the post)", lowered):
+        return {"kind": "restrict_content", "measure": "remove"}
+    if re.search(r"\b(suspend|terminate|close the account)", lowered):
+        return {"kind": "restrict_account", "measure": "suspend"}
+    return {"kind": "disclose", "data_categories": ["subscriber"]}
+
+
+def demand_body(parsed: ParsedEmail) -> tuple[dict[str, Any], list[str]]:
+    """The demand as far as the e-mail states it, and notes on what was guessed."""
+    f = _fields(parsed.body)
+    notes: list[str] = []
+
+    def first(key: str, default: str = "") -> str:
+        return (f.get(key) or [default])[0].strip()
+
+    reference = first("reference") or parsed.subject or parsed.message_id or "e-mail"
+    if not f.get("reference"):
+        notes.append("no Reference: line; the subject is used as the reference")
+    instrument = first("instrument")
+    if not instrument:
+        instrument = "unspecified"
+        notes.append("no Instrument: line; the instrument must be identified by a reviewer")
+    emergency = first("emergency").lower() in ("yes", "true", "1", "y") or (
+        not f.get("emergency") and bool(re.search(r"\bemergency\b", parsed.subject, re.I)))
+    asks: list[dict[str, Any]] = []
+    for text in f.get("ask", []):
+        try:
+            asks.append(_ask(text))
+        except ValueError as exc:
+            notes.append(f"Ask line not understood ({exc}): {text[:80]}")
+    if not asks:
+        asks.append(_infer_ask(parsed.subject + "\n" + parsed.body))
+        notes.append(f"no Ask: line; guessed {asks[0]['kind']} from the wording — check it")
+    raw_targets = [t for line in f.get("target", []) for t in re.split(r"[\s,;]+", line) if t]
+    if not raw_targets:
+        raw_targets = _URL.findall(parsed.body)[:MAX_TARGETS_FROM_BODY]
+        if raw_targets:
+            notes.append("no Target: line; every URL in the body was taken as a target")
+    targets: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for raw in raw_targets[:MAX_TARGETS_FROM_BODY]:
+        kind = "content" if looks_like_url(raw) else "account"
+        try:
+            ident = normalise_identifier(kind, raw.rstrip(".,;"))
+        except BadTarget as exc:
+            notes.append(f"target {raw[:80]!r} skipped: {exc}")
+            continue
+        if (kind, ident) not in seen:
+            seen.add((kind, ident))
+            targets.append({"type": kind, ("url" if kind == "content" else "id"): ident})
+    issued_by: dict[str, Any] = {"name": first("issued_by") or parsed.from_address,
+                                 "email": parsed.from_address}
+    if first("title"):
+        issued_by["title"] = first("title")[:300]
+    role = first("role").lower()
+    if role:
+        issued_by["role"] = role
+    body: dict[str, Any] = {
+        "reference": reference[:200], "instrument": instrument[:100],
+        "issued_by": issued_by, "emergency": emergency,
+        "emergency_justification": first("emergency_justification")[:20_000],
+        "legal_basis": first("legal_basis")[:20_000],
+        "statement_of_reasons": first("statement_of_reasons")[:20_000],
+        "redress": first("redress")[:20_000],
+        "offences": [o.strip() for o in first("offences").split(",") if o.strip()][:50],
+        "asks": asks[:20], "targets": targets,
+        "language": first("language")[:10],
+    }
+    if emergency and not body["emergency_justification"]:
+        body["emergency_justification"] = parsed.subject[:500]
+    nd = first("non_disclosure")
+    if nd:
+        body["non_disclosure"] = {"until": nd if _DATE.fullmatch(nd) else None}
+    if first("deadline") and _DATE.match(first("deadline")):
+        body["deadline"] = f"{first('deadline')[:10]}T23:59:59Z"
+    return body, notes
+
+
+def authority_for(parsed: ParsedEmail, slug: str | None) -> tuple[Authority, str]:
+    """Which authority the message claims to come from, and how that was decided."""
+    if slug:
+        found = Authority.objects.filter(slug=slug).first()
+        if found is None:
+            raise InvalidInput(f"no authority {slug!r}", field="authority")
+        return found, "named by the person importing it"
+    authorities = list(Authority.objects.all())
+    for a in authorities:
+        if any(is_within(parsed.from_domain, d.lower()) for d in a.domains or ()):
+            return a, f"the sender's domain {parsed.from_domain} is registered to it"
+    look = find_lookalike(parsed.from_domain, registry_domains(), raw=parsed.raw_from_domain)
+    if look is not None:
+        for a in authorities:
+            if look.verified in [d.lower() for d in a.domains or ()]:
+                return a, f"the sender's domain imitates {look.verified}"
+    raise InvalidInput(f"cannot tell which authority sent this ({parsed.from_domain} is not "
+                       "in the registry); choose the authority", field="authority")
+
+
+def import_eml(data: bytes, *, user: User | None, authority: str | None = None
+               ) -> InboundEmail:
+    """Parse, keep the original, and receive the demand with its PDF attachments."""
+    parsed = parse_eml(data)
+    sha = hashlib.sha256(data).hexdigest()
+    existing = InboundEmail.objects.filter(sha256=sha).first()
+    if existing is not None:
+        raise Conflict(f"this message was already imported (demand #{existing.demand_id})")
+    chosen, why = authority_for(parsed, authority)
+    body, notes = demand_body(parsed)
+    notes.insert(0, f"authority: {chosen.slug} — {why}")
+    try:
+        data_in = DemandIn.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise InvalidInput(f"the e-mail's {where or 'content'} cannot be used: "
+                           f"{first['msg']}") from exc
+    path = email_root() / f"{sha}.eml"
+    wrote = not path.exists()
+    if wrote:
+        path.write_bytes(data)
+        path.chmod(0o600)
+    try:
+        with transaction.atomic():
+            with pending_email(parsed.header_problems):
+                demand = receive_demand(data_in, authority=chosen, requester=None, user=user,
+                                        channel="email", sender_email=parsed.from_address)
+            inbound = InboundEmail.objects.create(
+                demand=demand, message_id=parsed.message_id, sha256=sha, size=len(data),
+                path=path.name, from_address=parsed.from_address,
+                from_domain=parsed.from_domain, subject=parsed.subject,
+                sent_at=parsed.sent_at, header_problems=parsed.header_problems,
+                notes=notes,
+                imported_by_id=user.pk if user is not None and user.is_authenticated else None)
+            inbound.attachments = _attach(demand, parsed, user)
+            inbound.save(update_fields=["attachments"])
+            record("email.imported", actor=actor_label(user), demand_id=demand.pk, payload={
+                "email": inbound.pk, "sha256": sha, "from": parsed.from_address,
+                "subject": parsed.subject[:200], "header_problems": parsed.header_problems,
+                "attachments": inbound.attachments})
+    except BaseException:
+        if wrote:
+            path.unlink(missing_ok=True)
+        raise
+    return inbound
+
+
+def _attach(demand: Demand, parsed: ParsedEmail, user: User | None) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for att in parsed.attachments:
+        entry: dict[str, Any] = {"filename": att.filename[:200], "content_type":
+                                 att.content_type, "size": len(att.payload)}
+        try:
+            doc = store_document(demand, filename=att.filename, chunks=[att.payload],
+                                 user=user)
+        except DomainError as exc:
+            entry.update(stored=False, reason=exc.message)
+        else:
+            entry.update(stored=True, document=doc.pk, sha256=doc.sha256)
+        out.append(entry)
+    return out
+
+
+def stored_path(inbound: InboundEmail) -> Path:
+    return email_root() / Path(inbound.path).name

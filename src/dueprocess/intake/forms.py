@@ -1,0 +1,367 @@
+"""Forms of the authority portal and the intake console.
+
+The demand form is built per instrument: the fields an instrument's law requires
+(``required_elements`` and ``ask_required_elements`` in the law library) are required in
+the form, and only the asks, data categories and measures the instrument can compel are
+offered. The result is the same :class:`~dueprocess.demands.inputs.DemandIn` the API takes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from dueprocess.demands.models import Authority
+from dueprocess.intake.actions import TOKEN_SCOPES
+from dueprocess.intake.models import CallbackOutcome
+from dueprocess.intake.normalise import BadLine, Entry, read_entries
+from dueprocess.law import default_library
+from dueprocess.law.regions import EU_MEMBER_STATES
+
+MAX_FORM_TARGETS = 1000
+
+ROLE_CHOICES = [
+    ("", "—"), ("judge", "Judge"), ("court", "Court"), ("prosecutor", "Prosecutor"),
+    ("police_senior", "Senior police officer"), ("police", "Police officer"),
+    ("regulator", "Regulator"), ("executive", "Executive"),
+]
+ASK_LABELS = {
+    "disclose": "Disclose user data", "preserve": "Preserve data",
+    "restrict_account": "Restrict an account", "restrict_content": "Restrict content",
+}
+ELEMENT_HELP = {
+    "legal_basis": "the legal provisions the demand relies on",
+    "statement_of_reasons": "why the demand is made (facts and offence)",
+    "issuing_authority": "who issued it, with their role",
+    "exact_urls": "the exact URL of every item of content",
+    "redress": "how the demand can be challenged",
+    "territorial_scope": "the countries a restriction applies in",
+    "recipient_identifiers": "the accounts or content concerned",
+    "emergency_justification": "why it is an emergency",
+    "offences": "the offences investigated",
+    "approval": "the official who approved it",
+    "date_range": "the period of the data asked for",
+}
+
+
+def instruments_for(authority: Authority) -> list[Any]:
+    """Instruments this authority may use: its own jurisdiction's, the EU's for a Member
+    State, and the generic ones; only those in force today."""
+    today = date.today()
+    j = authority.jurisdiction.upper()
+    out = []
+    for inst in default_library().instruments.values():
+        mine = inst.jurisdiction == j or inst.jurisdiction == "ZZ" or (
+            inst.jurisdiction == "EU" and (j in EU_MEMBER_STATES or j == "EU"))
+        if mine and (inst.in_force_to is None or inst.in_force_to >= today) and (
+                inst.in_force_from <= today):
+            out.append(inst)
+    return sorted(out, key=lambda i: (i.jurisdiction == "ZZ", i.id))
+
+
+class InstrumentChoiceForm(forms.Form):
+    instrument = forms.ChoiceField(label="Legal instrument")
+
+    def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(i.id, f"{i.name} — {i.citation}") for i in instruments_for(authority)]
+
+
+def _lines(text: str) -> list[str]:
+    return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+
+
+class DemandForm(forms.Form):
+    reference = forms.CharField(max_length=200, label="Your reference")
+    issued_by_name = forms.CharField(max_length=300, required=False, label="Issued by (name)")
+    issued_by_title = forms.CharField(max_length=300, required=False, label="Title")
+    issued_by_role = forms.ChoiceField(choices=ROLE_CHOICES, required=False, label="Role")
+    approver_name = forms.CharField(max_length=300, required=False,
+                                    label="Approved by (name)")
+    approver_title = forms.CharField(max_length=300, required=False, label="Approver's title")
+    emergency = forms.BooleanField(required=False, label="This is an emergency")
+    emergency_justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                                              required=False, max_length=20_000,
+                                              label="Why is it an emergency?")
+    legal_basis = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                  max_length=20_000)
+    statement_of_reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
+                                           required=False, max_length=20_000)
+    offences = forms.CharField(max_length=2000, required=False,
+                               help_text="Offence ids from the law library, comma-separated")
+    redress = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=20_000, label="Redress")
+    ask_kind = forms.ChoiceField(label="What do you ask for?")
+    data_categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple,
+                                                required=False, label="Data categories")
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(required=False, min_value=1, max_value=3650,
+                              label="Preserve for (days)")
+    measure = forms.ChoiceField(required=False, label="Measure")
+    territorial_scope = forms.CharField(max_length=400, required=False,
+                                        help_text="ISO country codes, comma-separated")
+    target_type = forms.ChoiceField(choices=[("auto", "Detect (URLs are content)"),
+                                             ("account", "Accounts"),
+                                             ("content", "Content")], initial="auto",
+                                    label="The lines below are")
+    targets = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
+                              max_length=2_500_000,
+                              help_text=f"One per line, up to {MAX_FORM_TARGETS:,}; upload "
+                                        "longer lists on the demand's page afterwards")
+    non_disclosure = forms.ChoiceField(choices=[("", "No non-disclosure order"),
+                                                ("until", "Until a date"),
+                                                ("indefinite", "Without an end date")],
+                                       required=False, label="Non-disclosure")
+    non_disclosure_until = forms.DateField(required=False,
+                                           widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(choices=[("en", "English"), ("zh-hant", "繁體中文"),
+                                          ("de", "Deutsch"), ("fr", "Français"),
+                                          ("pt", "Português")], initial="en")
+
+    def __init__(self, *args: Any, instrument: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        compels: dict[str, tuple[str, ...]] = dict(instrument.compels)
+        self._choice("ask_kind").choices = [(k, ASK_LABELS.get(k, k)) for k in compels]
+        cats = compels.get("disclose", ())
+        field = self.fields["data_categories"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(c, c) for c in cats]
+        measures = sorted(set(compels.get("restrict_account", ()))
+                          | set(compels.get("restrict_content", ())))
+        self._choice("measure").choices = [("", "—"), *((m, m) for m in measures)]
+        self.required_elements = set(instrument.required_elements)
+        for element in self.required_elements:
+            self._require(element)
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    def _require(self, element: str) -> None:
+        names = {"legal_basis": ["legal_basis"],
+                 "statement_of_reasons": ["statement_of_reasons"],
+                 "redress": ["redress"], "offences": ["offences"],
+                 "issuing_authority": ["issued_by_name", "issued_by_role"],
+                 "approval": ["approver_name"],
+                 "recipient_identifiers": ["targets"], "exact_urls": ["targets"]}.get(element, [])
+        for name in names:
+            self.fields[name].required = True
+            hint = ELEMENT_HELP.get(element, element)
+            self.fields[name].help_text = (f"Required by {self.instrument.id}: {hint}. "
+                                           + (self.fields[name].help_text or ""))
+
+    def ask_requirements(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.instrument.ask_required_elements.items()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("ask_kind")
+        needed = set(self.required_elements) | set(
+            self.instrument.ask_required_elements.get(kind, ()))
+        if data.get("emergency") and not (data.get("emergency_justification") or "").strip():
+            self.add_error("emergency_justification", "An emergency needs a justification.")
+        if kind == "disclose" and not data.get("data_categories"):
+            self.add_error("data_categories", "Choose at least one data category.")
+        if kind in ("restrict_account", "restrict_content") and not data.get("measure"):
+            self.add_error("measure", "Choose the measure.")
+        scoped = kind == "restrict_content" and (
+            data.get("measure") == "withhold" or "territorial_scope" in needed)
+        if scoped and not _lines(data.get("territorial_scope") or ""):
+            self.add_error("territorial_scope", "Name the countries the restriction applies in.")
+        if "date_range" in needed and kind == "disclose" and not (
+                data.get("date_from") and data.get("date_to")):
+            self.add_error("date_from", f"{self.instrument.id} needs the period of the data.")
+        if "approval" in needed and not (data.get("approver_name") or "").strip():
+            self.add_error("approver_name", f"{self.instrument.id} needs the approving "
+                                            "official.")
+        if data.get("non_disclosure") == "until" and not data.get("non_disclosure_until"):
+            self.add_error("non_disclosure_until", "Give the date the order ends.")
+        self.target_rows = self._targets(data, needed)
+        return data
+
+    def _targets(self, data: dict[str, Any], needed: set[str]) -> list[dict[str, str]]:
+        text = data.get("targets") or ""
+        items = read_entries(text.encode("utf-8"), default_type=data.get("target_type")
+                             or "auto")
+        bad = [i for i in items if isinstance(i, BadLine)]
+        good = [i for i in items if isinstance(i, Entry)]
+        if bad:
+            self.add_error("targets", "; ".join(f"line {b.line}: {b.message}"
+                                                for b in bad[:10]))
+        if len(good) > MAX_FORM_TARGETS:
+            self.add_error("targets", f"At most {MAX_FORM_TARGETS:,} targets in the form; "
+                                      "upload the rest on the demand's page.")
+        if {"recipient_identifiers", "exact_urls"} & needed and not good and not bad:
+            self.add_error("targets", f"{self.instrument.id} needs at least one target here; "
+                                      "longer lists can be uploaded afterwards.")
+        restricting = data.get("ask_kind") == "restrict_content"
+        if "exact_urls" in needed and good and (
+                not any(g.type == "content" for g in good)
+                or any((g.type == "content" or restricting)
+                       and not g.identifier.startswith("https://") for g in good)):
+            self.add_error("targets", f"{self.instrument.id} needs the exact URL of every "
+                                      "item of content.")
+        seen: set[tuple[str, str]] = set()
+        rows = []
+        for g in good:
+            if (g.type, g.identifier) in seen:
+                continue
+            seen.add((g.type, g.identifier))
+            key = "url" if g.identifier.startswith("https://") else "id"
+            rows.append({"type": g.type, key: g.identifier})
+        return rows
+
+    def to_body(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        ask: dict[str, Any] = {"kind": d["ask_kind"]}
+        if d["ask_kind"] == "disclose":
+            ask["data_categories"] = list(d.get("data_categories") or [])
+            if d.get("date_from"):
+                ask["date_from"] = d["date_from"].isoformat()
+            if d.get("date_to"):
+                ask["date_to"] = d["date_to"].isoformat()
+        elif d["ask_kind"] == "preserve":
+            if d.get("days"):
+                ask["days"] = d["days"]
+        else:
+            ask["measure"] = d.get("measure") or None
+            if d["ask_kind"] == "restrict_content":
+                ask["territorial_scope"] = [c.upper() for c in _lines(
+                    d.get("territorial_scope") or "")]
+        issued_by = None
+        if d.get("issued_by_name"):
+            issued_by = {"name": d["issued_by_name"], "title": d.get("issued_by_title") or "",
+                         "role": d.get("issued_by_role") or None}
+        officials = []
+        if d.get("approver_name"):
+            officials.append({"name": d["approver_name"],
+                              "title": d.get("approver_title") or "", "role": "approver"})
+        body: dict[str, Any] = {
+            "reference": d["reference"], "instrument": self.instrument.id,
+            "issued_by": issued_by, "officials": officials,
+            "emergency": bool(d.get("emergency")),
+            "emergency_justification": d.get("emergency_justification") or "",
+            "legal_basis": d.get("legal_basis") or "",
+            "statement_of_reasons": d.get("statement_of_reasons") or "",
+            "offences": _lines(d.get("offences") or ""),
+            "redress": d.get("redress") or "",
+            "asks": [ask], "targets": self.target_rows,
+            "language": d.get("language") or "",
+        }
+        if d.get("non_disclosure") == "until":
+            body["non_disclosure"] = {"until": d["non_disclosure_until"].isoformat()}
+        elif d.get("non_disclosure") == "indefinite":
+            body["non_disclosure"] = {"until": None}
+        if d.get("deadline"):
+            body["deadline"] = f"{d['deadline'].isoformat()}T23:59:59Z"
+        return body
+
+
+class PortalLoginForm(forms.Form):
+    email = forms.CharField(max_length=254, label="E-mail")
+    password = forms.CharField(widget=forms.PasswordInput, max_length=4096)
+    otp_token = forms.CharField(max_length=12, required=False, label="Authenticator code",
+                                widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                              "inputmode": "numeric"}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=20_000)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=1000, required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False)
+    scopes = forms.MultipleChoiceField(choices=[(s, s) for s in TOKEN_SCOPES],
+                                       widget=forms.CheckboxSelectMultiple, required=False,
+                                       help_text="None ticked: everything your account may do")
+    expires_in_days = forms.IntegerField(min_value=1, max_value=366, initial=90)
+
+
+class AcceptInvitationForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, max_length=4096)
+    password_again = forms.CharField(widget=forms.PasswordInput, max_length=4096,
+                                     label="Password again")
+    otp_token = forms.CharField(max_length=12, label="Code from your authenticator app",
+                                widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                              "inputmode": "numeric"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data
+
+
+class TargetUploadForm(forms.Form):
+    file = forms.FileField(label="CSV or text file")
+    type = forms.ChoiceField(choices=[("auto", "Detect (URLs are content)"),
+                                      ("account", "Accounts"), ("content", "Content")],
+                             initial="auto", label="Plain lines are")
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(label="PDF document")
+
+
+class CallbackForm(forms.Form):
+    phone = forms.ChoiceField(label="Registered number called")
+    outcome = forms.ChoiceField(choices=CallbackOutcome.choices)
+    spoke_with = forms.CharField(max_length=200, required=False, label="Spoke with")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+                            required=False)
+
+    def __init__(self, *args: Any, phones: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["phone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p, p) for p in phones]
+
+
+class EmailImportForm(forms.Form):
+    file = forms.FileField(label="E-mail message (.eml)")
+    authority = forms.ChoiceField(required=False, label="Authority (if the sender's domain "
+                                                        "is not registered)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "— from the sender's domain —"),
+                         *((a.slug, a.name) for a in Authority.objects.order_by("name"))]
+
+
+class SignalForm(forms.Form):
+    value = forms.CharField(max_length=400, label="Sender address or domain")
+    kind = forms.ChoiceField(choices=[("auto", "Detect"), ("sender", "Address"),
+                                      ("domain", "Domain")], initial="auto")
+    reason = forms.CharField(max_length=2000, required=False)
+
+
+class SignalImportForm(forms.Form):
+    file = forms.FileField(label="CSV (kind,value,reason,first_seen,source)")
+    source = forms.CharField(max_length=200, required=False,
+                             help_text="Where the list comes from")
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    authority = forms.ChoiceField()
+    title = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(a.slug, a.name) for a in Authority.objects.order_by("name")]

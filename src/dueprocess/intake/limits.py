@@ -1,0 +1,133 @@
+"""Per-token rate limits and request size limits.
+
+Rates are counted in fixed one-minute windows in Django's cache (atomic ``add``/``incr``).
+The default cache is per process; run a shared cache (``CACHES``: Redis, Memcached or the
+database cache) when several web processes serve the API, or each counts alone. A refused
+request gets ``429`` with ``Retry-After`` (seconds to the next window) and the usual error
+JSON. Size limits are checked from ``Content-Length`` before a body is read, and again while
+an upload is streamed (see :class:`LimitedUploadHandler`), so a 2 GB upload is refused
+without being stored.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import HttpRequest
+
+from dueprocess.errors import DomainError
+
+DEFAULT_RATES = {
+    "read": 1200,     # GET requests per token per minute
+    "write": 600,     # other requests per token per minute
+    "upload": 60,     # document and target uploads per token per minute
+    "auth_failure": 60,  # failed token presentations per client address per minute
+    "portal": 120,    # portal form submissions per user per minute
+}
+WINDOW = 60
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TooLargeRequest(DomainError):
+    status = 413
+    code = "too_large"
+
+
+def rate_for(bucket: str) -> int:
+    rates: dict[str, int] = {**DEFAULT_RATES, **getattr(settings, "DUEPROCESS_RATE_LIMITS", {})}
+    return int(rates.get(bucket, DEFAULT_RATES["write"]))
+
+
+def hit(bucket: str, key: str, *, now: float | None = None) -> None:
+    """Count one request; raise :class:`RateLimited` once the window's allowance is spent."""
+    limit = rate_for(bucket)
+    if limit <= 0:
+        return
+    at = time.time() if now is None else now
+    window = int(at // WINDOW)
+    cache_key = f"dp-rate:{bucket}:{key}:{window}"
+    if cache.add(cache_key, 1, timeout=WINDOW + 5):
+        count = 1
+    else:
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=WINDOW + 5)
+            count = 1
+    if count > limit:
+        retry = max(1, int((window + 1) * WINDOW - at) + 1)
+        raise RateLimited(f"rate limit of {limit} {bucket} requests per minute reached; "
+                          f"retry in {retry} s", retry_after=retry)
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+def content_length(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+# Multipart framing around a file: boundaries and part headers, generously.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def upload_limit_for(path: str) -> int | None:
+    """The body limit of an upload endpoint, or ``None`` for ordinary requests."""
+    from dueprocess.intake.bulk import max_upload_bytes
+    from dueprocess.intake.documents import max_document_bytes
+    from dueprocess.intake.email_intake import max_email_bytes
+
+    if path.endswith("/documents") or path.endswith("/documents/"):
+        return max_document_bytes() + MULTIPART_OVERHEAD
+    if path.endswith("/targets") or path.endswith("/targets/"):
+        return max_upload_bytes() + MULTIPART_OVERHEAD
+    if path.endswith("/email") or path.endswith("/email/"):
+        return max_email_bytes() + MULTIPART_OVERHEAD
+    return None
+
+
+def check_size(request: HttpRequest, limit: int) -> None:
+    """Refuse by the declared length, then cap what the upload handlers will accept."""
+    declared = content_length(request)
+    if declared > limit:
+        raise TooLargeRequest(f"the request body is {declared:,} bytes; the limit here is "
+                              f"{limit:,} bytes")
+    request.upload_handlers = [LimitedUploadHandler(limit, request)]
+
+
+def upload_was_cut(request: HttpRequest) -> bool:
+    return any(getattr(h, "exceeded", False) for h in request.upload_handlers)
+
+
+class LimitedUploadHandler(TemporaryFileUploadHandler):
+    """Spool uploads to a temporary file and stop the moment they pass the limit."""
+
+    def __init__(self, limit: int, request: Any = None) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=True)
+        result: bytes | None = super().receive_data_chunk(raw_data, start)
+        return result

@@ -1,0 +1,270 @@
+"""The deadlines reviewers work against: statutory responses, preservations, gags.
+
+A response is due at the deadline the demand states, else at the statutory one computed
+from its instrument (law library, issuing State's time zone). A preservation runs from
+receipt of the request for the days asked (or the statute's period), unless the ask was
+refused. A non-disclosure order expires on its stated date. Nothing here is stored: the
+dates follow from the case file, so a changed demand or library moves them at once.
+
+For the queue's SQL filters, :func:`due_before_q` over-approximates "due before T" (every
+counting rule in the library only ever lengthens an elapsed period, never shortens it); the
+exact date is then checked in Python on the few rows that pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dueprocess.demands.models import OPEN_STATUSES, Ask, AskKind, Demand, Outcome, Status
+
+PRESERVATION_REMINDER_DAYS = 7
+NON_DISCLOSURE_REMINDER_DAYS = 7
+RESPONSE_REMINDER_DAYS = 2
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _library() -> Any:
+    from dueprocess.law import default_library
+
+    return default_library()
+
+
+def statutory_due(demand: Demand) -> datetime | None:
+    from dueprocess.law import response_deadline
+    from dueprocess.law.regions import zone_of
+
+    instrument = _library().get(demand.instrument)
+    if instrument is None:
+        return None
+    result: datetime | None = response_deadline(instrument, demand.received_at,
+                                                demand.emergency,
+                                                zone=zone_of(demand.jurisdiction))
+    return result
+
+
+def response_due(demand: Demand) -> datetime | None:
+    """The demand's own deadline when it states one, else the statutory one."""
+    return demand.deadline or statutory_due(demand)
+
+
+def due_before_q(moment: datetime) -> Q:
+    """Demands whose response may be due before ``moment`` (a superset; see module doc)."""
+    q = Q(deadline__lt=moment)
+    for instrument in _library().instruments.values():
+        limits = instrument.deadlines
+        if limits.response_days is not None:
+            q |= Q(deadline__isnull=True, instrument=instrument.id,
+                   received_at__lt=moment - timedelta(days=limits.response_days))
+        if limits.emergency_hours is not None:
+            q |= Q(deadline__isnull=True, instrument=instrument.id, emergency=True,
+                   received_at__lt=moment - timedelta(hours=limits.emergency_hours))
+    return q
+
+
+def longest_response_period() -> timedelta:
+    longest = timedelta(days=1)
+    for instrument in _library().instruments.values():
+        if instrument.deadlines.response_days:
+            # Counting to the end of a day and past a weekend adds at most four days.
+            longest = max(longest, timedelta(days=instrument.deadlines.response_days + 4))
+    return longest
+
+
+def preservation_days(ask: Ask, instrument_id: str) -> int | None:
+    if ask.days:
+        return ask.days
+    instrument = _library().get(instrument_id)
+    return instrument.deadlines.preservation_days if instrument is not None else None
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str          # response_deadline | preservation_expiry | non_disclosure_expiry
+    due: date
+    demand_id: int
+    reference: str
+    authority: str
+    status: str
+    assignee: str
+    detail: str
+    exact: datetime | None = None
+
+    def overdue(self, today: date) -> bool:
+        return self.due < today
+
+    @property
+    def label(self) -> str:
+        return {"response_deadline": "Response due",
+                "preservation_expiry": "Preservation expires",
+                "non_disclosure_expiry": "Non-disclosure ends"}[self.kind]
+
+
+_FIELDS = ("id", "reference", "instrument", "jurisdiction", "status", "received_at",
+           "deadline", "emergency", "non_disclosure_until", "authority__name",
+           "assignee__username")
+
+
+def _item(kind: str, due: date, d: Demand, detail: str,
+          exact: datetime | None = None) -> DueItem:
+    return DueItem(kind=kind, due=due, demand_id=d.pk, reference=d.reference,
+                   authority=d.authority.name, status=d.status,
+                   assignee=d.assignee.username if d.assignee_id and d.assignee else "",
+                   detail=detail, exact=exact)
+
+
+def response_items(start: date, end: date, *, limit: int = 500,
+                   include_overdue: bool = True) -> list[DueItem]:
+    """Open demands whose response falls due in [start, end] (and earlier, if overdue)."""
+    lower = _midnight(start)
+    upper = _midnight(end + timedelta(days=1))
+    window = Q(deadline__gte=lower, deadline__lt=upper) | Q(
+        deadline__isnull=True, received_at__gte=lower - longest_response_period(),
+        received_at__lt=upper)
+    if include_overdue:
+        window |= due_before_q(lower)
+    rows = (Demand.objects.filter(status__in=OPEN_STATUSES).filter(window)
+            .select_related("authority", "assignee").only(*_FIELDS).order_by("pk"))
+    out: list[DueItem] = []
+    for d in rows[: limit * 4]:
+        due = response_due(d)
+        if due is None or due >= upper or (not include_overdue and due < lower):
+            continue
+        source = "stated in the demand" if d.deadline else f"statutory ({d.instrument})"
+        out.append(_item("response_deadline", due.date(), d, source, exact=due))
+    out.sort(key=lambda i: (i.due, i.demand_id))
+    return out[:limit]
+
+
+def preservation_items(start: date, end: date, *, limit: int = 500) -> list[DueItem]:
+    """Preservations (not refused) whose period ends in [start, end]."""
+    longest = 366
+    earliest = _midnight(start - timedelta(days=longest))
+    upper = _midnight(end + timedelta(days=1))
+    asks = (Ask.objects.filter(kind=AskKind.PRESERVE, demand__received_at__gte=earliest,
+                               demand__received_at__lt=upper)
+            .exclude(demand__status__in=(Status.REJECTED, Status.WITHDRAWN))
+            .select_related("demand__authority", "demand__assignee").order_by("demand_id"))
+    candidates = list(asks[: limit * 4])
+    refused = _refused_asks(a.pk for a in candidates)
+    out: list[DueItem] = []
+    for ask in candidates:
+        if ask.pk in refused:
+            continue
+        days = preservation_days(ask, ask.demand.instrument)
+        if days is None:
+            continue
+        until = ask.demand.received_at.date() + timedelta(days=days)
+        if start <= until <= end:
+            out.append(_item("preservation_expiry", until, ask.demand,
+                             f"{days} days from receipt"))
+    out.sort(key=lambda i: (i.due, i.demand_id))
+    return out[:limit]
+
+
+def _refused_asks(ask_ids: Iterable[int]) -> set[int]:
+    from dueprocess.demands.models import Decision
+
+    ids = list(ask_ids)
+    if not ids:
+        return set()
+    return set(Decision.objects.filter(ask_id__in=ids, superseded=False, target__isnull=True)
+               .exclude(outcome__in=(Outcome.COMPLY, Outcome.COMPLY_PARTIALLY))
+               .values_list("ask_id", flat=True))
+
+
+def non_disclosure_items(start: date, end: date, *, limit: int = 500) -> list[DueItem]:
+    rows = (Demand.objects.filter(non_disclosure=True, non_disclosure_until__gte=start,
+                                  non_disclosure_until__lte=end)
+            .exclude(status=Status.WITHDRAWN)
+            .select_related("authority", "assignee").only(*_FIELDS)
+            .order_by("non_disclosure_until", "pk"))
+    return [_item("non_disclosure_expiry", d.non_disclosure_until, d,
+                  "user notices may go out after this day")
+            for d in rows[:limit] if d.non_disclosure_until is not None]
+
+
+def calendar(start: date, end: date, *, limit: int = 500) -> list[DueItem]:
+    items = (response_items(start, end, limit=limit, include_overdue=False)
+             + preservation_items(start, end, limit=limit)
+             + non_disclosure_items(start, end, limit=limit))
+    items.sort(key=lambda i: (i.due, i.kind, i.demand_id))
+    return items[:limit]
+
+
+def overdue_count(now: datetime, *, cap: int = 100) -> int:
+    """How many open demands are past their response deadline, counted up to ``cap``.
+
+    Reads plain columns of at most ``2 * cap`` candidates per open status (no model
+    instances), so the queue can show the banner on every first page.
+    """
+    from dueprocess.law import response_deadline
+    from dueprocess.law.regions import zone_of
+
+    library = _library()
+    rows: list[tuple[Any, ...]] = []
+    for status in OPEN_STATUSES:  # one index range per status, each stopping at its limit
+        rows.extend(Demand.objects.filter(status=status).filter(due_before_q(now)).order_by()
+                    .values_list("deadline", "instrument", "received_at", "emergency",
+                                 "jurisdiction")[: cap * 2])
+    count = 0
+    for deadline, instrument_id, received_at, emergency, jurisdiction in rows:
+        due = deadline
+        if due is None:
+            instrument = library.get(instrument_id)
+            due = (response_deadline(instrument, received_at, emergency,
+                                     zone=zone_of(jurisdiction)) if instrument else None)
+        if due is not None and due < now:
+            count += 1
+            if count >= cap:
+                break
+    return count
+
+
+def overdue_responses(now: datetime, *, limit: int = 200) -> list[DueItem]:
+    rows = (Demand.objects.filter(status__in=OPEN_STATUSES).filter(due_before_q(now))
+            .select_related("authority", "assignee").only(*_FIELDS).order_by("pk"))
+    out = []
+    for d in rows[: limit * 4]:
+        due = response_due(d)
+        if due is not None and due < now:
+            out.append(_item("response_deadline", due.date(), d, "overdue", exact=due))
+    out.sort(key=lambda i: (i.due, i.demand_id))
+    return out[:limit]
+
+
+def filter_due(rows: QuerySet[Demand], before: datetime) -> QuerySet[Demand]:
+    """Narrow a queue query to demands that may be due before ``before`` (see module doc)."""
+    return rows.filter(due_before_q(before))
+
+
+def demand_deadlines(demand: Demand, *, asks: list[Ask] | None = None,
+                     refused: set[int] | None = None) -> list[DueItem]:
+    """Every deadline of one demand, for its page (which passes what it has loaded)."""
+    out: list[DueItem] = []
+    due = response_due(demand)
+    if due is not None:
+        out.append(_item("response_deadline", due.date(), demand,
+                         "stated in the demand" if demand.deadline else "statutory", exact=due))
+    asks = asks if asks is not None else list(demand.asks.all())
+    if refused is None:
+        refused = _refused_asks(a.pk for a in asks)
+    for ask in asks:
+        if ask.kind != AskKind.PRESERVE or ask.pk in refused:
+            continue
+        days = preservation_days(ask, demand.instrument)
+        if days:
+            out.append(_item("preservation_expiry",
+                             demand.received_at.date() + timedelta(days=days), demand,
+                             f"ask {ask.position}: {days} days from receipt"))
+    if demand.non_disclosure and demand.non_disclosure_until:
+        out.append(_item("non_disclosure_expiry", demand.non_disclosure_until, demand,
+                         "user notices may go out after this day"))
+    return out

@@ -1,0 +1,491 @@
+"""The demand page, its sub-pages (targets, documents, productions) and the reviewers' steps.
+
+Every render of user data is an audited view. Every step goes through an action
+(:mod:`dueprocess.demands.actions`, :mod:`dueprocess.review.actions`); a refused step (a
+:class:`~dueprocess.errors.DomainError`) is shown on the page with its status code instead
+of surfacing as a server error. Forms carry the demand's version (its last audit event), so
+a decision or approval on a page that is out of date is refused rather than lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import ValidationError
+
+from dueprocess.accounts.roles import APPROVE_PERM, DECIDE_PERM, HUMAN_RIGHTS_PERM
+from dueprocess.audit.models import AuditEvent
+from dueprocess.demands import actions
+from dueprocess.demands.inputs import DecisionsIn
+from dueprocess.demands.models import (
+    Action,
+    ActionStatus,
+    Decision,
+    Demand,
+    Document,
+    Notice,
+    NoticeKind,
+    Severity,
+    Status,
+)
+from dueprocess.errors import DomainError
+from dueprocess.notices.delivery import is_verified_address, verified_addresses
+from dueprocess.review import actions as review_actions
+from dueprocess.review import deadlines, gates
+from dueprocess.review.access import staff_required
+from dueprocess.review.forms import (
+    AssignForm,
+    ClarifyForm,
+    DecisionForm,
+    HumanRightsForm,
+    TargetDecisionForm,
+    decision_forms,
+    target_forms,
+)
+from dueprocess.review.models import HumanRightsReview
+from dueprocess.review.search import related_demands
+
+TARGETS_PAGE = 200
+TARGETS_LIST_PAGE = 500
+EVENTS_PAGE = 300
+LIST_LIMIT = 200
+
+
+def _instrument(instrument_id: str) -> Any:
+    from dueprocess.law import default_library
+
+    return default_library().get(instrument_id)
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def _version_param(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def _severity_order() -> Case:
+    return Case(When(severity=Severity.BLOCK, then=Value(0)),
+                When(severity=Severity.WARNING, then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+
+
+def _action_order() -> Case:
+    return Case(When(status=ActionStatus.FAILED, then=Value(0)),
+                When(status=ActionStatus.RUNNING, then=Value(1)),
+                When(status=ActionStatus.PENDING, then=Value(2)),
+                default=Value(3), output_field=IntegerField())
+
+
+def _deciders() -> list[Any]:
+    """People a demand can be assigned to: active staff who may decide."""
+    app, codename = DECIDE_PERM.split(".")
+    perm = Q(content_type__app_label=app, codename=codename)
+    from django.contrib.auth.models import Permission
+
+    ids = list(Permission.objects.filter(perm).values_list("pk", flat=True))
+    return list(get_user_model().objects.filter(is_active=True, is_staff=True).filter(
+        Q(is_superuser=True) | Q(user_permissions__in=ids) | Q(groups__permissions__in=ids))
+        .distinct().order_by("username")[:200])
+
+
+def _screening(findings: list[Any], officials: list[Any]) -> dict[int, list[Any]]:
+    """Sanctions findings per official, matched by the name the finding's evidence carries."""
+    hits: dict[int, list[Any]] = {}
+    sanction = [f for f in findings if f.code.startswith("sanctions.")]
+    for official in officials:
+        name = official.name.casefold()
+        for f in sanction:
+            if name and name in json.dumps(f.evidence, ensure_ascii=False).casefold():
+                hits.setdefault(official.pk, []).append(f)
+    return hits
+
+
+def _answers(demand: Demand) -> list[Any]:
+    try:
+        from dueprocess.intake.models import ClarificationAnswer
+    except ImportError:  # the intake app is optional for the console
+        return []
+    return list(ClarificationAnswer.objects.filter(demand=demand)
+                .select_related("answered_by").order_by("answered_at", "pk")[:LIST_LIMIT])
+
+
+def _inbound_email(demand: Demand) -> Any:
+    try:
+        from dueprocess.intake.models import InboundEmail
+    except ImportError:
+        return None
+    return InboundEmail.objects.filter(demand=demand).first()
+
+
+def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
+                 forms: list[DecisionForm] | None = None,
+                 rows: list[TargetDecisionForm] | None = None,
+                 clarify: ClarifyForm | None = None,
+                 hr_form: HumanRightsForm | None = None,
+                 error: str = "") -> HttpResponse:
+    """Render the whole case file; each render of user data is an audited view."""
+    actions.record_view(demand, user=request.user, what="demand_page")
+    version = review_actions.demand_version(demand.pk)
+    asks = list(demand.asks.all())
+    current = {d.ask_id: d for d in demand.decisions.filter(superseded=False,
+                                                             target__isnull=True)}
+
+    targets_after = _int_param(request, "targets_after")
+    targets_qs = demand.targets.order_by("pk")
+    if targets_after:
+        targets_qs = targets_qs.filter(pk__gt=targets_after)
+    targets = list(targets_qs[: TARGETS_PAGE + 1])
+    targets_next = targets[TARGETS_PAGE - 1].pk if len(targets) > TARGETS_PAGE else None
+    targets = targets[:TARGETS_PAGE]
+
+    events_after = _int_param(request, "events_after")
+    events_qs = AuditEvent.objects.filter(demand_id=demand.pk).order_by("seq")
+    if events_after:
+        events_qs = events_qs.filter(seq__gt=events_after)
+    events = list(events_qs[: EVENTS_PAGE + 1])
+    events_next = events[EVENTS_PAGE - 1].seq if len(events) > EVENTS_PAGE else None
+    events = events[:EVENTS_PAGE]
+
+    findings = list(demand.findings.current().order_by(_severity_order(), "pk")[: LIST_LIMIT * 2])
+    if len(findings) < LIST_LIMIT * 2:  # all of them: count here rather than ask again
+        severity_counts = dict(Counter(f.severity for f in findings))
+    else:
+        severity_counts = dict(demand.findings.current().order_by().values_list("severity")
+                               .annotate(n=Count("id")).values_list("severity", "n"))
+    history_count = demand.findings.filter(superseded_at__isnull=False).count()
+
+    action_rows = list(Action.objects.filter(demand=demand).select_related("target")
+                       .order_by(_action_order(), "pk")[:LIST_LIMIT])
+    action_summary: list[dict[str, Any]]
+    if len(action_rows) < LIST_LIMIT:
+        tally = Counter((a.kind, a.status) for a in action_rows)
+        action_summary = [{"kind": k, "status": st, "n": n}
+                          for (k, st), n in sorted(tally.items())]
+    else:
+        action_summary = list(demand.actions.order_by("kind", "status")
+                              .values("kind", "status").annotate(n=Count("id")))
+    action_total = sum(int(row["n"]) for row in action_summary)
+
+    letters = list(demand.notices.exclude(kind=NoticeKind.USER).order_by("pk"))
+    user_notices = list(Notice.objects.filter(demand=demand, kind=NoticeKind.USER)
+                        .select_related("target").order_by("pk")[:LIST_LIMIT])
+    notice_counts = dict(demand.notices.filter(kind=NoticeKind.USER).order_by()
+                         .values_list("status").annotate(n=Count("id"))
+                         .values_list("status", "n"))
+
+    decisions = list(Decision.objects.filter(demand=demand)
+                     .select_related("ask", "target", "decided_by")
+                     .order_by("-pk")[:LIST_LIMIT])
+    refused = {d.ask_id for d in decisions if not d.superseded and d.target_id is None
+               and d.outcome not in ("comply", "comply_partially")}
+    officials = list(demand.officials.all())
+    reviews = list(HumanRightsReview.objects.filter(demand=demand)
+                   .select_related("reviewer").order_by("-pk")[:20])
+
+    user = request.user
+    may_decide = user.has_perm(DECIDE_PERM)
+    decidable = may_decide and demand.status in actions.DECIDABLE
+    may_review_rights = user.has_perm(HUMAN_RIGHTS_PERM) and demand.is_open
+    triggers = gates.human_rights_triggers(demand)
+    current_review = next((r for r in reviews if r.superseded_at is None), None)
+    sender_verified = None
+    if demand.sender_email:
+        sender_verified = is_verified_address(demand.sender_email, demand.authority.domains)
+    context = {
+        "demand": demand,
+        "version": version,
+        "instrument": _instrument(demand.instrument),
+        "officials": officials,
+        "screening": _screening(findings, officials),
+        "asks": asks,
+        "targets": targets,
+        "targets_next": targets_next,
+        "targets_after": targets_after,
+        "related": related_demands(demand, [t.identifier for t in targets]),
+        "documents": list(Document.objects.filter(demand=demand).order_by("pk")),
+        "inbound_email": _inbound_email(demand),
+        "findings": findings,
+        "findings_total": sum(severity_counts.values()),
+        "findings_history": history_count,
+        "severity_counts": severity_counts,
+        "decisions": decisions,
+        "action_summary": action_summary,
+        "action_rows": action_rows,
+        "action_total": action_total,
+        "letters": letters,
+        "answers": _answers(demand),
+        "letter_addresses": verified_addresses(demand),
+        "sender_verified": sender_verified,
+        "user_notices": user_notices,
+        "notice_counts": notice_counts,
+        "events": events,
+        "events_next": events_next,
+        "events_after": events_after,
+        "deadlines": deadlines.demand_deadlines(demand, asks=asks, refused=refused),
+        "decidable": decidable,
+        "view_only": not may_decide and demand.status in actions.DECIDABLE,
+        "forms": forms if forms is not None else (
+            decision_forms(asks, current=current) if decidable else []),
+        "target_rows": rows if rows is not None else (
+            target_forms(asks) if decidable else []),
+        "clarify": clarify or ClarifyForm(),
+        "assign_form": AssignForm(_deciders(), initial={"assignee": demand.assignee_id})
+        if may_decide and demand.is_open else None,
+        "hr_triggers": triggers,
+        "hr_required": bool(triggers),
+        "hr_current": current_review,
+        "hr_reviews": reviews,
+        "hr_form": (hr_form or HumanRightsForm()) if may_review_rights else None,
+        "can_claim": may_decide and demand.is_open and demand.assignee_id != user.pk,
+        "can_clarify": may_decide and (
+            Status.AWAITING_AUTHORITY in actions.TRANSITIONS[demand.status]),
+        "can_approve": (user.has_perm(APPROVE_PERM) and demand.awaiting_approval
+                        and demand.decided_by_id != user.pk),
+        "own_decision_waiting": demand.awaiting_approval and demand.decided_by_id == user.pk,
+        "error": error,
+    }
+    return render(request, "review/demand.html", context, status=status)
+
+
+def _refuse_without(request: HttpRequest, demand: Demand, perm: str) -> HttpResponse | None:
+    """Same permissions as the API's decision endpoints, so both doors apply one rule."""
+    if request.user.has_perm(perm):
+        return None
+    return render(request, "review/refused.html", {"demand": demand, "perm": perm},
+                  status=403)
+
+
+def _load(pk: int) -> Demand:
+    return get_object_or_404(
+        Demand.objects.select_related("authority", "requester__user", "assignee",
+                                      "decided_by", "approved_by"),
+        pk=pk)
+
+
+@staff_required
+@require_GET
+def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _demand_page(request, _load(pk))
+
+
+@staff_required
+@require_GET
+def targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every target of a demand, a page at a time, optionally narrowed by a prefix."""
+    demand = _load(pk)
+    after = _int_param(request, "after")
+    prefix = request.GET.get("q", "").strip()[:2048]
+    qs = demand.targets.order_by("pk")
+    if prefix:
+        qs = qs.filter(identifier__startswith=prefix)
+    if after:
+        qs = qs.filter(pk__gt=after)
+    rows = list(qs[: TARGETS_LIST_PAGE + 1])
+    more = len(rows) > TARGETS_LIST_PAGE
+    rows = rows[:TARGETS_LIST_PAGE]
+    actions.record_view(demand, user=request.user, what="targets")
+    return render(request, "review/targets.html", {
+        "demand": demand, "targets": rows, "q": prefix,
+        "next_after": rows[-1].pk if more and rows else None, "after": after})
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        return root.resolve() in path.resolve().parents
+    except (OSError, RuntimeError):
+        return False
+
+
+@staff_required
+@require_GET
+def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
+    """Serve an uploaded PDF back, inline, as bytes only: it is never parsed or run here."""
+    demand = _load(pk)
+    doc = get_object_or_404(Document, pk=doc_pk, demand=demand)
+    root = Path(settings.DUEPROCESS.documents_dir)
+    path = root / doc.path
+    if not _inside(root, path) or not path.is_file():
+        raise Http404("the document's file is not in the store")
+    actions.record_view(demand, user=request.user, what=f"document:{doc.pk}")
+    response = FileResponse(path.open("rb"), content_type="application/pdf",
+                            as_attachment=False, filename=doc.filename)
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; object-src 'self'"
+    return response
+
+
+@staff_required
+@require_GET
+def original_email(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The e-mail a demand arrived in, byte for byte, as plain text."""
+    demand = _load(pk)
+    email = _inbound_email(demand)
+    if email is None:
+        raise Http404("this demand did not arrive by e-mail")
+    root = Path(settings.DUEPROCESS.home) / "email"  # where e-mail intake keeps originals
+    path = root / email.path
+    if not _inside(root, path) or not path.is_file():
+        raise Http404("the original message is not in the store")
+    actions.record_view(demand, user=request.user, what="original_email")
+    response = FileResponse(path.open("rb"), content_type="text/plain; charset=utf-8",
+                            as_attachment=False, filename=f"demand-{demand.pk}.eml")
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@staff_required
+@require_GET
+def productions(request: HttpRequest, pk: int) -> HttpResponse:
+    """What was disclosed: package metadata (files, hashes, expiry); the data stays sealed."""
+    from dueprocess.execution.models import Production
+
+    demand = _load(pk)
+    rows = list(Production.objects.filter(demand=demand).select_related("action__target")
+                .order_by("pk")[:LIST_LIMIT])
+    actions.record_view(demand, user=request.user, what="productions")
+    return render(request, "review/productions.html", {"demand": demand, "productions": rows})
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+@staff_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn the per-ask forms and target rows into one DecisionsIn for the action."""
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, DECIDE_PERM)) is not None:
+        return refused
+    asks = list(demand.asks.all())
+    forms = decision_forms(asks, data=request.POST)
+    rows = target_forms(asks, data=request.POST)
+    valid = all(f.is_valid() for f in forms) & all(r.is_valid() for r in rows)
+    if not forms or not valid:
+        return _demand_page(request, demand, status=400, forms=forms, rows=rows,
+                            error="The decision was not recorded: correct the marked fields.")
+    try:
+        data = DecisionsIn(decisions=[f.to_decision() for f in forms]
+                           + [r.to_decision() for r in rows if r.cleaned_data])
+    except ValidationError as exc:
+        detail = "; ".join(str(e["msg"]) for e in exc.errors())
+        return _demand_page(request, demand, status=400, forms=forms, rows=rows,
+                            error=f"The decision was not recorded: {detail}")
+    try:
+        updated = review_actions.decide(demand, data, user=request.user,
+                                        version=_version_param(request))
+    except DomainError as exc:
+        return _demand_page(request, _load(pk), status=exc.status, forms=forms, rows=rows,
+                            error=exc.message)
+    if updated.awaiting_approval:
+        messages.success(request, "Decisions recorded. A second reviewer must approve them "
+                                  "before anything is carried out.")
+    else:
+        messages.success(request, f"Decisions recorded; the demand is now "
+                                  f"{Status(updated.status).label.lower()}.")
+    return redirect("review:demand", pk=demand.pk)
+
+
+@staff_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, DECIDE_PERM)) is not None:
+        return refused
+    try:
+        actions.claim_demand(demand, request.user)
+    except DomainError as exc:
+        return _demand_page(request, demand, status=exc.status, error=exc.message)
+    messages.success(request, "You are now assigned to this demand.")
+    return redirect("review:demand", pk=demand.pk)
+
+
+@staff_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, DECIDE_PERM)) is not None:
+        return refused
+    form = AssignForm(_deciders(), request.POST)
+    if not form.is_valid():
+        return _demand_page(request, demand, status=400,
+                            error="Choose one of the listed reviewers.")
+    try:
+        updated = review_actions.assign(demand, form.cleaned_data["assignee"],
+                                        user=request.user)
+    except DomainError as exc:
+        return _demand_page(request, demand, status=exc.status, error=exc.message)
+    who = updated.assignee.get_username() if updated.assignee else "nobody"
+    messages.success(request, f"Assigned to {who}.")
+    return redirect("review:demand", pk=demand.pk)
+
+
+@staff_required
+@require_POST
+def clarify(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, DECIDE_PERM)) is not None:
+        return refused
+    form = ClarifyForm(request.POST)
+    if not form.is_valid():
+        return _demand_page(request, demand, status=400, clarify=form,
+                            error="The clarification request was not sent.")
+    try:
+        actions.request_clarification(demand, form.cleaned_data["message"], user=request.user)
+    except DomainError as exc:
+        return _demand_page(request, demand, status=exc.status, clarify=form,
+                            error=exc.message)
+    messages.success(request, "Clarification requested; the letter went to the authority's "
+                              "portal (and by e-mail to its verified addresses).")
+    return redirect("review:demand", pk=demand.pk)
+
+
+@staff_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, APPROVE_PERM)) is not None:
+        return refused
+    try:
+        updated = review_actions.approve(demand, user=request.user,
+                                         version=_version_param(request))
+    except DomainError as exc:
+        return _demand_page(request, _load(pk), status=exc.status, error=exc.message)
+    messages.success(request, f"Approved; the demand is now "
+                              f"{Status(updated.status).label.lower()}.")
+    return redirect("review:demand", pk=demand.pk)
+
+
+@staff_required
+@require_POST
+def human_rights(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, HUMAN_RIGHTS_PERM)) is not None:
+        return refused
+    form = HumanRightsForm(request.POST)
+    if not form.is_valid():
+        return _demand_page(request, demand, status=400, hr_form=form,
+                            error="The human-rights review was not recorded: correct the "
+                                  "marked fields.")
+    try:
+        review_actions.record_human_rights_review(demand, form.cleaned_data,
+                                                  user=request.user,
+                                                  version=_version_param(request))
+    except DomainError as exc:
+        return _demand_page(request, _load(pk), status=exc.status, hr_form=form,
+                            error=exc.message)
+    messages.success(request, "Human-rights review recorded.")
+    return redirect("review:demand", pk=demand.pk)

@@ -1,0 +1,93 @@
+"""What reviewers add to a case beyond decisions: human-rights reviews and sent reminders.
+
+Both are written only by :mod:`dueprocess.review.actions`, each together with its audit
+event, like every other change to a case.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from dueprocess.demands.models import Demand
+
+
+class Assessment(models.TextChoices):
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+    UNCLEAR = "unclear", "Unclear"
+
+
+class Alternative(models.TextChoices):
+    """Less restrictive ways to answer a demand than doing all it asks."""
+
+    WITHHOLD_IN_TERRITORY = "withhold_in_territory", "Withhold in the requesting territory only"
+    NARROW_CATEGORIES = "narrow_categories", "Disclose fewer data categories"
+    NARROW_DATES = "narrow_dates", "Shorten the date range"
+    FEWER_TARGETS = "fewer_targets", "Act on fewer targets"
+    PRESERVE_ONLY = "preserve_only", "Preserve only, pending better legal process"
+    NOTIFY_USER = "notify_user", "Notify the user so they can challenge it"
+    MLAT = "mlat", "Require the treaty (MLAT) channel"
+
+
+class Conclusion(models.TextChoices):
+    PROCEED = "proceed", "Proceed as asked"
+    PROCEED_WITH_ALTERNATIVE = ("proceed_with_alternative",
+                                "Proceed only with a less restrictive alternative")
+    DO_NOT_PROCEED = "do_not_proceed", "Do not proceed"
+
+
+class HumanRightsReview(models.Model):
+    """A structured legality, necessity and proportionality assessment of one demand.
+
+    A newer review supersedes the older one, which stays as history.
+    """
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE,
+                               related_name="human_rights_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    legality = models.CharField(max_length=10, choices=Assessment.choices)
+    legality_notes = models.TextField(blank=True)
+    necessity = models.CharField(max_length=10, choices=Assessment.choices)
+    necessity_notes = models.TextField(blank=True)
+    proportionality = models.CharField(max_length=10, choices=Assessment.choices)
+    proportionality_notes = models.TextField(blank=True)
+    alternatives = models.JSONField(default=list, blank=True)
+    alternatives_notes = models.TextField(blank=True)
+    conclusion = models.CharField(max_length=30, choices=Conclusion.choices)
+    rationale = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["demand", "superseded_at"])]
+
+    def __str__(self) -> str:
+        return f"human-rights review {self.pk} of demand {self.demand_id}: {self.conclusion}"
+
+
+class ReminderKind(models.TextChoices):
+    RESPONSE_DEADLINE = "response_deadline", "Response deadline"
+    PRESERVATION_EXPIRY = "preservation_expiry", "Preservation expiry"
+    NON_DISCLOSURE_EXPIRY = "non_disclosure_expiry", "Non-disclosure expiry"
+
+
+class Reminder(models.Model):
+    """One reminder e-mail sent for one deadline; the unique key keeps it from repeating."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    due = models.DateField()
+    recipients = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["demand", "kind", "due"],
+                                               name="reminder_once_per_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for demand {self.demand_id} due {self.due}"

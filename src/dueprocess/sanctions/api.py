@@ -1,0 +1,109 @@
+"""``POST /api/v1/screening/search``: ranked list hits for a name, with explanations.
+
+Mounted on the /api/v1 NinjaAPI under ``/screening``, so bearer tokens, rate limits and the
+single error mapping apply. Staff only: screening is the platform's own check, and an
+authority's token must not be able to probe how names score against it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field, StringConstraints, field_validator
+
+from dueprocess.intake.auth import require_staff
+from dueprocess.intake.schemas import ErrorOut
+from dueprocess.sanctions import service
+from dueprocess.screening import DEFAULT_THRESHOLD, Query
+from dueprocess.screening.dates import parse_dates
+
+router = Router(tags=["screening"])
+ERRORS: dict[int | str, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut,
+                                422: ErrorOut, 429: ErrorOut}
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class SearchIn(Schema):
+    name: Name
+    birth_date: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None \
+        = None
+    nationality: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] \
+        | None = None
+    position: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] \
+        | None = None
+    schema_: Literal["Person", "Organization", "LegalEntity", "Vessel", "Aircraft"] = Field(
+        "Person", alias="schema")
+    limit: int = Field(10, ge=1, le=100)
+    threshold: float = Field(0.0, ge=0.0, le=1.0,
+                             description="Leave out hits scoring below this (0: all ranked)")
+
+    model_config = {"extra": "forbid", "populate_by_name": True}
+
+    @field_validator("birth_date")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value and not parse_dates(value):
+            raise ValueError("use YYYY, YYYY-MM or YYYY-MM-DD")
+        return value or None
+
+
+class ListOut(Schema):
+    list_id: str
+    version: int
+    source: str
+    entries: int
+    loaded_at: datetime
+
+
+class HitOut(Schema):
+    list_id: str
+    entry_id: str
+    schema_: str = Field(alias="schema")
+    name: str
+    matched_name: str
+    score: float
+    alert: bool
+    explanation: str
+    programmes: list[str]
+    birth_dates: list[str]
+    nationalities: list[str]
+    positions: list[str]
+
+    model_config = {"populate_by_name": True}
+
+
+class SearchOut(Schema):
+    threshold: float = Field(description="Score at which a hit is an alert for review")
+    lists: list[ListOut]
+    hits: list[HitOut]
+
+
+@router.post("/search", response={200: SearchOut, **ERRORS}, by_alias=True)
+def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
+    """Hits for a name against the lists in force, best first, each with its explanation.
+
+    `alert` is true at or above the screening threshold; below it, hits are shown for
+    context (`threshold` in the body leaves them out).
+    """
+    require_staff(request.user)  # type: ignore[arg-type]
+    query = Query(payload.name, schema=payload.schema_, birth_date=payload.birth_date,
+                  nationality=payload.nationality, position=payload.position)
+    hits = service.search(query, limit=payload.limit, threshold=payload.threshold)
+    # Plain dicts: ninja reads output by alias, and "schema" is a method name on models.
+    return {
+        "threshold": DEFAULT_THRESHOLD,
+        "lists": [{"list_id": v.list_id, "version": v.pk, "source": v.source,
+                   "entries": v.entry_count, "loaded_at": v.loaded_at}
+                  for v in service.active_versions()],
+        "hits": [{
+            "list_id": h.entry.list_id, "entry_id": h.entry.entry_id, "schema": h.entry.schema,
+            "name": h.entry.primary_name, "matched_name": h.matched_name, "score": h.score,
+            "alert": h.score >= DEFAULT_THRESHOLD, "explanation": h.explanation,
+            "programmes": list(h.entry.programmes), "birth_dates": list(h.entry.birth_dates),
+            "nationalities": list(h.entry.nationalities), "positions": list(h.entry.positions),
+        } for h in hits],
+    }

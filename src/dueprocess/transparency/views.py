@@ -1,0 +1,179 @@
+"""The public transparency pages (no login): tables, charts, downloads, published demands.
+
+Charts are drawn in the browser by Chart.js (vendored under static/, MIT licence) from the
+same numbers as the HTML tables beside them; the tables are the accessible alternative and
+the source of truth, so the page says everything without JavaScript.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Max, Min
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from dueprocess.errors import InvalidInput
+from dueprocess.transparency import dsa, exporters
+from dueprocess.transparency.models import DemandTally, Publication, PublicationStatus
+from dueprocess.transparency.periods import (
+    Period,
+    half_year_of,
+    last_complete_half_year,
+    parse_period,
+)
+from dueprocess.transparency.publications import public_list
+from dueprocess.transparency.reports import (
+    TABLES,
+    Report,
+    Table,
+    build_report,
+    cldr_code,
+    territory_name,
+)
+
+MAX_TREND_PERIODS = 12
+#: Per table: the column charted per country, and how the bar is labelled.
+CHARTED = {
+    "user_data_requests": "User Data Requests",
+    "restriction_requests": "Requests",
+    "emergency_requests": "Emergency Requests",
+    "preservation_requests": "Preservation Requests",
+    "user_notices": "User Notices Sent",
+    "held_or_routed_by_policy": "Demands Received",
+}
+
+
+def _period(request: HttpRequest) -> Period:
+    text = request.GET.get("period")
+    if not text:
+        return _latest_period()
+    try:
+        return parse_period(text)
+    except InvalidInput as exc:
+        raise Http404(str(exc)) from None
+
+
+def _latest_period() -> Period:
+    """The half-year of the newest demand, or the last complete half-year if none."""
+    newest = DemandTally.objects.aggregate(m=Max("received_at"))["m"]
+    return half_year_of(newest.date()) if newest else last_complete_half_year()
+
+
+def _trend_periods() -> list[Period]:
+    span = DemandTally.objects.aggregate(lo=Min("received_at"), hi=Max("received_at"))
+    if span["lo"] is None:
+        return [last_complete_half_year()]
+    periods: list[Period] = []
+    current = half_year_of(span["hi"].date())
+    first = half_year_of(span["lo"].date())
+    while len(periods) < MAX_TREND_PERIODS:
+        periods.append(current)
+        if current.start <= first.start:
+            break
+        current = half_year_of(date.fromordinal(current.start.toordinal() - 1))
+    return list(reversed(periods))
+
+
+def _only_country(table: Table, code: str) -> Table:
+    idx = table.columns.index("CLDR Territory Code")
+    return Table(table.name, table.title, table.columns,
+                 [r for r in table.rows if r[idx] == code], table.numeric, table.description)
+
+
+def _by_country(table: Table, column: str) -> dict[str, Any]:
+    idx = table.columns.index(column)
+    totals: dict[str, int] = {}
+    for row in table.rows:
+        totals[row[1]] = totals.get(row[1], 0) + int(row[idx])
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+    return {"labels": [k for k, _ in ranked], "values": [v for _, v in ranked],
+            "label": column}
+
+
+def _trend(code: str | None) -> dict[str, Any]:
+    periods = _trend_periods()
+    series: dict[str, list[int]] = {"User data requests": [], "Restriction requests": [],
+                                    "Emergency requests": []}
+    columns = (("User data requests", "user_data_requests", "User Data Requests"),
+               ("Restriction requests", "restriction_requests", "Requests"),
+               ("Emergency requests", "emergency_requests", "Emergency Requests"))
+    for p in periods:
+        report = build_report(p, settle=False)  # the page's own report just settled
+        for label, name, column in columns:
+            table = report[name] if code is None else _only_country(report[name], code)
+            idx = table.columns.index(column)
+            series[label].append(sum(int(r[idx]) for r in table.rows))
+    return {"labels": [p.label for p in periods], "series": series}
+
+
+def _context(report: Report, code: str | None) -> dict[str, Any]:
+    tables = [report[name] if code is None else _only_country(report[name], code)
+              for name in TABLES]
+    charts = {t.name: _by_country(t, CHARTED[t.name]) for t in tables
+              if t.name in CHARTED and t.rows}
+    return {"period": report.period, "tables": tables, "charts": charts,
+            "countries": sorted({(r[1], r[2]) for t in report.tables.values()
+                                 for r in t.rows})}
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    report = build_report(period)
+    context = _context(report, None)
+    context.update({"trend": _trend(None), "periods": [p.label for p in _trend_periods()],
+                    "formats": exporters.FORMATS})
+    return render(request, "transparency/index.html", context)
+
+
+@require_GET
+def country(request: HttpRequest, code: str) -> HttpResponse:
+    code = cldr_code(code)
+    name = territory_name(code)
+    if len(code) != 2 or not code.isalpha() or name == code:
+        raise Http404("no such country or territory")
+    period = _period(request)
+    report = build_report(period)
+    context = _context(report, code)
+    context["charts"] = {}  # one country: the trend says more than single bars would
+    context.update({"code": code, "name": name, "trend": _trend(code),
+                    "periods": [p.label for p in _trend_periods()],
+                    "formats": exporters.FORMATS})
+    return render(request, "transparency/country.html", context)
+
+
+@require_GET
+def download(request: HttpRequest, period: str, table: str, fmt: str) -> HttpResponse:
+    try:
+        span = parse_period(period.replace("_", "/"))
+        if table == "dsa-member-state-orders":
+            if fmt not in ("csv", "xlsx"):
+                raise Http404("the DSA sheet is CSV or XLSX")
+            data = dsa.render(span, fmt)
+        else:
+            if table not in TABLES:
+                raise Http404("no such table")
+            data = exporters.render(build_report(span), fmt, table)
+    except InvalidInput as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(data, content_type=exporters.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{table}-{span.label.replace("/", "_")}.{fmt}"')
+    return response
+
+
+@require_GET
+def published(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    page = Paginator(public_list(query), 25).get_page(request.GET.get("page"))
+    return render(request, "transparency/published.html", {"page": page, "q": query})
+
+
+@require_GET
+def published_detail(request: HttpRequest, pub_id: int) -> HttpResponse:
+    pub = get_object_or_404(Publication, pk=pub_id, status=PublicationStatus.PUBLISHED)
+    return render(request, "transparency/published_detail.html", {"pub": pub})

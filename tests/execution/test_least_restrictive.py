@@ -1,0 +1,133 @@
+"""Least restrictive execution and the effect report: a withholding in the requesting
+territory is offered, carried out and recorded distinctly from a global removal, and the
+authority is told item by item if and when each was acted on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from dueprocess.demands import actions
+from dueprocess.demands.inputs import DecisionsIn
+from dueprocess.demands.models import Authority, Demand, Notice
+from dueprocess.demo import platform
+from dueprocess.demo.models import Post
+from dueprocess.errors import InvalidInput
+from dueprocess.execution import scope
+from dueprocess.execution.models import StatementOfReasons
+from tests.execution.support import comply, receive, reviewed, run_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+Approve = Callable[..., Demand]
+
+
+def _sch4_removal(reference: str = "NSD-2020-0715-001") -> dict[str, Any]:
+    return {"reference": reference, "instrument": "hk.nsl43.sch4",
+            "issued_by": {"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police",
+                          "role": "police_senior"},
+            "legal_basis": "Implementation Rules for Article 43, Schedule 4, section 3",
+            "statement_of_reasons": "Messages likely to constitute an offence endangering "
+                                    "national security",
+            "asks": [{"kind": "restrict_content", "measure": "remove"}],
+            "targets": [{"type": "content", "url": u} for u in platform.HK_PROTEST_POSTS[:2]],
+            "received_at": "2020-07-15T02:20:00+00:00"}
+
+
+def test_withholding_in_the_territory_is_offered_and_done_instead_of_removal(
+        seeded: None, hk_police: Authority, reviewer: Any) -> None:
+    demand = receive(hk_police, _sch4_removal())
+    [offer] = scope.offers(demand)
+    assert offer == {"ask": 0, "outcome": "comply_partially", "withhold_in": ["HK"],
+                     "message": offer["message"]}
+
+    comply(demand, reviewer, withhold_in=offer["withhold_in"])
+    run_worker()
+    demand.refresh_from_db()
+    assert demand.status == "completed"
+    for action in demand.actions.all():
+        assert action.kind == "withhold"
+        assert action.params == {"territories": ["HK"], "instead_of": "remove"}
+        assert action.result["scope"] == "territorial"
+    for url in platform.HK_PROTEST_POSTS[:2]:
+        post = Post.objects.get(url=url)
+        assert post.status == "visible" and post.withheld_in == ["HK"]
+        assert post.visible_in("GB") and not post.visible_in("HK")
+    assert not StatementOfReasons.objects.filter(demand=demand, in_eea=True).exists()
+    letter = Notice.objects.get(demand=demand, kind="effect_report")
+    assert "content withheld in HK" in letter.body and "removed" not in letter.body
+
+
+def test_a_global_removal_is_recorded_as_such(seeded: None, hk_police: Authority,
+                                              reviewer: Any) -> None:
+    demand = comply(receive(hk_police, _sch4_removal()), reviewer)
+    run_worker()
+    action = demand.actions.first()
+    assert action is not None
+    assert (action.kind, action.result["scope"]) == ("remove", "global")
+    assert Post.objects.get(url=platform.HK_PROTEST_POSTS[0]).status == "removed"
+    statement = StatementOfReasons.objects.filter(demand=demand).first()
+    assert statement is not None and statement.in_eea
+    assert statement.statement["decision_visibility"] == [
+        "DECISION_VISIBILITY_CONTENT_REMOVED"]
+
+
+def test_a_withholding_cannot_be_wider_than_asked_nor_apply_to_data(
+        seeded: None, hk_police: Authority, fbi: Authority, reviewer: Any) -> None:
+    body = _sch4_removal()
+    body["asks"] = [{"kind": "restrict_content", "measure": "withhold",
+                     "territorial_scope": ["HK"]}]
+    demand = receive(hk_police, body)
+    reviewed(demand, reviewer)
+    with pytest.raises(InvalidInput, match="cannot add territories: US"):
+        actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
+            {"ask": 0, "outcome": "comply_partially", "withhold_in": ["HK", "US"]}]}),
+            user=reviewer)
+    from tests.execution.support import warrant_body
+
+    warrant = receive(fbi, warrant_body())
+    with pytest.raises(InvalidInput, match="content restrictions only"):
+        actions.record_decisions(warrant, DecisionsIn.model_validate({"decisions": [
+            {"ask": 0, "outcome": "comply_partially", "withhold_in": ["US"]}]}),
+            user=reviewer)
+
+
+def test_the_effect_report_says_if_and_when_each_item_was_acted_on(
+        seeded: None, fbi: Authority, reviewer: Any) -> None:
+    from tests.execution.support import warrant_body
+
+    body = warrant_body(
+        targets=[{"type": "account", "id": platform.US_SUSPECT},
+                 {"type": "content", "url": platform.US_SUSPECT_POSTS[0]}],
+        asks=[{"kind": "restrict_content", "measure": "remove"},
+              {"kind": "disclose", "data_categories": ["subscriber"]}])
+    demand = receive(fbi, body)
+    actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
+        {"ask": 0, "outcome": "comply", "reason_codes": ["lawful"]},
+        {"ask": 1, "outcome": "reject", "reason_codes": ["overbroad"]}]}), user=reviewer)
+    run_worker()
+    demand.refresh_from_db()
+    letter = Notice.objects.get(demand=demand, kind="effect_report")
+    action = demand.actions.get()
+    assert action.finished_at is not None and demand.acknowledged_at is not None
+    when = f"{action.finished_at:%Y-%m-%d %H:%M}"
+    assert f"content removed: {platform.US_SUSPECT_POSTS[0]}: done on {when}" in letter.body
+    assert "not acted on (decision: reject)" in letter.body
+    assert f"Receipt acknowledged: {demand.acknowledged_at:%Y-%m-%d %H:%M}" in letter.body
+
+
+def test_the_effect_report_is_in_the_authoritys_language(
+        approved: Approve, de_bka: Authority) -> None:
+    body = {"reference": "ZMI-2025-03-0042", "instrument": "eu.dsa.art9",
+            "issued_by": {"name": "KOK Dr. Anna Berg", "role": "police"},
+            "legal_basis": "Art. 9 Regulation (EU) 2022/2065",
+            "asks": [{"kind": "restrict_content", "measure": "withhold",
+                      "territorial_scope": ["DE"]}],
+            "targets": [{"type": "content", "url": platform.DE_HATE_POST}],
+            "language": "de", "received_at": "2025-03-11T08:30:00+01:00"}
+    demand = approved(body, authority=de_bka)
+    run_worker()
+    letter = Notice.objects.get(demand=demand, kind="effect_report")
+    assert "Im Einzelnen:" in letter.body and "ausgeführt am" in letter.body

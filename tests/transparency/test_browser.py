@@ -1,0 +1,63 @@
+"""The public page in a real browser: Chart.js draws the charts, tables stay readable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import browser_page, requires_chromium
+from tests.transparency.factories import demand
+
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("DUEPROCESS_SCREENSHOTS", "")
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_public_report_with_charts_and_country_pages(live_server: Any) -> None:
+    for i in range(3):
+        demand("US", "us.ecpa.warrant", f"2020-0{7 + i}-01T00:00:00+00:00", produced=i > 0)
+    demand("US", "us.ecpa.subpoena", "2020-03-01T00:00:00+00:00")
+    demand("HK", "hk.nsl43.sch4", "2020-08-01T00:00:00+00:00", status="on_hold",
+           findings=["policy.jurisdiction_paused"])
+    demand("BR", "generic.court_order", "2020-10-01T00:00:00+00:00",
+           asks=("restrict_content",), accounts=0, content=2, authority_kind="court",
+           territories=["BR"], actions=[("withhold", "succeeded")])
+    with browser_page() as page:
+        page.set_viewport_size({"width": 1300, "height": 900})
+        page.goto(f"{live_server.url}/transparency/?period=2020-H2")
+        assert page.locator("h1").inner_text() == "Government demands: transparency report"
+        # Chart.js drew every chart: the script marks each canvas it rendered.
+        page.wait_for_selector("canvas[data-chart='trend'][data-rendered='true']")
+        canvases = page.locator("canvas[data-chart]")
+        rendered = page.locator("canvas[data-rendered='true']")
+        assert canvases.count() >= 4 and rendered.count() == canvases.count()
+        labels = page.evaluate(
+            "() => Chart.getChart(document.querySelector(\"canvas[data-chart="
+            "'user_data_requests']\")).data.labels")
+        assert labels == ["United States", "Hong Kong SAR China"]
+        trend = page.evaluate(
+            "() => Chart.getChart(document.querySelector(\"canvas[data-chart='trend']\"))"
+            ".data.datasets[0].data")
+        assert trend == [1, 4]
+        # Each chart is described for assistive technology and has a table beside it.
+        assert page.locator("canvas[role='img'][aria-label]").count() == canvases.count()
+        assert page.locator("table caption").count() >= canvases.count()
+        _shot(page, "transparency-index")
+        page.click("th[scope='row'] >> text=Hong Kong SAR China")
+        page.wait_for_selector("h1:has-text('Hong Kong SAR China')")
+        assert "/transparency/country/HK/" in page.url
+        held = page.locator("#h-held_or_routed_by_policy ~ div table tbody tr").first
+        assert held.locator("td").nth(3).inner_text() == "1"  # held by policy
+        _shot(page, "transparency-country")
+        with page.expect_download() as download:
+            page.click("#h-user_data_requests ~ p.downloads >> text=CSV")
+        assert download.value.suggested_filename == "user_data_requests-2020-H2.csv"
