@@ -368,7 +368,8 @@ def _cells_in_database(period: Period, categories: frozenset[str]
                        ) -> tuple[Cells, dict[str, int], set[str]]:
     """The same cells as :func:`_cells`, aggregated (medians included) by PostgreSQL."""
     stored = [*MEMBER_STATES, *_ALIASES]
-    params = {"act": ORDER_TO_ACT, "info": ORDER_TO_INFORM, "categories": sorted(categories),
+    params: dict[str, Any] = {"act": ORDER_TO_ACT, "info": ORDER_TO_INFORM,
+              "categories": sorted(categories),
               "not_specified": NOT_SPECIFIED, "start": period.start_at,
               "end": period.end_before, "states": stored}
     with connection.cursor() as cur:
