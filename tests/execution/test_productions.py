@@ -8,6 +8,8 @@ import json
 import os
 import stat
 import struct
+import subprocess
+import sys
 import tracemalloc
 import zipfile
 from datetime import timedelta
@@ -278,6 +280,13 @@ def test_production_verify_checks_a_downloaded_file(export_action: Action, tmp_p
     other.write_bytes(productions._public_pem(Ed25519PrivateKey.generate().public_key()))
     assert main(["production", "verify", str(package), "--public-key", str(other)]) == 1
     assert "signature does not match" in capsys.readouterr().err
+    # An authority checks it on a machine with no dueprocess installation or settings.
+    clean = subprocess.run(
+        [sys.executable, "-m", "dueprocess", "production", "verify", str(package),
+         "--public-key", str(pem)], capture_output=True, text=True, timeout=120, check=False,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)})
+    assert clean.returncode == 0, clean.stderr
+    assert "OK:" in clean.stdout
     (tmp_path / "junk.zip").write_bytes(b"not a zip")
     assert main(["production", "verify", str(tmp_path / "junk.zip"), "--public-key",
                  str(pem)]) == 1

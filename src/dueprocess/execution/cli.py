@@ -37,7 +37,7 @@ def cmd_receiver(args: argparse.Namespace) -> int:
 
 
 def cmd_production_verify(args: argparse.Namespace) -> int:
-    from dueprocess.execution.productions import verify_zip
+    from dueprocess.execution.verify import verify_zip
 
     if args.public_key:
         key: Any = Path(args.public_key).read_bytes()
