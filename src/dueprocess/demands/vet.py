@@ -62,6 +62,34 @@ def policy_facts(policies: Sequence[Policy]) -> tuple[PolicyFacts, ...]:
     )
 
 
+def target_facts(demand: Demand) -> tuple[TargetFacts, ...]:
+    """The demand's targets as facts, read in chunks with their repeated values shared.
+
+    A demand can carry 1,000,000 targets: plain tuples rather than model instances, no
+    queryset cache beside the result, and one object for each distinct type, country,
+    location and set of flags keep that to the identifiers and one slotted object each.
+    """
+    shared: dict[Any, Any] = {}
+
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
+    rows = demand.targets.order_by("pk").values_list(
+        "type", "identifier", "exists", "country", "data_location", "flags")
+    return tuple(
+        TargetFacts(
+            type=one(t_type),
+            identifier=identifier,
+            exists=exists,
+            country=one(country or None),
+            data_location=one(data_location or None),
+            flags=one(tuple(flags or ())),
+        )
+        for t_type, identifier, exists, country, data_location, flags in
+        rows.iterator(chunk_size=10_000)
+    )
+
+
 def demand_facts(demand: Demand) -> DemandFacts:
     issued_by = demand.issued_by or {}
     extra: dict[str, Any] = {}
@@ -92,20 +120,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
             )
             for a in demand.asks.all()
         ),
-        targets=tuple(
-            TargetFacts(
-                type=t_type,
-                identifier=identifier,
-                exists=exists,
-                country=country or None,
-                data_location=data_location or None,
-                flags=tuple(flags or ()),
-            )
-            # Plain tuples, not model instances: a demand can carry 1,000,000 targets.
-            for t_type, identifier, exists, country, data_location, flags in
-            demand.targets.order_by("pk").values_list(
-                "type", "identifier", "exists", "country", "data_location", "flags")
-        ),
+        targets=target_facts(demand),
         non_disclosure=demand.non_disclosure,
         non_disclosure_until=demand.non_disclosure_until,
         officials=tuple((o.name, o.title, o.role) for o in demand.officials.all()),
