@@ -152,6 +152,10 @@ def _serve(port: int, host: str, workers: int) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    conf = settings.DUEPROCESS
+    if workers > 1 and conf.mode == "production" and not conf.cache_url:
+        print(f"warning: {workers} web processes count rate limits separately; set "
+              "DUEPROCESS_CACHE_URL to a Redis server to share them", file=sys.stderr)
     cmd = [sys.executable, "-m", "gunicorn", "dueprocess.wsgi:application",
            "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-"]
     env = dict(os.environ, DUEPROCESS_HOME=str(settings.DUEPROCESS.home))

@@ -31,6 +31,8 @@ class Config:
     allowed_hosts: tuple[str, ...]
     debug: bool
     email_from: str
+    # Shared cache (rate-limit counters) for several web processes: redis:// or rediss://.
+    cache_url: str = ""
     # Execution (connector, production keys, user notices); see docs/operations.md.
     connector: str = "demo"
     webhook_url: str = ""
@@ -88,6 +90,10 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     hosts = tuple(
         h.strip() for h in env.get("DUEPROCESS_ALLOWED_HOSTS", "").split(",") if h.strip()
     ) or ("127.0.0.1", "localhost")
+    cache_url = env.get("DUEPROCESS_CACHE_URL", "").strip()
+    if cache_url and cache_url.split("://", 1)[0] not in ("redis", "rediss"):
+        # The URL may hold a password: never echo it.
+        raise ConfigError("DUEPROCESS_CACHE_URL must be a redis:// or rediss:// URL")
     return Config(
         mode=mode,
         home=home,
@@ -96,6 +102,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=hosts,
         debug=env.get("DUEPROCESS_DEBUG", "") == "1",
         email_from=env.get("DUEPROCESS_EMAIL_FROM", "legal-process@localhost"),
+        cache_url=cache_url,
         **_execution(env, mode),
     )
 

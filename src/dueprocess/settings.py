@@ -120,6 +120,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = CONFIG.mode != "production"
 
+# Rate-limit counters must be shared by every web process: Redis when configured, else
+# per process (fine for one process; `check --deploy` warns in production).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": CONFIG.cache_url, "KEY_PREFIX": "dueprocess"}
+        if CONFIG.cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/review/"
 LOGOUT_REDIRECT_URL = "/login/"

@@ -131,6 +131,7 @@ def test_pages_carry_a_strict_content_security_policy(demand: Any) -> None:
 PRODUCTION = {"DUEPROCESS_MODE": "production",
               "DUEPROCESS_SECRET_KEY": "k7#pV!2qZ9@xL4$wR8&nT1*eY6^uI3(oP0)aS5_dF7+gH2-jK9=lM4",
               "DUEPROCESS_ALLOWED_HOSTS": "dueprocess.example.org",
+              "DUEPROCESS_CACHE_URL": "redis://127.0.0.1:6379/15",
               "DJANGO_SETTINGS_MODULE": "dueprocess.settings"}
 
 
@@ -146,6 +147,17 @@ def test_deploy_checks_pass_with_production_settings(tmp_path: Any) -> None:
                          "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_rate_limits_are_counted_per_process(tmp_path: Any) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(PRODUCTION, DUEPROCESS_HOME=str(tmp_path))
+    del env["DUEPROCESS_CACHE_URL"]
+    result = subprocess.run([sys.executable, "-m", "dueprocess", "manage", "check", "--deploy",
+                             "--fail-level", "WARNING"], env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode != 0
+    assert "dueprocess.W001" in result.stderr and "DUEPROCESS_CACHE_URL" in result.stderr
 
 
 def test_production_settings_require_two_factor_and_secure_cookies(tmp_path: Any) -> None:

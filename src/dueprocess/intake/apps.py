@@ -8,6 +8,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from dueprocess.demands.vet import register_fact_provider
+        from dueprocess.intake import checks  # noqa: F401  (registers the deploy check)
         from dueprocess.intake.providers import sender_facts
 
         register_fact_provider(sender_facts)
