@@ -115,6 +115,20 @@ def test_four_eyes_needs_a_second_person(fbi: Any, reviewer: Any, approver: Any)
     assert demand.actions.get().kind == "export"
 
 
+def test_four_eyes_follows_the_policys_instruments_and_condition(
+        fbi: Any, reviewer: Any) -> None:
+    Policy.objects.create(name="Subpoenas twice", effect="four_eyes", jurisdiction="US",
+                          instruments=["us.ecpa.subpoena"], valid_from="2020-01-01")
+    Policy.objects.create(name="Big warrants twice", effect="four_eyes", jurisdiction="US",
+                          condition="targets > 5", valid_from="2020-01-01")
+    demand = receive(fbi, us_warrant(reference="R3"))  # a warrant naming one account
+    assert not demand.findings.current().filter(code="policy.four_eyes").exists()
+    with mock.patch("dueprocess.execution.tasks.enqueue_demand_actions"):
+        decide(demand, reviewer, outcome="comply")
+    demand.refresh_from_db()
+    assert demand.status == "executing" and not demand.awaiting_approval
+
+
 def test_a_new_policy_revets_open_demands_with_the_law_of_their_time(
         hk_police: Any) -> None:
     demand = receive(hk_police, sch4_disclose("2020-07-20T09:00:00+08:00"))

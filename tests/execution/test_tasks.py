@@ -26,6 +26,7 @@ from dueprocess.execution.tasks import (
     resume_stale,
     run_action,
 )
+from dueprocess.transparency.models import StaleDemand
 from tests.execution.support import run_worker, warrant_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -293,5 +294,7 @@ def test_maintenance_keeps_one_run_scheduled_and_purges(approved: Approve) -> No
     done = DBTaskResult.objects.get(task_path=tasks.maintenance.module_path,
                                     status=TaskResultStatus.SUCCESSFUL)
     assert done.return_value is not None and done.return_value["purged"] == 1
+    assert done.return_value["tallied"] >= 1  # the executed demand's report row
+    assert not StaleDemand.objects.exists()
     assert waiting.count() == 1  # the next run is queued
     assert waiting.get().run_after > timezone.now() + timedelta(minutes=9)

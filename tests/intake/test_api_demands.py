@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -168,3 +169,34 @@ def test_hong_kong_pause_holds_the_july_data_demand(staff_api: Any, hk_police: A
     assert "policy.jurisdiction_paused" in {f["code"] for f in body["findings"]}
     before = staff_api.post("/demands", sch4_disclose("2020-07-03T09:00:00+08:00")).json()
     assert "policy.jurisdiction_paused" not in {f["code"] for f in before["findings"]}
+
+
+def test_an_authority_sees_its_demand_but_not_the_platforms_assessment(
+        api_as: Any, officer_of: Any, hk_police: Any, staff_api: Any) -> None:
+    from dueprocess.demo.platform import HK_JOURNALIST, seed_platform
+    from dueprocess.intake.auth import AUTHORITY_FINDINGS
+
+    seed_platform()
+    Policy.objects.create(name="Pause HK data requests", effect="pause", jurisdiction="HK",
+                          ask_kinds=["disclose"], valid_from="2020-07-06")
+    body = sch4_disclose("2020-07-20T09:00:00Z", targets=[{"type": "account",
+                                                           "id": HK_JOURNALIST}])
+    del body["authority"], body["received_at"]
+    del body["issued_by"]["role"]  # an element the police can cure
+    officer_api = api_as(officer_of(hk_police))
+    sent = officer_api.post("/demands", body)
+    assert sent.status_code == 201, sent.content
+    for seen in (sent.json(), officer_api.get(f"/demands/{sent.json()['id']}").json()):
+        codes = {f["code"] for f in seen["findings"]}
+        assert codes and codes <= AUTHORITY_FINDINGS
+        assert seen["recommendation"] is None and seen["explanation"] is None
+        assert seen["targets"] == [{"type": "account", "identifier": HK_JOURNALIST,
+                                    "exists": None, "country": None, "data_location": None}]
+        assert "journalist" not in json.dumps(seen)
+    assert officer_api.get("/demands").json()["items"][0]["recommendation"] is None
+
+    staff_view = staff_api.get(f"/demands/{sent.json()['id']}").json()
+    staff_codes = {f["code"] for f in staff_view["findings"]}
+    assert {"policy.jurisdiction_paused", "rights.target_at_risk"} <= staff_codes
+    assert staff_view["recommendation"] == "hold"
+    assert staff_view["targets"][0]["exists"] is True

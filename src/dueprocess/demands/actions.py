@@ -33,8 +33,6 @@ from dueprocess.demands.models import (
     NoticeStatus,
     Official,
     Outcome,
-    Policy,
-    PolicyEffect,
     Requester,
     Status,
     Target,
@@ -267,16 +265,9 @@ def claim_demand(demand: Demand, user: User) -> Demand:
 
 
 def requires_four_eyes(demand: Demand) -> bool:
-    on = demand.received_at.date()
-    for p in Policy.objects.filter(active=True, effect=PolicyEffect.FOUR_EYES):
-        if p.jurisdiction and p.jurisdiction != demand.jurisdiction:
-            continue
-        if p.valid_from > on or (p.valid_to is not None and on >= p.valid_to):
-            continue
-        kinds = set(p.ask_kinds or ())
-        if not kinds or kinds & set(demand.asks.values_list("kind", flat=True)):
-            return True
-    return False
+    """Whether vetting found a four-eyes policy that applies: the finding already weighs
+    the policy's jurisdiction, dates, ask kinds, instruments and condition."""
+    return demand.findings.current().filter(code="policy.four_eyes").exists()
 
 
 def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand:

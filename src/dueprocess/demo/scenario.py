@@ -171,55 +171,54 @@ def _iso(d: datetime) -> str:
     return d.isoformat()
 
 
+def _nsd(reference: str, received_at: str, **fields: Any) -> dict[str, Any]:
+    """A Schedule 4 demand from the Hong Kong police's national security department; by
+    default the identification request of July and September 2020."""
+    body: dict[str, Any] = {
+        "reference": reference, "instrument": "hk.nsl43.sch4", "authority": "hkpf-nsd",
+        "received_at": received_at,
+        "issued_by": {"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police",
+                      "role": "police_senior"},
+        "legal_basis": "Implementation Rules for Article 43, Schedule 4, section 5",
+        "statement_of_reasons": "Identification of the person operating the account",
+        "offences": ["hk.nsl.art20"],
+        "asks": [{"kind": "disclose", "data_categories": ["subscriber"]}],
+        "targets": [{"type": "account", "id": platform.HK_ACTIVIST}],
+    }
+    body.update(fields)
+    return body
+
+
 def demand_bodies(now: datetime) -> list[dict[str, Any]]:
     """A dozen demands; references are unique so a second load finds them."""
     recent = now - timedelta(days=12)
     return [
-        {"reference": "NSD-2020-0715-001", "instrument": "hk.nsl43.sch4",
-         "authority": "hkpf-nsd", "received_at": "2020-07-15T10:20:00+08:00",
-         "issued_by": {"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police "
-                       "(National Security)", "role": "police_senior"},
-         "officials": [{"name": "TANG Ping-keung", "title": "Commissioner of Police",
+        _nsd("NSD-2020-0715-001", "2020-07-15T10:20:00+08:00",
+             issued_by={"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police "
+                        "(National Security)", "role": "police_senior"},
+             officials=[{"name": "TANG Ping-keung", "title": "Commissioner of Police",
+                         "role": "police_senior"},
+                        {"name": "LEE Ka-chiu, John", "title": "Secretary for Security",
+                         "role": "approver"}],
+             legal_basis="Implementation Rules for Article 43 of the National Security Law, "
+                         "Schedule 4, section 3",
+             statement_of_reasons="Messages likely to constitute an offence endangering "
+                                  "national security (incitement to secession)",
+             offences=["hk.nsl.art21"],
+             asks=[{"kind": "restrict_content", "measure": "remove"}],
+             targets=[{"type": "content", "url": u} for u in platform.HK_PROTEST_POSTS[:3]],
+             language="zh-hant"),
+        _nsd("NSD-2020-0720-002", "2020-07-20T09:05:00+08:00", non_disclosure={"until": None}),
+        _nsd("NSD-2020-0820-003", "2020-08-20T16:40:00+08:00",
+             issued_by={"name": "TANG Ping-keung", "title": "Commissioner of Police",
                         "role": "police_senior"},
-                       {"name": "LEE Ka-chiu, John", "title": "Secretary for Security",
-                        "role": "approver"}],
-         "legal_basis": "Implementation Rules for Article 43 of the National Security Law, "
-                        "Schedule 4, section 3",
-         "statement_of_reasons": "Messages likely to constitute an offence endangering "
-                                 "national security (incitement to secession)",
-         "offences": ["hk.nsl.art21"],
-         "asks": [{"kind": "restrict_content", "measure": "remove"}],
-         "targets": [{"type": "content", "url": u} for u in platform.HK_PROTEST_POSTS[:3]],
-         "language": "zh-hant"},
-        {"reference": "NSD-2020-0720-002", "instrument": "hk.nsl43.sch4",
-         "authority": "hkpf-nsd", "received_at": "2020-07-20T09:05:00+08:00",
-         "issued_by": {"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police",
-                       "role": "police_senior"},
-         "legal_basis": "Implementation Rules for Article 43, Schedule 4, section 5",
-         "statement_of_reasons": "Identification of the person operating the account",
-         "offences": ["hk.nsl.art20"],
-         "asks": [{"kind": "disclose", "data_categories": ["subscriber"]}],
-         "targets": [{"type": "account", "id": platform.HK_ACTIVIST}],
-         "non_disclosure": {"until": None}},
-        {"reference": "NSD-2020-0820-003", "instrument": "hk.nsl43.sch4",
-         "authority": "hkpf-nsd", "received_at": "2020-08-20T16:40:00+08:00",
-         "issued_by": {"name": "TANG Ping-keung", "title": "Commissioner of Police",
-                       "role": "police_senior"},
-         "officials": [{"name": "鄧炳強", "title": "警務處處長", "role": "police_senior"}],
-         "legal_basis": "Implementation Rules for Article 43, Schedule 4",
-         "statement_of_reasons": "Account used to organise unlawful assemblies",
-         "offences": ["hk.nsl.art22"],
-         "asks": [{"kind": "restrict_account", "measure": "terminate"}],
-         "targets": [{"type": "account", "id": platform.HK_JOURNALIST}]},
-        {"reference": "NSD-2020-0915-004", "instrument": "hk.nsl43.sch4",
-         "authority": "hkpf-nsd", "received_at": "2020-09-15T11:00:00+08:00",
-         "issued_by": {"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police",
-                       "role": "police_senior"},
-         "legal_basis": "Implementation Rules for Article 43, Schedule 4, section 5",
-         "statement_of_reasons": "Identification of the person operating the account",
-         "offences": ["hk.nsl.art20"],
-         "asks": [{"kind": "disclose", "data_categories": ["subscriber"]}],
-         "targets": [{"type": "account", "id": platform.HK_ACTIVIST}]},
+             officials=[{"name": "鄧炳強", "title": "警務處處長", "role": "police_senior"}],
+             legal_basis="Implementation Rules for Article 43, Schedule 4",
+             statement_of_reasons="Account used to organise unlawful assemblies",
+             offences=["hk.nsl.art22"],
+             asks=[{"kind": "restrict_account", "measure": "terminate"}],
+             targets=[{"type": "account", "id": platform.HK_JOURNALIST}]),
+        _nsd("NSD-2020-0915-004", "2020-09-15T11:00:00+08:00"),
         {"reference": "2:20-mj-00417", "instrument": "us.ecpa.warrant", "authority": "fbi",
          "received_at": "2020-10-05T14:00:00-04:00",
          "issued_by": {"name": "Hon. Jane Doe", "title": "United States Magistrate Judge",

@@ -360,23 +360,26 @@ MAINTENANCE_EVERY = timedelta(minutes=10)
 @task()
 def maintenance(every_seconds: int = 0) -> dict[str, int]:
     """Housekeeping: resume stale actions, deliver due notices, remind of expiring holds,
-    write missing DSA statements, purge expired productions.
+    write missing DSA statements, purge expired productions, bring report tallies up to date
+    (so the next report has little left to do).
 
     With ``every_seconds`` it queues its own next run, so a worker needs no cron.
     """
     from dueprocess.execution import sor
     from dueprocess.execution.preservation import remind_expiring
+    from dueprocess.transparency.tally import settle
 
     resumed = resume_stale()
     notices = deliver_pending_notices()
     reminded = remind_expiring()
     statements = sor.ensure_all()
     purged = purge_expired(timezone.now())
+    tallied = settle()
     WorkerProcess.objects.filter(stopped_at__lt=timezone.now() - timedelta(days=30)).delete()
     if every_seconds > 0:
         schedule_maintenance(timedelta(seconds=every_seconds))
     return {"resumed": resumed, "purged": purged, "reminded": reminded,
-            "statements": statements, **notices}
+            "statements": statements, "tallied": tallied, **notices}
 
 
 def schedule_maintenance(every: timedelta = MAINTENANCE_EVERY) -> bool:

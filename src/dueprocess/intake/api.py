@@ -17,6 +17,7 @@ from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import Authority, Demand
 from dueprocess.errors import Conflict, DomainError, Forbidden, InvalidInput
 from dueprocess.intake.auth import (
+    AUTHORITY_FINDINGS,
     TokenAuth,
     get_visible_demand,
     is_staff,
@@ -120,9 +121,15 @@ def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 # ----------------------------------------------------------------------------- serialisation
 
 
-def demand_out(demand: Demand, *, target_limit: int = 1000) -> DemandOut:
+def demand_out(demand: Demand, *, staff: bool, target_limit: int = 1000) -> DemandOut:
+    """The demand as ``staff`` see it, or as its authority does: without the platform's
+    assessment (recommendation, internal findings, rationales) or what the platform knows of
+    the targets (whether they exist, where they live)."""
     asks = list(demand.asks.all())
     positions = {a.pk: a.position for a in asks}
+    findings = demand.findings.current()
+    if not staff:
+        findings = findings.filter(code__in=AUTHORITY_FINDINGS)
     return DemandOut(
         id=demand.pk,
         reference=demand.reference,
@@ -130,8 +137,8 @@ def demand_out(demand: Demand, *, target_limit: int = 1000) -> DemandOut:
         jurisdiction=demand.jurisdiction,
         instrument=demand.instrument,
         status=demand.status,
-        recommendation=demand.recommendation,
-        explanation=demand.explanation,
+        recommendation=demand.recommendation if staff else None,
+        explanation=demand.explanation if staff else None,
         emergency=demand.emergency,
         received_at=demand.received_at,
         deadline=demand.deadline,
@@ -143,20 +150,25 @@ def demand_out(demand: Demand, *, target_limit: int = 1000) -> DemandOut:
                      territorial_scope=a.territorial_scope) for a in asks],
         targets=[TargetOut(type=t.type, identifier=t.identifier, exists=t.exists,
                            country=t.country or None, data_location=t.data_location or None)
+                 if staff else TargetOut(type=t.type, identifier=t.identifier)
                  for t in demand.targets.all()[:target_limit]],
         target_count=demand.target_count,
         findings=[FindingOut(code=f.code, severity=f.severity, message=f.message, rule=f.rule,
                              rule_version=f.rule_version, data_version=f.data_version,
                              evidence=f.evidence, ask=f.ask_position)
-                  for f in demand.findings.current()],
+                  for f in findings],
         decisions=[DecisionOut(ask=positions.get(d.ask_id, 0),
                                target=d.target.identifier if d.target else None,
                                outcome=d.outcome, reason_codes=d.reason_codes,
-                               rationale=d.rationale, narrowed=d.narrowed,
+                               rationale=d.rationale if staff else None, narrowed=d.narrowed,
                                decided_at=d.decided_at)
                    for d in demand.decisions.filter(superseded=False).select_related("target")],
         awaiting_approval=demand.awaiting_approval,
     )
+
+
+def _out(request: HttpRequest, demand: Demand) -> DemandOut:
+    return demand_out(demand, staff=is_staff(request.user))  # type: ignore[arg-type]
 
 
 def authority_out(a: Authority) -> AuthorityOut:
@@ -193,7 +205,7 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
                                     user=user, received_at=received_at,
                                     channel="api" if requester else "import",
                                     sender_email=getattr(user, "email", "") if requester else "")
-    return Status(201, demand_out(demand))
+    return Status(201, _out(request, demand))
 
 
 @api.get("/demands", response={200: DemandPage, **ERRORS}, tags=["demands"])
@@ -203,6 +215,7 @@ def list_demands(request: HttpRequest, status: str | None = None,
                  limit: int = Query(50, ge=1, le=500)) -> DemandPage:
     """Newest first, keyset-paginated: pass `next_after` back as `after`."""
     qs = visible_demands(request.user)  # type: ignore[arg-type]
+    staff = is_staff(request.user)  # type: ignore[arg-type]
     if status:
         qs = qs.filter(status=status)
     if jurisdiction:
@@ -219,7 +232,8 @@ def list_demands(request: HttpRequest, status: str | None = None,
     return DemandPage(
         items=[DemandSummary(id=d.pk, reference=d.reference, authority=d.authority.slug,
                              jurisdiction=d.jurisdiction, instrument=d.instrument,
-                             status=d.status, recommendation=d.recommendation,
+                             status=d.status,
+                             recommendation=d.recommendation if staff else None,
                              received_at=d.received_at, target_count=d.target_count)
                for d in rows],
         next_after=rows[-1].pk if more and rows else None,
@@ -232,7 +246,7 @@ def get_demand(request: HttpRequest, demand_id: int) -> DemandOut:
     with transaction.atomic():
         record("demand.viewed", actor=actions.actor_label(request.user), demand_id=demand.pk,
                payload={"what": "api"})
-    return demand_out(demand)
+    return _out(request, demand)
 
 
 @api.post("/demands/{demand_id}/decisions", response={200: DemandOut, **ERRORS},
@@ -242,7 +256,7 @@ def decide(request: HttpRequest, demand_id: int, payload: DecisionsIn) -> Demand
     require_perm(request.user, "demands.add_decision")  # type: ignore[arg-type]
     demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
     demand = actions.record_decisions(demand, payload, user=request.user)
-    return demand_out(Demand.objects.select_related("authority").get(pk=demand.pk))
+    return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
 
 
 @api.post("/demands/{demand_id}/approve", response={200: DemandOut, **ERRORS},
@@ -252,7 +266,7 @@ def approve(request: HttpRequest, demand_id: int) -> DemandOut:
     require_perm(request.user, "demands.change_decision")  # type: ignore[arg-type]
     demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
     demand = actions.approve_demand(demand, user=request.user)
-    return demand_out(Demand.objects.select_related("authority").get(pk=demand.pk))
+    return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
 
 
 @api.post("/demands/{demand_id}/withdraw", response={200: DemandOut, **ERRORS},
@@ -263,7 +277,7 @@ def withdraw(request: HttpRequest, demand_id: int) -> DemandOut:
         require_perm(request.user, "demands.change_demand")  # type: ignore[arg-type]
     demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
     demand = actions.withdraw_demand(demand, user=request.user)
-    return demand_out(Demand.objects.select_related("authority").get(pk=demand.pk))
+    return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
 
 
 # ----------------------------------------------------------------------------- registries

@@ -70,6 +70,16 @@ def requester_of(user: AbstractBaseUser) -> Requester | None:
         return None
 
 
+#: Findings an authority sees on its own demands: those about the form of what it sent, which
+#: it can cure. The rest is the platform's own assessment (policies, screening, sender checks,
+#: where users live, who is at risk, signs of forgery): showing it would disclose user data
+#: or tell a forger what gave them away.
+AUTHORITY_FINDINGS = frozenset({
+    "legal.unknown_instrument", "legal.insufficient_process", "legal.issuer_not_competent",
+    "legal.missing_element", "rights.indefinite_gag", "deadline.statutory",
+})
+
+
 def visible_demands(user: AbstractBaseUser) -> QuerySet[Demand]:
     """Staff see every demand; an officer only their own authority's."""
     qs = Demand.objects.select_related("authority")

@@ -44,9 +44,9 @@ class AskOut(BaseModel):
 class TargetOut(BaseModel):
     type: str
     identifier: str
-    exists: bool | None
-    country: str | None
-    data_location: str | None
+    exists: bool | None = None
+    country: str | None = None
+    data_location: str | None = None
 
 
 class PersonOut(BaseModel):
@@ -60,7 +60,7 @@ class DecisionOut(BaseModel):
     target: str | None
     outcome: str
     reason_codes: list[str]
-    rationale: str
+    rationale: str | None
     narrowed: dict[str, Any]
     decided_at: datetime
 
@@ -72,8 +72,8 @@ class DemandOut(BaseModel):
     jurisdiction: str
     instrument: str
     status: str
-    recommendation: str
-    explanation: str
+    recommendation: str | None
+    explanation: str | None
     emergency: bool
     received_at: datetime
     deadline: datetime | None
@@ -94,7 +94,7 @@ class DemandSummary(BaseModel):
     jurisdiction: str
     instrument: str
     status: str
-    recommendation: str
+    recommendation: str | None
     received_at: datetime
     target_count: int
 
