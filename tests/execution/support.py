@@ -29,7 +29,8 @@ def run_worker() -> None:
 
 def receive(authority: Authority, body: dict[str, Any]) -> Demand:
     received = body.pop("received_at", "2020-10-05T14:00:00+00:00")
-    return actions.receive_demand(DemandIn.model_validate(body), authority=authority,
+    data = DemandIn.model_validate({**body, "received_at": received})
+    return actions.receive_demand(data, authority=authority,
                                   requester=None, user=None,
                                   received_at=datetime.fromisoformat(received))
 

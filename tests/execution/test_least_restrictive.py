@@ -102,7 +102,8 @@ def test_the_effect_report_says_if_and_when_each_item_was_acted_on(
         targets=[{"type": "account", "id": platform.US_SUSPECT},
                  {"type": "content", "url": platform.US_SUSPECT_POSTS[0]}],
         asks=[{"kind": "restrict_content", "measure": "remove"},
-              {"kind": "disclose", "data_categories": ["subscriber"]}])
+              {"kind": "disclose", "data_categories": ["subscriber"]}],
+        acknowledged_at="2020-10-05T14:20:00+00:00")
     demand = receive(fbi, body)
     actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
         {"ask": 0, "outcome": "comply", "reason_codes": ["lawful"]},

@@ -182,7 +182,7 @@ def test_an_authority_sees_its_demand_but_not_the_platforms_assessment(
     body = sch4_disclose("2020-07-20T09:00:00Z", targets=[{"type": "account",
                                                            "id": HK_JOURNALIST}])
     del body["authority"], body["received_at"]
-    del body["issued_by"]["role"]  # an element the police can cure
+    del body["issued_by"]  # an element the police can cure
     officer_api = api_as(officer_of(hk_police))
     sent = officer_api.post("/demands", body)
     assert sent.status_code == 201, sent.content
@@ -200,3 +200,35 @@ def test_an_authority_sees_its_demand_but_not_the_platforms_assessment(
     assert {"policy.jurisdiction_paused", "rights.target_at_risk"} <= staff_codes
     assert staff_view["recommendation"] == "hold"
     assert staff_view["targets"][0]["exists"] is True
+
+
+def test_an_import_keeps_its_own_acknowledgement_time_or_none(staff_api: Any, fbi: Any,
+                                                               api_as: Any,
+                                                               officer_of: Any) -> None:
+    acked = staff_api.post("/demands", us_warrant(reference="ACK-1",
+                                                  acknowledged_at="2020-10-05T16:30:00Z"))
+    assert acked.status_code == 201, acked.content
+    demand = Demand.objects.get(reference="ACK-1")
+    assert demand.acknowledged_at.isoformat() == "2020-10-05T16:30:00+00:00"
+
+    unknown = staff_api.post("/demands", us_warrant(reference="ACK-2"))
+    assert unknown.status_code == 201
+    demand = Demand.objects.get(reference="ACK-2")
+    assert demand.acknowledged_at is None  # not the moment of import, years later
+    assert demand.notices.filter(kind="acknowledgement").exists()
+
+    for body, status, field in [
+        (us_warrant(reference="ACK-3", acknowledged_at="2020-10-05T13:00:00Z"), 422, None),
+        (us_warrant(reference="ACK-4", received_at="2999-01-01T00:00:00Z"), 422,
+         "received_at"),
+    ]:
+        r = staff_api.post("/demands", body)
+        assert r.status_code == status, r.content
+        assert field is None or r.json()["error"]["field"] == field
+    assert not Demand.objects.filter(reference__in=["ACK-3", "ACK-4"]).exists()
+
+    own = us_warrant(reference="ACK-5", acknowledged_at="2020-10-05T16:30:00Z")
+    del own["authority"], own["received_at"]
+    r = api_as(officer_of(fbi)).post("/demands", own)
+    assert r.status_code in (403, 422)
+    assert not Demand.objects.filter(reference="ACK-5").exists()

@@ -9,7 +9,7 @@ and the data can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -33,6 +33,7 @@ from dueprocess.demands.models import (
     NoticeStatus,
     Official,
     Outcome,
+    Policy,
     Requester,
     Status,
     Target,
@@ -109,11 +110,23 @@ def _target_rows(demand: Demand, data: DemandIn) -> list[Target]:
     return rows
 
 
+#: How far ahead of our clock an imported time may be before it is refused as a mistake.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
 def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester | None,
                    user: User | None, received_at: datetime | None = None,
                    channel: str = "api", sender_email: str = "") -> Demand:
-    """Store a demand whole (or not at all), vet it and route it to review or hold."""
+    """Store a demand whole (or not at all), vet it and route it to review or hold.
+
+    An import (``received_at`` given) was acknowledged when the record it comes from says,
+    or at an unknown time: never at the moment of import, which would put years into the
+    acknowledgement times a transparency report gives.
+    """
     now = timezone.now()
+    for field, value in (("received_at", received_at), ("acknowledged_at", data.acknowledged_at)):
+        if value is not None and value > now + CLOCK_SKEW:
+            raise InvalidInput(f"{field} is in the future", field=field)
     with transaction.atomic():
         nd = data.non_disclosure
         demand = Demand.objects.create(
@@ -167,7 +180,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
         })
         _vet(demand, "system", route=True)
         ack = _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system")
-        demand.acknowledged_at = ack.sent_at
+        demand.acknowledged_at = ack.sent_at if received_at is None else data.acknowledged_at
         demand.save(update_fields=["acknowledged_at"])
     return demand
 
@@ -264,6 +277,14 @@ def claim_demand(demand: Demand, user: User) -> Demand:
     return demand
 
 
+def _vet_if_policies_changed(demand: Demand, actor: str) -> None:
+    """A policy added since the demand was vetted (outside the admin, which re-vets by
+    itself) must still guard this decision: vet again first."""
+    if demand.vetted_at is None or Policy.objects.filter(
+            created_at__gt=demand.vetted_at).exists():
+        _vet(demand, actor, route=False)
+
+
 def requires_four_eyes(demand: Demand) -> bool:
     """Whether vetting found a four-eyes policy that applies: the finding already weighs
     the policy's jurisdiction, dates, ask kinds, instruments and condition."""
@@ -279,6 +300,7 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
             raise Conflict(f"a {demand.status} demand cannot be decided")
         from dueprocess.review.gates import check_decisions
 
+        _vet_if_policies_changed(demand, actor)
         check_decisions(demand, data)  # e.g. a human-rights review where policy asks for one
         asks = {a.position: a for a in demand.asks.all()}
         made: list[Decision] = []

@@ -108,13 +108,21 @@ class DemandIn(Strict):
     deadline: datetime | None = None
     language: Annotated[str, StringConstraints(max_length=10)] = ""
     received_at: datetime | None = None
+    acknowledged_at: datetime | None = Field(
+        default=None, description="Staff imports only, with received_at: when the platform "
+        "acknowledged receipt; left out, the acknowledgement time is recorded as unknown")
 
     @model_validator(mode="after")
     def _aware(self) -> DemandIn:
-        for name in ("deadline", "received_at"):
+        for name in ("deadline", "received_at", "acknowledged_at"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
                 raise ValueError(f"{name} needs a time zone (e.g. 2020-07-20T09:00:00Z)")
+        if self.acknowledged_at is not None:
+            if self.received_at is None:
+                raise ValueError("acknowledged_at goes with received_at (an import)")
+            if self.acknowledged_at < self.received_at:
+                raise ValueError("acknowledged_at is before received_at")
         return self
 
 

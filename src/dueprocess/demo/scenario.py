@@ -332,6 +332,11 @@ def load_scenario(progress: Callable[[str], None] = lambda _m: None) -> DemoSumm
         authority = Authority.objects.get(slug=body["authority"])
         progress(f"demand {data.reference} ({data.instrument})")
         channel, sender = SENDERS.get(data.reference, ("import", ""))
+        if data.acknowledged_at is None and data.received_at is not None:
+            # the desk answered within hours, the emergency line within minutes
+            delay = timedelta(minutes=25) if data.emergency else timedelta(hours=3)
+            data = data.model_copy(update={
+                "acknowledged_at": min(data.received_at + delay, now)})
         actions.receive_demand(data, authority=authority, requester=None, user=None,
                                received_at=data.received_at, channel=channel,
                                sender_email=sender)

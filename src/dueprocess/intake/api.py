@@ -196,8 +196,9 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
         if payload.authority and payload.authority not in (authority.slug, str(authority.pk)):
             raise Forbidden("a token may only submit demands for its own authority",
                             field="authority")
-        if payload.received_at is not None:
-            raise Forbidden("only staff imports may set received_at", field="received_at")
+        for field in ("received_at", "acknowledged_at"):
+            if getattr(payload, field) is not None:
+                raise Forbidden(f"only staff imports may set {field}", field=field)
         received_at = None
     else:
         raise Forbidden("this account may not submit demands")
