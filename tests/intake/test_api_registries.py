@@ -55,6 +55,13 @@ def test_instruments_lists_the_library(api_as: Any, reviewer: Any) -> None:
             "hk.nsl43.sch4"} <= ids
     sch4 = next(i for i in body["items"] if i["id"] == "hk.nsl43.sch4")
     assert "political_expression" in sch4["risk_flags"]
+    assert sch4["ask_required_elements"]["disclose"] == ["recipient_identifiers"]
+    assert sch4["urgent_issuers"] == {"subscriber": ["police_senior"]}
+    assert "hk.nsl.art20" in sch4["offences"]
+    epoc = next(i for i in body["items"] if i["id"] == "eu.evidence.epoc")
+    assert epoc["deadlines"]["response_days"] == 10 and epoc["deadlines"]["emergency_hours"] == 8
+    assert epoc["enforcing_state_notification"] == ["traffic", "content"]
+    assert epoc["stored_data_only"] is True
     assert body["version"]
 
 

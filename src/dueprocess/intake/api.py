@@ -310,12 +310,7 @@ def list_authorities(request: HttpRequest) -> list[AuthorityOut]:
 def list_instruments(request: HttpRequest) -> InstrumentList:
     lib = default_library()
     return InstrumentList(version=lib.version, items=[
-        InstrumentOut(
-            id=i.id, jurisdiction=i.jurisdiction, name=i.name, citation=i.citation,
-            kind=i.kind, compels={k: list(v) for k, v in i.compels.items()},
-            issuers=list(i.issuers), required_elements=list(i.required_elements),
-            risk_flags=list(i.risk_flags), in_force_from=i.in_force_from,
-            in_force_to=i.in_force_to, sources=[str(s) for s in i.sources], version=i.version)
+        InstrumentOut.model_validate(i.model_dump(mode="json"))
         for i in sorted(lib.instruments.values(), key=lambda i: i.id)])
 
 

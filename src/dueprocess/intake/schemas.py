@@ -132,18 +132,32 @@ class AuthorityOut(BaseModel):
 
 
 class InstrumentOut(BaseModel):
+    """An instrument of the law library as a client needs it to build a valid demand;
+    fields mean what they mean in the library (docs/law-library.md)."""
+
     id: str
     jurisdiction: str
     name: str
     citation: str
     kind: str
+    legal_process: str
+    voluntary: bool
     compels: dict[str, list[str]]
     issuers: list[str]
+    category_issuers: dict[str, list[str]]
+    urgent_issuers: dict[str, list[str]]
     required_elements: list[str]
+    ask_required_elements: dict[str, list[str]]
+    deadlines: dict[str, Any]
+    notice: dict[str, Any]
     risk_flags: list[str]
+    offences: list[str]
+    stored_data_only: bool
+    enforcing_state_notification: list[str]
     in_force_from: date | None
     in_force_to: date | None
     sources: list[str]
+    notes: str
     version: int
 
 
