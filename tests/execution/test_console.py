@@ -129,3 +129,23 @@ def test_emergency_notices_objections_and_gags_from_the_console(
     waiting.refresh_from_db()
     assert waiting.status == "completed"
     assert "Let it proceed" not in _client(executor).get("/execution/").content.decode()
+
+
+def test_upholding_an_objection_from_the_console(
+        approved: Approve, executor: Any, notice_period: Callable[[int], None]) -> None:
+    notice_period(7)
+    demand = approved(warrant_body(reference="WAIT-2", targets=[
+        {"type": "account", "id": platform.FR_SUSPECT}]))
+    run_worker()
+    wait = DisclosureWait.objects.get(demand=demand)
+    assert "Uphold objection" not in _client(executor).get("/execution/").content.decode()
+    _client(executor).post(f"/execution/disclosures/{wait.pk}/objection/",
+                           {"objection": "The account is my employer's, not mine."})
+    assert "Uphold objection" in _client(executor).get("/execution/").content.decode()
+    done = _client(executor).post(f"/execution/disclosures/{wait.pk}/uphold/",
+                                  {"why": "Wrong person named."}, follow=True)
+    assert "will not be disclosed" in done.content.decode()
+    demand.refresh_from_db()
+    assert demand.status == "completed"
+    assert demand.actions.get().status == "cancelled"
+    assert platform.FR_SUSPECT not in _client(executor).get("/execution/").content.decode()

@@ -100,6 +100,41 @@ def test_an_objection_holds_the_disclosure_until_a_person_decides(
                                             "disclosure.proceeds"]
 
 
+def test_an_upheld_objection_cancels_the_disclosure_and_says_so(
+        approved: Approve, notice_period: Callable[[int], None], reviewer: Any) -> None:
+    from dueprocess.errors import Conflict, InvalidInput
+
+    notice_period(7)
+    demand = approved()
+    run_worker()
+    wait = DisclosureWait.objects.get(demand=demand)
+    with pytest.raises(Conflict, match="no objection"):
+        usernotices.uphold_objection(wait, user=reviewer, why="Journalist source protection.")
+    usernotices.record_objection(wait, text="I am a journalist; this exposes my sources.",
+                                 user=reviewer)
+    with pytest.raises(InvalidInput):
+        usernotices.uphold_objection(wait, user=reviewer, why="  ")
+    usernotices.uphold_objection(wait, user=reviewer, why="Journalist source protection.")
+    usernotices.uphold_objection(wait, user=reviewer, why="again")  # changes nothing
+
+    time_passes()
+    run_worker()
+    demand.refresh_from_db()
+    action = demand.actions.get()
+    assert action.status == "cancelled"
+    assert run_action.call(action.pk)["outcome"] == "cancelled"
+    assert demand.status == "completed"
+    assert not Production.objects.filter(demand=demand).exists()
+    report = Notice.objects.get(demand=demand, kind="effect_report")
+    assert "not acted on (cancelled)" in report.body
+    assert "journalist" not in report.body.lower()  # the reasons stay in the platform
+    with pytest.raises(Conflict, match="upheld"):
+        usernotices.let_disclosure_proceed(wait, user=reviewer, why="changed our mind")
+    assert verbs(demand, "disclosure.") == ["disclosure.waiting", "disclosure.objected",
+                                            "disclosure.withheld"]
+    assert verbs(demand, "action.cancelled") == ["action.cancelled"]
+
+
 def test_the_wait_never_runs_past_the_demands_deadline(
         approved: Approve, notice_period: Callable[[int], None]) -> None:
     notice_period(7)

@@ -154,6 +154,16 @@ def test_categories_keywords_and_states(orders: None) -> None:
     assert _row(sheet, "FR", "TOTAL")[6:13] == ["0", "0", "0", "0", "2", "0.75", "48"]
 
 
+def test_an_order_whose_every_action_was_cancelled_counts_as_not_given_effect(
+        db: Any) -> None:
+    # The user's objection was upheld: the export never ran, the demand completed.
+    demand("FR", "eu.dsa.art10", "2025-05-06T10:00:00+00:00", ack_hours=1.5,
+           actions=[("export", "cancelled")], category=SPEECH)
+    total = _row(dsa.member_state_orders(H1), "TOTAL", "TOTAL")
+    assert total[dsa.C_CTX_INFO_EFFECT] == ("Excluded from the median: 1 order not given "
+                                            "effect (refused or withdrawn).")
+
+
 def test_a_period_without_orders_has_only_the_total_block_of_zeros(db: Any) -> None:
     sheet = dsa.member_state_orders(H1)
     assert sheet.states == []

@@ -19,6 +19,7 @@ from django.utils import timezone
 from dueprocess.audit.chain import record
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import (
+    ACTION_DONE,
     Action,
     ActionKind,
     ActionStatus,
@@ -506,7 +507,7 @@ def start_action(action: Action) -> Action | None:
     """Mark an action running; None when it already succeeded (a repeated task)."""
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action.pk)
-        if action.status == ActionStatus.SUCCEEDED:
+        if action.status in ACTION_DONE:
             return None
         action.status = ActionStatus.RUNNING
         action.attempts += 1
@@ -529,10 +530,41 @@ def complete_action(action: Action, result: dict[str, Any]) -> None:
         action.save(update_fields=["status", "result", "error", "finished_at"])
         record("action.succeeded", actor="system", demand_id=action.demand_id,
                payload={"action": action.pk, "kind": action.kind, "result": result})
-        demand = _lock(action.demand)
-        if demand.status == Status.EXECUTING and not demand.actions.exclude(
-                status=ActionStatus.SUCCEEDED).exists():
-            _finish(demand, "system")
+        _finish_if_done(_lock(action.demand), "system")
+
+
+def _finish_if_done(demand: Demand, actor: str) -> None:
+    if demand.status == Status.EXECUTING and not demand.actions.exclude(
+            status__in=ACTION_DONE).exists():
+        _finish(demand, actor)
+
+
+def cancel_actions(demand: Demand, action_ids: Iterable[int], *, reason: str,
+                   user: User | None) -> int:
+    """Cancel actions that have not run (pending, or failed and waiting for a retry), so
+    they never will; the demand completes if nothing else is left. Returns how many were
+    cancelled. Call it inside the caller's transaction when the cancellation is part of a
+    larger step (an objection upheld)."""
+    actor = actor_label(user)
+    with transaction.atomic():
+        demand = _lock(demand)
+        rows = list(Action.objects.select_for_update().filter(
+            demand=demand, pk__in=list(action_ids)).order_by("pk"))
+        busy = [a.pk for a in rows if a.status in (ActionStatus.RUNNING, ActionStatus.SUCCEEDED)]
+        if busy:
+            raise Conflict(f"action(s) {', '.join(map(str, busy))} already ran or are running")
+        now = timezone.now()
+        todo = [a for a in rows if a.status != ActionStatus.CANCELLED]
+        for action in todo:
+            action.status = ActionStatus.CANCELLED
+            action.error = reason[:4000]
+            action.finished_at = now
+            action.save(update_fields=["status", "error", "finished_at"])
+            record("action.cancelled", actor=actor, demand_id=demand.pk,
+                   payload={"action": action.pk, "kind": action.kind, "why": reason[:500]})
+        if todo:
+            _finish_if_done(demand, actor)
+    return len(todo)
 
 
 def fail_action(action: Action, error: str) -> None:

@@ -335,6 +335,11 @@ class ActionStatus(models.TextChoices):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # never to run: e.g. the user's objection to a disclosure upheld
+
+
+#: Statuses an action ends in; a demand is done when every action is in one of them.
+ACTION_DONE = (ActionStatus.SUCCEEDED, ActionStatus.CANCELLED)
 
 
 class Action(models.Model):

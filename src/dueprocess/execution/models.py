@@ -186,6 +186,9 @@ class DisclosureWait(models.Model):
     objection = models.TextField(blank=True)
     proceed_at = models.DateTimeField(null=True, blank=True,
                                       help_text="A person let the disclosure proceed")
+    upheld_at = models.DateTimeField(null=True, blank=True,
+                                     help_text="A person upheld the objection: no disclosure")
+    upheld_why = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -196,6 +199,8 @@ class DisclosureWait(models.Model):
         return f"wait for target {self.target_id} until {self.until}"
 
     def is_over(self, now: datetime) -> bool:
+        if self.upheld_at is not None:
+            return False
         if self.proceed_at is not None:
             return True
         if self.objected_at is not None or self.until is None:

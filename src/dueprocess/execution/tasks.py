@@ -130,6 +130,8 @@ def run_action(action_id: int) -> dict[str, Any]:
         return {"action": action_id, "outcome": "missing"}
     if action.status == ActionStatus.SUCCEEDED:
         return {"action": action_id, "outcome": "already_succeeded"}
+    if action.status == ActionStatus.CANCELLED:
+        return {"action": action_id, "outcome": "cancelled"}
     wait = _waiting(action, timezone.now())
     if wait is not None:
         ready = [t for t in _queued([action_id]).get(action_id, [])
@@ -139,8 +141,8 @@ def run_action(action_id: int) -> dict[str, Any]:
         return {"action": action_id, "outcome": "waiting",
                 "until": wait.until.isoformat() if wait.until else None}
     started = actions.start_action(action)
-    if started is None:
-        return {"action": action_id, "outcome": "already_succeeded"}
+    if started is None:  # finished meanwhile by another worker, or cancelled
+        return {"action": action_id, "outcome": "already_done"}
     try:
         result = perform(started)
         actions.complete_action(started, result)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("notices/<int:pk>/release/", views.release_notice, name="release_notice"),
     path("disclosures/<int:pk>/objection/", views.object_wait, name="objection"),
     path("disclosures/<int:pk>/proceed/", views.proceed_wait, name="proceed"),
+    path("disclosures/<int:pk>/uphold/", views.uphold_wait, name="uphold"),
 ]

@@ -44,6 +44,7 @@ from dueprocess.demands.models import (
     NoticeStatus,
     Target,
 )
+from dueprocess.errors import Conflict, InvalidInput
 from dueprocess.execution.connectors.base import ConnectorError
 from dueprocess.execution.models import DisclosureWait, NoticeReason, NoticeState
 
@@ -192,12 +193,8 @@ def release_now(notice: Notice, *, user: Any, why: str) -> Notice:
     with transaction.atomic():
         notice = Notice.objects.select_for_update().select_related("demand").get(pk=notice.pk)
         if notice.kind != NoticeKind.USER or notice.status != NoticeStatus.DELAYED:
-            from dueprocess.errors import Conflict
-
             raise Conflict("only a delayed user notice can be released")
         if _gag(notice.demand, timezone.now().date()):
-            from dueprocess.errors import Conflict
-
             raise Conflict("a non-disclosure order still runs; the notice must wait")
         notice.status = NoticeStatus.PENDING
         notice.save(update_fields=["status"])
@@ -223,12 +220,46 @@ def let_disclosure_proceed(wait: DisclosureWait, *, user: Any, why: str) -> Disc
     """A person decides the disclosure goes ahead (objection answered, or period waived)."""
     with transaction.atomic():
         wait = DisclosureWait.objects.select_for_update().get(pk=wait.pk)
+        if wait.upheld_at is not None:
+            raise Conflict("the objection was upheld: this disclosure was cancelled")
         wait.proceed_at = timezone.now()
         wait.save(update_fields=["proceed_at"])
         record("disclosure.proceeds", actor=_label(user), demand_id=wait.demand_id,
                payload={"target": wait.target_id, "why": why[:500]})
         demand_id = wait.demand_id
         transaction.on_commit(lambda: _resume_exports(demand_id, None))
+    return wait
+
+
+def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> DisclosureWait:
+    """A person upholds the user's objection: this user's data is not disclosed.
+
+    The target's export actions that have not run are cancelled (the demand completes if
+    nothing else is left, and the effect report tells the authority). Repeating it changes
+    nothing; after the disclosure was let proceed it is refused.
+    """
+    from dueprocess.demands.actions import cancel_actions
+
+    why = why.strip()
+    if not why:
+        raise InvalidInput("say why the objection is upheld", field="why")
+    with transaction.atomic():
+        wait = DisclosureWait.objects.select_for_update().get(pk=wait.pk)
+        if wait.upheld_at is not None:
+            return wait
+        if wait.objected_at is None:
+            raise Conflict("no objection was recorded for this disclosure")
+        if wait.proceed_at is not None:
+            raise Conflict("this disclosure was already let proceed")
+        wait.upheld_at = timezone.now()
+        wait.upheld_why = why[:4000]
+        wait.save(update_fields=["upheld_at", "upheld_why"])
+        record("disclosure.withheld", actor=_label(user), demand_id=wait.demand_id,
+               payload={"target": wait.target_id, "why": why[:500]})
+        exports = Action.objects.filter(demand_id=wait.demand_id, target_id=wait.target_id,
+                                        kind=ActionKind.EXPORT).values_list("pk", flat=True)
+        cancel_actions(Demand(pk=wait.demand_id), list(exports),
+                       reason=f"the user's objection was upheld: {why}"[:4000], user=user)
     return wait
 
 

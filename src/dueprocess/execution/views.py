@@ -85,7 +85,8 @@ def console(request: HttpRequest) -> HttpResponse:
         "today": today,
         "notices": waiting_notices,
         "emergency": NoticeReason.EMERGENCY,
-        "waits": list(DisclosureWait.objects.filter(proceed_at__isnull=True)
+        "waits": list(DisclosureWait.objects.filter(proceed_at__isnull=True,
+                                                    upheld_at__isnull=True)
                       .select_related("demand", "target").order_by("until", "pk")
                       [:LIST_LIMIT]),
         "running": Action.objects.filter(status=ActionStatus.RUNNING).count(),
@@ -174,6 +175,14 @@ def proceed_wait(request: HttpRequest, pk: int) -> HttpResponse:
     wait = get_object_or_404(DisclosureWait, pk=pk)
     return _step(request, "The disclosure will proceed.", usernotices.let_disclosure_proceed,
                  wait, why=request.POST.get("why", "")[:1000])
+
+
+@staff_required
+@require_POST
+def uphold_wait(request: HttpRequest, pk: int) -> HttpResponse:
+    wait = get_object_or_404(DisclosureWait, pk=pk)
+    return _step(request, "Objection upheld; this user's data will not be disclosed.",
+                 usernotices.uphold_objection, wait, why=request.POST.get("why", "")[:1000])
 
 
 # --------------------------------------------------------------------------- downloads

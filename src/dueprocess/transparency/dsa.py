@@ -157,7 +157,9 @@ def _order(row: dict[str, Any], scope: str, categories: frozenset[str]) -> Order
             ack = 0.0
     effect: float | None = None
     effect_problem = None
-    if row["status"] in ("rejected", "withdrawn") and row["succeeded_actions"] == 0:
+    # "completed" with nothing done: every action was cancelled (an objection upheld)
+    if (row["status"] in ("rejected", "withdrawn", "completed")
+            and row["succeeded_actions"] == 0):
         effect_problem = "refused"
     elif row["succeeded_actions"] == 0 or row["open_actions"] > 0:
         effect_problem = "pending"
@@ -309,11 +311,11 @@ def _cells(rows: Iterable[dict[str, Any]],
 
 
 # The same rules as ``_order``, as SQL, one row per order: problem codes 0 = measurable;
-# for the acknowledgement 1 = missing, 2 = before receipt; for the effect 1 = refused or
-# withdrawn, 2 = not yet given effect, 3 = completion time missing, 4 = completed before
-# receipt. Read by an index-only scan of ``tally_orders_idx``; Python then groups the
-# orders into rows and takes the medians, which is cheaper than sorting every row's values
-# in the database once per grouping.
+# for the acknowledgement 1 = missing, 2 = before receipt; for the effect 1 = refused,
+# withdrawn or every action cancelled, 2 = not yet given effect, 3 = completion time
+# missing, 4 = completed before receipt. Read by an index-only scan of
+# ``tally_orders_idx``; Python then groups the orders into rows and takes the medians, which
+# is cheaper than sorting every row's values in the database once per grouping.
 _PG_ORDERS = """
 SELECT scope, kind, category, keywords, items, ackp,
   CASE WHEN ackp = 0 THEN GREATEST(CASE WHEN ack_raw < 1 THEN 0 ELSE ack_raw END, 0) END,
@@ -330,7 +332,8 @@ FROM (
     CASE WHEN acknowledged_at IS NULL THEN 1 WHEN acknowledged_at < received_at THEN 2
          ELSE 0 END AS ackp,
     EXTRACT(EPOCH FROM acknowledged_at - received_at) / 3600.0 AS ack_raw,
-    CASE WHEN status IN ('rejected', 'withdrawn') AND succeeded_actions = 0 THEN 1
+    CASE WHEN status IN ('rejected', 'withdrawn', 'completed') AND succeeded_actions = 0
+         THEN 1
          WHEN succeeded_actions = 0 OR open_actions > 0 THEN 2
          WHEN untimed_actions > 0 OR last_finished_at IS NULL THEN 3
          WHEN last_finished_at < received_at THEN 4 ELSE 0 END AS effp,
