@@ -100,7 +100,7 @@ def child_prepare(clients: int, seed_demands: int) -> dict[str, Any]:
     user = get_user_model().objects.create_user(
         username="bench@platform.example", email="bench@platform.example",
         password=secrets.token_urlsafe(20), is_staff=True)
-    grant_role(user, "legal_reviewer")
+    grant_role(user, "intake")  # imports demands (staff), reads them
     tokens = [ApiToken.issue(user, name=f"client {i}")[1] for i in range(clients)]
     ids = [actions.receive_demand(DemandIn.model_validate(warrant(f"SEED-{i}")),
                                   authority=fbi, requester=None, user=user).pk
@@ -149,6 +149,7 @@ def run_load(port: int, tokens: list[str], make: Callable[[int, int], Request],
     """``len(tokens)`` threads share ``total`` requests; latencies of the 2xx answers."""
     latencies: list[float] = []
     errors: dict[int, int] = {}
+    first_error: list[str] = []
     lock = threading.Lock()
     counter = iter(range(total))
 
@@ -168,7 +169,7 @@ def run_load(port: int, tokens: list[str], make: Callable[[int, int], Request],
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            response.read()
+            answer = response.read()
             conn.close()
             elapsed = time.perf_counter() - start
             with lock:
@@ -176,6 +177,8 @@ def run_load(port: int, tokens: list[str], make: Callable[[int, int], Request],
                     latencies.append(elapsed)
                 else:
                     errors[response.status] = errors.get(response.status, 0) + 1
+                    if not first_error:
+                        first_error.append(f"{response.status} {answer[:300]!r}")
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(len(tokens))]
     start = time.perf_counter()
@@ -187,8 +190,12 @@ def run_load(port: int, tokens: list[str], make: Callable[[int, int], Request],
     latencies.sort()
 
     def pct(p: float) -> float:
+        if not latencies:
+            return float("nan")
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
+    if first_error:
+        print(f"first error: {first_error[0]}", file=sys.stderr)
     return {"ok": len(latencies), "errors": errors, "wall": wall,
             "rate": len(latencies) / wall if wall else 0.0,
             "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),

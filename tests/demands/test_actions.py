@@ -39,13 +39,16 @@ def test_intake_records_receipt_vetting_routing_and_acknowledgement(fbi: Any) ->
     demand = receive(fbi, body)
     assert demand.status == "in_review"
     assert demand.acknowledged_at == demand.notices.get().sent_at
+    # no address on a verified domain to e-mail the acknowledgement to: recorded as such
     assert verbs(demand) == ["demand.received", "demand.vetted", "demand.status_changed",
-                             "notice.sent"]
+                             "notice.sent", "letter.email_skipped"]
     assert demand.notices.get().kind == "acknowledgement"
 
 
 def test_a_failure_during_intake_leaves_nothing_behind(fbi: Any) -> None:
-    with mock.patch("dueprocess.demands.actions._vet", side_effect=RuntimeError("crash")), \
+    # crash after the receipt was written to the audit chain, before the findings
+    with mock.patch("dueprocess.demands.actions._store_vetting",
+                    side_effect=RuntimeError("crash")), \
             pytest.raises(RuntimeError):
         receive(fbi, us_warrant())
     assert Demand.objects.count() == 0

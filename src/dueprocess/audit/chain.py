@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dueprocess.audit.models import AuditEvent, ChainHead
+from dueprocess.transaction_memo import recall, remember
 
 GENESIS = "0" * 64
 
@@ -47,16 +48,30 @@ def record(verb: str, *, actor: str, demand_id: int | None = None,
     """Append one event; must run inside the caller's transaction (atomic is enforced)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the state change's transaction")
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    # The head is locked and read once per transaction; later events of the same state
+    # change continue from what this transaction wrote (see dueprocess.transaction_memo).
+    # The conditional update re-reads it if anything else moved the head meanwhile.
     data = _normalise(payload or {})
-    seq = head.seq + 1
     at = timezone.now()
-    digest = link_hash(head.hash, canonical(seq, at, actor, demand_id, verb, data))
+    held: tuple[int, str] | None = recall(_HEAD)
+    while True:
+        if held is None:
+            head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+            held = (head.seq, head.hash)
+        last_seq, last_hash = held
+        seq = last_seq + 1
+        digest = link_hash(last_hash, canonical(seq, at, actor, demand_id, verb, data))
+        if ChainHead.objects.filter(pk=1, seq=last_seq, hash=last_hash).update(
+                seq=seq, hash=digest):
+            break
+        held = None
     event = AuditEvent.objects.create(seq=seq, at=at, actor=actor, demand_id=demand_id,
-                                      verb=verb, payload=data, prev_hash=head.hash, hash=digest)
-    head.seq, head.hash = seq, digest
-    head.save(update_fields=["seq", "hash"])
+                                      verb=verb, payload=data, prev_hash=last_hash, hash=digest)
+    remember(_HEAD, (seq, digest))
     return event
+
+
+_HEAD = "audit.chain_head"
 
 
 @dataclass(frozen=True)

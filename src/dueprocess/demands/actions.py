@@ -40,6 +40,7 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
+from dueprocess.vetting import VettingResult
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -170,6 +171,10 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
         Target.objects.bulk_create(targets, batch_size=1000)
         demand.target_count = len(targets)
         demand.save(update_fields=["target_count"])
+        # Vet and write the acknowledgement before the first audit event: from that event
+        # until the commit the audit chain is locked, and other state changes wait.
+        result = _run_vetting(demand)
+        acknowledgement = _render(demand, NoticeKind.ACKNOWLEDGEMENT)
         record("demand.received", actor=actor_label(user), demand_id=demand.pk, payload={
             "reference": demand.reference,
             "authority": authority.slug,
@@ -179,17 +184,24 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             "asks": [a.model_dump(mode="json") for a in data.asks],
             "targets": len(targets),
         })
-        _vet(demand, "system", route=True)
-        ack = _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system")
+        _store_vetting(demand, result, "system", route=True)
+        ack = _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system", rendered=acknowledgement)
         demand.acknowledged_at = ack.sent_at if received_at is None else data.acknowledged_at
         demand.save(update_fields=["acknowledged_at"])
     return demand
 
 
-def _vet(demand: Demand, actor: str, *, route: bool) -> None:
+def _run_vetting(demand: Demand) -> VettingResult:
     from dueprocess.demands.vet import run_vetting
 
-    result = run_vetting(demand)
+    return run_vetting(demand)
+
+
+def _vet(demand: Demand, actor: str, *, route: bool) -> None:
+    _store_vetting(demand, _run_vetting(demand), actor, route=route)
+
+
+def _store_vetting(demand: Demand, result: VettingResult, actor: str, *, route: bool) -> None:
     vetted_at = timezone.now()
     demand.findings.current().update(superseded_at=vetted_at)
     Finding.objects.bulk_create(
@@ -593,10 +605,15 @@ def _user_notices(demand: Demand, actor: str) -> None:
     create_after_execution(demand, actor)
 
 
-def _letter(demand: Demand, kind: str, actor: str, body: str = "") -> Notice:
+def _render(demand: Demand, kind: str, body: str = "") -> tuple[str, str]:
     from dueprocess.notices.letters import render_letter
 
-    subject, text = render_letter(demand, kind, extra=body)
+    return render_letter(demand, kind, extra=body)
+
+
+def _letter(demand: Demand, kind: str, actor: str, body: str = "",
+            rendered: tuple[str, str] | None = None) -> Notice:
+    subject, text = rendered or _render(demand, kind, body)
     notice = Notice.objects.create(demand=demand, kind=kind, recipient=demand.authority.slug,
                                    status=NoticeStatus.SENT, subject=subject, body=text,
                                    language=demand.language or "en", sent_at=timezone.now())

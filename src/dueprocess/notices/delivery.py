@@ -57,9 +57,24 @@ def verified_addresses(demand: Demand) -> list[str]:
 
 
 def email_letter_on_commit(notice: Notice) -> None:
-    """Send once the letter is committed; a rolled-back decision sends nothing."""
+    """Send once the letter is committed; a rolled-back decision sends nothing.
+
+    With no address to write to, that is recorded in the letter's own transaction: nothing
+    waits for the commit.
+    """
+    if not verified_addresses(notice.demand):
+        _record_skipped(notice)
+        return
     pk = notice.pk
     transaction.on_commit(lambda: send_letter_email(pk))
+
+
+def _record_skipped(notice: Notice) -> str:
+    verb = "letter.email_skipped"
+    record(verb, actor="system", demand_id=notice.demand_id, payload={
+        "notice": notice.pk, "kind": notice.kind,
+        "reason": "no address on a verified domain of the authority"})
+    return verb
 
 
 def send_letter_email(notice_id: int) -> str:
@@ -68,24 +83,23 @@ def send_letter_email(notice_id: int) -> str:
               .get(pk=notice_id))
     demand = notice.demand
     to = verified_addresses(demand)
-    payload: dict[str, Any] = {"notice": notice.pk, "kind": notice.kind}
     if not to:
-        verb = "letter.email_skipped"
-        payload["reason"] = "no address on a verified domain of the authority"
+        with transaction.atomic():
+            return _record_skipped(notice)
+    payload: dict[str, Any] = {"notice": notice.pk, "kind": notice.kind}
+    message = EmailMessage(
+        subject=notice.subject, body=notice.body, from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to, headers={"Content-Language": notice.language or "en",
+                        "X-Dueprocess-Reference": demand.reference[:200]})
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # any transport failure is recorded, never raised to the user
+        log.warning("letter %s not e-mailed: %s", notice.pk, exc)
+        verb = "letter.email_failed"
+        payload.update(to=to, error=str(exc)[:500])
     else:
-        message = EmailMessage(
-            subject=notice.subject, body=notice.body, from_email=settings.DEFAULT_FROM_EMAIL,
-            to=to, headers={"Content-Language": notice.language or "en",
-                            "X-Dueprocess-Reference": demand.reference[:200]})
-        try:
-            message.send(fail_silently=False)
-        except Exception as exc:  # any transport failure is recorded, never raised to the user
-            log.warning("letter %s not e-mailed: %s", notice.pk, exc)
-            verb = "letter.email_failed"
-            payload.update(to=to, error=str(exc)[:500])
-        else:
-            verb = "letter.emailed"
-            payload["to"] = to
+        verb = "letter.emailed"
+        payload["to"] = to
     with transaction.atomic():
         record(verb, actor="system", demand_id=demand.pk, payload=payload)
     return verb

@@ -30,6 +30,7 @@ from dueprocess.demands.models import (
     Notice,
     Target,
 )
+from dueprocess.transaction_memo import is_remembered, recall, remember
 from dueprocess.transparency.models import DemandTally, StaleDemand, WithheldTally
 
 CHUNK = 500
@@ -211,6 +212,7 @@ def settle() -> int:
             pks = [pk for pk, _ in marks]
             for i in range(0, len(pks), CHUNK):
                 StaleDemand.objects.filter(pk__in=pks[i:i + CHUNK]).delete()
+            remember(_SETTLED, recall(_SETTLED, 0) + 1)
         done += _fill_missing()
     return done
 
@@ -249,6 +251,7 @@ def rebuild() -> int:
     with transaction.atomic():
         _lock()
         StaleDemand.objects.all().delete()
+        remember(_SETTLED, recall(_SETTLED, 0) + 1)
         WithheldTally.objects.all().delete()
         DemandTally.objects.all().delete()
         with connection.cursor() as cur:
@@ -258,5 +261,15 @@ def rebuild() -> int:
 
 
 def mark_stale(demand_id: int | None) -> None:
-    if demand_id is not None:
-        StaleDemand.objects.create(demand_id=demand_id)
+    """One marker per demand and transaction: an intake saves a dozen rows of one demand."""
+    if demand_id is None:
+        return
+    key = ("tally.stale", recall(_SETTLED, 0), demand_id)
+    if is_remembered(key):
+        return
+    StaleDemand.objects.create(demand_id=demand_id)
+    remember(key)
+
+
+#: Counts the settles of this transaction: a marker a settle deleted must be written again.
+_SETTLED = "tally.settled"
