@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -43,18 +44,19 @@ def test_two_processes_share_one_allowance(settings: Any, tmp_path: Any) -> None
     key = f"token-{uuid.uuid4().hex}"
     shared = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS, "KEY_PREFIX": "dueprocess"}}
+    now = time.time()  # one moment for every hit: the test never straddles two windows
     with override_settings(CACHES=shared):
-        limits.hit("write", key)
-        limits.hit("write", key)
+        limits.hit("write", key, now=now)
+        limits.hit("write", key, now=now)
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env.update(DUEPROCESS_MODE="test", DUEPROCESS_HOME=str(tmp_path),
                    DUEPROCESS_CACHE_URL=REDIS, DJANGO_SETTINGS_MODULE="dueprocess.settings")
         other = subprocess.run(
             [sys.executable, "-c",
              "import django; django.setup(); from dueprocess.intake import limits; "
-             f"limits.hit('write', {key!r}); print('counted')"],
+             f"limits.hit('write', {key!r}, now={now!r}); print('counted')"],
             env=env, capture_output=True, text=True, timeout=60, check=False)
         assert other.stdout.strip() == "counted", other.stderr
         with pytest.raises(limits.RateLimited) as refused:
-            limits.hit("write", key)  # the third request was the other process's
+            limits.hit("write", key, now=now)  # the third request was the other process's
     assert 1 <= refused.value.retry_after <= 61

@@ -94,7 +94,9 @@ def _transition(demand: Demand, to: str, actor: str, **payload: Any) -> None:
 # ----------------------------------------------------------------------------- intake
 
 
-def _target_rows(demand: Demand, data: DemandIn) -> list[Target]:
+def _target_rows(data: DemandIn) -> list[Target]:
+    """The demand's distinct targets with what the platform knows of them (no demand yet:
+    the count goes into the demand's own row)."""
     from dueprocess.execution.connectors import get_connector
 
     connector = get_connector()
@@ -106,7 +108,7 @@ def _target_rows(demand: Demand, data: DemandIn) -> list[Target]:
             continue
         seen.add(key)
         info = connector.lookup(t.type, t.identifier)
-        rows.append(Target(demand=demand, type=t.type, identifier=t.identifier,
+        rows.append(Target(type=t.type, identifier=t.identifier,
                            exists=info.exists, country=info.country,
                            data_location=info.data_location, flags=list(info.flags)))
     return rows
@@ -131,6 +133,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             raise InvalidInput(f"{field} is in the future", field=field)
     with transaction.atomic():
         nd = data.non_disclosure
+        targets = _target_rows(data)
         demand = Demand.objects.create(
             authority=authority,
             requester=requester,
@@ -151,6 +154,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             received_at=received_at or now,
             channel=channel,
             sender_email=sender_email,
+            target_count=len(targets),
             created_at=now,
             updated_at=now,
         )
@@ -167,10 +171,9 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
                 territorial_scope=list(a.territorial_scope))
             for i, a in enumerate(data.asks)
         )
-        targets = _target_rows(demand, data)
+        for target in targets:
+            target.demand = demand
         Target.objects.bulk_create(targets, batch_size=1000)
-        demand.target_count = len(targets)
-        demand.save(update_fields=["target_count"])
         # Vet and write the acknowledgement before the first audit event: from that event
         # until the commit the audit chain is locked, and other state changes wait.
         result = _run_vetting(demand)
@@ -203,7 +206,8 @@ def _vet(demand: Demand, actor: str, *, route: bool) -> None:
 
 def _store_vetting(demand: Demand, result: VettingResult, actor: str, *, route: bool) -> None:
     vetted_at = timezone.now()
-    demand.findings.current().update(superseded_at=vetted_at)
+    if demand.vetted_at is not None:  # a first vetting has nothing to supersede
+        demand.findings.current().update(superseded_at=vetted_at)
     Finding.objects.bulk_create(
         Finding(demand=demand, code=f.code, severity=f.severity, message=f.message,
                 evidence=dict(f.evidence), rule=f.rule, rule_version=f.rule_version,

@@ -76,6 +76,8 @@ def target_facts(demand: Demand) -> tuple[TargetFacts, ...]:
 
     rows = demand.targets.order_by("pk").values_list(
         "type", "identifier", "exists", "country", "data_location", "flags")
+    # A server-side cursor costs round trips that only a long list repays.
+    fetched = rows.iterator(chunk_size=10_000) if demand.target_count > 10_000 else rows
     return tuple(
         TargetFacts(
             type=one(t_type),
@@ -85,8 +87,7 @@ def target_facts(demand: Demand) -> tuple[TargetFacts, ...]:
             data_location=one(data_location or None),
             flags=one(tuple(flags or ())),
         )
-        for t_type, identifier, exists, country, data_location, flags in
-        rows.iterator(chunk_size=10_000)
+        for t_type, identifier, exists, country, data_location, flags in fetched
     )
 
 

@@ -183,8 +183,9 @@ def authority_out(a: Authority) -> AuthorityOut:
 def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
     """Receive a demand. An unknown instrument is stored with `legal.unknown_instrument`."""
     user = request.user
-    requester = requester_of(user)  # type: ignore[arg-type]
-    if is_staff(user):  # type: ignore[arg-type]
+    staff = is_staff(user)  # type: ignore[arg-type]
+    requester = None if staff else requester_of(user)  # type: ignore[arg-type]
+    if staff:
         require_perm(user, "demands.add_demand")  # type: ignore[arg-type]  # e.g. not an auditor
         if not payload.authority:
             raise InvalidInput("staff must name the authority", field="authority")
