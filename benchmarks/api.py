@@ -10,7 +10,8 @@ production mode exactly as ``dueprocess serve`` does (sync workers, ``--workers`
 the client sends ``X-Forwarded-Proto: https`` as the TLS proxy in front of it would), and
 ``--clients`` threads in another process send requests, one connection each:
 
-* ``GET /api/v1/demands/{id}``: a random seeded demand (each read is an audit event);
+* ``GET /api/v1/demands/{id}``: a random seeded demand (each read is an audit event), by
+  one client alone and by all of them at once;
 * ``POST /api/v1/demands``: a US warrant with one target; each is stored, vetted, routed,
   acknowledged and written to the audit chain before the answer.
 
@@ -241,6 +242,8 @@ def main() -> int:
             proc, port = serve(app, env, args.workers)
             try:
                 run_load(port, tokens, read, min(200, args.reads))  # warm up every worker
+                results[f"{label} read, 1 client"] = run_load(port, tokens[:1], read,
+                                                              min(500, args.reads))
                 results[f"{label} read"] = run_load(port, tokens, read, args.reads)
                 results[f"{label} intake"] = run_load(port, tokens, post, args.posts)
             finally:
@@ -250,13 +253,13 @@ def main() -> int:
         load = os.getloadavg()[0]
         print(f"API over HTTP: {args.clients} concurrent clients, gunicorn with {args.workers} "
               f"sync workers, PostgreSQL; {os.cpu_count()} cores, load average {load:.1f}")
-        header = (f"{'what':<20} {'requests':>8} {'per s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+        header = (f"{'what':<28} {'requests':>8} {'per s':>8} {'p50 ms':>7} {'p95 ms':>7} "
                   f"{'p99 ms':>7} {'errors':>8}")
         print(header)
         print("-" * len(header))
         for label, r in results.items():
             errors = ",".join(f"{k}:{v}" for k, v in sorted(r["errors"].items())) or "0"
-            print(f"{label:<20} {r['ok']:>8,} {r['rate']:>8,.0f} {r['p50']:>7.1f} "
+            print(f"{label:<28} {r['ok']:>8,} {r['rate']:>8,.0f} {r['p50']:>7.1f} "
                   f"{r['p95']:>7.1f} {r['p99']:>7.1f} {errors:>8}")
         read_ok = results["dueprocess read"]["p99"] <= 50
         intake_ok = results["dueprocess intake"]["rate"] >= 200
