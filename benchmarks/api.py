@@ -12,8 +12,8 @@ the client sends ``X-Forwarded-Proto: https`` as the TLS proxy in front of it wo
 
 * ``GET /api/v1/demands/{id}``: a random seeded demand (each read is an audit event), by
   one client alone and by all of them at once;
-* ``POST /api/v1/demands``: a US warrant with one target; each is stored, vetted, routed,
-  acknowledged and written to the audit chain before the answer.
+* ``POST /api/v1/demands``: the demo's US search warrant (one account); each is stored,
+  vetted, routed, acknowledged and written to the audit chain before the answer.
 
 Reference in the same run: the same requests against a WSGI app that does no work at all
 (:mod:`benchmarks.api_floor`) under the same gunicorn settings, which is what HTTP, gunicorn
@@ -65,18 +65,12 @@ def recreate(db_url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def warrant(reference: str) -> dict[str, Any]:
-    return {
-        "reference": reference, "instrument": "us.ecpa.warrant", "authority": "fbi",
-        "issued_by": {"name": "Hon. Jane Doe", "title": "U.S. Magistrate Judge",
-                      "role": "judge"},
-        "legal_basis": "18 U.S.C. 2703(a), (b)(1)(A) and (c)(1)(A)",
-        "statement_of_reasons": "Probable cause: distribution of child sexual abuse material",
-        "offences": ["us.18usc2252"],
-        "asks": [{"kind": "disclose", "data_categories": ["subscriber", "content"],
-                  "date_from": "2020-01-01", "date_to": "2020-09-30"}],
-        "targets": [{"type": "account", "id": "cs_suspect_42"}],
-    }
+WARRANT = "2:20-mj-00417"  # the demo scenario's US search warrant, one account
+
+
+def warrant(template: dict[str, Any], reference: str) -> dict[str, Any]:
+    body = {k: v for k, v in template.items() if k not in ("received_at", "non_disclosure")}
+    return {**body, "reference": reference}
 
 
 def child_prepare(clients: int, seed_demands: int) -> dict[str, Any]:
@@ -86,6 +80,7 @@ def child_prepare(clients: int, seed_demands: int) -> dict[str, Any]:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.utils import timezone
 
     from dueprocess.accounts.models import ApiToken
     from dueprocess.accounts.roles import grant_role
@@ -93,6 +88,7 @@ def child_prepare(clients: int, seed_demands: int) -> dict[str, Any]:
     from dueprocess.demands.inputs import DemandIn
     from dueprocess.demands.models import Authority
     from dueprocess.demo.platform import seed_platform
+    from dueprocess.demo.scenario import demand_bodies
 
     call_command("migrate", verbosity=0, interactive=False)
     seed_platform()
@@ -103,10 +99,11 @@ def child_prepare(clients: int, seed_demands: int) -> dict[str, Any]:
         password=secrets.token_urlsafe(20), is_staff=True)
     grant_role(user, "intake")  # imports demands (staff), reads them
     tokens = [ApiToken.issue(user, name=f"client {i}")[1] for i in range(clients)]
-    ids = [actions.receive_demand(DemandIn.model_validate(warrant(f"SEED-{i}")),
+    template = next(b for b in demand_bodies(timezone.now()) if b["reference"] == WARRANT)
+    ids = [actions.receive_demand(DemandIn.model_validate(warrant(template, f"SEED-{i}")),
                                   authority=fbi, requester=None, user=user).pk
            for i in range(seed_demands)]
-    return {"tokens": tokens, "ids": ids}
+    return {"tokens": tokens, "ids": ids, "template": template}
 
 
 # ----------------------------------------------------------------------------- serving
@@ -225,7 +222,7 @@ def main() -> int:
             [sys.executable, str(HERE), "--child", str(args.clients), str(args.seed_demands)],
             env=env, check=True, capture_output=True, text=True)
         seeded = json.loads(out.stdout.strip().splitlines()[-1])
-        tokens, ids = seeded["tokens"], seeded["ids"]
+        tokens, ids, template = seeded["tokens"], seeded["ids"], seeded["template"]
         rng = random.Random(7)
         run_id = secrets.token_hex(3)
 
@@ -233,7 +230,7 @@ def main() -> int:
             return "GET", f"/api/v1/demands/{rng.choice(ids)}", None
 
         def post(client: int, n: int) -> Request:
-            body = json.dumps(warrant(f"BENCH-{run_id}-{client}-{n}")).encode()
+            body = json.dumps(warrant(template, f"BENCH-{run_id}-{client}-{n}")).encode()
             return "POST", "/api/v1/demands", body
 
         results: dict[str, dict[str, Any]] = {}
