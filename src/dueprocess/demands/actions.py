@@ -161,11 +161,11 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
         officials = list(data.officials)
         if data.issued_by and all(o.name != data.issued_by.name for o in officials):
             officials.insert(0, data.issued_by)
-        Official.objects.bulk_create(
+        created_officials = Official.objects.bulk_create(
             Official(demand=demand, name=o.name, title=o.title, role=o.role or "")
             for o in officials
         )
-        Ask.objects.bulk_create(
+        created_asks = Ask.objects.bulk_create(
             Ask(demand=demand, position=i, kind=a.kind, data_categories=list(a.data_categories),
                 date_from=a.date_from, date_to=a.date_to, days=a.days, measure=a.measure or "",
                 territorial_scope=list(a.territorial_scope))
@@ -174,6 +174,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
         for target in targets:
             target.demand = demand
         Target.objects.bulk_create(targets, batch_size=1000)
+        _hold(demand, officials=created_officials, asks=created_asks, targets=targets)
         # Vet and write the acknowledgement before the first audit event: from that event
         # until the commit the audit chain is locked, and other state changes wait.
         result = _run_vetting(demand)
@@ -192,6 +193,18 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
         demand.acknowledged_at = ack.sent_at if received_at is None else data.acknowledged_at
         demand.save(update_fields=["acknowledged_at"])
     return demand
+
+
+def _hold(demand: Demand, **rows: list[Any]) -> None:
+    """Keep rows just written at hand, as ``prefetch_related`` would, so that vetting and
+    the answer read them without reading them back."""
+    cache: dict[str, Any] = {}
+    for name, objects in rows.items():
+        queryset = getattr(demand, name).all()
+        queryset._result_cache = list(objects)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    demand._prefetched_objects_cache = cache  # type: ignore[attr-defined]
 
 
 def _run_vetting(demand: Demand) -> VettingResult:

@@ -16,7 +16,7 @@ facts (targets added, a callback recorded, a list hit cleared) calls
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,10 +74,16 @@ def target_facts(demand: Demand) -> tuple[TargetFacts, ...]:
     def one(value: Any) -> Any:
         return shared.setdefault(value, value)
 
-    rows = demand.targets.order_by("pk").values_list(
-        "type", "identifier", "exists", "country", "data_location", "flags")
-    # A server-side cursor costs round trips that only a long list repays.
-    fetched = rows.iterator(chunk_size=10_000) if demand.target_count > 10_000 else rows
+    fetched: Iterable[tuple[Any, ...]]
+    held = getattr(demand, "_prefetched_objects_cache", {}).get("targets")
+    if held is not None:  # just written by intake, in order
+        fetched = [(t.type, t.identifier, t.exists, t.country, t.data_location, t.flags)
+                   for t in held._result_cache]
+    else:
+        rows = demand.targets.order_by("pk").values_list(
+            "type", "identifier", "exists", "country", "data_location", "flags")
+        # A server-side cursor costs round trips that only a long list repays.
+        fetched = rows.iterator(chunk_size=10_000) if demand.target_count > 10_000 else rows
     return tuple(
         TargetFacts(
             type=one(t_type),
