@@ -116,11 +116,12 @@ def free_port() -> int:
         return port
 
 
-def serve(app: str, env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def serve(app: str, env: dict[str, str], workers: int,
+          threads: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning",
+         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning",
          "--chdir", str(HERE.parent)],
         env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -208,6 +209,8 @@ def main() -> int:
     parser.add_argument("--reads", type=int, default=4000)
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (more than 1: gunicorn's gthread workers)")
     parser.add_argument("--seed-demands", type=int, default=500)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -236,7 +239,7 @@ def main() -> int:
         results: dict[str, dict[str, Any]] = {}
         for label, app in (("dueprocess", "dueprocess.wsgi:application"),
                            ("floor", "api_floor:app")):
-            proc, port = serve(app, env, args.workers)
+            proc, port = serve(app, env, args.workers, args.threads)
             try:
                 run_load(port, tokens, read, min(200, args.reads))  # warm up every worker
                 results[f"{label} read, 1 client"] = run_load(port, tokens[:1], read,
