@@ -88,6 +88,27 @@ def test_the_form_follows_the_instrument_and_submits(portal: Client, officer: An
     assert detail.status_code == 200 and b"2:20-mj-00999" in detail.content
 
 
+def test_a_second_ask_goes_into_the_same_demand(portal: Client) -> None:
+    url = "/portal/demands/new/?instrument=generic.court_order"
+    order = {**WARRANT, "reference": "CO-2", "also_ask_kind": "preserve", "also_days": "90"}
+    page = portal.get(url).content.decode()
+    assert "A second ask (optional)" in page and 'value="preserve"' in page
+    for change, field, message in [
+        ({"also_ask_kind": "disclose"}, "also_ask_kind", "already asks for this"),
+        ({"also_ask_kind": "restrict_account", "also_measure": ""}, "also_measure",
+         "Choose the measure"),
+    ]:
+        refused = portal.post(url, {**order, **change})
+        assert refused.status_code == 400
+        assert message in refused.content.decode(), field
+    assert not Demand.objects.exists()
+    r = portal.post(url, order)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    demand = Demand.objects.get(reference="CO-2")
+    assert list(demand.asks.order_by("position").values_list("kind", "days")) == [
+        ("disclose", None), ("preserve", 90)]
+
+
 def test_hk_schedule_4_removal_asks_for_the_approval_and_exact_urls(
         make_user: Any, hk_police: Authority) -> None:
     user = make_user("officer@police.gov.hk")

@@ -21,6 +21,8 @@ from dueprocess.law import default_library
 from dueprocess.law.regions import EU_MEMBER_STATES
 
 MAX_FORM_TARGETS = 1000
+#: Field-name prefixes of the form's asks: the first, and an optional second.
+ASK_PREFIXES = ("", "also_")
 
 ROLE_CHOICES = [
     ("", "—"), ("judge", "Judge"), ("court", "Court"), ("prosecutor", "Prosecutor"),
@@ -105,6 +107,21 @@ class DemandForm(forms.Form):
     measure = forms.ChoiceField(required=False, label="Measure")
     territorial_scope = forms.CharField(max_length=400, required=False,
                                         help_text="ISO country codes, comma-separated")
+    # A second, optional ask of the same demand (a warrant that also asks for preservation,
+    # an order that removes content and asks who posted it).
+    also_ask_kind = forms.ChoiceField(required=False, label="Also ask for")
+    also_data_categories = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, required=False, label="Data categories")
+    also_date_from = forms.DateField(required=False, label="Date from",
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    also_date_to = forms.DateField(required=False, label="Date to",
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    also_days = forms.IntegerField(required=False, min_value=1, max_value=3650,
+                                   label="Preserve for (days)")
+    also_measure = forms.ChoiceField(required=False, label="Measure")
+    also_territorial_scope = forms.CharField(max_length=400, required=False,
+                                             label="Territorial scope",
+                                             help_text="ISO country codes, comma-separated")
     target_type = forms.ChoiceField(choices=[("auto", "Detect (URLs are content)"),
                                              ("account", "Accounts"),
                                              ("content", "Content")], initial="auto",
@@ -128,14 +145,17 @@ class DemandForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         compels: dict[str, tuple[str, ...]] = dict(instrument.compels)
-        self._choice("ask_kind").choices = [(k, ASK_LABELS.get(k, k)) for k in compels]
+        kinds = [(k, ASK_LABELS.get(k, k)) for k in compels]
+        self._choice("ask_kind").choices = kinds
+        self._choice("also_ask_kind").choices = [("", "Nothing else"), *kinds]
         cats = compels.get("disclose", ())
-        field = self.fields["data_categories"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(c, c) for c in cats]
         measures = sorted(set(compels.get("restrict_account", ()))
                           | set(compels.get("restrict_content", ())))
-        self._choice("measure").choices = [("", "—"), *((m, m) for m in measures)]
+        for prefix in ASK_PREFIXES:
+            field = self.fields[f"{prefix}data_categories"]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(c, c) for c in cats]
+            self._choice(f"{prefix}measure").choices = [("", "—"), *((m, m) for m in measures)]
         self.required_elements = set(instrument.required_elements)
         for element in self.required_elements:
             self._require(element)
@@ -161,24 +181,19 @@ class DemandForm(forms.Form):
     def ask_requirements(self) -> dict[str, list[str]]:
         return {k: list(v) for k, v in self.instrument.ask_required_elements.items()}
 
+    def kinds(self, data: dict[str, Any]) -> list[str]:
+        """The kinds asked for, first ask first; the second only when chosen."""
+        return [data[f"{p}ask_kind"] for p in ASK_PREFIXES if data.get(f"{p}ask_kind")]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        kind = data.get("ask_kind")
-        needed = set(self.required_elements) | set(
-            self.instrument.ask_required_elements.get(kind, ()))
+        needed = set(self.required_elements)
+        for kind in self.kinds(data):
+            needed |= set(self.instrument.ask_required_elements.get(kind, ()))
         if data.get("emergency") and not (data.get("emergency_justification") or "").strip():
             self.add_error("emergency_justification", "An emergency needs a justification.")
-        if kind == "disclose" and not data.get("data_categories"):
-            self.add_error("data_categories", "Choose at least one data category.")
-        if kind in ("restrict_account", "restrict_content") and not data.get("measure"):
-            self.add_error("measure", "Choose the measure.")
-        scoped = kind == "restrict_content" and (
-            data.get("measure") == "withhold" or "territorial_scope" in needed)
-        if scoped and not _lines(data.get("territorial_scope") or ""):
-            self.add_error("territorial_scope", "Name the countries the restriction applies in.")
-        if "date_range" in needed and kind == "disclose" and not (
-                data.get("date_from") and data.get("date_to")):
-            self.add_error("date_from", f"{self.instrument.id} needs the period of the data.")
+        for prefix in ASK_PREFIXES:
+            self._check_ask(data, prefix, needed)
         if "approval" in needed and not (data.get("approver_name") or "").strip():
             self.add_error("approver_name", f"{self.instrument.id} needs the approving "
                                             "official.")
@@ -186,6 +201,28 @@ class DemandForm(forms.Form):
             self.add_error("non_disclosure_until", "Give the date the order ends.")
         self.target_rows = self._targets(data, needed)
         return data
+
+    def _check_ask(self, data: dict[str, Any], prefix: str, needed: set[str]) -> None:
+        kind = data.get(f"{prefix}ask_kind")
+        if not kind:
+            return
+        if prefix and kind == data.get("ask_kind"):
+            self.add_error(f"{prefix}ask_kind", "The first ask already asks for this; say "
+                                                "all of it there.")
+        if kind == "disclose" and not data.get(f"{prefix}data_categories"):
+            self.add_error(f"{prefix}data_categories", "Choose at least one data category.")
+        if kind in ("restrict_account", "restrict_content") and not data.get(
+                f"{prefix}measure"):
+            self.add_error(f"{prefix}measure", "Choose the measure.")
+        scoped = kind == "restrict_content" and (
+            data.get(f"{prefix}measure") == "withhold" or "territorial_scope" in needed)
+        if scoped and not _lines(data.get(f"{prefix}territorial_scope") or ""):
+            self.add_error(f"{prefix}territorial_scope",
+                           "Name the countries the restriction applies in.")
+        if "date_range" in needed and kind == "disclose" and not (
+                data.get(f"{prefix}date_from") and data.get(f"{prefix}date_to")):
+            self.add_error(f"{prefix}date_from",
+                           f"{self.instrument.id} needs the period of the data.")
 
     def _targets(self, data: dict[str, Any], needed: set[str]) -> list[dict[str, str]]:
         text = data.get("targets") or ""
@@ -202,7 +239,7 @@ class DemandForm(forms.Form):
         if {"recipient_identifiers", "exact_urls"} & needed and not good and not bad:
             self.add_error("targets", f"{self.instrument.id} needs at least one target here; "
                                       "longer lists can be uploaded afterwards.")
-        restricting = data.get("ask_kind") == "restrict_content"
+        restricting = "restrict_content" in self.kinds(data)
         if "exact_urls" in needed and good and (
                 not any(g.type == "content" for g in good)
                 or any((g.type == "content" or restricting)
@@ -219,23 +256,28 @@ class DemandForm(forms.Form):
             rows.append({"type": g.type, key: g.identifier})
         return rows
 
+    def _ask(self, prefix: str) -> dict[str, Any]:
+        d = self.cleaned_data
+        kind = d[f"{prefix}ask_kind"]
+        ask: dict[str, Any] = {"kind": kind}
+        if kind == "disclose":
+            ask["data_categories"] = list(d.get(f"{prefix}data_categories") or [])
+            for end in ("date_from", "date_to"):
+                if d.get(f"{prefix}{end}"):
+                    ask[end] = d[f"{prefix}{end}"].isoformat()
+        elif kind == "preserve":
+            if d.get(f"{prefix}days"):
+                ask["days"] = d[f"{prefix}days"]
+        else:
+            ask["measure"] = d.get(f"{prefix}measure") or None
+            if kind == "restrict_content":
+                ask["territorial_scope"] = [c.upper() for c in _lines(
+                    d.get(f"{prefix}territorial_scope") or "")]
+        return ask
+
     def to_body(self) -> dict[str, Any]:
         d = self.cleaned_data
-        ask: dict[str, Any] = {"kind": d["ask_kind"]}
-        if d["ask_kind"] == "disclose":
-            ask["data_categories"] = list(d.get("data_categories") or [])
-            if d.get("date_from"):
-                ask["date_from"] = d["date_from"].isoformat()
-            if d.get("date_to"):
-                ask["date_to"] = d["date_to"].isoformat()
-        elif d["ask_kind"] == "preserve":
-            if d.get("days"):
-                ask["days"] = d["days"]
-        else:
-            ask["measure"] = d.get("measure") or None
-            if d["ask_kind"] == "restrict_content":
-                ask["territorial_scope"] = [c.upper() for c in _lines(
-                    d.get("territorial_scope") or "")]
+        asks = [self._ask(p) for p in ASK_PREFIXES if d.get(f"{p}ask_kind")]
         issued_by = None
         if d.get("issued_by_name"):
             issued_by = {"name": d["issued_by_name"], "title": d.get("issued_by_title") or "",
@@ -253,7 +295,7 @@ class DemandForm(forms.Form):
             "statement_of_reasons": d.get("statement_of_reasons") or "",
             "offences": _lines(d.get("offences") or ""),
             "redress": d.get("redress") or "",
-            "asks": [ask], "targets": self.target_rows,
+            "asks": asks, "targets": self.target_rows,
             "language": d.get("language") or "",
         }
         if d.get("non_disclosure") == "until":
