@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
 
 Mode = Literal["production", "demo", "test"]
 MODES: tuple[Mode, ...] = ("production", "demo", "test")
@@ -20,6 +21,39 @@ DEMO_MARKER = "DEMO"
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable installation."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = field(default="", repr=False)
+    security: Literal["", "starttls", "ssl"] = ""
+
+
+SMTP_SCHEMES = {"smtp": "", "smtp+starttls": "starttls", "smtps": "ssl"}
+
+
+def parse_smtp_url(url: str) -> SmtpSettings:
+    """``smtp://host:25``, ``smtp+starttls://user:password@host:587`` or
+    ``smtps://user:password@host:465``; user and password percent-encoded."""
+    parts = urlsplit(url)
+    if parts.scheme not in SMTP_SCHEMES:
+        raise ConfigError("DUEPROCESS_SMTP_URL must start with smtp://, smtp+starttls:// or "
+                          "smtps://")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError("DUEPROCESS_SMTP_URL has a port that is not a number") from exc
+    if not parts.hostname:
+        raise ConfigError("DUEPROCESS_SMTP_URL names no host")
+    security = SMTP_SCHEMES[parts.scheme]
+    return SmtpSettings(host=parts.hostname,
+                        port=port or {"": 25, "starttls": 587, "ssl": 465}[security],
+                        user=unquote(parts.username or ""),
+                        password=unquote(parts.password or ""),
+                        security=security)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -33,6 +67,8 @@ class Config:
     email_from: str
     # Shared cache (rate-limit counters) for several web processes: redis:// or rediss://.
     cache_url: str = ""
+    # Outgoing mail (letters to authorities, reminders): DUEPROCESS_SMTP_URL.
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     # Execution (connector, production keys, user notices); see docs/operations.md.
     connector: str = "demo"
     webhook_url: str = ""
@@ -103,6 +139,8 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         debug=env.get("DUEPROCESS_DEBUG", "") == "1",
         email_from=env.get("DUEPROCESS_EMAIL_FROM", "legal-process@localhost"),
         cache_url=cache_url,
+        smtp=parse_smtp_url(env["DUEPROCESS_SMTP_URL"]) if env.get("DUEPROCESS_SMTP_URL")
+        else SmtpSettings(),
         **_execution(env, mode),
     )
 

@@ -194,6 +194,13 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.locmem.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = CONFIG.email_from
+EMAIL_TIMEOUT = 30  # seconds: a mail server that hangs must not hold a worker forever
+EMAIL_HOST = CONFIG.smtp.host
+EMAIL_PORT = CONFIG.smtp.port
+EMAIL_HOST_USER = CONFIG.smtp.user
+EMAIL_HOST_PASSWORD = CONFIG.smtp.password
+EMAIL_USE_TLS = CONFIG.smtp.security == "starttls"
+EMAIL_USE_SSL = CONFIG.smtp.security == "ssl"
 
 LOGGING = {
     "version": 1,

@@ -57,7 +57,8 @@ def verified_addresses(demand: Demand) -> list[str]:
 
 
 def email_letter_on_commit(notice: Notice) -> None:
-    """Send once the letter is committed; a rolled-back decision sends nothing.
+    """Queue the e-mail once the letter is committed (the worker sends it); a rolled-back
+    decision sends nothing.
 
     With no address to write to, that is recorded in the letter's own transaction: nothing
     waits for the commit.
@@ -65,8 +66,10 @@ def email_letter_on_commit(notice: Notice) -> None:
     if not verified_addresses(notice.demand):
         _record_skipped(notice)
         return
+    from dueprocess.notices.tasks import email_letter
+
     pk = notice.pk
-    transaction.on_commit(lambda: send_letter_email(pk))
+    transaction.on_commit(lambda: email_letter.enqueue(pk))
 
 
 def _record_skipped(notice: Notice) -> str:
