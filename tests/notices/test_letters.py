@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions
@@ -137,6 +138,28 @@ def test_a_failing_mail_server_is_recorded_not_raised(make: Callable[..., Demand
     assert send_letter_email(letter.pk) == "letter.email_failed"
     failed = AuditEvent.objects.get(demand_id=demand.pk, verb="letter.email_failed")
     assert failed.payload["to"] == ["jane.doe@fbi.gov"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_letter_the_mail_server_refused_is_sent_again_later(
+        make: Callable[..., Demand], settings: Any) -> None:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.EMAIL_BACKEND = "tests.notices.test_letters.RefusingBackend"
+    demand = make()
+    run_worker()
+    assert mail.outbox == []
+    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY,
+                                     task_path="dueprocess.notices.tasks.email_letter")
+    assert retry.run_after is not None and retry.run_after > timezone.now()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_worker()
+    assert [m.to for m in mail.outbox] == [["jane.doe@fbi.gov"]]
+    attempts = list(AuditEvent.objects.filter(demand_id=demand.pk, verb__startswith="letter.")
+                    .order_by("seq").values_list("verb", "payload__attempt"))
+    assert attempts == [("letter.email_failed", 1), ("letter.emailed", 2)]
 
 
 def test_compiled_catalogues_match_their_sources() -> None:

@@ -80,7 +80,7 @@ def _record_skipped(notice: Notice) -> str:
     return verb
 
 
-def send_letter_email(notice_id: int) -> str:
+def send_letter_email(notice_id: int, *, attempt: int = 1) -> str:
     """Send one letter; returns the verb recorded (emailed, email_skipped, email_failed)."""
     notice = (Notice.objects.select_related("demand__authority", "demand__requester__user")
               .get(pk=notice_id))
@@ -89,7 +89,7 @@ def send_letter_email(notice_id: int) -> str:
     if not to:
         with transaction.atomic():
             return _record_skipped(notice)
-    payload: dict[str, Any] = {"notice": notice.pk, "kind": notice.kind}
+    payload: dict[str, Any] = {"notice": notice.pk, "kind": notice.kind, "attempt": attempt}
     message = EmailMessage(
         subject=notice.subject, body=notice.body, from_email=settings.DEFAULT_FROM_EMAIL,
         to=to, headers={"Content-Language": notice.language or "en",
