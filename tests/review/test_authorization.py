@@ -36,6 +36,8 @@ NOBODY: frozenset[str] = frozenset()
 DECIDERS = frozenset({"legal_reviewer", "admin"})
 APPROVERS = frozenset({"approver", "admin"})
 HR = frozenset({"human_rights_reviewer", "admin"})
+PUBLISHERS = frozenset(r for r, role in ROLES.items()
+                       if role.grants("transparency", "review_publication") and r != "auditor")
 EVERYONE = frozenset(PEOPLE) - {ANON}
 
 LOGIN_PATHS = ("/login/", "/admin/login/", "/portal/login/", "/account/two-factor/")
@@ -76,6 +78,12 @@ RULES: dict[str, Rule] = {
     "review:clarify": Rule(post=DECIDERS),
     "review:approve": Rule(post=APPROVERS),
     "review:human_rights": Rule(post=HR),
+    "review:publications": Rule(get=STAFF),
+    "review:publication": Rule(get=STAFF),
+    "review:publication_prepare": Rule(post=PUBLISHERS),
+    "review:publication_edit": Rule(post=PUBLISHERS, body="publication_text"),
+    "review:publication_publish": Rule(post=PUBLISHERS),
+    "review:publication_withdraw": Rule(post=PUBLISHERS, body="publication_text"),
     "accounts:two_factor_verify": Rule(get=STAFF, post=STAFF),
     "accounts:two_factor_setup": Rule(get=STAFF, post=STAFF),
     "api-v1:list_demands": Rule(get=EVERYONE),
@@ -151,8 +159,14 @@ class World:
                 email=f"officer@{authority.domains[0]}", password="correct horse battery")
             Requester.objects.create(user=user, authority=authority, verified=True)
             people[key] = user
+        from dueprocess.transparency.models import Publication
+
+        publication = Publication.objects.create(
+            demand=demand, title="Order", jurisdiction="US", authority_name="FBI",
+            instrument="us.ecpa.warrant", received_on=RECEIVED.date(), redacted_text="Text")
         self.values = {"pk": demand.pk, "demand_id": demand.pk, "doc_pk": document.pk,
-                       "document_id": document.pk, "doc": document.pk}
+                       "document_id": document.pk, "doc": document.pk,
+                       "pub_id": publication.pk}
         self.cookies = {k: (verified_client(u) if k in ROLES else _plain(u)).cookies
                         for k, u in people.items()}
         self.tokens = {k: (ApiToken.issue(u)[1] if u is not None else None)
@@ -170,6 +184,7 @@ class World:
                                          "reason_codes": ["overbroad"]}]},
             "authority": {"slug": "new-auth", "name": "New", "jurisdiction": "FR",
                           "kind": "police", "domains": [], "phones": []},
+            "publication_text": {"text": "Corrected text", "reason": "court asked"},
         }
 
     def path(self, pattern: str) -> str:

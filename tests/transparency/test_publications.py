@@ -32,6 +32,13 @@ def publisher(make_user: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def reviewer(make_user: Callable[..., Any]) -> Any:
+    """A second person with the permission: who prepares a draft does not publish it."""
+    return make_user("press@platform.example", staff=True,
+                     perms=("transparency.review_publication",))
+
+
+@pytest.fixture
 def order(db: Any) -> Demand:
     d = demand("BR", "generic.court_order", "2024-10-01T15:00:00+00:00",
                asks=("restrict_content",), accounts=1, content=1, territories=["BR"])
@@ -55,7 +62,8 @@ def test_redaction_of_emails_phones_and_names() -> None:
     assert out.count == 4
 
 
-def test_prepare_review_publish(order: Demand, publisher: Any, client: Client) -> None:
+def test_prepare_review_publish(order: Demand, publisher: Any, reviewer: Any,
+                                client: Client) -> None:
     pub = prepare_publication(order, user=publisher, private_names=["Maria Oliveira"])
     text = pub.redacted_text
     for private in ("maria.oliveira@", "91234-5678", "Maria Oliveira", "acc0",
@@ -70,7 +78,7 @@ def test_prepare_review_publish(order: Demand, publisher: Any, client: Client) -
     pub = edit_publication(pub, pub.redacted_text + "\nReviewer note: call 030 1234 5678.",
                            user=publisher)
     assert "1234 5678" not in pub.redacted_text
-    publish(pub, user=publisher)
+    publish(pub, user=reviewer)
     page = client.get(f"/transparency/published/{pub.pk}/").content.decode()
     assert "Marco Civil" in page and "maria.oliveira" not in page
     verbs = list(AuditEvent.objects.filter(demand_id=order.pk).values_list("verb", flat=True))
@@ -80,11 +88,11 @@ def test_prepare_review_publish(order: Demand, publisher: Any, client: Client) -
     assert "maria.oliveira@example.com" in order.statement_of_reasons
 
 
-def test_public_search(order: Demand, publisher: Any, client: Client) -> None:
-    publish(prepare_publication(order, user=publisher), user=publisher)
+def test_public_search(order: Demand, publisher: Any, reviewer: Any, client: Client) -> None:
+    publish(prepare_publication(order, user=publisher), user=reviewer)
     other = demand("DE", "eu.dsa.art9", "2025-03-11T08:30:00+00:00",
                    asks=("restrict_content",), accounts=0, content=1)
-    publish(prepare_publication(other, user=publisher), user=publisher)
+    publish(prepare_publication(other, user=publisher), user=reviewer)
 
     def titles(q: str) -> int:
         return client.get("/transparency/published/", {"q": q}).content.decode().count(
@@ -97,7 +105,8 @@ def test_public_search(order: Demand, publisher: Any, client: Client) -> None:
     assert titles("nothing like this") == 0
 
 
-def test_rules_of_the_flow(order: Demand, publisher: Any, make_user: Any) -> None:
+def test_rules_of_the_flow(order: Demand, publisher: Any, reviewer: Any,
+                           make_user: Any) -> None:
     info = demand("US", "us.ecpa.warrant", "2020-07-01T00:00:00+00:00")
     with pytest.raises(InvalidInput):
         prepare_publication(info, user=publisher)
@@ -112,19 +121,23 @@ def test_rules_of_the_flow(order: Demand, publisher: Any, make_user: Any) -> Non
     auditor.groups.add(Group.objects.get_or_create(name="auditor")[0])
     with pytest.raises(Forbidden, match="auditors"):
         publish(pub, user=auditor)
-    publish(pub, user=publisher)
+    with pytest.raises(Forbidden, match="prepared"):
+        publish(pub, user=publisher)  # four eyes: not the one who prepared it
+    publish(pub, user=reviewer)
     with pytest.raises(Conflict):
-        publish(pub, user=publisher)
+        publish(pub, user=reviewer)
     withdraw(pub, user=publisher, reason="court asked")
     assert Publication.objects.get().status == "withdrawn"
 
 
-def test_api_flow(order: Demand, publisher: Any, api_as: Any) -> None:
+def test_api_flow(order: Demand, publisher: Any, reviewer: Any, api_as: Any) -> None:
     client = api_as(publisher)
     r = client.post("/publications", {"demand": order.pk, "private_names": ["Maria Oliveira"]})
     assert r.status_code == 201, r.content
     pub = r.json()
     assert pub["status"] == "draft" and "Maria Oliveira" not in pub["redacted_text"]
-    assert client.post(f"/publications/{pub['id']}/publish").json()["status"] == "published"
-    assert client.post(f"/publications/{pub['id']}/publish").status_code == 409
+    assert client.post(f"/publications/{pub['id']}/publish").status_code == 403
+    second = api_as(reviewer)
+    assert second.post(f"/publications/{pub['id']}/publish").json()["status"] == "published"
+    assert second.post(f"/publications/{pub['id']}/publish").status_code == 409
     assert client.post("/publications", {"demand": 10**9}).status_code == 404

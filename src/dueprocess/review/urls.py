@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dueprocess.review import demand_views, views
+from dueprocess.review import demand_views, publication_views, views
 
 app_name = "review"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns = [
     path("demands/<int:pk>/clarify/", demand_views.clarify, name="clarify"),
     path("demands/<int:pk>/approve/", demand_views.approve, name="approve"),
     path("demands/<int:pk>/human-rights/", demand_views.human_rights, name="human_rights"),
+    path("publications/", publication_views.publication_list, name="publications"),
+    path("publications/prepare/", publication_views.publication_prepare,
+         name="publication_prepare"),
+    path("publications/<int:pub_id>/", publication_views.publication_detail, name="publication"),
+    path("publications/<int:pub_id>/edit/", publication_views.publication_edit,
+         name="publication_edit"),
+    path("publications/<int:pub_id>/publish/", publication_views.publication_publish,
+         name="publication_publish"),
+    path("publications/<int:pub_id>/withdraw/", publication_views.publication_withdraw,
+         name="publication_withdraw"),
 ]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import actor_label
 from dueprocess.demands.models import AskKind, Demand
-from dueprocess.errors import Conflict, InvalidInput
+from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.transparency.access import require_publisher
 from dueprocess.transparency.models import Publication, PublicationStatus
 from dueprocess.transparency.reports import legal_process_label, territory_name
@@ -183,6 +183,8 @@ def publish(pub: Publication, *, user: Any) -> Publication:
         pub = _lock(pub)
         if pub.status != PublicationStatus.DRAFT:
             raise Conflict(f"a {pub.status} publication cannot be published")
+        if pub.prepared_by_id is not None and pub.prepared_by_id == user.pk:
+            raise Forbidden("the person who prepared a publication does not also publish it")
         pub.status = PublicationStatus.PUBLISHED
         pub.reviewed_by_id = user.pk
         pub.published_at = timezone.now()
