@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
-from dueprocess.audit.chain import record
+from dueprocess.audit.chain import appended_together, record
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import (
     ACTION_DONE,
@@ -131,7 +131,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
     for field, value in (("received_at", received_at), ("acknowledged_at", data.acknowledged_at)):
         if value is not None and value > now + CLOCK_SKEW:
             raise InvalidInput(f"{field} is in the future", field=field)
-    with transaction.atomic():
+    with appended_together():
         nd = data.non_disclosure
         targets = _target_rows(data)
         demand = Demand.objects.create(
