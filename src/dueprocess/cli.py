@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _setup(mode: str | None = None) -> None:
@@ -38,6 +39,31 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def fail(message: str, code: int = 2) -> int:
+    """Say on stderr why a verb stopped, as every verb does; the exit code to return."""
+    print(f"dueprocess: {message}", file=sys.stderr)
+    return code
+
+
+def active_user(email: str) -> Any | None:
+    """The one active user with this e-mail address (any case), else ``None``."""
+    from django.contrib.auth import get_user_model
+
+    users = list(get_user_model().objects.filter(email__iexact=email, is_active=True)[:2])
+    return users[0] if len(users) == 1 else None
+
+
+def acting_user(email: str | None) -> Any:
+    """The user a verb acts as (``--user EMAIL``): none without an address, and a stop with
+    a message when the address names no single active user."""
+    if not email:
+        return None
+    user = active_user(email)
+    if user is None:
+        sys.exit(f"dueprocess: no single active user with e-mail {email}")
+    return user
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -50,18 +76,15 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     _setup()
     from datetime import timedelta
 
-    from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
 
     from dueprocess.accounts.models import ApiToken
     from dueprocess.audit.chain import record
 
-    users = get_user_model().objects.filter(email__iexact=args.user, is_active=True)
-    if users.count() != 1:
-        print(f"dueprocess: no single active user with e-mail {args.user}", file=sys.stderr)
-        return 2
-    user = users.get()
+    user = active_user(args.user)
+    if user is None:
+        return fail(f"no single active user with e-mail {args.user}")
     with transaction.atomic():
         token, raw = ApiToken.issue(user, name=args.name)
         if args.expires_days:

@@ -96,9 +96,7 @@ def record(verb: str, *, actor: str, demand_id: int | None = None,
     held: tuple[int, str] | None = recall(_HEAD)
     pending = _PENDING.get()
     if pending is not None:
-        if held is None:
-            head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-            held = (head.seq, head.hash)
+        held = held or _lock_head()
         seq = held[0] + 1
         digest = link_hash(held[1], canonical(seq, at, actor, demand_id, verb, data))
         event = AuditEvent(seq=seq, at=at, actor=actor, demand_id=demand_id, verb=verb,
@@ -111,9 +109,7 @@ def record(verb: str, *, actor: str, demand_id: int | None = None,
     # change continue from what this transaction wrote (see dueprocess.transaction_memo).
     # The conditional update re-reads it if anything else moved the head meanwhile.
     while True:
-        if held is None:
-            head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-            held = (head.seq, head.hash)
+        held = held or _lock_head()
         last_seq, last_hash = held
         seq = last_seq + 1
         digest = link_hash(last_hash, canonical(seq, at, actor, demand_id, verb, data))
@@ -125,6 +121,11 @@ def record(verb: str, *, actor: str, demand_id: int | None = None,
                                       verb=verb, payload=data, prev_hash=last_hash, hash=digest)
     remember(_HEAD, (seq, digest))
     return event
+
+
+def _lock_head() -> tuple[int, str]:
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    return head.seq, head.hash
 
 
 _HEAD = "audit.chain_head"

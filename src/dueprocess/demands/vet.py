@@ -75,10 +75,10 @@ def target_facts(demand: Demand) -> tuple[TargetFacts, ...]:
         return shared.setdefault(value, value)
 
     fetched: Iterable[tuple[Any, ...]]
-    held = getattr(demand, "_prefetched_objects_cache", {}).get("targets")
-    if held is not None:  # just written by intake, in order
+    if "targets" in getattr(demand, "_prefetched_objects_cache", {}):
+        # just written by intake and held, in order: no query
         fetched = [(t.type, t.identifier, t.exists, t.country, t.data_location, t.flags)
-                   for t in held._result_cache]
+                   for t in demand.targets.all()]
     else:
         rows = demand.targets.order_by("pk").values_list(
             "type", "identifier", "exists", "country", "data_location", "flags")

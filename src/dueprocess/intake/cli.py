@@ -8,27 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dueprocess.cli import acting_user, fail
+
 
 def _setup() -> None:
     from dueprocess.cli import _setup as setup
 
     setup()
-
-
-def _user(email: str | None) -> Any:
-    if not email:
-        return None
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(email__iexact=email, is_active=True)
-    if users.count() != 1:
-        sys.exit(f"dueprocess: no single active user with e-mail {email}")
-    return users.get()
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(f"dueprocess: {message}", file=sys.stderr)
-    return code
 
 
 def cmd_intake_eml(args: argparse.Namespace) -> int:
@@ -38,12 +24,12 @@ def cmd_intake_eml(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"no file {path}")
+        return fail(f"no file {path}")
     try:
-        inbound = import_eml(path.read_bytes(), user=_user(args.user),
+        inbound = import_eml(path.read_bytes(), user=acting_user(args.user),
                              authority=args.authority)
     except DomainError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
     demand = inbound.demand
     assert demand is not None
     print(f"demand #{demand.pk} {demand.reference} from {inbound.from_address} "
@@ -71,11 +57,11 @@ def cmd_targets_add(args: argparse.Namespace) -> int:
     demand = Demand.objects.filter(pk=args.demand).first() if str(args.demand).isdigit() \
         else Demand.objects.filter(reference=args.demand).order_by("-pk").first()
     if demand is None:
-        return _fail(f"no demand {args.demand}")
+        return fail(f"no demand {args.demand}")
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"no file {path}")
-    user = _user(args.user)
+        return fail(f"no file {path}")
+    user = acting_user(args.user)
     try:
         with path.open("rb") as fh:
             job = bulk.create_job(demand, chunks=iter(lambda: fh.read(1 << 20), b""),
@@ -93,9 +79,9 @@ def cmd_targets_add(args: argparse.Namespace) -> int:
             bar.update(task, completed=job.bytes_total or 1, description="done")
     except bulk.JobFailed as exc:
         _print_errors(exc.job.errors, limit=args.show_errors)
-        return _fail(exc.message)
+        return fail(exc.message)
     except DomainError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
     print(f"demand #{demand.pk}: {job.added:,} target(s) added, {job.duplicates:,} "
           f"duplicate(s), {job.rejected:,} unreadable line(s), {job.blank:,} blank; "
           f"{demand.targets.count():,} target(s) in all")
@@ -117,12 +103,12 @@ def cmd_fraud_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"no file {path}")
+        return fail(f"no file {path}")
     try:
-        result = import_signals(path.read_bytes(), user=_user(args.user),
+        result = import_signals(path.read_bytes(), user=acting_user(args.user),
                                 source=args.source or path.name)
     except DomainError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
     print(f"{result.added} added, {result.updated} reactivated, {result.rejected} refused")
     _print_errors(result.errors, limit=20)
     return 0 if not result.rejected else 1
@@ -147,9 +133,9 @@ def cmd_fraud_mark(args: argparse.Namespace) -> int:
 
     try:
         signal = mark_fraudulent(args.kind, args.value, reason=args.reason,
-                                 user=_user(args.user))
+                                 user=acting_user(args.user))
     except DomainError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
     print(f"marked {signal.kind} {signal.value} fraudulent")
     return 0
 
@@ -162,14 +148,14 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
     authority = Authority.objects.filter(slug=args.authority).first()
     if authority is None:
-        return _fail(f"no authority {args.authority}")
-    user = _user(args.by)
+        return fail(f"no authority {args.authority}")
+    user = acting_user(args.by)
     if user is None:
-        return _fail("name the staff member sending the invitation with --by EMAIL")
+        return fail("name the staff member sending the invitation with --by EMAIL")
     try:
         _, raw = invite_requester(authority, args.email, title=args.title, user=user)
     except DomainError as exc:
-        return _fail(exc.message)
+        return fail(exc.message)
     print(f"{args.base_url.rstrip('/')}/portal/invitations/{raw}/")
     return 0
 

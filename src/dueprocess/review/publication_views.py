@@ -4,6 +4,8 @@ correct it, publish it (a second person), withdraw it. The rules live in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,19 +77,13 @@ def publication_detail(request: HttpRequest, pub_id: int) -> HttpResponse:
         "can_withdraw": may and pub.status != PublicationStatus.WITHDRAWN})
 
 
-def _step(request: HttpRequest, pub_id: int, done: str, step: str) -> HttpResponse:
+def _step(request: HttpRequest, pub_id: int, done: str,
+          step: Callable[[Publication], object]) -> HttpResponse:
     pub = get_object_or_404(Publication, pk=pub_id)
     if not can_publish(request.user):
         return _refused(request)
     try:
-        if step == "edit":
-            publications.edit_publication(pub, request.POST.get("text", ""),
-                                          user=request.user, private_names=_names(request))
-        elif step == "publish":
-            publications.publish(pub, user=request.user)
-        else:
-            publications.withdraw(pub, user=request.user,
-                                  reason=request.POST.get("reason", "")[:500])
+        step(pub)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -98,16 +94,22 @@ def _step(request: HttpRequest, pub_id: int, done: str, step: str) -> HttpRespon
 @staff_required
 @require_POST
 def publication_edit(request: HttpRequest, pub_id: int) -> HttpResponse:
-    return _step(request, pub_id, "Saved; the automatic redactions were applied again.", "edit")
+    return _step(request, pub_id, "Saved; the automatic redactions were applied again.",
+                 lambda pub: publications.edit_publication(
+                     pub, request.POST.get("text", ""), user=request.user,
+                     private_names=_names(request)))
 
 
 @staff_required
 @require_POST
 def publication_publish(request: HttpRequest, pub_id: int) -> HttpResponse:
-    return _step(request, pub_id, "Published on the public transparency pages.", "publish")
+    return _step(request, pub_id, "Published on the public transparency pages.",
+                 lambda pub: publications.publish(pub, user=request.user))
 
 
 @staff_required
 @require_POST
 def publication_withdraw(request: HttpRequest, pub_id: int) -> HttpResponse:
-    return _step(request, pub_id, "Withdrawn from the public pages.", "withdraw")
+    return _step(request, pub_id, "Withdrawn from the public pages.",
+                 lambda pub: publications.withdraw(
+                     pub, user=request.user, reason=request.POST.get("reason", "")[:500]))

@@ -7,31 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
+
+from dueprocess.cli import acting_user, fail
 
 
 def _setup() -> None:
     from dueprocess.cli import _setup as setup
 
     setup()
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(f"dueprocess: {message}", file=sys.stderr)
-    return code
-
-
-def _user(email: str | None) -> Any:
-    if not email:
-        return None
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(email__iexact=email, is_active=True)
-    if users.count() != 1:
-        sys.exit(f"dueprocess: no single active user with e-mail {email}")
-    return users.get()
 
 
 def _print_entries(title: str, entries: list[Any], limit: int) -> None:
@@ -55,7 +40,7 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.exists():
-        return _fail(f"no file or folder {path}")
+        return fail(f"no file or folder {path}")
     console = Console(stderr=True)
     labels = {"store": "storing entries", "rescreen": "re-screening open demands"}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -70,11 +55,11 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
             bar.update(tasks[stage], completed=done, total=total)
 
         try:
-            outcome = import_list(path, format=args.format, user=_user(args.user),
+            outcome = import_list(path, format=args.format, user=acting_user(args.user),
                                   force=args.force, rescreen=not args.no_rescreen,
                                   progress=progress)
         except DomainError as exc:
-            return _fail(exc.message)
+            return fail(exc.message)
     print(outcome.describe())
     report = outcome.report
     if report.reasons and not outcome.unchanged:
@@ -123,13 +108,13 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     name = " ".join(args.name.split())
     if not name or len(name) > 500:
-        return _fail("give a name of 1 to 500 characters")
+        return fail("give a name of 1 to 500 characters")
     if args.dob and not parse_dates(args.dob):
-        return _fail(f"cannot read the birth date {args.dob!r} (use YYYY, YYYY-MM or "
+        return fail(f"cannot read the birth date {args.dob!r} (use YYYY, YYYY-MM or "
                      "YYYY-MM-DD)")
     versions = service.active_versions()
     if not versions:
-        return _fail("no sanctions list is loaded (see `dueprocess lists import`)", 1)
+        return fail("no sanctions list is loaded (see `dueprocess lists import`)", 1)
     query = Query(name, schema=args.schema, birth_date=args.dob or None,
                   nationality=args.country or None, position=args.position or None)
     hits = service.search(query, limit=args.limit, threshold=args.threshold)

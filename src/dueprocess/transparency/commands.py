@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from dueprocess.cli import fail
 from dueprocess.transparency.names import TABLES
 
 
@@ -25,11 +26,6 @@ def add_arguments(r: argparse.ArgumentParser) -> None:
                    help="recompute every demand's reporting tally first (after bulk loads)")
 
 
-def _fail(message: str) -> int:
-    print(f"dueprocess: {message}", file=sys.stderr)
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     from dueprocess.transparency import dsa, exporters, tally
     from dueprocess.transparency.periods import PeriodError, parse_date, resolve
@@ -42,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             tally.rebuild()
         if args.dsa:
             if fmt not in ("csv", "xlsx"):
-                return _fail("the DSA sheet is csv or xlsx")
+                return fail("the DSA sheet is csv or xlsx")
             previous: date | None = (parse_date(args.previous_report, "previous-report")
                                      if args.previous_report else None)
             sheet = dsa.member_state_orders(span, service=args.service)
@@ -51,11 +47,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             data = exporters.render(build_report(span, settle=True), fmt, args.table)
     except PeriodError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.output:
         Path(args.output).write_bytes(data)
     elif fmt == "xlsx":
-        return _fail("XLSX is binary; name a file with --output")
+        return fail("XLSX is binary; name a file with --output")
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0
