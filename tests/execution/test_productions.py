@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.utils import timezone
 
+from dueprocess import signing_keys
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands.models import Action
 from dueprocess.demo.connector import DemoConnector
@@ -277,7 +278,7 @@ def test_production_verify_checks_a_downloaded_file(export_action: Action, tmp_p
     assert "NOT VERIFIED" in err and "subscriber.json: content differs" in err
 
     other = tmp_path / "other.pem"
-    other.write_bytes(productions._public_pem(Ed25519PrivateKey.generate().public_key()))
+    other.write_bytes(signing_keys.public_pem(Ed25519PrivateKey.generate().public_key()))
     assert main(["production", "verify", str(package), "--public-key", str(other)]) == 1
     assert "signature does not match" in capsys.readouterr().err
     # An authority checks it on a machine with no dueprocess installation or settings.

@@ -15,14 +15,9 @@ alone.
 from __future__ import annotations
 
 import base64
-import contextlib
-import hashlib
 import json
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -31,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from django.conf import settings
 
+from dueprocess import signing_keys
 from dueprocess.audit.chain import Progress, VerifyResult, head, verify
 from dueprocess.audit.models import AuditEvent
 
@@ -45,55 +40,16 @@ class CheckpointError(ValueError):
     """A checkpoint file that is malformed, or whose signature does not verify."""
 
 
-def _keys_dir() -> Path:
-    return Path(settings.DUEPROCESS.home) / "keys"
-
-
-def _write_once(path: Path, data: bytes, mode: int) -> None:
-    """Create ``path`` atomically; if another process won the race, keep its file."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def signing_key() -> Ed25519PrivateKey:
     """The installation's audit key, created (mode 0600) on first use."""
-    directory = _keys_dir()
-    path = directory / PRIVATE_KEY_FILE
-    if not path.exists():
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_once(path, Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()), 0o600)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise CheckpointError(f"{path.name} does not hold an Ed25519 private key")
-    public = directory / PUBLIC_KEY_FILE
-    if not public.exists():
-        _write_once(public, public_pem(key.public_key()), 0o644)
-    return key
+    return signing_keys.load_or_create(PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, CheckpointError)
 
 
 def public_pem(key: Ed25519PublicKey | None = None) -> bytes:
-    key = key or signing_key().public_key()
-    return key.public_bytes(serialization.Encoding.PEM,
-                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    return signing_keys.public_pem(key or signing_key().public_key())
 
 
-def _raw(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def fingerprint(key: Ed25519PublicKey) -> str:
-    return hashlib.sha256(_raw(key)).hexdigest()
+fingerprint = signing_keys.fingerprint
 
 
 def _signed_bytes(body: dict[str, Any]) -> bytes:
@@ -118,7 +74,7 @@ def create(now: datetime | None = None) -> dict[str, Any]:
         "hash": digest,
         "event_at": _utc(last_at) if last_at else None,
         "created_at": _utc(now or datetime.now(UTC)),
-        "public_key": base64.b64encode(_raw(key.public_key())).decode("ascii"),
+        "public_key": base64.b64encode(signing_keys.raw(key.public_key())).decode("ascii"),
         "key_fingerprint": fingerprint(key.public_key()),
     }
     body["signature"] = base64.b64encode(key.sign(_signed_bytes(body))).decode("ascii")
@@ -172,7 +128,7 @@ def parse(text: str | bytes, trusted: Ed25519PublicKey | None = None) -> Checkpo
             raise
         raise CheckpointError(f"malformed checkpoint: {exc}") from None
     expected = trusted or signing_key().public_key()
-    if _raw(embedded) != _raw(expected):
+    if signing_keys.raw(embedded) != signing_keys.raw(expected):
         raise CheckpointError("the checkpoint was signed with another key "
                               f"(fingerprint {fingerprint(embedded)[:16]}…)")
     try:

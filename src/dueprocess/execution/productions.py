@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
@@ -48,6 +48,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dueprocess import signing_keys
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Action
 from dueprocess.execution.connectors.base import CHUNK, Export
@@ -87,55 +88,12 @@ class ProductionPurged(ProductionError):
 # --------------------------------------------------------------------------- signing key
 
 
-def keys_dir() -> Path:
-    return Path(settings.DUEPROCESS.home) / "keys"
-
-
-def _write_new(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` only if it does not exist yet; True if this call wrote it.
-
-    The file is complete before it appears (written aside, then hard-linked), so two
-    workers starting at once can never sign with keys that differ from the one kept.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        return True
-    finally:
-        tmp.unlink(missing_ok=True)
+keys_dir = signing_keys.keys_dir
 
 
 def signing_key() -> Ed25519PrivateKey:
     """The installation's production signing key, created (mode 0600) on first use."""
-    directory = keys_dir()
-    path = directory / PRIVATE_KEY_FILE
-    if not path.exists():
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fresh = Ed25519PrivateKey.generate()
-        _write_new(path, fresh.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ProductionError(f"{path} does not hold an Ed25519 private key")
-    public = directory / PUBLIC_KEY_FILE
-    if not public.exists():
-        _write_new(public, _public_pem(key.public_key()))
-        public.chmod(0o644)
-    return key
-
-
-def _public_pem(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.PEM,
-                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    return signing_keys.load_or_create(PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, ProductionError)
 
 
 def public_key() -> Ed25519PublicKey:
@@ -144,12 +102,10 @@ def public_key() -> Ed25519PublicKey:
 
 def public_key_pem() -> bytes:
     """The public key to hand to authorities so they can verify packages themselves."""
-    return _public_pem(public_key())
+    return signing_keys.public_pem(public_key())
 
 
-def key_fingerprint(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()
+key_fingerprint = signing_keys.fingerprint
 
 
 # --------------------------------------------------------------------------- encryption
