@@ -235,31 +235,24 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def ack_note(cell: Cell) -> str:
-    parts = []
-    if cell.ack_missing:
-        parts.append(f"{_plural(cell.ack_missing, 'order')} without a recorded "
-                     "acknowledgement time")
-    if cell.ack_bad:
-        parts.append(f"{_plural(cell.ack_bad, 'order')} acknowledged before receipt "
-                     "(inconsistent times)")
+def _excluded(*counts: tuple[int, str]) -> str:
+    """The contextual note of a median: which orders it leaves out, and why."""
+    parts = [f"{_plural(n, 'order')} {why}" for n, why in counts if n]
     return ("Excluded from the median: " + "; ".join(parts) + ".") if parts else ""
+
+
+def ack_note(cell: Cell) -> str:
+    return _excluded(
+        (cell.ack_missing, "without a recorded acknowledgement time"),
+        (cell.ack_bad, "acknowledged before receipt (inconsistent times)"))
 
 
 def effect_note(cell: Cell) -> str:
-    parts = []
-    if cell.refused:
-        parts.append(f"{_plural(cell.refused, 'order')} not given effect (refused or "
-                     "withdrawn)")
-    if cell.pending:
-        parts.append(f"{_plural(cell.pending, 'order')} not yet given effect")
-    if cell.effect_missing:
-        parts.append(f"{_plural(cell.effect_missing, 'order')} without a recorded "
-                     "completion time")
-    if cell.effect_bad:
-        parts.append(f"{_plural(cell.effect_bad, 'order')} completed before receipt "
-                     "(inconsistent times)")
-    return ("Excluded from the median: " + "; ".join(parts) + ".") if parts else ""
+    return _excluded(
+        (cell.refused, "not given effect (refused or withdrawn)"),
+        (cell.pending, "not yet given effect"),
+        (cell.effect_missing, "without a recorded completion time"),
+        (cell.effect_bad, "completed before receipt (inconsistent times)"))
 
 
 @dataclass
