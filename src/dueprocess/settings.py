@@ -77,11 +77,19 @@ TEMPLATES = [
 ]
 
 
+#: Django's engines, each with the hook before commit that the audit chain needs.
+_ENGINES = {"django.db.backends.postgresql": "dueprocess.backends.postgresql",
+            "django.db.backends.sqlite3": "dueprocess.backends.sqlite3"}
+
+
 def _database() -> dict[str, Any]:
     if CONFIG.database_url:
-        return dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
+        parsed = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
+        engine = str(parsed["ENGINE"])
+        parsed["ENGINE"] = _ENGINES.get(engine, engine)
+        return parsed
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "dueprocess.backends.sqlite3",
         "NAME": str(CONFIG.sqlite_path),
         # WAL lets the web process read while the worker writes; IMMEDIATE avoids
         # lock-upgrade deadlocks between the two.

@@ -169,9 +169,14 @@ def test_a_crash_after_the_platform_acted_resumes_without_acting_twice(
     # Someone reinstates the account meanwhile: a replay must not suspend it again.
     PlatformAccount.objects.filter(handle=platform.US_SUSPECT).update(status="active")
 
-    assert resume_stale(timedelta(minutes=10)) == 0  # not stale yet
-    assert resume_stale(timedelta(0)) == 1
-    assert resume_stale(timedelta(0)) == 0  # already queued
+    assert action.leased_by == "" and action.lease_until is not None
+    assert tasks.expire_leases() == 0  # the lease still runs: not stale yet
+    lapsed = action.lease_until + timedelta(seconds=1)
+    assert tasks.expire_leases(lapsed) == 1
+    action.refresh_from_db()
+    assert action.status == "failed" and "lease" in action.error
+    assert tasks.expire_leases(lapsed) == 0  # already queued again
+    assert AuditEvent.objects.filter(verb="action.lease_expired").count() == 1
     run_worker()
 
     action.refresh_from_db()
@@ -200,7 +205,7 @@ def test_a_crashed_export_is_not_packaged_twice(approved: Approve,
     monkeypatch.setattr(actions, "complete_action", crash_once)
     run_worker()
     first = Production.objects.get(action=action)
-    resume_stale(timedelta(0))
+    tasks.expire_leases(timezone.now() + actions.LEASE + timedelta(seconds=1))
     run_worker()
 
     action.refresh_from_db()

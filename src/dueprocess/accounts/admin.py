@@ -17,6 +17,7 @@ from django.utils import timezone
 from dueprocess.accounts.models import ApiToken
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import actor_label
+from dueprocess.locking import for_update
 
 
 @admin.register(ApiToken)
@@ -47,7 +48,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         """Revocation is audited: it may cut off an authority mid-case."""
         now = timezone.now()
         with transaction.atomic():
-            live = list(queryset.select_for_update().filter(revoked_at__isnull=True))
+            live = list(for_update(queryset).filter(revoked_at__isnull=True))
             for token in live:
                 token.revoked_at = now
                 token.save(update_fields=["revoked_at"])

@@ -5,18 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models.signals import post_save
+from django.dispatch import Signal
 from django.utils import timezone
 
 from dueprocess.audit.models import AuditEvent, ChainHead
-from dueprocess.transaction_memo import recall, remember
+from dueprocess.backends.hooks import before_commit
+from dueprocess.locking import for_update
 
 GENESIS = "0" * 64
 
@@ -46,90 +45,76 @@ def _normalise(payload: Mapping[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-#: Events recorded inside :func:`appended_together`, waiting for its end.
-_PENDING: ContextVar[list[AuditEvent] | None] = ContextVar("dueprocess_audit_pending",
-                                                           default=None)
+#: Sent as each event is recorded (inside its transaction, before it is written), so that
+#: derived data (report tallies) can note the change in the same transaction.
+recorded = Signal()
 
 
-@contextmanager
-def appended_together() -> Iterator[None]:
-    """One transaction for a state change whose audit events are written together at its end.
+class _Queued:
+    """An event waiting for its transaction's commit, kept among the commit callbacks so
+    that a savepoint which rolls back drops it (see :mod:`dueprocess.transaction_memo`)."""
 
-    Events are linked as they are recorded, under the chain head's lock, but inserted in one
-    statement and the head moved once when the block ends: a state change of five events
-    makes two writes instead of ten. An event recorded in a savepoint that rolls back is
-    dropped with it, and the next event takes its place in the chain.
-    """
-    with transaction.atomic():
-        pending: list[AuditEvent] = []
-        token = _PENDING.set(pending)
-        try:
-            yield
-        finally:
-            _PENDING.reset(token)
-        _flush(pending)
+    __slots__ = ("actor", "at", "demand_id", "payload", "verb", "written")
 
+    def __init__(self, verb: str, at: datetime, actor: str, demand_id: int | None,
+                 payload: dict[str, Any]) -> None:
+        self.verb = verb
+        self.at = at
+        self.actor = actor
+        self.demand_id = demand_id
+        self.payload = payload
+        self.written = False
 
-def _flush(pending: list[AuditEvent]) -> None:
-    alive = [e for e in pending if recall((_QUEUED, e.seq)) is e]
-    if not alive:
-        return
-    AuditEvent.objects.bulk_create(alive)
-    head_seq, head_hash = recall(_HEAD)
-    if not ChainHead.objects.filter(pk=1).update(seq=head_seq, hash=head_hash):
-        raise RuntimeError("the audit chain head disappeared during a state change")
-    for event in sorted(alive, key=lambda e: e.seq):  # what a save() would have announced
-        post_save.send(sender=AuditEvent, instance=event, created=True, update_fields=None,
-                       raw=False, using=event._state.db or "default")
+    def __call__(self) -> None:  # after the commit: already written
+        return None
 
 
 def record(verb: str, *, actor: str, demand_id: int | None = None,
-           payload: Mapping[str, Any] | None = None) -> AuditEvent:
-    """Append one event; must run inside the caller's transaction (atomic is enforced).
+           payload: Mapping[str, Any] | None = None) -> None:
+    """Append one event to the state change that is under way (atomic is enforced).
 
-    Inside :func:`appended_together` the event is linked now and written at the block's end.
+    The event is written when the transaction commits, after everything else it does: the
+    chain head, which every writer needs, is then locked last and only for two statements,
+    so no transaction ever holds it while it waits for another lock (no deadlock, short
+    waits). An event recorded in a savepoint that rolls back is dropped with it.
     """
-    if not transaction.get_connection().in_atomic_block:
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
         raise RuntimeError("audit events are written inside the state change's transaction")
-    data = _normalise(payload or {})
-    at = timezone.now()
-    held: tuple[int, str] | None = recall(_HEAD)
-    pending = _PENDING.get()
-    if pending is not None:
-        held = held or _lock_head()
-        seq = held[0] + 1
-        digest = link_hash(held[1], canonical(seq, at, actor, demand_id, verb, data))
-        event = AuditEvent(seq=seq, at=at, actor=actor, demand_id=demand_id, verb=verb,
-                           payload=data, prev_hash=held[1], hash=digest)
-        remember(_HEAD, (seq, digest))
-        remember((_QUEUED, seq), event)
-        pending.append(event)
-        return event
-    # The head is locked and read once per transaction; later events of the same state
-    # change continue from what this transaction wrote (see dueprocess.transaction_memo).
-    # The conditional update re-reads it if anything else moved the head meanwhile.
-    while True:
-        held = held or _lock_head()
-        last_seq, last_hash = held
-        seq = last_seq + 1
-        digest = link_hash(last_hash, canonical(seq, at, actor, demand_id, verb, data))
-        if ChainHead.objects.filter(pk=1, seq=last_seq, hash=last_hash).update(
-                seq=seq, hash=digest):
-            break
-        held = None
-    event = AuditEvent.objects.create(seq=seq, at=at, actor=actor, demand_id=demand_id,
-                                      verb=verb, payload=data, prev_hash=last_hash, hash=digest)
-    remember(_HEAD, (seq, digest))
-    return event
+    event = _Queued(verb, timezone.now(), actor, demand_id, _normalise(payload or {}))
+    transaction.on_commit(event)
+    before_commit(_FLUSH, _flush)
+    recorded.send(sender=_Queued, verb=verb, demand_id=demand_id)
+
+
+def _flush() -> None:
+    """Link the transaction's waiting events to the chain and write them: one insert, one
+    update of the head, under the head's lock, right before the commit."""
+    conn = transaction.get_connection()
+    waiting = [f for _s, f, _r in conn.run_on_commit if isinstance(f, _Queued) and not f.written]
+    if not waiting:
+        return
+    seq, prev = _lock_head()
+    rows: list[AuditEvent] = []
+    for q in waiting:
+        seq += 1
+        digest = link_hash(prev, canonical(seq, q.at, q.actor, q.demand_id, q.verb, q.payload))
+        rows.append(AuditEvent(seq=seq, at=q.at, actor=q.actor, demand_id=q.demand_id,
+                               verb=q.verb, payload=q.payload, prev_hash=prev, hash=digest))
+        prev = digest
+        q.written = True
+    AuditEvent.objects.bulk_create(rows)
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
 
 
 def _lock_head() -> tuple[int, str]:
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    head = for_update(ChainHead.objects.filter(pk=1)).first()
+    if head is None:  # a new installation: the first writer makes the head
+        head, _ = for_update(ChainHead.objects).get_or_create(pk=1)
     return head.seq, head.hash
 
 
-_HEAD = "audit.chain_head"
-_QUEUED = "audit.queued"
+_FLUSH = "audit.flush"
 
 
 @dataclass(frozen=True)

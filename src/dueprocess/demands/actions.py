@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
-from dueprocess.audit.chain import appended_together, record
+from dueprocess.audit.chain import record
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import (
     ACTION_DONE,
@@ -40,6 +40,7 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
+from dueprocess.locking import for_update
 from dueprocess.vetting import VettingResult
 
 User = AbstractBaseUser | AnonymousUser
@@ -75,7 +76,7 @@ def _uid(user: User) -> int:
 
 
 def _lock(demand: Demand) -> Demand:
-    return Demand.objects.select_for_update().select_related("authority").get(pk=demand.pk)
+    return for_update(Demand.objects).select_related("authority").get(pk=demand.pk)
 
 
 def _transition(demand: Demand, to: str, actor: str, **payload: Any) -> None:
@@ -131,7 +132,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
     for field, value in (("received_at", received_at), ("acknowledged_at", data.acknowledged_at)):
         if value is not None and value > now + CLOCK_SKEW:
             raise InvalidInput(f"{field} is in the future", field=field)
-    with appended_together():
+    with transaction.atomic():
         nd = data.non_disclosure
         targets = _target_rows(data)
         demand = Demand.objects.create(
@@ -175,8 +176,6 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             target.demand = demand
         Target.objects.bulk_create(targets, batch_size=1000)
         _hold(demand, officials=created_officials, asks=created_asks, targets=targets)
-        # Vet and write the acknowledgement before the first audit event: from that event
-        # until the commit the audit chain is locked, and other state changes wait.
         result = _run_vetting(demand)
         acknowledgement = _render(demand, NoticeKind.ACKNOWLEDGEMENT)
         record("demand.received", actor=actor_label(user), demand_id=demand.pk, payload={
@@ -532,34 +531,80 @@ def withdraw_demand(demand: Demand, *, user: User | None, reason: str = "") -> D
 # ----------------------------------------------------------------------------- execution
 
 
-def start_action(action: Action) -> Action | None:
-    """Mark an action running; None when it already succeeded (a repeated task)."""
+#: How long a running action stays a worker's without a renewal (workers renew every beat).
+LEASE = timedelta(seconds=30)
+
+
+def start_action(action: Action, *, worker: str = "") -> Action | None:
+    """Mark an action running under a lease; None when it is done, or running elsewhere
+    under a lease that has not lapsed (a repeated task)."""
     with transaction.atomic():
-        action = Action.objects.select_for_update().get(pk=action.pk)
+        action = for_update(Action.objects).get(pk=action.pk)
         if action.status in ACTION_DONE:
+            return None
+        now = timezone.now()
+        if (action.status == ActionStatus.RUNNING and action.lease_until is not None
+                and action.lease_until > now):
             return None
         action.status = ActionStatus.RUNNING
         action.attempts += 1
-        action.started_at = timezone.now()
-        action.save(update_fields=["status", "attempts", "started_at"])
+        action.started_at = now
+        action.lease_until = now + LEASE
+        action.leased_by = worker[:64]
+        action.save(update_fields=["status", "attempts", "started_at", "lease_until",
+                                   "leased_by"])
         record("action.started", actor="system", demand_id=action.demand_id,
-               payload={"action": action.pk, "kind": action.kind, "attempt": action.attempts})
+               payload={"action": action.pk, "kind": action.kind, "attempt": action.attempts,
+                        "worker": worker[:64]})
+    return action
+
+
+def expire_lease(action_id: int, now: datetime, *, dead_worker: str = "") -> Action | None:
+    """A running action whose lease lapsed goes back to ``failed`` (its worker died or lost
+    its transaction), to be queued again; None if it finished or was renewed meanwhile.
+
+    ``dead_worker``: that worker is known to be gone, so its lease ends now.
+    """
+    with transaction.atomic():
+        action = for_update(Action.objects).filter(pk=action_id).first()
+        if action is None or action.status != ActionStatus.RUNNING:
+            return None
+        held_by_the_dead = bool(dead_worker) and action.leased_by == dead_worker
+        if not held_by_the_dead and (action.lease_until is None or action.lease_until >= now):
+            return None
+        holder = action.leased_by
+        action.status = ActionStatus.FAILED
+        action.error = f"the lease of worker {holder or '?'} lapsed before the action finished"
+        action.finished_at = now
+        action.lease_until = None
+        action.save(update_fields=["status", "error", "finished_at", "lease_until"])
+        record("action.lease_expired", actor="system", demand_id=action.demand_id,
+               payload={"action": action.pk, "kind": action.kind, "worker": holder,
+                        "attempt": action.attempts})
     return action
 
 
 def complete_action(action: Action, result: dict[str, Any]) -> None:
+    """Record an action's success; the last one of a demand completes the demand.
+
+    The demand is locked before the action (the lock order of :mod:`dueprocess.locking`),
+    because finishing the demand needs it and a lock taken the other way round would meet
+    :func:`cancel_actions` head on.
+    """
     with transaction.atomic():
-        action = Action.objects.select_for_update().get(pk=action.pk)
+        demand = for_update(Demand.objects).get(pk=action.demand_id)
+        action = for_update(Action.objects).get(pk=action.pk)
         if action.status == ActionStatus.SUCCEEDED:
             return
         action.status = ActionStatus.SUCCEEDED
         action.result = result
         action.error = ""
         action.finished_at = timezone.now()
-        action.save(update_fields=["status", "result", "error", "finished_at"])
+        action.lease_until = None
+        action.save(update_fields=["status", "result", "error", "finished_at", "lease_until"])
         record("action.succeeded", actor="system", demand_id=action.demand_id,
                payload={"action": action.pk, "kind": action.kind, "result": result})
-        _finish_if_done(_lock(action.demand), "system")
+        _finish_if_done(demand, "system")
 
 
 def _finish_if_done(demand: Demand, actor: str) -> None:
@@ -577,7 +622,7 @@ def cancel_actions(demand: Demand, action_ids: Iterable[int], *, reason: str,
     actor = actor_label(user)
     with transaction.atomic():
         demand = _lock(demand)
-        rows = list(Action.objects.select_for_update().filter(
+        rows = list(for_update(Action.objects).filter(
             demand=demand, pk__in=list(action_ids)).order_by("pk"))
         busy = [a.pk for a in rows if a.status in (ActionStatus.RUNNING, ActionStatus.SUCCEEDED)]
         if busy:
@@ -598,11 +643,14 @@ def cancel_actions(demand: Demand, action_ids: Iterable[int], *, reason: str,
 
 def fail_action(action: Action, error: str) -> None:
     with transaction.atomic():
-        action = Action.objects.select_for_update().get(pk=action.pk)
+        action = for_update(Action.objects).get(pk=action.pk)
+        if action.status in ACTION_DONE:
+            return
         action.status = ActionStatus.FAILED
         action.error = error[:4000]
         action.finished_at = timezone.now()
-        action.save(update_fields=["status", "error", "finished_at"])
+        action.lease_until = None
+        action.save(update_fields=["status", "error", "finished_at", "lease_until"])
         record("action.failed", actor="system", demand_id=action.demand_id,
                payload={"action": action.pk, "kind": action.kind, "error": error[:500],
                         "attempt": action.attempts})
@@ -644,7 +692,7 @@ def _letter(demand: Demand, kind: str, actor: str, body: str = "",
 
 def mark_notice_sent(notice: Notice, result: dict[str, Any]) -> None:
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        notice = for_update(Notice.objects).get(pk=notice.pk)
         if notice.status == NoticeStatus.SENT:
             return
         notice.status = NoticeStatus.SENT
@@ -666,7 +714,7 @@ def release_delayed_notices(today: date) -> int:
     released = 0
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            notice = Notice.objects.select_for_update().select_related("demand").get(pk=pk)
+            notice = for_update(Notice.objects).select_related("demand").get(pk=pk)
             demand = notice.demand
             gagged = demand.non_disclosure and (demand.non_disclosure_until is None
                                                 or demand.non_disclosure_until > today)

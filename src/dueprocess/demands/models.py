@@ -361,10 +361,15 @@ class Action(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: While running: the worker carrying it out renews this every few seconds; once it
+    #: lapses (the worker died or lost its transaction) the action is queued again.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["status", "id"])]
+        indexes = [models.Index(fields=["status", "id"]),
+                   models.Index(fields=["status", "lease_until"], name="action_lease")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target}"

@@ -33,6 +33,7 @@ from dueprocess.demo.models import (
 )
 from dueprocess.demo.platform import BASE_URL
 from dueprocess.execution.connectors.base import ConnectorError, Export, TargetInfo
+from dueprocess.locking import for_update
 
 _HOST = BASE_URL.split("://", 1)[1]
 _PHONE = re.compile(r"^(tel:)?\+?[\d\s().\-]{6,}$")
@@ -280,7 +281,7 @@ class DemoConnector:
             raise ConnectorError("a mutating call needs an idempotency key")
         try:
             with transaction.atomic():
-                op = PlatformOperation.objects.select_for_update().filter(
+                op = for_update(PlatformOperation.objects).filter(
                     idempotency_key=key).first()
                 if op is not None:
                     return self._replay(op, kind)
@@ -347,7 +348,7 @@ class DemoConnector:
         return self._once(key, "preserve", act)
 
     def _hold(self, ref: str) -> Hold:
-        hold = (Hold.objects.select_for_update().select_related("account")
+        hold = (for_update(Hold.objects).select_related("account")
                 .filter(pk=int(ref)).first() if str(ref).isdigit() else None)
         if hold is None:
             raise ConnectorError(f"no hold {ref!r} on the platform")

@@ -22,6 +22,7 @@ from dueprocess.execution.models import (
     NoticeState,
     WebhookCall,
 )
+from dueprocess.locking import for_update
 
 
 def _open(letter: DeadLetter) -> DeadLetter | None:
@@ -86,7 +87,7 @@ def resolve_done(*, action: Action | None = None, notice: Notice | None = None) 
     else:
         return 0
     with transaction.atomic():
-        ids = list(open_letters.select_for_update().values_list("pk", flat=True))
+        ids = list(for_update(open_letters).values_list("pk", flat=True))
         DeadLetter.objects.filter(pk__in=ids).update(
             resolved_at=timezone.now(), resolved_by="system", resolution="succeeded")
         for pk in ids:
@@ -103,7 +104,7 @@ def _label(user: Any) -> str:
 
 
 def _resolve(letter: DeadLetter, user: Any, resolution: str, note: str) -> DeadLetter:
-    locked = DeadLetter.objects.select_for_update().get(pk=letter.pk)
+    locked = for_update(DeadLetter.objects).get(pk=letter.pk)
     if locked.resolved_at is not None:
         raise Conflict("this dead letter was already resolved")
     locked.resolved_at = timezone.now()

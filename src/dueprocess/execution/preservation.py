@@ -24,6 +24,7 @@ from dueprocess.demands.models import Action
 from dueprocess.errors import Conflict
 from dueprocess.execution.connectors import get_connector
 from dueprocess.execution.models import Preservation
+from dueprocess.locking import for_update
 
 log = logging.getLogger("dueprocess.execution.preservation")
 
@@ -87,7 +88,7 @@ def extend(hold: Preservation, *, user: Any, note: str = "") -> Preservation:
     result = get_connector().extend_preservation(
         hold.hold, until, key=f"preservation-{hold.pk}-extend-{renewals}")
     with transaction.atomic():
-        locked = Preservation.objects.select_for_update().get(pk=hold.pk)
+        locked = for_update(Preservation.objects).get(pk=hold.pk)
         if locked.renewals >= renewals:
             return locked
         locked.renewals = renewals
@@ -106,7 +107,7 @@ def release(hold: Preservation, *, user: Any, why: str = "") -> Preservation:
     result = get_connector().release_preservation(hold.hold,
                                                   key=f"preservation-{hold.pk}-release")
     with transaction.atomic():
-        locked = Preservation.objects.select_for_update().get(pk=hold.pk)
+        locked = for_update(Preservation.objects).get(pk=hold.pk)
         if locked.released_at is not None:
             return locked
         locked.released_at = timezone.now()
@@ -135,7 +136,7 @@ def remind_expiring(today: date | None = None) -> int:
     count = 0
     for hold in due:
         with transaction.atomic():
-            locked = Preservation.objects.select_for_update().get(pk=hold.pk)
+            locked = for_update(Preservation.objects).get(pk=hold.pk)
             if locked.reminded_for == locked.until or locked.released_at is not None:
                 continue
             locked.reminded_for = locked.until

@@ -61,6 +61,7 @@ from dueprocess.execution.verify import (  # noqa: F401 - the verification API l
     verify_package,
     verify_zip,
 )
+from dueprocess.locking import for_update
 
 FORMAT = "dueprocess-production/1"
 PRIVATE_KEY_FILE = "production-signing-ed25519.pem"
@@ -430,7 +431,7 @@ def rekey(production: Production) -> bool:
         sealer.finish()
         size = sealer.sealed_bytes
     with transaction.atomic():
-        locked = Production.objects.select_for_update().get(pk=production.pk)
+        locked = for_update(Production.objects).get(pk=production.pk)
         old_path = locked.path
         locked.path, locked.size, locked.key_id = relative, size, current.hex()
         locked.save(update_fields=["path", "size", "key_id"])

@@ -12,7 +12,9 @@ row, so several workers never start the same action at once. State changes go th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,6 +27,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from dueprocess.audit.chain import record
 from dueprocess.demands import actions
 from dueprocess.demands.models import (
+    ACTION_DONE,
     Action,
     ActionKind,
     ActionStatus,
@@ -37,6 +40,7 @@ from dueprocess.execution.connectors import get_connector
 from dueprocess.execution.connectors.base import PermanentConnectorError
 from dueprocess.execution.models import DisclosureWait, Production, WorkerProcess
 from dueprocess.execution.productions import build_production, purge_expired
+from dueprocess.locking import retrying
 
 log = logging.getLogger("dueprocess.execution")
 
@@ -140,22 +144,89 @@ def run_action(action_id: int) -> dict[str, Any]:
             run_action.using(run_after=wait.until).enqueue(action_id)
         return {"action": action_id, "outcome": "waiting",
                 "until": wait.until.isoformat() if wait.until else None}
-    started = actions.start_action(action)
-    if started is None:  # finished meanwhile by another worker, or cancelled
+    started = retrying(lambda: actions.start_action(action, worker=_worker_id),
+                       what=f"start of action {action_id}")
+    if started is None:  # finished meanwhile, cancelled, or running under a live lease
         return {"action": action_id, "outcome": "already_done"}
-    try:
-        result = perform(started)
-        actions.complete_action(started, result)
-    except Exception as exc:
-        message = f"{type(exc).__name__}: {exc}"
-        log.warning("action %s failed (attempt %s): %s", action_id, started.attempts, message)
-        actions.fail_action(started, message)
-        retry_at = _schedule_retry(started, message,
-                                   permanent=isinstance(exc, PermanentConnectorError))
-        return {"action": action_id, "outcome": "failed", "attempt": started.attempts,
-                "error": message, "retry_at": retry_at.isoformat() if retry_at else None}
+    with _in_hand(action_id):
+        try:
+            result = perform(started)
+            retrying(lambda: actions.complete_action(started, result),
+                     what=f"completion of action {action_id}")
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            log.warning("action %s failed (attempt %s): %s", action_id, started.attempts,
+                        message)
+            retrying(lambda: actions.fail_action(started, message),
+                     what=f"failure of action {action_id}")
+            retry_at = _schedule_retry(started, message,
+                                       permanent=isinstance(exc, PermanentConnectorError))
+            return {"action": action_id, "outcome": "failed", "attempt": started.attempts,
+                    "error": message, "retry_at": retry_at.isoformat() if retry_at else None}
     _after_success(started)
     return {"action": action_id, "outcome": "succeeded", "attempt": started.attempts}
+
+
+# ------------------------------------------------------------------------------ leases
+
+#: The worker this process is (empty outside ``dueprocess worker``), written on each lease.
+_worker_id = ""
+#: Actions this process is carrying out right now: its heartbeat renews their leases, and
+#: only theirs, so an action whose task ended without finishing it is freed when the lease
+#: lapses, even though the worker lives on.
+_HELD: set[int] = set()
+_HELD_LOCK = threading.Lock()
+
+
+def set_worker_id(worker_id: str) -> None:
+    global _worker_id
+    _worker_id = worker_id
+
+
+@contextmanager
+def _in_hand(action_id: int) -> Iterator[None]:
+    with _HELD_LOCK:
+        _HELD.add(action_id)
+    try:
+        yield
+    finally:
+        with _HELD_LOCK:
+            _HELD.discard(action_id)
+
+
+def renew_leases(now: datetime | None = None) -> int:
+    """Extend the leases of the actions this process is carrying out."""
+    with _HELD_LOCK:
+        held = sorted(_HELD)
+    if not held:
+        return 0
+    now = now or timezone.now()
+    return Action.objects.filter(pk__in=held, status=ActionStatus.RUNNING).update(
+        lease_until=now + actions.LEASE)
+
+
+def expire_leases(now: datetime | None = None) -> int:
+    """Free running actions whose lease lapsed: queue them again, or put them on the
+    dead-letter list once their attempts are spent. Returns how many were freed."""
+    from dueprocess.execution.deadletters import dead_letter_action
+
+    now = now or timezone.now()
+    lapsed = list(Action.objects.filter(status=ActionStatus.RUNNING, lease_until__lt=now)
+                  .order_by("pk").values_list("pk", flat=True)[:_CHUNK])
+    again: list[int] = []
+    for pk in lapsed:
+        action = actions.expire_lease(pk, now)
+        if action is None:
+            continue
+        log.warning("action %s: the lease of worker %s lapsed; %s", pk,
+                    action.leased_by or "?", "queued again" if action.attempts < MAX_ATTEMPTS
+                    else "on the dead-letter list")
+        if action.attempts >= MAX_ATTEMPTS:
+            dead_letter_action(action, action.error)
+        else:
+            again.append(pk)
+    _enqueue(again, expedite=True, over_running=True)
+    return len(lapsed)
 
 
 def _after_success(action: Action) -> None:
@@ -281,6 +352,10 @@ def recover_dead_workers(now: datetime | None = None) -> int:
     if not dead:
         return 0
     orphaned: list[int] = []
+    for pk, holder in (Action.objects.filter(status=ActionStatus.RUNNING, leased_by__in=dead)
+                       .order_by("pk").values_list("pk", "leased_by")):
+        if actions.expire_lease(pk, now, dead_worker=holder) is not None:
+            orphaned.append(pk)
     for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
         if not result.worker_ids or result.worker_ids[-1] not in dead:
             continue
@@ -288,7 +363,7 @@ def recover_dead_workers(now: datetime | None = None) -> int:
         if result.task_path == run_action.module_path:
             orphaned.append(int(result.args_kwargs["args"][0]))
     pending = list(Action.objects.filter(pk__in=orphaned).exclude(
-        status=ActionStatus.SUCCEEDED).order_by("pk").values_list("pk", flat=True))
+        status__in=ACTION_DONE).order_by("pk").values_list("pk", flat=True))
     count = _enqueue(pending, expedite=False, over_running=True)
     if count:
         log.warning("re-queued %s action(s) of dead worker(s) %s", count, ", ".join(dead))
@@ -299,19 +374,25 @@ class WorkerDied(Exception):
     """Recorded on a task whose worker process vanished mid-run."""
 
 
-def resume_stale(older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Re-queue what a crashed worker or a lost enqueue left behind.
+#: How long a queued action may lack a task before it is queued again.
+ORPHAN_AFTER = timedelta(minutes=1)
 
-    Running actions that started before the cutoff and are not being run by a live worker,
-    pending actions of executing demands that have no task, and failed actions with
-    attempts left whose retry was never queued. Running an action twice is harmless: the
-    idempotency key makes the second a no-op.
+
+def resume_stale(older_than: timedelta = ORPHAN_AFTER) -> int:
+    """Re-queue what a crashed worker, a lost transaction or a lost enqueue left behind.
+
+    Running actions whose lease lapsed (or, from before leases, that started before the
+    cutoff and are not being run by a live worker), pending actions of executing demands
+    that have no task, and failed actions with attempts left whose retry was never queued.
+    Running an action twice is harmless: the idempotency key makes the second a no-op.
     """
     count = recover_dead_workers()
+    count += expire_leases()
     now = timezone.now()
     cutoff = now - older_than
     live = _live_workers(now)
-    running = list(Action.objects.filter(status=ActionStatus.RUNNING, started_at__lt=cutoff)
+    running = list(Action.objects.filter(status=ActionStatus.RUNNING, started_at__lt=cutoff,
+                                         lease_until__isnull=True)
                    .order_by("pk").values_list("pk", flat=True))
     busy = {pk for pk, tasks in _queued(running).items()
             if any(t.status == TaskResultStatus.RUNNING and t.worker_ids

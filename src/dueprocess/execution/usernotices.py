@@ -47,6 +47,7 @@ from dueprocess.demands.models import (
 from dueprocess.errors import Conflict, InvalidInput
 from dueprocess.execution.connectors.base import ConnectorError
 from dueprocess.execution.models import DisclosureWait, NoticeReason, NoticeState
+from dueprocess.locking import for_update
 
 log = logging.getLogger("dueprocess.execution.notices")
 
@@ -191,7 +192,7 @@ def _label(user: Any) -> str:
 def release_now(notice: Notice, *, user: Any, why: str) -> Notice:
     """A person says the reason to wait is over (the emergency has passed)."""
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().select_related("demand").get(pk=notice.pk)
+        notice = for_update(Notice.objects).select_related("demand").get(pk=notice.pk)
         if notice.kind != NoticeKind.USER or notice.status != NoticeStatus.DELAYED:
             raise Conflict("only a delayed user notice can be released")
         if _gag(notice.demand, timezone.now().date()):
@@ -207,7 +208,7 @@ def release_now(notice: Notice, *, user: Any, why: str) -> Notice:
 def record_objection(wait: DisclosureWait, *, text: str, user: Any) -> DisclosureWait:
     """The user objected: the disclosure waits until a person lets it proceed."""
     with transaction.atomic():
-        wait = DisclosureWait.objects.select_for_update().get(pk=wait.pk)
+        wait = for_update(DisclosureWait.objects).get(pk=wait.pk)
         wait.objected_at = timezone.now()
         wait.objection = text[:4000]
         wait.save(update_fields=["objected_at", "objection"])
@@ -219,7 +220,9 @@ def record_objection(wait: DisclosureWait, *, text: str, user: Any) -> Disclosur
 def let_disclosure_proceed(wait: DisclosureWait, *, user: Any, why: str) -> DisclosureWait:
     """A person decides the disclosure goes ahead (objection answered, or period waived)."""
     with transaction.atomic():
-        wait = DisclosureWait.objects.select_for_update().get(pk=wait.pk)
+        # The demand first (cancelling its actions needs it), then the wait.
+        for_update(Demand.objects).get(pk=wait.demand_id)
+        wait = for_update(DisclosureWait.objects).get(pk=wait.pk)
         if wait.upheld_at is not None:
             raise Conflict("the objection was upheld: this disclosure was cancelled")
         wait.proceed_at = timezone.now()
@@ -244,7 +247,9 @@ def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> Disclosure
     if not why:
         raise InvalidInput("say why the objection is upheld", field="why")
     with transaction.atomic():
-        wait = DisclosureWait.objects.select_for_update().get(pk=wait.pk)
+        # The demand first (cancelling its actions needs it), then the wait.
+        for_update(Demand.objects).get(pk=wait.demand_id)
+        wait = for_update(DisclosureWait.objects).get(pk=wait.pk)
         if wait.upheld_at is not None:
             return wait
         if wait.objected_at is None:
@@ -388,7 +393,7 @@ def mark_sent(notice: Notice, rendered: Rendered, result: dict[str, Any],
               disclose_on: datetime | None) -> None:
     """Record delivery; for a notice before disclosure, start the time to object."""
     with transaction.atomic():
-        notice = Notice.objects.select_for_update().select_related("demand").get(pk=notice.pk)
+        notice = for_update(Notice.objects).select_related("demand").get(pk=notice.pk)
         if notice.status == NoticeStatus.SENT:
             return
         now = timezone.now()
@@ -407,7 +412,7 @@ def mark_sent(notice: Notice, rendered: Rendered, result: dict[str, Any],
         from dueprocess.execution.deadletters import resolve_done
 
         resolve_done(notice=notice)
-        wait = DisclosureWait.objects.select_for_update().filter(notice=notice).first()
+        wait = for_update(DisclosureWait.objects).filter(notice=notice).first()
         if wait is not None and wait.until is None:
             wait.until = disclose_on or disclosure_date(notice.demand, now)
             wait.save(update_fields=["until"])
@@ -421,7 +426,7 @@ def _failed(notice: Notice, error: str) -> None:
     from dueprocess.execution.deadletters import dead_letter_notice
 
     with transaction.atomic():
-        state, _ = NoticeState.objects.select_for_update().get_or_create(
+        state, _ = for_update(NoticeState.objects).get_or_create(
             notice=notice, defaults={"reason": NoticeReason.AFTER_ACTION})
         state.attempts += 1
         state.last_error = error[:2000]

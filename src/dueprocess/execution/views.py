@@ -33,8 +33,6 @@ from django.views.decorators.http import require_GET, require_POST
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import actor_label
 from dueprocess.demands.models import (
-    Action,
-    ActionStatus,
     Notice,
     NoticeKind,
     NoticeStatus,
@@ -51,6 +49,7 @@ from dueprocess.execution.models import (
     WorkerProcess,
 )
 from dueprocess.execution.productions import ProductionError, iter_package, public_key_pem
+from dueprocess.execution.selectors import action_counts, running_actions
 from dueprocess.review.access import staff_required
 
 EXECUTE_PERM = "demands.change_action"
@@ -89,9 +88,8 @@ def console(request: HttpRequest) -> HttpResponse:
                                                     upheld_at__isnull=True)
                       .select_related("demand", "target").order_by("until", "pk")
                       [:LIST_LIMIT]),
-        "running": Action.objects.filter(status=ActionStatus.RUNNING).count(),
-        "failed": Action.objects.filter(status=ActionStatus.FAILED).count(),
-        "pending": Action.objects.filter(status=ActionStatus.PENDING).count(),
+        "counts": action_counts(now),
+        "running_actions": running_actions(LIST_LIMIT),
         "workers": alive,
         "can_execute": request.user.has_perm(EXECUTE_PERM),
         "now": now,

@@ -15,6 +15,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
@@ -25,6 +26,8 @@ from dueprocess.execution.models import WorkerProcess
 log = logging.getLogger("dueprocess.execution.worker")
 
 HEARTBEAT_SECONDS = 5.0
+#: How often a worker looks for queued actions that lost their task.
+SWEEP_SECONDS = 30.0
 
 
 class Heartbeat(threading.Thread):
@@ -35,17 +38,29 @@ class Heartbeat(threading.Thread):
         self.worker_id = worker_id
         self.every = every
         self.stopped = threading.Event()
+        self.last_sweep = time.monotonic()
 
     def beat(self) -> None:
-        from dueprocess.execution.tasks import recover_dead_workers
+        from dueprocess.execution.tasks import (
+            expire_leases,
+            recover_dead_workers,
+            renew_leases,
+            resume_stale,
+        )
 
         close_old_connections()
+        renew_leases()
         mine = WorkerProcess.objects.filter(worker_id=self.worker_id)
         if mine.filter(presumed_dead=True).exists():
             log.error("worker %s was presumed dead by a peer (a pause longer than its "
                       "grace period); its tasks were re-queued", self.worker_id)
         mine.update(seen_at=timezone.now(), stopped_at=None, presumed_dead=False)
         recover_dead_workers()
+        expire_leases()
+        now = time.monotonic()
+        if now - self.last_sweep >= SWEEP_SECONDS:  # orphans need a look now and then
+            self.last_sweep = now
+            resume_stale()
 
     def run(self) -> None:
         try:
@@ -70,9 +85,10 @@ def run(*, batch: bool = False, interval: float = 1.0,
 
     Returns how many interrupted actions were re-queued at start.
     """
-    from dueprocess.execution.tasks import resume_stale, schedule_maintenance
+    from dueprocess.execution.tasks import resume_stale, schedule_maintenance, set_worker_id
 
     worker_id = worker_id or new_worker_id()
+    set_worker_id(worker_id)
     WorkerProcess.objects.create(worker_id=worker_id, hostname=socket.gethostname()[:255],
                                  pid=os.getpid(), heartbeat_seconds=heartbeat)
     resumed = resume_stale()

@@ -44,6 +44,7 @@ from dueprocess.intake.models import (
     SignalKind,
 )
 from dueprocess.intake.verification import normalise_domain, parse_address
+from dueprocess.locking import for_update
 
 TOKEN_SCOPES = ("read", "submit", "upload")
 INVITATION_DAYS = 7
@@ -51,7 +52,7 @@ MAX_SIGNAL_ERRORS = 1000
 
 
 def _lock(demand: Demand) -> Demand:
-    return Demand.objects.select_for_update().select_related("authority").get(pk=demand.pk)
+    return for_update(Demand.objects).select_related("authority").get(pk=demand.pk)
 
 
 def phone_digits(phone: str) -> str:
@@ -167,7 +168,7 @@ def mark_fraudulent(kind: str, value: str, *, reason: str = "", user: User | Non
     kind, value = normalise_signal(kind, value)
     actor = actor_label(user)
     with transaction.atomic():
-        signal, created = FraudSignal.objects.select_for_update().get_or_create(
+        signal, created = for_update(FraudSignal.objects).get_or_create(
             kind=kind, value=value, defaults={
                 "reason": reason.strip()[:2000], "source": source[:200] or "local",
                 "first_seen": first_seen or timezone.now().date(),
@@ -186,7 +187,7 @@ def mark_fraudulent(kind: str, value: str, *, reason: str = "", user: User | Non
 
 def clear_signal(signal: FraudSignal, *, user: User | None) -> FraudSignal:
     with transaction.atomic():
-        signal = FraudSignal.objects.select_for_update().get(pk=signal.pk)
+        signal = for_update(FraudSignal.objects).get(pk=signal.pk)
         if signal.revoked_at is None:
             signal.revoked_at = timezone.now()
             signal.save(update_fields=["revoked_at"])
@@ -305,7 +306,7 @@ def issue_token(user: User, *, name: str = "", scopes: list[str] | tuple[str, ..
 
 def revoke_token(token: ApiToken, *, user: User) -> ApiToken:
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        token = for_update(ApiToken.objects).get(pk=token.pk)
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
@@ -377,7 +378,7 @@ def accept_invitation(raw: str, *, password: str, totp_key: str, totp_token: str
         raise InvalidInput("that code does not match; check the time on your phone and "
                            "try again", field="otp_token")
     with transaction.atomic():
-        inv = Invitation.objects.select_for_update().get(pk=inv.pk)
+        inv = for_update(Invitation.objects).get(pk=inv.pk)
         if not inv.usable:
             raise Conflict("this invitation was already used")
         if User_.objects.filter(username__iexact=inv.email).exists():

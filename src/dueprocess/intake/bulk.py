@@ -35,6 +35,7 @@ from dueprocess.execution.connectors.base import TargetInfo, lookup_many
 from dueprocess.intake.documents import TooLarge, UnsupportedMedia
 from dueprocess.intake.models import BulkTargetJob, JobStatus, StagedTarget
 from dueprocess.intake.normalise import BadLine, CountingReader, Entry, NotText, Reader
+from dueprocess.locking import for_update
 
 log = logging.getLogger("dueprocess.intake")
 
@@ -264,7 +265,7 @@ def run_job(job: BulkTargetJob, *, user: User | None = None,
 def _commit(job: BulkTargetJob, user: User | None) -> None:
     actor = actor_label(user)
     with transaction.atomic():
-        demand = Demand.objects.select_for_update().get(pk=job.demand_id)
+        demand = for_update(Demand.objects).get(pk=job.demand_id)
         if demand.status not in OPEN_FOR_TARGETS:
             raise Conflict(f"targets cannot be added to a {demand.status} demand")
         before = Target.objects.filter(demand=demand).count()

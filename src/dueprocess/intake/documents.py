@@ -30,6 +30,7 @@ from dueprocess.demands.actions import User, actor_label
 from dueprocess.demands.models import Demand, Document
 from dueprocess.errors import Conflict, DomainError
 from dueprocess.intake.normalise import sniff_binary
+from dueprocess.locking import for_update
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 OPEN_FOR_DOCUMENTS = ("received", "in_review", "awaiting_authority", "on_hold")
@@ -146,7 +147,7 @@ def store_document(demand: Demand, *, filename: str, chunks: Iterable[bytes],
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         final = folder / f"{sha}.pdf"
         with transaction.atomic():
-            locked = Demand.objects.select_for_update().get(pk=demand.pk)
+            locked = for_update(Demand.objects).get(pk=demand.pk)
             if locked.status not in OPEN_FOR_DOCUMENTS:
                 raise Conflict(f"documents cannot be added to a {locked.status} demand")
             existing = Document.objects.filter(demand=locked, sha256=sha).first()

@@ -20,6 +20,7 @@ from dueprocess.demands import actions
 from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import Demand
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
+from dueprocess.locking import for_update
 from dueprocess.review.models import Alternative, HumanRightsReview
 
 # Events that read a case without changing it; they do not make a loaded page stale.
@@ -37,7 +38,7 @@ def demand_version(demand_id: int) -> int:
 
 
 def _lock(demand: Demand) -> Demand:
-    return Demand.objects.select_for_update().select_related("authority").get(pk=demand.pk)
+    return for_update(Demand.objects).select_related("authority").get(pk=demand.pk)
 
 
 def _check_version(demand: Demand, version: int | None) -> None:

@@ -22,6 +22,7 @@ from dueprocess.audit.chain import record
 from dueprocess.demands.actions import DECIDABLE, User, actor_label, revet_demand
 from dueprocess.demands.models import Demand, Official
 from dueprocess.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dueprocess.locking import for_update
 from dueprocess.sanctions import service
 from dueprocess.sanctions.models import (
     FalsePositive,
@@ -177,7 +178,7 @@ def import_list(source: str | Path, *, format: str | None = None, user: User | N
                             name=e.primary_name[:500], data=entry_to_json(e))
                 for e in report.entries[start:start + BATCH])
             progress("store", min(start + BATCH, total), total)
-        in_force = list(ListVersion.objects.select_for_update()
+        in_force = list(for_update(ListVersion.objects)
                         .filter(list_id=report.list_id, active=True))
         ListVersion.objects.filter(pk__in=[v.pk for v in in_force]).update(active=False)
         version.active = True
@@ -224,7 +225,7 @@ def _current_hits(demand_id: int) -> set[tuple[str, str, str, str]]:
 def rescreen_demand(demand: Demand, *, user: User | None = None, reason: str = "") -> Demand:
     """Screen one open demand again and vet it with the result (``Conflict`` if closed)."""
     with transaction.atomic():
-        locked = Demand.objects.select_for_update().get(pk=demand.pk)
+        locked = for_update(Demand.objects).get(pk=demand.pk)
         if not locked.is_open:
             raise Conflict("a closed demand is not screened again")
         before = _current_hits(locked.pk)
@@ -326,11 +327,12 @@ def mark_hit(result: ScreeningResult | int, status: str, *, user: User,
         raise Forbidden("a person must be logged in to review a hit")
     pk = result.pk if isinstance(result, ScreeningResult) else int(result)
     note = note.strip()[:2000]
+    demand_id = ScreeningResult.objects.filter(pk=pk).values_list("demand_id", flat=True).first()
+    if demand_id is None:
+        raise NotFound(f"no screening result {pk}")
     with transaction.atomic():
-        row = ScreeningResult.objects.select_for_update().filter(pk=pk).first()
-        if row is None:
-            raise NotFound(f"no screening result {pk}")
-        demand = Demand.objects.select_for_update().get(pk=row.demand_id)
+        demand = for_update(Demand.objects).get(pk=demand_id)  # the demand first, then its row
+        row = for_update(ScreeningResult.objects).get(pk=pk)
         before = row.status
         row.status = status
         row.reviewed_by_id = user.pk

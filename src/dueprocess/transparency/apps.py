@@ -12,7 +12,7 @@ class TransparencyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from dueprocess.audit.models import AuditEvent
+        from dueprocess.audit.chain import recorded
         from dueprocess.demands.models import (
             Action,
             Ask,
@@ -29,19 +29,19 @@ class TransparencyConfig(AppConfig):
         def row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
             _mark(getattr(instance, "demand_id", None))
 
-        def event_saved(sender: Any, instance: AuditEvent, **kwargs: Any) -> None:
+        def event_recorded(sender: Any, verb: str, demand_id: int | None,
+                           **kwargs: Any) -> None:
             # An event is the net for changes made without save() (bulk updates); one that
             # records a read changed nothing a report counts.
-            if instance.verb not in READ_VERBS:
-                _mark(instance.demand_id)
+            if verb not in READ_VERBS:
+                _mark(demand_id)
 
         post_save.connect(demand_saved, sender=Demand, weak=False,
                           dispatch_uid="transparency.demand_saved")
         for model in (Ask, Target, Action, Notice, Finding, Decision):
             post_save.connect(row_saved, sender=model, weak=False,
                               dispatch_uid=f"transparency.{model.__name__}_saved")
-        post_save.connect(event_saved, sender=AuditEvent, weak=False,
-                          dispatch_uid="transparency.AuditEvent_saved")
+        recorded.connect(event_recorded, weak=False, dispatch_uid="transparency.event_recorded")
 
 
 #: Audit verbs that record an access, not a change.

@@ -24,6 +24,7 @@ from dueprocess.audit.chain import record
 from dueprocess.demands.actions import actor_label
 from dueprocess.demands.models import AskKind, Demand
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
+from dueprocess.locking import for_update
 from dueprocess.transparency.access import require_publisher
 from dueprocess.transparency.models import Publication, PublicationStatus
 from dueprocess.transparency.reports import legal_process_label, territory_name
@@ -130,7 +131,7 @@ def prepare_publication(demand: Demand, *, user: Any = None,
     if user is not None:
         require_publisher(user)
     with transaction.atomic():
-        demand = Demand.objects.select_for_update().select_related("authority").get(
+        demand = for_update(Demand.objects).select_related("authority").get(
             pk=demand.pk)
         if not _restriction(demand):
             raise InvalidInput("only demands to restrict content or accounts are published",
@@ -153,7 +154,7 @@ def prepare_publication(demand: Demand, *, user: Any = None,
 
 
 def _lock(pub: Publication) -> Publication:
-    return Publication.objects.select_for_update().get(pk=pub.pk)
+    return for_update(Publication.objects).get(pk=pub.pk)
 
 
 def edit_publication(pub: Publication, text: str, *, user: Any,
