@@ -4,71 +4,23 @@ finishes the work; several run at once. Every action is carried out exactly once
 from __future__ import annotations
 
 import dataclasses
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands.models import Action, Authority, Demand
 from dueprocess.demo import platform
 from dueprocess.demo.models import PlatformAccount, PlatformOperation, UserMessage
 from dueprocess.execution.models import Production, WorkerProcess
+from tests.execution.processes import HEARTBEAT, Worker, worker_env, worker_home
 from tests.execution.support import comply, receive, warrant_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-REPO = Path(__file__).resolve().parents[2]
-HEARTBEAT = 0.5
-
-
-def _worker_home(tmp_path: Path) -> Path:
-    """Where a worker process finds this test's database (SQLite) and keeps its files."""
-    if connection.vendor == "sqlite":
-        name = Path(connection.settings_dict["NAME"])
-        assert name.name == "dueprocess.sqlite3", "tests/settings.py sets a file test DB"
-        return name.parent
-    return tmp_path / "worker-home"
-
-
-def _env(settings: Any, home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DUEPROCESS_", "DJANGO_",
-                                                                    "DATABASE_URL"))}
-    env.update(DJANGO_SETTINGS_MODULE="dueprocess.settings", DUEPROCESS_MODE="test",
-               DUEPROCESS_HOME=str(home), DUEPROCESS_SECRET_KEY=settings.DUEPROCESS.secret_key,
-               DUEPROCESS_NOTICE_PERIOD_DAYS="0", PYTHONPATH=str(REPO))
-    if connection.vendor == "postgresql":
-        s = connection.settings_dict
-        env["DATABASE_URL"] = (f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST']}:"
-                               f"{s['PORT'] or 5432}/{s['NAME']}")
-    env.update(extra)
-    return env
-
-
-class Worker:
-    """A `dueprocess worker` process; its log goes to a file shown when it fails."""
-
-    def __init__(self, env: dict[str, str], log: Path, *args: str) -> None:
-        self.log = log
-        with log.open("wb") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "dueprocess", "worker", "--heartbeat", str(HEARTBEAT),
-                 "--interval", "0.1", *args], env=env, cwd=REPO,
-                stdout=subprocess.DEVNULL, stderr=out)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:]
-
-    def finish(self, timeout: float) -> None:
-        assert self.proc.wait(timeout=timeout) == 0, self.output()
-
 
 def _approve(fbi: Authority, reviewer: Any, reference: str, handles: list[str],
              asks: list[dict[str, Any]]) -> Demand:
@@ -93,7 +45,7 @@ def _once_each(actions: list[Action]) -> None:
 
 def test_a_worker_killed_mid_action_is_replaced_and_nothing_happens_twice(
         seeded: None, fbi: Authority, reviewer: Any, settings: Any, tmp_path: Path) -> None:
-    home = _worker_home(tmp_path)
+    home = worker_home(tmp_path)
     settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, home=home)
     handles = _handles(4)
     handles.insert(2, platform.US_SUSPECT)
@@ -102,7 +54,7 @@ def test_a_worker_killed_mid_action_is_replaced_and_nothing_happens_twice(
     disclose = _approve(fbi, reviewer, "1:26-mj-00002", [platform.US_PRESERVATION_TARGET],
                         [{"kind": "disclose", "data_categories": ["subscriber", "traffic"]}])
     marker = tmp_path / "acted-then-stalled"
-    first = Worker(_env(settings, home, DP_TEST_SLOW_ACCOUNT=platform.US_SUSPECT,
+    first = Worker(worker_env(settings, home, DP_TEST_SLOW_ACCOUNT=platform.US_SUSPECT,
                         DP_TEST_SLOW_MARKER=str(marker),
                         DUEPROCESS_CONNECTOR="tests.execution.slow_connector:SlowDemoConnector"),
                    tmp_path / "first.log")
@@ -125,7 +77,7 @@ def test_a_worker_killed_mid_action_is_replaced_and_nothing_happens_twice(
     PlatformAccount.objects.filter(handle=platform.US_SUSPECT).update(status="active")
 
     time.sleep(HEARTBEAT * 4 + 0.5)  # the dead worker's heartbeat goes stale
-    Worker(_env(settings, home), tmp_path / "second.log", "--batch").finish(120)
+    Worker(worker_env(settings, home), tmp_path / "second.log", "--batch").finish(120)
 
     actions = list(Action.objects.filter(demand__in=[suspend, disclose]))
     _once_each(actions)
@@ -147,11 +99,11 @@ def test_a_worker_killed_mid_action_is_replaced_and_nothing_happens_twice(
 
 def test_several_workers_at_once_never_take_the_same_action(
         seeded: None, fbi: Authority, reviewer: Any, settings: Any, tmp_path: Path) -> None:
-    home = _worker_home(tmp_path)
+    home = worker_home(tmp_path)
     settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, home=home)
     demand = _approve(fbi, reviewer, "1:26-mj-00003", _handles(30),
                       [{"kind": "restrict_account", "measure": "suspend"}])
-    env = _env(settings, home)
+    env = worker_env(settings, home)
     workers = [Worker(env, tmp_path / f"w{i}.log", "--batch") for i in range(3)]
     for w in workers:
         w.finish(180)
