@@ -43,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api import _env, free_port, recreate, run_load, serve, warrant  # noqa: E402
+from api import _env, free_port, recreate, run_load, serve, warrant
 
 HERE = Path(__file__).resolve()
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dpsoak"
