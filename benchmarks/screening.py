@@ -2,8 +2,8 @@
 
     python benchmarks/screening.py [--size 1000000] [--queries 1500] [--seed 7]
 
-Builds a corpus from the real list samples in ../shared/reference/sanctions plus seeded
-synthetic names (name-part tables below, several naming cultures, Han-script names with
+Builds a corpus from the real list samples shipped with the package and the tests (OFAC
+SDN, UN consolidated) plus seeded synthetic names (name-part tables below, several naming cultures, Han-script names with
 their HK and pinyin spellings), then a labelled query set: positives derived from listed
 names (exact, typo, swapped order, missing token, transliteration, honorifics, Han script)
 and negatives (hard: one token changed or another birth date, e.g. Chris Tan vs TANG,
@@ -47,7 +47,9 @@ from dueprocess.screening import (
 )
 from dueprocess.screening.han import HK_SURNAMES, han_syllables
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sanctions"
+ROOT = Path(__file__).resolve().parents[1]
+OFAC = ROOT / "src" / "dueprocess" / "sanctions" / "data" / "ofac"
+UN = ROOT / "tests" / "data" / "reference" / "sanctions" / "un_consolidated.xml"
 NK_PYTHON = os.environ.get(
     "NOMENKLATURA_PYTHON", str(Path(tempfile.gettempdir()) / "nkvenv" / "bin" / "python")
 )
@@ -421,10 +423,8 @@ def synthetic_org(rng: random.Random, uid: int) -> ListEntry:
 
 def build_corpus(size: int, seed: int) -> list[ListEntry]:
     entries: list[ListEntry] = []
-    if (REFERENCE / "ofac" / "sdn.csv").is_file():
-        entries += load_ofac_csv(REFERENCE / "ofac").entries
-    if (REFERENCE / "un_consolidated.xml").is_file():
-        entries += load_un_xml(REFERENCE / "un_consolidated.xml").entries
+    entries += load_ofac_csv(OFAC).entries
+    entries += load_un_xml(UN).entries
     rng = random.Random(seed)
     total = sum(len(e.names) for e in entries)
     uid = 0

@@ -21,8 +21,8 @@ from tests.execution.support import run_worker, warrant_body
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Approve = Callable[..., Demand]
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "dsa" / \
-    "statement-of-reasons.md"
+REFERENCE = (Path(__file__).resolve().parents[1] / "data" / "reference" / "dsa"
+             / "statement-of-reasons.md")
 
 
 def _dsa_order(**extra: Any) -> dict[str, Any]:

@@ -8,24 +8,20 @@ import pytest
 
 from dueprocess.screening import ListEntry, ScreeningIndex, load_ofac_csv, load_un_xml
 
-SANCTIONS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "sanctions"
+OFAC = Path(__file__).resolve().parents[2] / "src" / "dueprocess" / "sanctions" / "data" / "ofac"
+UN = (Path(__file__).resolve().parents[1] / "data" / "reference" / "sanctions"
+      / "un_consolidated.xml")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"reference sample {path} is absent (expected ../shared beside the repo)")
-    return path
 
 
 @pytest.fixture(scope="session")
 def ofac_dir() -> Path:
-    return _need(SANCTIONS / "ofac")
+    return OFAC
 
 
 @pytest.fixture(scope="session")
 def un_path() -> Path:
-    return _need(SANCTIONS / "un_consolidated.xml")
+    return UN
 
 
 @pytest.fixture(scope="session")
