@@ -6,8 +6,8 @@ Builds a corpus from the real list samples shipped with the package and the test
 SDN, UN consolidated) plus seeded synthetic names (name-part tables below, several naming
 cultures, Han-script names with their HK and pinyin spellings), then a labelled query set:
 positives derived from listed names (exact, typo, swapped order, missing token,
-transliteration, honorifics, Han script) and negatives (hard: one token changed or another birth date, e.g. Chris Tan vs TANG,
-Chris; random: names not on the list). It prints, side by side:
+transliteration, honorifics, Han script) and negatives (hard: one token changed or another
+birth date, e.g. Chris Tan vs TANG, Chris; random: names not on the list). It prints, side by side:
 
 * index build time, p50/p95 query latency, queries/s, peak memory (ru_maxrss);
 * recall at 1% and 5% false-positive rate on the same query/entry pairs for our scorer,
