@@ -25,7 +25,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id.get() or None,
+            "request_id": getattr(record, "request_id", None) or request_id.get() or None,
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in entry and not key.startswith("_"):
@@ -40,5 +40,6 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        record.request_id = request_id.get() or "-"
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id.get() or "-"
         return super().format(record)

@@ -75,7 +75,7 @@ class RequestIdMiddleware:
             LATENCY.labels(method, route).observe(elapsed)
             path = loggable_path(request)
             log.info("%s %s %s", method, path, response.status_code,
-                     extra={"method": method, "path": path, "route": route,
+                     extra={"request_id": rid, "method": method, "path": path, "route": route,
                             "status": response.status_code,
                             "duration_ms": round(elapsed * 1000, 1)})
             response["X-Request-ID"] = rid
