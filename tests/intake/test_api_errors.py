@@ -70,3 +70,8 @@ def test_an_unreachable_cache_lets_requests_through_with_one_warning(
     assert len(warnings) == 1
     assert "rate limits are not enforced" in warnings[0].getMessage()
     assert "DUEPROCESS_CACHE_URL" in warnings[0].getMessage()
+
+
+def test_the_api_root_is_a_json_404_not_a_server_error(db: Any) -> None:
+    r = ApiClient(None).get("/")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"

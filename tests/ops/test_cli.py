@@ -95,3 +95,18 @@ def test_a_home_that_cannot_hold_data_stops_a_command_in_one_line(tmp_path: Path
     assert result.returncode == 2
     assert result.stderr.startswith(f"dueprocess: DUEPROCESS_HOME {home}: not writable: ")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_limits_and_names_set_in_the_environment_reach_the_code_that_uses_them(
+        tmp_path: Path) -> None:
+    script = ("import django; django.setup()\n"
+              "from dueprocess.intake import documents, limits\n"
+              "from dueprocess.transparency import dsa\n"
+              "print(documents.max_document_bytes(), limits.rate_for('read'),"
+              " limits.rate_for('write'), dsa.default_provider(), sep='|')\n")
+    env = _env(tmp_path, DJANGO_SETTINGS_MODULE="dueprocess.settings",
+               DUEPROCESS_DOCUMENT_MAX_BYTES="4096", DUEPROCESS_RATE_LIMITS="read=5",
+               DUEPROCESS_PROVIDER_NAME="Example Platform Ltd")
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.stdout.strip() == "4096|5|600|Example Platform Ltd", result.stderr

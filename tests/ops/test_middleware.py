@@ -66,3 +66,12 @@ def test_a_json_line_carries_the_traceback_and_a_text_line_the_id() -> None:
         assert "[req-abcdefgh] failed here" in TextFormatter().format(record)
     finally:
         request_id.reset(token)
+
+
+def test_objects_attached_to_a_record_are_left_out_of_the_json_line() -> None:
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server "
+                               "Error: %s", ("/x/",), None)
+    record.status_code = 500
+    record.request = Client  # any object: its repr is never written
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["status_code"] == 500 and "request" not in entry

@@ -141,14 +141,23 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return internal_error(request)
 
 
+FALLBACK_CODES = {400: ("bad_request", "the request is not valid"),
+                  403: ("forbidden", "not allowed"),
+                  413: ("too_large", "the request body is too large")}
+
+
 def shape_fallback(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """404 and 405 answered outside the handlers (no such path, wrong method) in the API's
-    error shape, keeping ``Allow``."""
-    if response.status_code not in (404, 405) or \
+    """4xx answered outside the handlers (no such path, wrong method, Django's own refusals)
+    in the API's error shape, keeping ``Allow``."""
+    status = response.status_code
+    if not 400 <= status < 500 or \
             response.get("Content-Type", "").startswith("application/json"):
         return response
-    if response.status_code == 404:
+    if status == 404:
         return error_response(request, 404, "not_found", f"no such endpoint: {request.path}")
+    if status != 405:
+        code, message = FALLBACK_CODES.get(status, ("error", "the request was refused"))
+        return error_response(request, status, code, message)
     shaped = error_response(request, 405, "method_not_allowed",
                             f"{request.method} is not allowed here; allowed: "
                             f"{response.get('Allow', '')}")

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 
 API_PREFIX = "/api/"
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
 
 class ApiErrorShapeMiddleware:
-    """An unknown ``/api/v1`` path (404), a wrong method (405) and an exception that escaped
-    the handlers (500) are mapped by :mod:`dueprocess.intake.api`, like every other error."""
+    """An unknown ``/api/v1`` path (404), a wrong method (405), another refusal made outside
+    the handlers and an exception that escaped them (500) are mapped by
+    :mod:`dueprocess.intake.api`, like every other error."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -25,7 +28,8 @@ class ApiErrorShapeMiddleware:
         return shape_fallback(request, response)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        if not request.path.startswith(API_PREFIX):
+        # Django turns these into 4xx answers, which __call__ then shapes.
+        if not request.path.startswith(API_PREFIX) or isinstance(exc, CLIENT_ERRORS):
             return None
         import logging
 

@@ -28,7 +28,10 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or request_id.get() or None,
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and key not in entry and not key.startswith("_"):
+            # Plain values passed with ``extra=`` only: an object's repr (Django attaches the
+            # request, whose repr has the query string) could carry what must not be logged.
+            if key not in _STANDARD and key not in entry and not key.startswith("_") \
+                    and isinstance(value, str | int | float | bool | None):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
