@@ -41,3 +41,41 @@ def test_a_bad_smtp_url_is_refused_without_echoing_it(url: str, message: str) ->
 def test_the_password_never_shows_in_a_repr() -> None:
     smtp = load({**BASE, "DUEPROCESS_SMTP_URL": "smtps://u:hunter2@mail.example"}).smtp
     assert "hunter2" not in repr(smtp)
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("mysql://u:secret@db/dp", "DATABASE_URL mysql://u:\\*\\*\\*@db/dp: the scheme must be"),
+    ("db.internal:5432/dp", "DATABASE_URL db.internal:5432/dp: the scheme must be"),
+    ("postgres://u:secret@db:port/dp", "DATABASE_URL postgres://u:\\*\\*\\*@db:port/dp: not a"),
+    ("postgres://u:secret@db:5432/", "DATABASE_URL postgres://u:\\*\\*\\*@db:5432/: names no"),
+])
+def test_a_database_url_django_cannot_use_is_refused_at_once(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load({**BASE, "DATABASE_URL": url})
+    assert "secret" not in str(caught.value)
+
+
+def test_limits_and_names_come_from_the_environment() -> None:
+    conf = load({**BASE, "DUEPROCESS_DOCUMENT_MAX_BYTES": "1000",
+                 "DUEPROCESS_RATE_LIMITS": "read=10, upload=0",
+                 "DUEPROCESS_PROVIDER_NAME": "Example Ltd", "DUEPROCESS_SERVICE_NAME": "Ex"})
+    assert conf.limits == {"DUEPROCESS_DOCUMENT_MAX_BYTES": 1000,
+                           "DUEPROCESS_RATE_LIMITS": {"read": 10, "upload": 0}}
+    assert (conf.provider_name, conf.service_name) == ("Example Ltd", "Ex")
+    assert load(BASE).limits == {}
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"DUEPROCESS_TARGETS_MAX_BYTES": "1e6"}, "DUEPROCESS_TARGETS_MAX_BYTES must be a positive"),
+    ({"DUEPROCESS_RATE_LIMITS": "reads=5"}, "DUEPROCESS_RATE_LIMITS must read like"),
+    ({"DUEPROCESS_LOG_FORMAT": "xml"}, "DUEPROCESS_LOG_FORMAT must be json or text"),
+])
+def test_a_bad_limit_or_log_format_is_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load({**BASE, **env})
+
+
+def test_logs_are_json_in_production_and_text_elsewhere_unless_told() -> None:
+    assert load(BASE).log_format == "json"
+    assert load({**BASE, "DUEPROCESS_MODE": "test"}).log_format == "text"
+    assert load({**BASE, "DUEPROCESS_LOG_FORMAT": "text"}).log_format == "text"

@@ -8,10 +8,13 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
-def _setup(mode: str | None = None) -> None:
+def _setup(mode: str | None = None, *, preflight: bool = False) -> None:
+    """Configure Django; with ``preflight``, also make sure storage, database and cache
+    answer. Either failure is one line on stderr and exit code 2, never a traceback."""
     if mode:
         os.environ.setdefault("DUEPROCESS_MODE", mode)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dueprocess.settings")
@@ -22,7 +25,15 @@ def _setup(mode: str | None = None) -> None:
     try:
         django.setup()
     except ConfigError as exc:
-        sys.exit(f"dueprocess: {exc}")
+        sys.exit(fail(str(exc)))
+    if preflight:
+        from dueprocess.ops.checks import CheckFailed
+        from dueprocess.ops.checks import preflight as check
+
+        try:
+            check()
+        except CheckFailed as exc:
+            sys.exit(fail(str(exc)))
 
 
 def _manage(*args: str) -> None:
@@ -32,7 +43,7 @@ def _manage(*args: str) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    _setup()
+    _setup(preflight=True)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=args.verbosity)
@@ -152,7 +163,7 @@ def cmd_vet(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    _setup()
+    _setup(preflight=True)
     from dueprocess.execution.tasks import resume_stale, schedule_maintenance
 
     resumed = resume_stale()
@@ -170,9 +181,22 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _metrics_dir(home: Path) -> str:
+    """A fresh folder where the web processes pool their request metrics."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    folder = Path(given) if given else home / "run" / "metrics"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):  # counts of a previous run
+        stale.unlink()
+    return str(folder)
+
+
 def _serve(port: int, host: str, workers: int) -> int:
+    """Become gunicorn (``exec``), so a supervisor's SIGTERM reaches it and this command
+    ends when it does; the demo also runs a worker, and stops it when gunicorn stops."""
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("collectstatic", interactive=False, verbosity=0)
     conf = settings.DUEPROCESS
@@ -180,16 +204,21 @@ def _serve(port: int, host: str, workers: int) -> int:
         print(f"warning: {workers} web processes count rate limits separately; set "
               "DUEPROCESS_CACHE_URL to a Redis server to share them", file=sys.stderr)
     cmd = [sys.executable, "-m", "gunicorn", "dueprocess.wsgi:application",
-           "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-"]
-    env = dict(os.environ, DUEPROCESS_HOME=str(settings.DUEPROCESS.home))
-    procs = [subprocess.Popen(cmd, env=env)]  # noqa: S603
-    if settings.DUEPROCESS.mode == "demo":
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "dueprocess", "worker"], env=env))
+           "--bind", f"{host}:{port}", "--workers", str(workers),
+           "--config", "python:dueprocess.ops.gunicorn_conf"]
+    os.environ["DUEPROCESS_HOME"] = str(conf.home)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir(conf.home)
+    connections.close_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if conf.mode != "demo":
+        os.execv(sys.executable, cmd)  # noqa: S606
+    procs = [subprocess.Popen(cmd),  # noqa: S603
+             subprocess.Popen([sys.executable, "-m", "dueprocess", "worker"])]
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda sig, _frame: procs[0].send_signal(sig))
     try:
         return procs[0].wait()
-    except KeyboardInterrupt:
-        return 0
     finally:
         for p in procs:
             if p.poll() is None:
@@ -198,7 +227,7 @@ def _serve(port: int, host: str, workers: int) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _setup()
+    _setup(preflight=True)
     return _serve(args.port, args.host, args.workers)
 
 

@@ -76,6 +76,13 @@ class Config:
     webhook_timeout: float = 10.0
     old_secret_keys: tuple[str, ...] = ()
     notice_period_days: int = 7
+    # Operations: log lines as JSON objects or text; the bearer token /metrics asks for.
+    log_format: Literal["json", "text"] = "text"
+    metrics_token: str = field(default="", repr=False)
+    # Size and rate limits (Django setting name -> value); only those set in the environment.
+    limits: Mapping[str, Any] = field(default_factory=dict)
+    service_name: str = ""
+    provider_name: str = ""
 
     @property
     def sqlite_path(self) -> Path:
@@ -88,6 +95,68 @@ class Config:
     @property
     def productions_dir(self) -> Path:
         return self.home / "productions"
+
+
+DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, fit for an error message or a log line."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        host = parts.netloc.rsplit("@", 1)[1]
+        return parts._replace(netloc=f"{parts.username or ''}:***@{host}").geturl()
+    except ValueError:
+        return url.split("://", 1)[0] + "://…"
+
+
+def check_database_url(url: str) -> None:
+    """Refuse a DATABASE_URL that Django could not use, naming the setting and the reason."""
+    import dj_database_url
+
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in DATABASE_SCHEMES:
+        raise ConfigError(f"DATABASE_URL {redact_url(url)}: the scheme must be postgres:// "
+                          "(or sqlite://)")
+    try:
+        parsed = dj_database_url.parse(url)
+        urlsplit(url).port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL {redact_url(url)}: not a valid URL "
+                          "(percent-encode special characters in the password)") from exc
+    if not parsed.get("NAME"):
+        raise ConfigError(f"DATABASE_URL {redact_url(url)}: names no database")
+
+
+# Limits an operator may set (environment variable = Django setting of the same name).
+LIMIT_SETTINGS = ("DUEPROCESS_DOCUMENT_MAX_BYTES", "DUEPROCESS_TARGETS_MAX_BYTES",
+                  "DUEPROCESS_TARGETS_SYNC_BYTES", "DUEPROCESS_EMAIL_MAX_BYTES")
+RATE_BUCKETS = ("read", "write", "upload", "auth_failure", "portal")
+
+
+def _limits(env: Mapping[str, str]) -> dict[str, Any]:
+    limits: dict[str, Any] = {}
+    for name in LIMIT_SETTINGS:
+        raw = env.get(name, "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) <= 0:
+                raise ConfigError(f"{name} must be a positive number of bytes, not {raw!r}")
+            limits[name] = int(raw)
+    raw = env.get("DUEPROCESS_RATE_LIMITS", "").strip()
+    if raw:
+        rates: dict[str, int] = {}
+        for item in raw.split(","):
+            bucket, _, value = item.partition("=")
+            bucket, value = bucket.strip(), value.strip()
+            if bucket not in RATE_BUCKETS or not value.isdigit():
+                raise ConfigError("DUEPROCESS_RATE_LIMITS must read like read=1200,write=600 "
+                                  f"(buckets: {', '.join(RATE_BUCKETS)}; 0 turns one off), "
+                                  f"not {item.strip()!r}")
+            rates[bucket] = int(value)
+        limits["DUEPROCESS_RATE_LIMITS"] = rates
+    return limits
 
 
 def default_home() -> Path:
@@ -115,6 +184,8 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if mode not in MODES:
         raise ConfigError(f"DUEPROCESS_MODE must be one of {', '.join(MODES)}, not {mode!r}")
     database_url = env.get("DATABASE_URL") or None
+    if database_url:
+        check_database_url(database_url)
     secret = env.get("DUEPROCESS_SECRET_KEY", "")
     if not secret:
         if mode == "production":
@@ -130,6 +201,10 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     if cache_url and cache_url.split("://", 1)[0] not in ("redis", "rediss"):
         # The URL may hold a password: never echo it.
         raise ConfigError("DUEPROCESS_CACHE_URL must be a redis:// or rediss:// URL")
+    log_format = env.get("DUEPROCESS_LOG_FORMAT", "").strip() or (
+        "json" if mode == "production" else "text")
+    if log_format not in ("json", "text"):
+        raise ConfigError(f"DUEPROCESS_LOG_FORMAT must be json or text, not {log_format!r}")
     return Config(
         mode=mode,
         home=home,
@@ -141,6 +216,11 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         cache_url=cache_url,
         smtp=parse_smtp_url(env["DUEPROCESS_SMTP_URL"]) if env.get("DUEPROCESS_SMTP_URL")
         else SmtpSettings(),
+        log_format=log_format,  # type: ignore[arg-type]
+        metrics_token=env.get("DUEPROCESS_METRICS_TOKEN", "").strip(),
+        limits=_limits(env),
+        service_name=env.get("DUEPROCESS_SERVICE_NAME", "").strip(),
+        provider_name=env.get("DUEPROCESS_PROVIDER_NAME", "").strip(),
         **_execution(env, mode),
     )
 

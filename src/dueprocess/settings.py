@@ -43,6 +43,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Probes first: answered before host checks and the HTTPS redirect (load balancers).
+    "dueprocess.ops.middleware.ProbeMiddleware",
+    "dueprocess.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dueprocess.intake.api_errors.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "dueprocess.urls"
@@ -84,10 +88,13 @@ _ENGINES = {"django.db.backends.postgresql": "dueprocess.backends.postgresql",
 
 def _database() -> dict[str, Any]:
     if CONFIG.database_url:
-        parsed = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
-        engine = str(parsed["ENGINE"])
-        parsed["ENGINE"] = _ENGINES.get(engine, engine)
-        return parsed
+        db: dict[str, Any] = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
+        engine = str(db["ENGINE"])
+        db["ENGINE"] = _ENGINES.get(engine, engine)
+        if engine.endswith("postgresql"):
+            # An unreachable server fails start-up and /readyz in seconds, not minutes.
+            db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+        return db
     return {
         "ENGINE": "dueprocess.backends.sqlite3",
         "NAME": str(CONFIG.sqlite_path),
@@ -133,7 +140,9 @@ WHITENOISE_AUTOREFRESH = CONFIG.mode != "production"
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-         "LOCATION": CONFIG.cache_url, "KEY_PREFIX": "dueprocess"}
+         "LOCATION": CONFIG.cache_url, "KEY_PREFIX": "dueprocess",
+         # A cache that does not answer degrades rate limiting within a second.
+         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
         if CONFIG.cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -210,12 +219,29 @@ EMAIL_HOST_PASSWORD = CONFIG.smtp.password
 EMAIL_USE_TLS = CONFIG.smtp.security == "starttls"
 EMAIL_USE_SSL = CONFIG.smtp.security == "ssl"
 
+# One line per record on stderr: a JSON object (production default) or text, each with the
+# request id. Never log tokens, passwords or request bodies.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "dueprocess.ops.logs.JsonFormatter"},
+        "text": {"()": "dueprocess.ops.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": CONFIG.log_format}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"dueprocess": {"level": "INFO"}},
+    "loggers": {"dueprocess": {"level": "INFO"},
+                # Our middleware logs each request with its id; Django's own line repeats it.
+                "django.request": {"level": "ERROR"}},
 }
+
+# Limits and names an operator sets in the environment (see docs/operations.md).
+for _name, _value in CONFIG.limits.items():
+    globals()[_name] = _value
+if CONFIG.service_name:
+    TRANSPARENCY_SERVICE_NAME = CONFIG.service_name
+if CONFIG.provider_name:
+    TRANSPARENCY_PROVIDER_NAME = CONFIG.provider_name
 
 DUEPROCESS = CONFIG

@@ -9,6 +9,7 @@ from dueprocess.accounts.views import LoginView
 from dueprocess.intake.api import api
 
 urlpatterns = [
+    path("", include("dueprocess.ops.urls")),  # /healthz, /readyz, /metrics
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("login/", LoginView.as_view(), name="login"),

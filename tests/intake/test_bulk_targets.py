@@ -116,8 +116,8 @@ def test_a_failure_while_storing_leaves_the_demand_as_it_was(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(bulk, "revet_demand", broken)
-    with pytest.raises(RuntimeError):
-        send(api_as(officer), open_demand, b"@a\n@b\n")
+    r = send(api_as(officer), open_demand, b"@a\n@b\n")
+    assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
     open_demand.refresh_from_db()
     assert open_demand.target_count == 1 and identifiers(open_demand) == ["cs_suspect_42"]
     assert not AuditEvent.objects.filter(verb="demand.targets_added").exists()

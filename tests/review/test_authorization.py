@@ -41,10 +41,12 @@ PUBLISHERS = frozenset(r for r, role in ROLES.items()
 EVERYONE = frozenset(PEOPLE) - {ANON}
 
 LOGIN_PATHS = ("/login/", "/admin/login/", "/portal/login/", "/account/two-factor/")
-# Reachable without signing in: sign-in pages, the API's own description, public keys.
+# Reachable without signing in: sign-in pages, the API's own description, public keys, the
+# load balancer's probes and the metrics (kept from strangers by the proxy or a token).
 PUBLIC = {"login", "logout", "portal:login", "portal:logout", "portal:invitation",
           "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root",
-          "productions:public_key", ""}  # "": the root, a redirect to the console
+          "productions:public_key", "healthz", "readyz", "metrics",
+          ""}  # "": the root, a redirect to the console
 PUBLIC_NAMESPACES = {"transparency", "public"}
 # Signing in and out, and the API's description: posting there changes no case data.
 AUTH_ROUTES = {"login", "logout", "accounts:two_factor_verify", "accounts:two_factor_setup",

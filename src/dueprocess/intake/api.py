@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pydantic
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -116,6 +117,52 @@ def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = error_response(request, exc.status, exc.code, exc.message)
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "no such resource")
+
+
+log = logging.getLogger("dueprocess.api")
+
+
+def internal_error(request: HttpRequest) -> HttpResponse:
+    """The answer to a fault of ours: no detail, but the id that finds it in the log."""
+    rid = getattr(request, "request_id", "")
+    return error_response(request, 500, "internal_error",
+                          f"an internal error occurred; quote request id {rid} when reporting it"
+                          if rid else "an internal error occurred")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.error("unhandled error in %s %s", request.method, request.path, exc_info=exc)
+    return internal_error(request)
+
+
+FALLBACK_CODES = {400: ("bad_request", "the request is not valid"),
+                  403: ("forbidden", "not allowed"),
+                  413: ("too_large", "the request body is too large")}
+
+
+def shape_fallback(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """4xx answered outside the handlers (no such path, wrong method, Django's own refusals)
+    in the API's error shape, keeping ``Allow``."""
+    status = response.status_code
+    if not 400 <= status < 500 or \
+            response.get("Content-Type", "").startswith("application/json"):
+        return response
+    if status == 404:
+        return error_response(request, 404, "not_found", f"no such endpoint: {request.path}")
+    if status != 405:
+        code, message = FALLBACK_CODES.get(status, ("error", "the request was refused"))
+        return error_response(request, status, code, message)
+    shaped = error_response(request, 405, "method_not_allowed",
+                            f"{request.method} is not allowed here; allowed: "
+                            f"{response.get('Allow', '')}")
+    shaped["Allow"] = response.get("Allow", "")
+    return shaped
 
 
 # ----------------------------------------------------------------------------- serialisation

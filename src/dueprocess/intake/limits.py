@@ -7,13 +7,18 @@ request gets ``429`` with ``Retry-After`` (seconds to the next window) and the u
 JSON. Size limits are checked from ``Content-Length`` before a body is read, and again while
 an upload is streamed (see :class:`LimitedUploadHandler`), so a 2 GB upload is refused
 without being stored.
+
+When the shared cache cannot be reached, requests are let through uncounted and a warning is
+logged at most once a minute: an outage of Redis must not become an outage of the API.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
@@ -29,6 +34,11 @@ DEFAULT_RATES = {
     "portal": 120,    # portal form submissions per user per minute
 }
 WINDOW = 60
+#: Seconds between two warnings that the cache is unreachable.
+WARN_EVERY = 60.0
+
+log = logging.getLogger("dueprocess.limits")
+_last_warning = 0.0
 
 
 class RateLimited(DomainError):
@@ -57,19 +67,35 @@ def hit(bucket: str, key: str, *, now: float | None = None) -> None:
         return
     at = time.time() if now is None else now
     window = int(at // WINDOW)
-    cache_key = f"dp-rate:{bucket}:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=WINDOW + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=WINDOW + 5)
-            count = 1
+    try:
+        count = _count(f"dp-rate:{bucket}:{key}:{window}")
+    except (redis.RedisError, OSError) as exc:
+        _warn_unreachable(exc)
+        return
     if count > limit:
         retry = max(1, int((window + 1) * WINDOW - at) + 1)
         raise RateLimited(f"rate limit of {limit} {bucket} requests per minute reached; "
                           f"retry in {retry} s", retry_after=retry)
+
+
+def _count(cache_key: str) -> int:
+    if cache.add(cache_key, 1, timeout=WINDOW + 5):
+        return 1
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=WINDOW + 5)
+        return 1
+
+
+def _warn_unreachable(exc: BaseException) -> None:
+    global _last_warning
+    now = time.monotonic()
+    if _last_warning and now - _last_warning < WARN_EVERY:
+        return
+    _last_warning = now
+    log.warning("rate limits are not enforced: the cache (DUEPROCESS_CACHE_URL) cannot be "
+                "reached: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def client_address(request: HttpRequest) -> str:
