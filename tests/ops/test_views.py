@@ -99,9 +99,12 @@ def test_metrics_count_the_work_that_needs_a_person(db: Any, fbi: Authority) -> 
                           jurisdiction="US", status="completed",
                           deadline=now + timedelta(hours=1))
     stuck = Action.objects.create(demand=soon, kind="export", idempotency_key="k-1",
-                                  status="running", started_at=now - timedelta(minutes=11))
+                                  status="running", started_at=now - timedelta(minutes=2),
+                                  lease_until=now - timedelta(seconds=5))  # lease lapsed
     Action.objects.create(demand=soon, kind="export", idempotency_key="k-2", status="running",
-                          started_at=now - timedelta(minutes=2))
+                          started_at=now - timedelta(minutes=11),
+                          lease_until=now + timedelta(seconds=20))  # renewed: still at work
+    Action.objects.create(demand=soon, kind="export", idempotency_key="k-3")
     DeadLetter.objects.create(kind="action", demand=soon, action=stuck, operation="export")
     DeadLetter.objects.create(kind="notice", demand=soon, operation="notify_user",
                               resolved_at=now)
@@ -113,6 +116,8 @@ def test_metrics_count_the_work_that_needs_a_person(db: Any, fbi: Authority) -> 
     text = Client().get("/metrics").content.decode()
     assert 'dueprocess_task_queue_depth{queue="default"} 1.0' in text
     assert "dueprocess_actions_stuck 1.0" in text
+    assert 'dueprocess_actions{status="running"} 2.0' in text
+    assert 'dueprocess_actions{status="pending"} 1.0' in text
     assert 'dueprocess_dead_letters{kind="action"} 1.0' in text
     assert 'dueprocess_dead_letters{kind="notice"} 0.0' in text
     assert "dueprocess_deadlines_at_risk 1.0" in text

@@ -28,8 +28,6 @@ LATENCY = Histogram("dueprocess_http_request_duration_seconds",
                     "Time to answer an HTTP request", ["method", "route"],
                     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
 
-#: A running action whose start is older than this is reported as stuck.
-STUCK_AFTER = timedelta(minutes=10)
 #: An open demand whose deadline is nearer than this (or passed) is at risk.
 AT_RISK_WITHIN = timedelta(hours=24)
 
@@ -43,8 +41,9 @@ class WorkCollector(Collector):
         from django.utils import timezone
         from django_tasks_db.models import DBTaskResult
 
-        from dueprocess.demands.models import OPEN_STATUSES, Action, ActionStatus, Demand
+        from dueprocess.demands.models import OPEN_STATUSES, Demand
         from dueprocess.execution.models import DeadLetter, DeadLetterKind
+        from dueprocess.execution.selectors import action_counts
 
         now = timezone.now()
         queue = GaugeMetricFamily("dueprocess_task_queue_depth",
@@ -57,17 +56,23 @@ class WorkCollector(Collector):
         for name, n in sorted(depth.items()):
             queue.add_metric([name], n)
         yield queue
+        counts = action_counts(now)
+        states = GaugeMetricFamily("dueprocess_actions", "Actions not yet done, by status",
+                                   labels=["status"])
+        for status in ("pending", "running", "failed"):
+            states.add_metric([status], getattr(counts, status))
+        yield states
         yield GaugeMetricFamily(
             "dueprocess_actions_stuck",
-            f"Actions running for more than {int(STUCK_AFTER.total_seconds() // 60)} minutes",
-            value=Action.objects.filter(status=ActionStatus.RUNNING,
-                                        started_at__lt=now - STUCK_AFTER).count())
+            "Running actions whose worker's lease lapsed (the worker died or lost its "
+            "transaction); live workers queue them again within seconds",
+            value=counts.stuck)
         dead = GaugeMetricFamily("dueprocess_dead_letters",
                                  "Dead-lettered work waiting for a person", labels=["kind"])
-        counts = dict(DeadLetter.objects.filter(resolved_at=None).values_list("kind")
-                      .annotate(n=Count("id")).order_by())
+        letters = dict(DeadLetter.objects.filter(resolved_at=None).values_list("kind")
+                       .annotate(n=Count("id")).order_by())
         for kind in DeadLetterKind.values:
-            dead.add_metric([kind], counts.get(kind, 0))
+            dead.add_metric([kind], letters.get(kind, 0))
         yield dead
         yield GaugeMetricFamily(
             "dueprocess_deadlines_at_risk",
