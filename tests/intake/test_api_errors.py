@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import OperationalError
 from django.test import override_settings
 
 from dueprocess.accounts.models import ApiToken
@@ -50,6 +51,23 @@ def test_a_fault_in_a_handler_is_a_json_500_with_the_request_id_and_a_logged_tra
     logged = [rec for rec in caplog.records if rec.name == "dueprocess.api"]
     assert len(logged) == 1 and logged[0].exc_info is not None
     assert "database on fire" in caplog.text
+
+
+def test_a_lock_conflict_is_a_503_to_send_again_not_a_500(officer: Any,
+                                                          monkeypatch: Any) -> None:
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def deadlocked(*args: Any, **kwargs: Any) -> None:
+        exc = OperationalError("deadlock detected")
+        exc.__cause__ = Deadlock()
+        raise exc
+
+    monkeypatch.setattr(api_module, "visible_demands", deadlocked)
+    _, raw = ApiToken.issue(officer)
+    r = ApiClient(raw).get("/demands")
+    assert r.status_code == 503 and r["Retry-After"] == "1"
+    assert r.json()["error"]["code"] == "busy"
 
 
 DOWN = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pydantic
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -44,6 +44,7 @@ from dueprocess.intake.schemas import (
     TargetOut,
 )
 from dueprocess.law import default_library
+from dueprocess.locking import is_lock_conflict
 
 api = NinjaAPI(
     title="dueprocess",
@@ -133,6 +134,21 @@ def internal_error(request: HttpRequest) -> HttpResponse:
     return error_response(request, 500, "internal_error",
                           f"an internal error occurred; quote request id {rid} when reporting it"
                           if rid else "an internal error occurred")
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A lock conflict the database broke by aborting this transaction: nothing was
+    recorded, and the same request may simply be sent again (the lock order makes this
+    rare; each one is logged)."""
+    if not is_lock_conflict(exc):
+        return _unexpected(request, exc)
+    log.warning("lock conflict in %s %s: %s", request.method, request.path, exc)
+    response = error_response(request, 503, "busy",
+                              "the change met a conflicting one and nothing was recorded; "
+                              "send the same request again")
+    response["Retry-After"] = "1"
+    return response
 
 
 @api.exception_handler(Exception)
