@@ -141,6 +141,8 @@ class HomeStorage(FileSystemStorage):
         local = getattr(content, "local_path", None)
         if local is not None and _same_device(Path(local), full.parent):
             os.chmod(local, self.file_permissions_mode or 0o600)
+            with open(local, "rb") as written:
+                os.fsync(written.fileno())
             os.replace(local, full)
             return name.replace("\\", "/")
         fd, tmp = tempfile.mkstemp(dir=full.parent, prefix=f".{full.name}.", suffix=".tmp")
@@ -157,7 +159,6 @@ class HomeStorage(FileSystemStorage):
         finally:
             Path(tmp).unlink(missing_ok=True)
         return name.replace("\\", "/")
-
 
     def _folders(self, folder: Path) -> None:
         """Create ``folder`` and the folders above it up to the root, owner-only."""

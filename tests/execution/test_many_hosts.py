@@ -22,9 +22,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from moto.server import ThreadedMotoServer
 
-from dueprocess import signing_keys
+from dueprocess import blobstore, signing_keys
 from dueprocess.audit import checkpoint
 from dueprocess.audit.models import AuditEvent, SigningKey
+from dueprocess.backup import backup
 from dueprocess.demands.models import Action, Authority, Demand
 from dueprocess.demo.connector import DemoConnector
 from dueprocess.execution import productions
@@ -251,6 +252,12 @@ def test_a_production_built_on_one_host_is_read_and_verified_on_another(
     assert answer == {"ok": True, "problems": [], "document": hashlib.sha256(pdf).hexdigest()}
     assert productions.read_package(production) == download.read_bytes()
 
+    # A backup taken on any host copies the bucket's files.
+    result = backup(tmp_path / "backup")
+    assert result.files == 2 and result.missing == []
+    assert (tmp_path / "backup" / "storage" / "productions" / production.path).read_bytes() \
+        == stored[package_key]
+
 
 @pytest.mark.django_db
 def test_a_missing_object_is_reported_not_raised(s3_storage: dict[str, Any],
@@ -264,3 +271,11 @@ def test_a_missing_object_is_reported_not_raised(s3_storage: dict[str, Any],
 
 def test_the_home_remains_the_default_storage_on_one_host(settings: Any) -> None:
     assert settings.STORAGES["evidence"]["BACKEND"] == "dueprocess.blobstore.HomeStorage"
+
+
+@pytest.mark.parametrize("relative", ["../secret_key", "/etc/passwd", "7/../../secret_key",
+                                      "7\\..\\x.pdf", ""])
+def test_a_stored_name_never_leaves_its_folder(relative: str) -> None:
+    with pytest.raises(blobstore.BlobError):
+        blobstore.name("documents", relative)
+    assert blobstore.name("documents", "7/abc.pdf") == "documents/7/abc.pdf"
