@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dueprocess.config import ConfigError, SmtpSettings, load
+from dueprocess.config import ConfigError, SmtpSettings, StorageSettings, load
 
 BASE = {"DUEPROCESS_MODE": "production", "DUEPROCESS_SECRET_KEY": "k" * 50,
         "DUEPROCESS_HOME": "/nonexistent-home"}
@@ -79,3 +79,34 @@ def test_logs_are_json_in_production_and_text_elsewhere_unless_told() -> None:
     assert load(BASE).log_format == "json"
     assert load({**BASE, "DUEPROCESS_MODE": "test"}).log_format == "text"
     assert load({**BASE, "DUEPROCESS_LOG_FORMAT": "text"}).log_format == "text"
+
+
+def test_files_stay_in_the_home_unless_a_storage_url_is_given() -> None:
+    config = load(BASE)
+    assert config.storage is None
+    assert config.signing_key_secret == "k" * 50
+
+
+def test_a_storage_url_names_bucket_prefix_endpoint_and_region() -> None:
+    config = load({**BASE, "DUEPROCESS_KEY_SECRET": "s" * 40, "DUEPROCESS_STORAGE_URL":
+                   "s3://legal-evidence/prod/eu?endpoint_url=https://s3.internal:9000"
+                   "&region=eu-central-1&addressing_style=path"})
+    assert config.storage == StorageSettings(
+        bucket="legal-evidence", prefix="prod/eu", endpoint_url="https://s3.internal:9000",
+        region="eu-central-1", addressing_style="path")
+    assert config.signing_key_secret == "s" * 40
+    assert "s" * 40 not in repr(config)
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("file:///srv/evidence", "must start with s3://"),
+    ("s3://AKIA:secret@bucket/x", "must not hold credentials"),
+    ("s3:///prefix", "names no bucket"),
+    ("s3://bucket/x?endpoint=https://s3.example", "unknown parameter"),
+    ("s3://bucket/x?endpoint_url=s3.example", "http"),
+    ("s3://bucket/a/../b", "prefix"),
+])
+def test_a_bad_storage_url_is_refused_without_echoing_it(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load({**BASE, "DUEPROCESS_STORAGE_URL": url})
+    assert "secret" not in str(caught.value)

@@ -121,6 +121,27 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     return run_checkpoint(args)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Database (with the signing keys) and every stored file, into a new folder."""
+    from pathlib import Path
+
+    _setup()
+    from dueprocess.backup import BackupError, backup
+
+    try:
+        result = backup(Path(args.output))
+    except BackupError as exc:
+        return fail(str(exc))
+    print(f"backup written to {result.folder}: the database and {result.files:,} stored "
+          f"file(s), {result.bytes:,} bytes")
+    if result.missing:
+        for name in result.missing[:20]:
+            print(f"missing from the storage: {name}", file=sys.stderr)
+        return fail(f"{len(result.missing):,} file(s) the database names are not in the "
+                    "storage; the backup lacks them", 1)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     _setup()
     from dueprocess.transparency.commands import run
@@ -311,6 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     ac = asub.add_parser("checkpoint", help="print a signed checkpoint of the chain head")
     add_checkpoint_arguments(ac)
     ac.set_defaults(func=cmd_audit_checkpoint)
+
+    b = sub.add_parser("backup", help="copy the database (with the signing keys) and every "
+                       "stored file into a new folder")
+    b.add_argument("--output", required=True, help="a new or empty folder")
+    b.set_defaults(func=cmd_backup)
 
     law = sub.add_parser("law", help="the law library")
     lsub = law.add_subparsers(dest="law_command", required=True)

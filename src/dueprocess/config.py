@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 Mode = Literal["production", "demo", "test"]
 MODES: tuple[Mode, ...] = ("production", "demo", "test")
@@ -57,6 +57,50 @@ def parse_smtp_url(url: str) -> SmtpSettings:
 
 
 @dataclass(frozen=True)
+class StorageSettings:
+    """An S3-compatible bucket; credentials come from the standard AWS variables."""
+
+    bucket: str
+    prefix: str = ""
+    endpoint_url: str = ""
+    region: str = ""
+    addressing_style: str = ""
+
+
+STORAGE_PARAMETERS = ("endpoint_url", "region", "addressing_style")
+
+
+def parse_storage_url(url: str) -> StorageSettings:
+    """``s3://bucket/prefix?endpoint_url=https://s3.example:9000&region=eu-central-1``."""
+    parts = urlsplit(url)
+    if parts.scheme != "s3":
+        raise ConfigError("DUEPROCESS_STORAGE_URL must start with s3:// (leave it unset to "
+                          "keep files in DUEPROCESS_HOME)")
+    if parts.username or parts.password:
+        raise ConfigError("DUEPROCESS_STORAGE_URL must not hold credentials: set "
+                          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead")
+    if not parts.netloc or ":" in parts.netloc:
+        raise ConfigError("DUEPROCESS_STORAGE_URL names no bucket (s3://bucket/prefix)")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - set(STORAGE_PARAMETERS))
+    if unknown:
+        raise ConfigError(f"DUEPROCESS_STORAGE_URL has unknown parameter(s) "
+                          f"{', '.join(unknown)}; known: {', '.join(STORAGE_PARAMETERS)}")
+    values = {k: v[-1] for k, v in query.items()}
+    endpoint = values.get("endpoint_url", "")
+    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
+        raise ConfigError("DUEPROCESS_STORAGE_URL: endpoint_url must be an http(s) URL")
+    if values.get("addressing_style", "") not in ("", "path", "virtual", "auto"):
+        raise ConfigError("DUEPROCESS_STORAGE_URL: addressing_style is path, virtual or auto")
+    prefix = unquote(parts.path).strip("/")
+    if any(part in ("", ".", "..") for part in prefix.split("/")) and prefix:
+        raise ConfigError("DUEPROCESS_STORAGE_URL: the prefix has an empty, . or .. part")
+    return StorageSettings(bucket=parts.netloc, prefix=prefix, endpoint_url=endpoint,
+                           region=values.get("region", ""),
+                           addressing_style=values.get("addressing_style", ""))
+
+
+@dataclass(frozen=True)
 class Config:
     mode: Mode
     home: Path
@@ -83,6 +127,15 @@ class Config:
     limits: Mapping[str, Any] = field(default_factory=dict)
     service_name: str = ""
     provider_name: str = ""
+    # Where documents, productions and e-mail originals live: "" for the home folder (one
+    # host), or an S3-compatible bucket that every host reaches (DUEPROCESS_STORAGE_URL).
+    storage: StorageSettings | None = None
+    # Seals the signing keys kept in the database; defaults to the secret key.
+    key_secret: str = field(default="", repr=False)
+
+    @property
+    def signing_key_secret(self) -> str:
+        return self.key_secret or self.secret_key
 
     @property
     def sqlite_path(self) -> Path:
@@ -221,6 +274,9 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         limits=_limits(env),
         service_name=env.get("DUEPROCESS_SERVICE_NAME", "").strip(),
         provider_name=env.get("DUEPROCESS_PROVIDER_NAME", "").strip(),
+        storage=parse_storage_url(env["DUEPROCESS_STORAGE_URL"].strip())
+        if env.get("DUEPROCESS_STORAGE_URL", "").strip() else None,
+        key_secret=env.get("DUEPROCESS_KEY_SECRET", ""),
         **_execution(env, mode),
     )
 

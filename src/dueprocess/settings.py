@@ -128,9 +128,36 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = str(CONFIG.home / "static")
+
+
+def _evidence_storage() -> dict[str, Any]:
+    """Documents, productions and e-mail originals: the home folder on one host, an
+    S3-compatible bucket (private objects, no public URLs) when several hosts share them."""
+    if CONFIG.storage is None:
+        return {"BACKEND": "dueprocess.blobstore.HomeStorage",
+                "OPTIONS": {"allow_overwrite": True,
+                            "file_permissions_mode": 0o600,
+                            "directory_permissions_mode": 0o700}}
+    s3 = CONFIG.storage
+    options: dict[str, Any] = {
+        "bucket_name": s3.bucket, "location": s3.prefix, "default_acl": "private",
+        "querystring_auth": True, "file_overwrite": True,
+        # Downloads are read whole before streaming; beyond this they spill to disk.
+        "max_memory_size": 8 * 1024 * 1024,
+    }
+    if s3.endpoint_url:
+        options["endpoint_url"] = s3.endpoint_url
+    if s3.region:
+        options["region_name"] = s3.region
+    if s3.addressing_style:
+        options["addressing_style"] = s3.addressing_style
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "evidence": _evidence_storage(),
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = CONFIG.mode != "production"

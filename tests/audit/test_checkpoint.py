@@ -19,6 +19,13 @@ from tests.audit.test_chain import _as_database_owner
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def audit_key() -> None:
+    """The key exists first; its creation is event 1 of every chain below."""
+    cp.signing_key()
+    assert AuditEvent.objects.get(seq=1).verb == "signing_key.created"
+
+
 def _append(n: int, tag: str = "a") -> None:
     for i in range(n):
         with transaction.atomic():
@@ -36,9 +43,9 @@ def _truncate_to(seq: int) -> None:
 def test_a_checkpoint_is_signed_and_verifies() -> None:
     _append(4)
     body = cp.create()
-    assert (body["seq"], body["format"]) == (4, cp.FORMAT)
+    assert (body["seq"], body["format"]) == (5, cp.FORMAT)
     point = cp.parse(cp.dumps(body))
-    assert point.seq == 4
+    assert point.seq == 5
     assert cp.verify_against(point).ok
 
 
@@ -49,7 +56,7 @@ def test_truncation_passes_the_plain_check_but_not_the_checkpoint() -> None:
     assert verify().ok  # the shortened chain is internally consistent
     result = cp.verify_against(point)
     assert not result.ok
-    assert "truncated" in result.reason and "attests 5 events but only 3" in result.reason
+    assert "truncated" in result.reason and "attests 6 events but only 3" in result.reason
 
 
 def test_a_rewritten_history_is_detected() -> None:
@@ -61,7 +68,7 @@ def test_a_rewritten_history_is_detected() -> None:
     _append(4, tag="forged")
     assert verify().ok
     result = cp.verify_against(point)
-    assert not result.ok and result.broken_seq == 3
+    assert not result.ok and result.broken_seq == 4
     assert "rewritten" in result.reason
 
 
@@ -90,11 +97,11 @@ def test_a_checkpoint_forged_with_another_key_is_refused() -> None:
     with pytest.raises(cp.CheckpointError, match="another key"):
         cp.parse(json.dumps(body))
     # An auditor who pinned the forger's key would accept it: the pin is what they trust.
-    assert cp.parse(json.dumps(body), trusted=other.public_key()).seq == 1
+    assert cp.parse(json.dumps(body), trusted=other.public_key()).seq == 2
 
 
 def test_verify_reports_progress() -> None:
-    _append(12)
+    _append(11)
     seen: list[tuple[int, int]] = []
     assert verify(lambda done, total: seen.append((done, total)), chunk=5).ok
     assert seen == [(5, 12), (10, 12), (12, 12)]
@@ -105,14 +112,14 @@ def test_cli_checkpoint_and_verify(tmp_path: Path, capsys: Any) -> None:
     out, pub = tmp_path / "cp.json", tmp_path / "audit.pub.pem"
     assert main(["audit", "checkpoint", "--output", str(out),
                  "--public-key-out", str(pub)]) == 0
-    assert json.loads(out.read_text())["seq"] == 3
+    assert json.loads(out.read_text())["seq"] == 4
     assert AuditEvent.objects.filter(verb="audit.checkpoint_exported").count() == 1
     capsys.readouterr()
     assert main(["audit", "verify", "--checkpoint", str(out), "--public-key", str(pub)]) == 0
     assert "checkpoint" in capsys.readouterr().out
-    _truncate_to(2)
+    _truncate_to(3)
     assert main(["audit", "verify", "--checkpoint", str(out)]) == 1
     assert "truncated" in capsys.readouterr().err
-    out.write_text(out.read_text().replace('"seq": 3', '"seq": 2'))
+    out.write_text(out.read_text().replace('"seq": 4', '"seq": 3'))
     assert main(["audit", "verify", "--checkpoint", str(out)]) == 2
     assert "refused" in capsys.readouterr().err

@@ -98,10 +98,7 @@ def test_the_file_at_rest_is_encrypted(export_action: Action) -> None:
                   b"PK\x03\x04", b"subscriber"):
         assert plain not in blob
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    key = productions.keys_dir() / productions.PRIVATE_KEY_FILE
-    assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    assert (productions.keys_dir() / productions.PUBLIC_KEY_FILE).read_bytes() == \
-        productions.public_key_pem()
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
 
 
 def test_an_altered_or_swapped_file_does_not_decrypt(export_action: Action,

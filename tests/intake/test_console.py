@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from dueprocess.demands.models import Authority, Demand
-from dueprocess.intake.documents import document_path
+from dueprocess.intake.documents import open_document
 from dueprocess.intake.models import CallbackRecord, FraudSignal
 from tests.intake.conftest import emergency_body, eml, make_pdf, receive
 
@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 def doc_bytes(doc: Any) -> bytes:
-    return document_path(doc).read_bytes()
+    fh = open_document(doc)
+    assert fh is not None
+    with fh:
+        return fh.read()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from dueprocess import blobstore
 from dueprocess.accounts.models import ApiToken
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands.models import Demand, Document
@@ -39,8 +40,7 @@ def stored_files(demand: Demand) -> list[Path]:
 
 
 def incoming_left() -> list[Path]:
-    folder = documents_root() / "incoming"
-    return list(folder.glob("*")) if folder.exists() else []
+    return list(blobstore.scratch_dir().glob("*.part"))
 
 
 def test_a_pdf_is_stored_by_hash_without_execute_bits(

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from dueprocess.demands.models import Authority, Demand, Document
 from dueprocess.errors import Conflict, InvalidInput
-from dueprocess.intake.email_intake import import_eml, parse_eml, stored_path
+from dueprocess.intake.email_intake import import_eml, open_original, parse_eml
 from dueprocess.intake.models import InboundEmail
 from tests.intake.conftest import eml, make_pdf
 
@@ -42,7 +43,11 @@ def test_a_signed_message_from_a_registered_domain_becomes_a_verified_demand(
     assert stored["evidence.zip"]["stored"] is False
     assert "ZIP archive" in stored["evidence.zip"]["reason"]
     assert Document.objects.filter(demand=demand).count() == 1
-    assert stored_path(inbound).read_bytes() == data
+    original = open_original(inbound)
+    assert original is not None
+    with original:
+        assert original.read() == data
+    assert (settings.DUEPROCESS.home / "email" / f"{inbound.sha256}.eml").read_bytes() == data
 
 
 def test_forged_headers_are_listed_and_leave_the_sender_unverified(fbi: Authority) -> None:

@@ -78,6 +78,9 @@ def _run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
      "dueprocess: DATABASE_URL postgres://dp:***@127.0.0.1:1/dp: cannot connect: "),
     ("serve", {"DUEPROCESS_CACHE_URL": "redis://:hunter2@127.0.0.1:1/0"},
      "dueprocess: DUEPROCESS_CACHE_URL redis://:***@127.0.0.1:1/0: cannot connect: "),
+    ("worker", {"DUEPROCESS_STORAGE_URL": "s3://evidence/prod?endpoint_url=http://127.0.0.1:1",
+                "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "hunter2"},
+     "dueprocess: DUEPROCESS_STORAGE_URL s3://evidence/prod: cannot reach the bucket: "),
 ])
 def test_a_broken_setting_stops_a_command_in_one_line(
         tmp_path: Path, command: str, env: dict[str, str], expected: str) -> None:

@@ -32,8 +32,6 @@ from dueprocess.audit.chain import Progress, VerifyResult, head, verify
 from dueprocess.audit.models import AuditEvent
 
 FORMAT = "dueprocess-audit-checkpoint/1"
-PRIVATE_KEY_FILE = "audit-checkpoint-ed25519.pem"
-PUBLIC_KEY_FILE = "audit-checkpoint-ed25519.pub.pem"
 
 
 class CheckpointError(ValueError):
@@ -41,12 +39,16 @@ class CheckpointError(ValueError):
 
 
 def signing_key() -> Ed25519PrivateKey:
-    """The installation's audit key, created (mode 0600) on first use."""
-    return signing_keys.load_or_create(PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, CheckpointError)
+    """The installation's audit key, shared by every host, created once."""
+    return signing_keys.load_or_create(signing_keys.CHECKPOINT, CheckpointError)
+
+
+def public_key() -> Ed25519PublicKey:
+    return signing_keys.public_key(signing_keys.CHECKPOINT, CheckpointError)
 
 
 def public_pem(key: Ed25519PublicKey | None = None) -> bytes:
-    return signing_keys.public_pem(key or signing_key().public_key())
+    return signing_keys.public_pem(key or public_key())
 
 
 fingerprint = signing_keys.fingerprint
@@ -64,10 +66,10 @@ def _utc(at: datetime) -> str:
 
 def create(now: datetime | None = None) -> dict[str, Any]:
     """A signed statement of the current chain head."""
+    key = signing_key()  # first, so that the key's creation event is inside the checkpoint
     seq, digest = head()
     last_at = (AuditEvent.objects.filter(seq=seq).values_list("at", flat=True).first()
                if seq else None)
-    key = signing_key()
     body: dict[str, Any] = {
         "format": FORMAT,
         "seq": seq,
@@ -127,7 +129,7 @@ def parse(text: str | bytes, trusted: Ed25519PublicKey | None = None) -> Checkpo
         if isinstance(exc, CheckpointError):
             raise
         raise CheckpointError(f"malformed checkpoint: {exc}") from None
-    expected = trusted or signing_key().public_key()
+    expected = trusted or public_key()
     if signing_keys.raw(embedded) != signing_keys.raw(expected):
         raise CheckpointError("the checkpoint was signed with another key "
                               f"(fingerprint {fingerprint(embedded)[:16]}…)")

@@ -35,3 +35,23 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head {self.seq}"
+
+
+class SigningKey(models.Model):
+    """One of the installation's Ed25519 keys, shared by every host.
+
+    The private key is sealed with AES-256-GCM under a key derived from the key secret
+    (``DUEPROCESS_KEY_SECRET``, else the secret key); the public key is kept plain so that
+    anyone with database access can verify without being able to sign.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    public_pem = models.TextField()
+    fingerprint = models.CharField(max_length=64)
+    sealed_private = models.BinaryField()
+    secret_id = models.CharField(max_length=16, help_text="Which secret sealed it")
+    origin = models.CharField(max_length=200, help_text="generated, or the file imported")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.fingerprint[:16]}"

@@ -65,10 +65,13 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
 
 def cmd_production_rekey(args: argparse.Namespace) -> int:
     _setup()
+    from dueprocess import signing_keys
     from dueprocess.execution.productions import rekey_all
 
+    keys = signing_keys.reseal_all()
     count = rekey_all()
-    print(f"re-sealed {count} production package(s) under the current key")
+    print(f"re-sealed {count} production package(s) and {keys} signing key(s) under the "
+          "current key")
     return 0
 
 

@@ -25,9 +25,10 @@ def _default_expiry() -> datetime:
 class Production(models.Model):
     """One signed, encrypted package of disclosed data for one export action.
 
-    The package file lives under ``productions_dir``; ``path`` is relative to it so the
-    data directory can move. ``manifest_sha256`` fixes which manifest was signed, so a
-    package swapped on disk is detected even before its signature is checked.
+    The package file is ``productions/<path>`` in the installation's storage (the home
+    folder or a shared bucket); ``path`` is relative, so the storage can move.
+    ``manifest_sha256`` fixes which manifest was signed, so a package swapped in the store
+    is detected even before its signature is checked.
     """
 
     demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="productions")

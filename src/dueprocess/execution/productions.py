@@ -29,6 +29,7 @@ import re
 import secrets
 import shutil
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -48,7 +49,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dueprocess import signing_keys
+from dueprocess import blobstore, signing_keys
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Action
 from dueprocess.execution.connectors.base import CHUNK, Export
@@ -64,8 +65,6 @@ from dueprocess.execution.verify import (  # noqa: F401 - the verification API l
 from dueprocess.locking import for_update
 
 FORMAT = "dueprocess-production/1"
-PRIVATE_KEY_FILE = "production-signing-ed25519.pem"
-PUBLIC_KEY_FILE = "production-signing-ed25519.pub.pem"
 
 _MAGIC = b"DPPKG\x00\x02\n"
 _KEY_ID = 8
@@ -89,16 +88,13 @@ class ProductionPurged(ProductionError):
 # --------------------------------------------------------------------------- signing key
 
 
-keys_dir = signing_keys.keys_dir
-
-
 def signing_key() -> Ed25519PrivateKey:
-    """The installation's production signing key, created (mode 0600) on first use."""
-    return signing_keys.load_or_create(PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, ProductionError)
+    """The installation's production signing key, shared by every host, created once."""
+    return signing_keys.load_or_create(signing_keys.PRODUCTION, ProductionError)
 
 
 def public_key() -> Ed25519PublicKey:
-    return signing_key().public_key()
+    return signing_keys.public_key(signing_keys.PRODUCTION, ProductionError)
 
 
 def public_key_pem() -> bytes:
@@ -293,39 +289,34 @@ def write_zip(out: IO[bytes] | io.RawIOBase, export: Export, names: list[str], m
         zf.writestr(_zip_info(SIGNATURE, created), signature)
 
 
-def _productions_dir() -> Path:
-    base = Path(settings.DUEPROCESS.productions_dir)
-    base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    base.chmod(0o700)
-    return base
-
-
-@contextlib.contextmanager
-def _new_file(relative: str) -> Iterator[IO[bytes]]:
-    """A file that appears at ``relative`` only when complete (written aside, fsynced)."""
-    target = _productions_dir() / relative
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+def _stored(relative: str) -> str:
+    return blobstore.name("productions", relative)
 
 
 def _seal_package(relative: str, export: Export, names: list[str], manifest: bytes,
                   signature: bytes, created: datetime, demand_id: int,
                   action_id: int) -> int:
-    """Write the ZIP straight into the encrypting stream; plaintext never touches disk."""
-    with _new_file(relative) as out:
+    """Write the ZIP straight into the encrypting stream, then store the sealed file:
+    plaintext never touches a disk or the store."""
+    with _sealed_work_file() as (path, out):
         sealer = _Sealer(out, demand_id, action_id)
         write_zip(sealer, export, names, manifest, signature, created)
         sealer.finish()
+        out.close()
+        blobstore.save(_stored(relative), path)
         return sealer.sealed_bytes
+
+
+@contextlib.contextmanager
+def _sealed_work_file() -> Iterator[tuple[Path, IO[bytes]]]:
+    """A local work file for ciphertext only, removed afterwards whatever happens."""
+    fd, name = tempfile.mkstemp(dir=blobstore.scratch_dir(), suffix=".dpp")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield path, out
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def build_production(action: Action, export: Export) -> Production:
@@ -361,17 +352,16 @@ def build_production(action: Action, export: Export) -> Production:
                             "files": listing, "expires_at": production.expires_at})
     except IntegrityError:
         # Another worker built it first; keep theirs and drop this copy.
-        (_productions_dir() / relative).unlink(missing_ok=True)
+        blobstore.delete(_stored(relative))
         return Production.objects.get(action_id=action.pk)
     return production
 
 
-def _package_file(production: Production) -> Path:
-    base = Path(settings.DUEPROCESS.productions_dir).resolve()
-    path = (base / production.path).resolve()
-    if base not in path.parents:
-        raise ProductionError("production path escapes the productions directory")
-    return path
+def _package_name(production: Production) -> str:
+    try:
+        return _stored(production.path)
+    except blobstore.BlobError as exc:
+        raise ProductionError("production path escapes the productions folder") from exc
 
 
 def iter_package(production: Production) -> Iterator[bytes]:
@@ -383,13 +373,18 @@ def iter_package(production: Production) -> Iterator[bytes]:
     if production.purged_at is not None:
         raise ProductionPurged(f"production {production.pk} was purged on "
                                f"{production.purged_at:%Y-%m-%d}")
-    path = _package_file(production)
-    if not path.is_file():
+    stored = _package_name(production)
+    if not blobstore.exists(stored):
         raise ProductionError(f"the file of production {production.pk} is missing")
 
     def stream() -> Iterator[bytes]:
         # Opened on first read, so a stream that is never read leaves no file open.
-        with path.open("rb") as fh:
+        try:
+            fh = blobstore.open_read(stored)
+        except blobstore.BlobError as exc:
+            raise ProductionError(f"the file of production {production.pk} is missing") \
+                from exc
+        with fh:
             yield from _open_chunks(fh, production.demand_id, production.action_id)
 
     return stream()
@@ -416,20 +411,21 @@ def rekey(production: Production) -> bool:
     """Re-seal one package under the current secret key; False if it already is."""
     if production.purged_at is not None:
         return False
-    path = _package_file(production)
-    with path.open("rb") as fh:
+    with blobstore.open_read(_package_name(production)) as fh:
         header = fh.read(_HEADER)
     current = key_id(settings.DUEPROCESS.secret_key)
     if header[len(_MAGIC):len(_MAGIC) + _KEY_ID] == current:
         return False
     relative = f"demand-{production.demand_id}/action-{production.action_id}-" \
                f"{secrets.token_hex(8)}.dpp"
-    with _new_file(relative) as out:
+    with _sealed_work_file() as (path, out):
         sealer = _Sealer(out, production.demand_id, production.action_id)
         for chunk in iter_package(production):
             sealer.write(chunk)
         sealer.finish()
+        out.close()
         size = sealer.sealed_bytes
+        blobstore.save(_stored(relative), path)
     with transaction.atomic():
         locked = for_update(Production.objects).get(pk=production.pk)
         old_path = locked.path
@@ -437,7 +433,8 @@ def rekey(production: Production) -> bool:
         locked.save(update_fields=["path", "size", "key_id"])
         record("production.rekeyed", actor="system", demand_id=locked.demand_id,
                payload={"production": locked.pk, "key_id": current.hex()})
-    (_productions_dir() / old_path).unlink(missing_ok=True)
+    with contextlib.suppress(blobstore.BlobError):
+        blobstore.delete(_stored(old_path))
     return True
 
 
@@ -456,7 +453,7 @@ def purge_expired(now: datetime | None = None) -> int:
     due = Production.objects.filter(expires_at__lte=now, purged_at__isnull=True)
     for production in due.iterator(chunk_size=200):
         with contextlib.suppress(ProductionError):
-            _package_file(production).unlink(missing_ok=True)
+            blobstore.delete(_package_name(production))
         with transaction.atomic():
             updated = Production.objects.filter(pk=production.pk,
                                                 purged_at__isnull=True).update(purged_at=now)

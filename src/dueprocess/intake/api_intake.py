@@ -21,7 +21,7 @@ from dueprocess.errors import Forbidden, InvalidInput, NotFound
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk, permissions
 from dueprocess.intake.auth import get_visible_demand, is_staff, requester_of
-from dueprocess.intake.documents import TooLarge, document_path, store_document
+from dueprocess.intake.documents import TooLarge, open_document, store_document
 from dueprocess.intake.email_intake import import_eml
 from dueprocess.intake.limits import upload_was_cut
 from dueprocess.intake.models import BulkTargetJob, FraudSignal
@@ -198,11 +198,11 @@ def download_document(request: HttpRequest, demand_id: int, document_id: int) ->
 
 
 def document_response(request: HttpRequest, demand: Demand, doc: Document) -> FileResponse:
-    path = document_path(doc)
-    if not path.exists():
+    fh = open_document(doc)
+    if fh is None:
         raise NotFound("the stored file is missing; restore it from the backup")
     record_view(demand, user=request.user, what=f"document:{doc.pk}")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=doc.filename,
+    response = FileResponse(fh, as_attachment=True, filename=doc.filename,
                             content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -13,9 +13,11 @@ demand exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import secrets
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dueprocess import blobstore
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import User, actor_label, revet_demand
 from dueprocess.demands.models import Demand, Target
@@ -59,10 +62,22 @@ def sync_limit_bytes() -> int:
     return int(getattr(settings, "DUEPROCESS_TARGETS_SYNC_BYTES", DEFAULT_SYNC_BYTES))
 
 
-def uploads_root() -> Path:
-    root = Path(settings.DUEPROCESS.home) / "uploads"
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
+FOLDER = "uploads"
+
+
+def _open_upload(stored: str) -> IO[bytes]:
+    """The saved upload; jobs saved before the shared storage name a local file."""
+    if Path(stored).is_absolute():
+        return Path(stored).open("rb")
+    return blobstore.open_read(stored)
+
+
+def _drop_upload(stored: str) -> None:
+    if Path(stored).is_absolute():
+        Path(stored).unlink(missing_ok=True)
+    else:
+        with contextlib.suppress(blobstore.BlobError):
+            blobstore.delete(stored)
 
 
 class JobFailed(InvalidInput):
@@ -84,9 +99,13 @@ def create_job(demand: Demand, *, chunks: Iterable[bytes], filename: str = "",
     if default_type not in ("auto", "account", "content"):
         raise InvalidInput("type is auto, account or content", field="type")
     limit = max_upload_bytes()
-    fd, name = tempfile.mkstemp(dir=uploads_root(), prefix="targets-", suffix=".txt")
+    fd, name = tempfile.mkstemp(dir=blobstore.scratch_dir(), prefix="targets-",
+                                suffix=".txt")
     path = Path(name)
+    # In the shared storage, so that a worker on any host can read it.
+    stored = blobstore.name(FOLDER, f"targets-{secrets.token_hex(12)}.txt")
     size = 0
+    saved = False
     try:
         with os.fdopen(fd, "wb") as out:
             for chunk in chunks:
@@ -95,14 +114,18 @@ def create_job(demand: Demand, *, chunks: Iterable[bytes], filename: str = "",
                     raise TooLarge(f"the target list is larger than the limit of "
                                    f"{limit // (1024 * 1024):,} MiB", field="file")
                 out.write(chunk)
-        path.chmod(0o600)
+        blobstore.save(stored, path)
+        saved = True
         return BulkTargetJob.objects.create(
             demand=demand, filename=(filename or "")[:255], default_type=default_type,
-            path=str(path), bytes_total=size,
+            path=stored, bytes_total=size,
             created_by_id=user.pk if user is not None and user.is_authenticated else None)
     except BaseException:
-        path.unlink(missing_ok=True)
+        if saved:
+            _drop_upload(stored)
         raise
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _save_progress(job: BulkTargetJob, *fields: str) -> None:
@@ -224,10 +247,9 @@ def run_job(job: BulkTargetJob, *, user: User | None = None,
     if not claimed:
         raise Conflict(f"job {job.pk} is already being processed")
     job.refresh_from_db()
-    path = Path(job.path)
     try:
         try:
-            with path.open("rb") as fh:
+            with _open_upload(job.path) as fh:
                 _read(job, fh, progress)
         except NotText as exc:
             _fail(job, str(exc))
@@ -259,7 +281,7 @@ def run_job(job: BulkTargetJob, *, user: User | None = None,
             _fail(job, "the upload could not be processed; nothing was added")
         raise
     finally:
-        path.unlink(missing_ok=True)
+        _drop_upload(job.path)
 
 
 def _commit(job: BulkTargetJob, user: User | None) -> None:
@@ -300,7 +322,7 @@ def sweep_stale_jobs() -> int:
     for job in BulkTargetJob.objects.filter(status=JobStatus.RUNNING,
                                             heartbeat_at__lt=cutoff):
         _fail(job, "the upload was interrupted; nothing was added — upload it again")
-        Path(job.path).unlink(missing_ok=True)
+        _drop_upload(job.path)
         count += 1
     return count
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dueprocess.blobstore import BlobError
 from dueprocess.demands.actions import record_view
 from dueprocess.demands.models import Authority, Demand
 from dueprocess.errors import DomainError
@@ -22,7 +23,7 @@ from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk, permissions
 from dueprocess.intake.api_intake import document_response
 from dueprocess.intake.documents import max_document_bytes, store_document
-from dueprocess.intake.email_intake import import_eml, max_email_bytes, stored_path
+from dueprocess.intake.email_intake import import_eml, max_email_bytes, open_original
 from dueprocess.intake.forms import (
     CallbackForm,
     DocumentUploadForm,
@@ -188,12 +189,15 @@ def job(request: HttpRequest, job: int) -> HttpResponse:
 @require_GET
 def email_original(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(InboundEmail, pk=pk)
-    path = stored_path(row)
-    if not path.exists():
+    try:
+        fh = open_original(row)
+    except BlobError:
+        fh = None
+    if fh is None:
         raise Http404("the stored message is missing")
     if row.demand is not None:
         record_view(row.demand, user=request.user, what=f"email:{row.pk}")
-    response = FileResponse(path.open("rb"), as_attachment=True,
+    response = FileResponse(fh, as_attachment=True,
                             filename=f"demand-{row.demand_id}.eml",
                             content_type="message/rfc822")
     response["X-Content-Type-Options"] = "nosniff"

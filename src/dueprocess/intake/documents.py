@@ -1,10 +1,11 @@
 """Documents attached to a demand: PDF only, judged by content, never executed.
 
-An upload is streamed to a temporary file beside the final store (so a 2 GB body is cut off
-at the limit, not held in memory), hashed while it is written, and must both start with the
-PDF signature and open in a real PDF parser (pypdf). Only then is it moved to
-``DUEPROCESS_HOME/documents/<demand>/<sha256>.pdf`` without execute bits and recorded,
-with its audit event, in one transaction. Nothing from the file is ever rendered or run on
+An upload is streamed to a local work file (so a 2 GB body is cut off at the limit, not
+held in memory), hashed while it is written, and must both start with the PDF signature
+and open in a real PDF parser (pypdf). Only then is it stored as
+``documents/<demand>/<sha256>.pdf`` in the installation's storage (the home folder, or the
+bucket every host shares; see :mod:`dueprocess.blobstore`) and recorded, with its audit
+event, in one transaction. Nothing from the file is ever rendered or run on
 the server; the console serves it back as a download.
 """
 
@@ -20,11 +21,13 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess import blobstore
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import User, actor_label
 from dueprocess.demands.models import Demand, Document
@@ -50,7 +53,11 @@ def max_document_bytes() -> int:
     return int(getattr(settings, "DUEPROCESS_DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
+FOLDER = "documents"
+
+
 def documents_root() -> Path:
+    """Where the documents are on a single host (the default storage, the home folder)."""
     root: Path = settings.DUEPROCESS.documents_dir
     return root
 
@@ -110,10 +117,8 @@ def check_pdf(path: Path, *, name: str = "the file") -> int:
 
 
 def spool(chunks: Iterable[bytes], *, limit: int, name: str) -> tuple[Path, str, int]:
-    """Write chunks to a temporary file under the documents folder, hashing as it goes."""
-    tmp_dir = documents_root() / "incoming"
-    tmp_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+    """Write chunks to a local work file, hashing as it goes."""
+    fd, tmp_name = tempfile.mkstemp(dir=blobstore.scratch_dir(), suffix=".part")
     tmp = Path(tmp_name)
     digest = hashlib.sha256()
     size = 0
@@ -143,9 +148,8 @@ def store_document(demand: Demand, *, filename: str, chunks: Iterable[bytes],
         if size == 0:
             raise UnsupportedMedia(f"{name} is empty", field="file")
         pages = check_pdf(tmp, name=name)
-        folder = documents_root() / str(demand.pk)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        final = folder / f"{sha}.pdf"
+        relative = f"{demand.pk}/{sha}.pdf"
+        stored = blobstore.name(FOLDER, relative)
         with transaction.atomic():
             locked = for_update(Demand.objects).get(pk=demand.pk)
             if locked.status not in OPEN_FOR_DOCUMENTS:
@@ -154,28 +158,37 @@ def store_document(demand: Demand, *, filename: str, chunks: Iterable[bytes],
             if existing is not None:
                 raise Conflict(f"this document is already attached as {existing.filename!r}",
                                field="file")
-            created = not final.exists()
-            os.replace(tmp, final)
-            final.chmod(0o600)
+            created = not blobstore.exists(stored)
+            blobstore.save(stored, tmp)
             try:
                 doc = Document.objects.create(
                     demand=locked, filename=name, sha256=sha, size=size,
-                    path=str(final.relative_to(documents_root())),
-                    uploaded_at=timezone.now())
+                    path=relative, uploaded_at=timezone.now())
                 record("document.added", actor=actor_label(user), demand_id=locked.pk,
                        payload={"document": doc.pk, "filename": name, "sha256": sha,
                                 "size": size, "pages": pages})
             except BaseException:
                 if created:
-                    final.unlink(missing_ok=True)
+                    blobstore.delete(stored)
                 raise
         return doc
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def document_path(doc: Document) -> Path:
-    path = (documents_root() / doc.path).resolve()
-    if documents_root().resolve() not in path.parents:
-        raise Conflict("the document's stored path is outside the documents folder")
-    return path
+def stored_name(doc: Document) -> str:
+    try:
+        return blobstore.name(FOLDER, doc.path)
+    except blobstore.BlobError as exc:
+        raise Conflict("the document's stored path is outside the documents folder") from exc
+
+
+def open_document(doc: Document) -> IO[bytes] | None:
+    """The stored PDF for reading, or None when its file is not in the store."""
+    stored = stored_name(doc)
+    if not blobstore.exists(stored):
+        return None
+    try:
+        return blobstore.open_read(stored)
+    except blobstore.BlobError:
+        return None

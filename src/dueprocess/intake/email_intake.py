@@ -22,14 +22,15 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
-from pathlib import Path
-from typing import Any
+from pathlib import PurePosixPath
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
+from dueprocess import blobstore
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import User, actor_label, receive_demand
 from dueprocess.demands.inputs import DemandIn
@@ -67,10 +68,7 @@ def max_email_bytes() -> int:
     return int(getattr(settings, "DUEPROCESS_EMAIL_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def email_root() -> Path:
-    root = Path(settings.DUEPROCESS.home) / "email"
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return root
+FOLDER = "email"
 
 
 @dataclass
@@ -372,11 +370,10 @@ def import_eml(data: bytes, *, user: User | None, authority: str | None = None
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise InvalidInput(f"the e-mail's {where or 'content'} cannot be used: "
                            f"{first['msg']}") from exc
-    path = email_root() / f"{sha}.eml"
-    wrote = not path.exists()
+    stored = blobstore.name(FOLDER, f"{sha}.eml")
+    wrote = not blobstore.exists(stored)
     if wrote:
-        path.write_bytes(data)
-        path.chmod(0o600)
+        blobstore.save_bytes(stored, data)
     try:
         with transaction.atomic():
             with pending_email(parsed.header_problems):
@@ -384,7 +381,7 @@ def import_eml(data: bytes, *, user: User | None, authority: str | None = None
                                         channel="email", sender_email=parsed.from_address)
             inbound = InboundEmail.objects.create(
                 demand=demand, message_id=parsed.message_id, sha256=sha, size=len(data),
-                path=path.name, from_address=parsed.from_address,
+                path=f"{sha}.eml", from_address=parsed.from_address,
                 from_domain=parsed.from_domain, subject=parsed.subject,
                 sent_at=parsed.sent_at, header_problems=parsed.header_problems,
                 notes=notes,
@@ -397,7 +394,7 @@ def import_eml(data: bytes, *, user: User | None, authority: str | None = None
                 "attachments": inbound.attachments})
     except BaseException:
         if wrote:
-            path.unlink(missing_ok=True)
+            blobstore.delete(stored)
         raise
     return inbound
 
@@ -418,5 +415,16 @@ def _attach(demand: Demand, parsed: ParsedEmail, user: User | None) -> list[dict
     return out
 
 
-def stored_path(inbound: InboundEmail) -> Path:
-    return email_root() / Path(inbound.path).name
+def stored_name(inbound: InboundEmail) -> str:
+    return blobstore.name(FOLDER, PurePosixPath(inbound.path).name)
+
+
+def open_original(inbound: InboundEmail) -> IO[bytes] | None:
+    """The message as received, byte for byte, or None when it is not in the store."""
+    stored = stored_name(inbound)
+    if not blobstore.exists(stored):
+        return None
+    try:
+        return blobstore.open_read(stored)
+    except blobstore.BlobError:
+        return None

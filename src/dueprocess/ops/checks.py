@@ -51,6 +51,26 @@ def check_storage() -> None:
         raise CheckFailed(f"DUEPROCESS_HOME {home}", f"not writable: {reason}") from exc
 
 
+def check_shared_storage() -> None:
+    """The bucket every host keeps documents and productions in answers (when one is set):
+    a bounded HEAD of the bucket, so a dead endpoint fails in seconds."""
+    s3 = _conf().storage
+    if s3 is None:
+        return
+    import boto3
+    from botocore.config import Config as BotoConfig
+
+    setting = f"DUEPROCESS_STORAGE_URL s3://{s3.bucket}/{s3.prefix}".rstrip("/")
+    client = boto3.client(
+        "s3", endpoint_url=s3.endpoint_url or None, region_name=s3.region or None,
+        config=BotoConfig(connect_timeout=3, read_timeout=3, retries={"max_attempts": 1},
+                          s3={"addressing_style": s3.addressing_style or "auto"}))
+    try:
+        client.head_bucket(Bucket=s3.bucket)
+    except Exception as exc:  # botocore raises many kinds; each means "not ready"
+        raise CheckFailed(setting, f"cannot reach the bucket: {_first_line(exc)}") from exc
+
+
 def check_database() -> None:
     from django.db import Error
 
@@ -101,6 +121,7 @@ def check_cache() -> None:
 
 READINESS: dict[str, Callable[[], None]] = {
     "storage": check_storage,
+    "shared_storage": check_shared_storage,
     "database": check_database,
     "migrations": check_migrations,
     "cache": check_cache,
@@ -127,5 +148,6 @@ def preflight() -> None:
     """Raise :class:`CheckFailed` for the first dependency a command cannot start without
     (storage first: an unwritable folder also keeps SQLite from opening)."""
     check_storage()
+    check_shared_storage()
     check_database()
     check_cache()

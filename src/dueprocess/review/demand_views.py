@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -26,6 +24,7 @@ from pydantic import ValidationError
 
 from dueprocess.accounts.roles import APPROVE_PERM, DECIDE_PERM, HUMAN_RIGHTS_PERM
 from dueprocess.audit.models import AuditEvent
+from dueprocess.blobstore import BlobError
 from dueprocess.demands import actions
 from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import (
@@ -39,7 +38,7 @@ from dueprocess.demands.models import (
     Severity,
     Status,
 )
-from dueprocess.errors import DomainError
+from dueprocess.errors import Conflict, DomainError
 from dueprocess.notices.delivery import is_verified_address, verified_addresses
 from dueprocess.review import actions as review_actions
 from dueprocess.review import deadlines, gates
@@ -304,25 +303,22 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
         "next_after": rows[-1].pk if more and rows else None, "after": after})
 
 
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        return root.resolve() in path.resolve().parents
-    except (OSError, RuntimeError):
-        return False
-
-
 @staff_required
 @require_GET
 def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     """Serve an uploaded PDF back, inline, as bytes only: it is never parsed or run here."""
     demand = _load(pk)
     doc = get_object_or_404(Document, pk=doc_pk, demand=demand)
-    root = Path(settings.DUEPROCESS.documents_dir)
-    path = root / doc.path
-    if not _inside(root, path) or not path.is_file():
+    from dueprocess.intake.documents import open_document
+
+    try:
+        fh = open_document(doc)
+    except Conflict:
+        fh = None
+    if fh is None:
         raise Http404("the document's file is not in the store")
     actions.record_view(demand, user=request.user, what=f"document:{doc.pk}")
-    response = FileResponse(path.open("rb"), content_type="application/pdf",
+    response = FileResponse(fh, content_type="application/pdf",
                             as_attachment=False, filename=doc.filename)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; object-src 'self'"
     return response
@@ -336,12 +332,16 @@ def original_email(request: HttpRequest, pk: int) -> HttpResponseBase:
     email = _inbound_email(demand)
     if email is None:
         raise Http404("this demand did not arrive by e-mail")
-    root = Path(settings.DUEPROCESS.home) / "email"  # where e-mail intake keeps originals
-    path = root / email.path
-    if not _inside(root, path) or not path.is_file():
+    from dueprocess.intake.email_intake import open_original
+
+    try:
+        fh = open_original(email)
+    except BlobError:
+        fh = None
+    if fh is None:
         raise Http404("the original message is not in the store")
     actions.record_view(demand, user=request.user, what="original_email")
-    response = FileResponse(path.open("rb"), content_type="text/plain; charset=utf-8",
+    response = FileResponse(fh, content_type="text/plain; charset=utf-8",
                             as_attachment=False, filename=f"demand-{demand.pk}.eml")
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
