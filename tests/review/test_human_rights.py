@@ -77,7 +77,16 @@ def test_reviewer_records_a_review_and_then_complying_is_possible(hk_demand: Dem
     assert review.alternatives == ["withhold_in_territory"]
     event = AuditEvent.objects.get(demand_id=hk_demand.pk, verb="demand.human_rights_reviewed")
     assert event.payload["conclusion"] == "proceed_with_alternative"
-    assert _comply(verified_client(staff_member("legal_reviewer")), hk_demand).status_code == 302
+    reviewer = verified_client(staff_member("legal_reviewer"))
+    # The conclusion binds: complying in full goes beyond "less restrictive only".
+    limited = _comply(reviewer, hk_demand)
+    assert limited.status_code == 409
+    assert "human-rights limits" in limited.content.decode()
+    assert not Decision.objects.filter(demand=hk_demand).exists()
+    assert client.post(reverse("review:human_rights", args=[hk_demand.pk]), {**REVIEW, "conclusion": "proceed", "alternatives": []}).status_code == 302
+    done = _comply(reviewer, hk_demand)
+    import re; print(re.findall(r'class="error[^>]*>([^<]*)', done.content.decode()))
+    assert done.status_code == 302
 
 
 @pytest.mark.django_db
