@@ -84,9 +84,20 @@ def test_reviewer_records_a_review_and_then_complying_is_possible(hk_demand: Dem
     assert "human-rights limits" in limited.content.decode()
     assert not Decision.objects.filter(demand=hk_demand).exists()
     assert client.post(reverse("review:human_rights", args=[hk_demand.pk]), {**REVIEW, "conclusion": "proceed", "alternatives": []}).status_code == 302
-    done = _comply(reviewer, hk_demand)
-    import re; print(re.findall(r'class="error[^>]*>([^<]*)', done.content.decode()))
+    # The order's issuer is not competent (a block finding): complying needs an override
+    # by a legal lead, and then a second person's approval.
+    refused = _comply(reviewer, hk_demand)
+    assert refused.status_code == 409
+    assert "override required" in refused.content.decode()
+    lead = verified_client(staff_member("legal_lead"))
+    done = lead.post(reverse("review:decide", args=[hk_demand.pk]), {
+        "ask-0-outcome": "comply", "ask-0-reason_codes": ["valid_legal_process"],
+        "override-findings": ["legal.issuer_not_competent"],
+        "override-reason_codes": ["valid_legal_process"],
+        "override-rationale": "The Commissioner's delegation was produced and checked."})
     assert done.status_code == 302
+    hk_demand.refresh_from_db()
+    assert hk_demand.awaiting_approval
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 
-from dueprocess.demands.inputs import DecisionIn
+from dueprocess.demands.inputs import DecisionIn, OverrideIn
 from dueprocess.demands.models import Ask, AskKind, Decision, Outcome, Status
 from dueprocess.review.models import Alternative, Assessment, Conclusion
 from dueprocess.review.reasons import REASONS
