@@ -197,7 +197,7 @@ def check_decision(case: Case) -> Refusal | None:
     for override in case.overrides:
         if (problem := override_problem(override)) is not None:
             return problem
-    return _human_rights(case) or _findings(case) or _screening(case, approving=False)
+    return _screening(case, approving=False) or _findings(case) or _human_rights(case)
 
 
 def check_approval(case: Case, approver: int | None, *, second_person: bool) -> Refusal | None:
