@@ -1,5 +1,5 @@
-"""The rules binding a decision, as a table: findings × human-rights conclusion × screening
-state × outcome → allowed, or refused with the rule's code and a message naming it."""
+"""The rules binding a decision, as a table: findings by human-rights conclusion by screening
+state by outcome: allowed, or refused with the rule's code and a message naming it."""
 
 from __future__ import annotations
 

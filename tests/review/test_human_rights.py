@@ -83,7 +83,8 @@ def test_reviewer_records_a_review_and_then_complying_is_possible(hk_demand: Dem
     assert limited.status_code == 409
     assert "human-rights limits" in limited.content.decode()
     assert not Decision.objects.filter(demand=hk_demand).exists()
-    assert client.post(reverse("review:human_rights", args=[hk_demand.pk]), {**REVIEW, "conclusion": "proceed", "alternatives": []}).status_code == 302
+    assert client.post(reverse("review:human_rights", args=[hk_demand.pk]), {
+        **REVIEW, "conclusion": "proceed", "alternatives": []}).status_code == 302
     # The order's issuer is not competent (a block finding): complying needs an override
     # by a legal lead, and then a second person's approval.
     refused = _comply(reviewer, hk_demand)

@@ -19,7 +19,8 @@ def panel_context(demand: Demand, user: Any, *, standalone: bool = False) -> dic
                  .values_list("result_id", "signed_at"))
     for r in current:  # a sign-off counts for the hit as it was confirmed
         since = r.reviewed_at or r.created_at
-        r.signed_off = any(rid == r.pk and at >= since for rid, at in signed)
+        r.signed_off = any(  # type: ignore[attr-defined]
+            rid == r.pk and at >= since for rid, at in signed)
     subjects = []
     for named in names_on(demand):
         hits = [r for r in current if r.subject == named.subject and r.name == named.name[:300]]
