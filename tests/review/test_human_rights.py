@@ -142,3 +142,18 @@ def test_a_plain_warrant_needs_no_review(make_demand: Callable[..., Demand]) -> 
     assert response.status_code == 302
     demand.refresh_from_db()
     assert demand.status in (Status.APPROVED, Status.EXECUTING, Status.COMPLETED)
+
+
+@pytest.mark.django_db
+def test_an_override_without_reasons_is_refused_beside_the_form(hk_demand: Demand) -> None:
+    lead = verified_client(staff_member("legal_lead"))
+    page = lead.get(reverse("review:demand", args=[hk_demand.pk])).content.decode()
+    assert "Before complying" in page and "legal.issuer_not_competent" in page
+    assert "Override (complying against block findings" in page
+    response = lead.post(reverse("review:decide", args=[hk_demand.pk]), {
+        "ask-0-outcome": "reject", "ask-0-reason_codes": ["human_rights_risk"],
+        "override-findings": ["legal.issuer_not_competent"], "override-rationale": "ok"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "override: give at least one reason code" in body
+    assert not Decision.objects.filter(demand=hk_demand).exists()
