@@ -197,7 +197,7 @@ def check_decision(case: Case) -> Refusal | None:
     for override in case.overrides:
         if (problem := override_problem(override)) is not None:
             return problem
-    return _screening(case, approving=False) or _findings(case) or _human_rights(case)
+    return _screening(case, approving=False) or _human_rights(case) or _findings(case)
 
 
 def check_approval(case: Case, approver: int | None, *, second_person: bool) -> Refusal | None:
