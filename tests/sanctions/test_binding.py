@@ -72,7 +72,7 @@ def test_an_open_hit_refuses_complying_everywhere(demand: Demand, api_as: Any,
 
 
 def test_a_confirmed_hit_needs_an_override_and_counsel_before_approval(
-        demand: Demand, api_as: Any) -> None:
+        demand: Demand, api_as: Any, tmp_path: Path, capsys: Any) -> None:
     reviewer, lead = staff_member("legal_reviewer"), staff_member("legal_lead")
     approver, counsel = staff_member("approver"), staff_member("sanctions_counsel")
     mark_hit(_hit(demand), "confirmed", user=reviewer, note="Same person, same office.")
@@ -98,6 +98,11 @@ def test_a_confirmed_hit_needs_an_override_and_counsel_before_approval(
     ok = api_as(lead).post(f"/demands/{demand.pk}/decisions",
                            {**COMPLY, "override": {**OVERRIDE, "rationale": "ok"}})
     assert ok.json()["error"]["code"] == "override_invalid"
+    file = tmp_path / "bare.json"
+    file.write_text(json.dumps({**COMPLY, "override": {**OVERRIDE, "reason_codes": []}}))
+    assert main(["demand", "decide", str(demand.pk), str(file), "--user", lead.email]) == 1
+    assert "refused (override_invalid): override: give at least one reason code" in \
+        capsys.readouterr().err
     assert not Override.objects.exists() and not Decision.objects.exists()
 
     # The override names every block finding it goes against, not only the sanctions one.

@@ -391,11 +391,12 @@ def sign_off_hit(result: ScreeningResult | int, *, user: User, note: str) -> Hit
         raise InvalidInput("say on what basis you sign off (at least 10 characters)",
                            field="note")
     pk = result.pk if isinstance(result, ScreeningResult) else int(result)
+    demand_id = ScreeningResult.objects.filter(pk=pk).values_list("demand_id", flat=True).first()
+    if demand_id is None:
+        raise NotFound(f"no screening result {pk}")
     with transaction.atomic():
-        row = ScreeningResult.objects.select_for_update().filter(pk=pk).first()
-        if row is None:
-            raise NotFound(f"no screening result {pk}")
-        demand = Demand.objects.select_for_update().get(pk=row.demand_id)
+        demand = Demand.objects.select_for_update().get(pk=demand_id)  # the demand first
+        row = ScreeningResult.objects.select_for_update().get(pk=pk)
         if row.status != HitStatus.CONFIRMED or row.cleared_at is not None:
             raise Conflict("only a current hit confirmed true is signed off; this one is "
                            f"{row.status}{' and cleared' if row.cleared_at else ''}")
