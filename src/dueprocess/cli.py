@@ -363,6 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dueprocess.sanctions.cli import register as register_sanctions
 
     register_sanctions(sub)  # lists import, lists show, screen
+    from dueprocess.review.cli import register as register_review
+
+    register_review(sub)  # demand decide, approve, send-back, note
     return p
 
 

@@ -11,10 +11,13 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None,
+                 code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        if code is not None:  # a rule's own stable code, e.g. ``four_eyes``
+            self.code = code
 
 
 class InvalidInput(DomainError):

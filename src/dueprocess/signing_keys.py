@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from dueprocess.audit.chain import record
 from dueprocess.audit.models import SigningKey
+from dueprocess.locking import for_update
 
 PRODUCTION = "production"
 CHECKPOINT = "audit-checkpoint"
@@ -184,7 +185,7 @@ def reseal_all() -> int:
     for row in SigningKey.objects.exclude(secret_id=secret_id(current)):
         key, _ = _unseal(row, ValueError)
         with transaction.atomic():
-            locked = SigningKey.objects.select_for_update().get(pk=row.pk)
+            locked = for_update(SigningKey.objects).get(pk=row.pk)
             locked.sealed_private = _seal(locked.name, key, current)
             locked.secret_id = secret_id(current)
             locked.save(update_fields=["sealed_private", "secret_id"])

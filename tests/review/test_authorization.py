@@ -33,12 +33,13 @@ ANON, OFFICER, OTHER_OFFICER = "anonymous", "officer", "other_officer"
 PEOPLE = (ANON, OFFICER, OTHER_OFFICER, *ROLES)
 STAFF = frozenset(ROLES)
 NOBODY: frozenset[str] = frozenset()
-DECIDERS = frozenset({"legal_reviewer", "admin"})
+DECIDERS = frozenset({"legal_reviewer", "legal_lead", "admin"})
 APPROVERS = frozenset({"approver", "admin"})
 HR = frozenset({"human_rights_reviewer", "admin"})
 PUBLISHERS = frozenset(r for r, role in ROLES.items()
                        if role.grants("transparency", "review_publication") and r != "auditor")
 EVERYONE = frozenset(PEOPLE) - {ANON}
+NOTERS = frozenset(r for r, role in ROLES.items() if role.grants("review", "add_note"))
 
 LOGIN_PATHS = ("/login/", "/admin/login/", "/portal/login/", "/account/two-factor/")
 # Reachable without signing in: sign-in pages, the API's own description, public keys, the
@@ -80,6 +81,8 @@ RULES: dict[str, Rule] = {
     "review:clarify": Rule(post=DECIDERS),
     "review:approve": Rule(post=APPROVERS),
     "review:human_rights": Rule(post=HR),
+    "review:send_back": Rule(post=APPROVERS, body="send_back"),
+    "review:add_note": Rule(post=NOTERS, body="note"),
     "review:publications": Rule(get=STAFF),
     "review:publication": Rule(get=STAFF),
     "review:publication_prepare": Rule(post=PUBLISHERS),
@@ -94,6 +97,8 @@ RULES: dict[str, Rule] = {
     "api-v1:get_demand": Rule(get=STAFF | {OFFICER}),
     "api-v1:decide": Rule(post=DECIDERS, body="decisions"),
     "api-v1:approve": Rule(post=APPROVERS),
+    "api-v1:send_back": Rule(post=APPROVERS, body="send_back"),
+    "api-v1:add_note": Rule(get=STAFF, post=NOTERS, body="note"),
     "api-v1:withdraw": Rule(post=frozenset({"intake", "admin", OFFICER})),
     "api-v1:list_authorities": Rule(get=EVERYONE),
     "api-v1:create_authority": Rule(get=EVERYONE, post=frozenset({"intake", "admin"}),
@@ -187,6 +192,8 @@ class World:
             "authority": {"slug": "new-auth", "name": "New", "jurisdiction": "FR",
                           "kind": "police", "domains": [], "phones": []},
             "publication_text": {"text": "Corrected text", "reason": "court asked"},
+            "send_back": {"comment": "Check the date range again."},
+            "note": {"body": "Called the issuing office; the order is genuine."},
         }
 
     def path(self, pattern: str) -> str:

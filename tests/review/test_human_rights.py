@@ -77,7 +77,28 @@ def test_reviewer_records_a_review_and_then_complying_is_possible(hk_demand: Dem
     assert review.alternatives == ["withhold_in_territory"]
     event = AuditEvent.objects.get(demand_id=hk_demand.pk, verb="demand.human_rights_reviewed")
     assert event.payload["conclusion"] == "proceed_with_alternative"
-    assert _comply(verified_client(staff_member("legal_reviewer")), hk_demand).status_code == 302
+    reviewer = verified_client(staff_member("legal_reviewer"))
+    # The conclusion binds: complying in full goes beyond "less restrictive only".
+    limited = _comply(reviewer, hk_demand)
+    assert limited.status_code == 409
+    assert "human-rights limits" in limited.content.decode()
+    assert not Decision.objects.filter(demand=hk_demand).exists()
+    assert client.post(reverse("review:human_rights", args=[hk_demand.pk]), {
+        **REVIEW, "conclusion": "proceed", "alternatives": []}).status_code == 302
+    # The order's issuer is not competent (a block finding): complying needs an override
+    # by a legal lead, and then a second person's approval.
+    refused = _comply(reviewer, hk_demand)
+    assert refused.status_code == 409
+    assert "override required" in refused.content.decode()
+    lead = verified_client(staff_member("legal_lead"))
+    done = lead.post(reverse("review:decide", args=[hk_demand.pk]), {
+        "ask-0-outcome": "comply", "ask-0-reason_codes": ["valid_legal_process"],
+        "override-findings": ["legal.issuer_not_competent"],
+        "override-reason_codes": ["valid_legal_process"],
+        "override-rationale": "The Commissioner's delegation was produced and checked."})
+    assert done.status_code == 302
+    hk_demand.refresh_from_db()
+    assert hk_demand.awaiting_approval
 
 
 @pytest.mark.django_db
@@ -121,3 +142,18 @@ def test_a_plain_warrant_needs_no_review(make_demand: Callable[..., Demand]) -> 
     assert response.status_code == 302
     demand.refresh_from_db()
     assert demand.status in (Status.APPROVED, Status.EXECUTING, Status.COMPLETED)
+
+
+@pytest.mark.django_db
+def test_an_override_without_reasons_is_refused_beside_the_form(hk_demand: Demand) -> None:
+    lead = verified_client(staff_member("legal_lead"))
+    page = lead.get(reverse("review:demand", args=[hk_demand.pk])).content.decode()
+    assert "Before complying" in page and "legal.issuer_not_competent" in page
+    assert "Override (complying against block findings" in page
+    response = lead.post(reverse("review:decide", args=[hk_demand.pk]), {
+        "ask-0-outcome": "reject", "ask-0-reason_codes": ["human_rights_risk"],
+        "override-findings": ["legal.issuer_not_competent"], "override-rationale": "ok"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "override: give at least one reason code" in body
+    assert not Decision.objects.filter(demand=hk_demand).exists()

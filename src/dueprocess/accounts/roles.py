@@ -22,6 +22,9 @@ READ_PERM = "demands.view_demand"
 DECIDE_PERM = "demands.add_decision"
 APPROVE_PERM = "demands.change_decision"
 HUMAN_RIGHTS_PERM = "review.add_humanrightsreview"
+OVERRIDE_PERM = "review.add_override"  # comply against block findings or the HR conclusion
+NOTE_PERM = "review.add_note"  # internal notes on a demand
+SIGNOFF_PERM = "sanctions.add_hitsignoff"  # sanctions counsel's sign-off of a confirmed hit
 
 _READ_CASES = ("demands.view_*", "review.view_*", "intake.view_*", "execution.view_*")
 
@@ -46,21 +49,31 @@ ROLES: dict[str, Role] = {
         "e-mail or post, uploads documents and targets; reads every case.",
         (*_READ_CASES, "demands.add_demand", "demands.change_demand", "demands.add_authority",
          "demands.change_authority", "demands.add_requester", "demands.change_requester",
-         "demands.add_document", "demands.add_target", "intake.*")),
+         "demands.add_document", "demands.add_target", "intake.*", NOTE_PERM)),
     "legal_reviewer": Role(
         "Legal reviewer", "Claims demands, decides each ask and target, asks the authority "
         "for clarification.",
-        (*_READ_CASES, DECIDE_PERM)),
+        (*_READ_CASES, DECIDE_PERM, NOTE_PERM)),
+    "legal_lead": Role(
+        "Legal lead", "Decides like a legal reviewer and may record an override: complying "
+        "against block findings or the human-rights conclusion, with reasons, always "
+        "approved by a second person.",
+        (*_READ_CASES, DECIDE_PERM, NOTE_PERM, OVERRIDE_PERM)),
+    "sanctions_counsel": Role(
+        "Sanctions counsel", "Signs off a screening hit confirmed true before complying "
+        "with the demand can be approved.",
+        (*_READ_CASES, NOTE_PERM, SIGNOFF_PERM)),
     "human_rights_reviewer": Role(
         "Human-rights reviewer", "Records the human-rights review (legality, necessity, "
         "proportionality, less restrictive alternatives) where policy requires one.",
-        (*_READ_CASES, HUMAN_RIGHTS_PERM)),
+        (*_READ_CASES, HUMAN_RIGHTS_PERM, NOTE_PERM)),
     "approver": Role(
-        "Approver", "The second pair of eyes: approves decisions another person recorded.",
-        (*_READ_CASES, APPROVE_PERM)),
+        "Approver", "The second pair of eyes: approves decisions another person recorded, "
+        "or sends them back with a comment.",
+        (*_READ_CASES, APPROVE_PERM, NOTE_PERM)),
     "executor": Role(
         "Executor", "Watches execution against the platform and retries failed actions.",
-        (*_READ_CASES, "demands.change_action", "execution.*")),
+        (*_READ_CASES, "demands.change_action", "execution.*", NOTE_PERM)),
     "auditor": Role(
         "Auditor", "Reads everything, including the audit log and user accounts; changes "
         "nothing.",

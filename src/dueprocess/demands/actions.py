@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dueprocess.audit.chain import record
-from dueprocess.demands.inputs import DecisionsIn, DemandIn
+from dueprocess.demands import invariants
+from dueprocess.demands.inputs import DecisionsIn, DemandIn, OverrideIn
 from dueprocess.demands.models import (
     ACTION_DONE,
     Action,
@@ -315,9 +316,109 @@ def _vet_if_policies_changed(demand: Demand, actor: str) -> None:
 
 
 def requires_four_eyes(demand: Demand) -> bool:
-    """Whether vetting found a four-eyes policy that applies: the finding already weighs
-    the policy's jurisdiction, dates, ask kinds, instruments and condition."""
-    return demand.findings.current().filter(code="policy.four_eyes").exists()
+    """Whether vetting found a four-eyes policy that applies (the finding already weighs
+    the policy's jurisdiction, dates, ask kinds, instruments and condition), or a current
+    override makes a second person's approval necessary."""
+    from dueprocess.review.models import Override
+
+    return (demand.findings.current().filter(code="policy.four_eyes").exists()
+            or Override.objects.filter(demand=demand, superseded_at__isnull=True).exists())
+
+
+def _proposed(d: Decision) -> invariants.Proposed:
+    ask = d.ask
+    narrowed = d.narrowed or {}
+    withhold: list[str] = []
+    if narrowed.get("measure") == "withhold":
+        withhold = list(narrowed.get("territorial_scope") or ())
+    elif ask.kind == AskKind.RESTRICT_CONTENT and ask.measure == "withhold":
+        withhold = list(ask.territorial_scope)
+    cats = narrowed.get("data_categories")
+    dates = any(narrowed.get(k) not in (None, getattr(ask, k) and getattr(ask, k).isoformat())
+                for k in ("date_from", "date_to"))
+    return invariants.Proposed(
+        outcome=d.outcome, ask_kind=ask.kind, withhold_in=tuple(withhold),
+        narrows_categories=cats is not None and set(cats) < set(ask.data_categories),
+        narrows_dates=dates)
+
+
+def binding_case(demand: Demand) -> invariants.Case:
+    """The demand as the rules of :mod:`dueprocess.demands.invariants` see it."""
+    from dueprocess.review.gates import current_review, human_rights_triggers
+    from dueprocess.review.models import Override
+    from dueprocess.sanctions.models import HitSignoff, HitStatus, ScreeningResult
+
+    decisions = list(demand.decisions.filter(superseded=False).select_related("ask"))
+    overrides = list(Override.objects.filter(demand=demand, superseded_at__isnull=True))
+    review = current_review(demand)
+    hits = []
+    for r in (ScreeningResult.objects.filter(demand=demand, cleared_at__isnull=True)
+              .exclude(status=HitStatus.FALSE_POSITIVE).order_by("pk")):
+        signed = r.status == HitStatus.CONFIRMED and HitSignoff.objects.filter(
+            result=r, signed_at__gte=r.reviewed_at or r.created_at).exists()
+        hits.append(invariants.Hit(status=r.status, signed_off=signed,
+                                   label=f"{r.name} ({r.list_id} {r.entry_id})"))
+    return invariants.Case(
+        jurisdiction=demand.jurisdiction,
+        block_findings=frozenset(demand.findings.current().filter(severity="block")
+                                 .values_list("code", flat=True)),
+        hr_required=bool(human_rights_triggers(demand)),
+        hr_conclusion=review.conclusion if review is not None else None,
+        hr_alternatives=frozenset(review.alternatives or ()) if review is not None
+        else frozenset(),
+        hits=tuple(hits),
+        four_eyes_policy=demand.findings.current().filter(code="policy.four_eyes").exists(),
+        decisions=tuple(_proposed(d) for d in decisions),
+        overrides=tuple(invariants.Override(
+            findings=frozenset(o.findings), human_rights=o.human_rights,
+            reason_codes=tuple(o.reason_codes), rationale=o.rationale, author=o.author_id)
+            for o in overrides),
+        authors=invariants.authors_of([d.decided_by_id for d in decisions]
+                                      + [o.author_id for o in overrides]
+                                      + [demand.decided_by_id]),
+    )
+
+
+def _refuse(refusal: invariants.Refusal | None) -> None:
+    if refusal is None:
+        return
+    error = {403: Forbidden, 422: InvalidInput}.get(refusal.status, Conflict)
+    raise error(refusal.message, code=refusal.code, field=refusal.field)
+
+
+def _record_override(demand: Demand, override: OverrideIn, user: User) -> None:
+    """Store an override (superseding the previous one) once its author may make it."""
+    from dueprocess.accounts.roles import OVERRIDE_PERM
+    from dueprocess.review.models import Override
+    from dueprocess.review.reasons import REASON_LABELS
+
+    if not bool(getattr(user, "has_perm", lambda _perm: False)(OVERRIDE_PERM)):
+        raise Forbidden(f"override: recording an override needs the permission "
+                        f"{OVERRIDE_PERM} (e.g. the legal_lead role)",
+                        code="override_forbidden", field="override")
+    _refuse(invariants.override_problem(invariants.Override(
+        findings=frozenset(override.findings), human_rights=override.human_rights,
+        reason_codes=tuple(override.reason_codes), rationale=override.rationale)))
+    unknown = sorted(set(override.reason_codes) - set(REASON_LABELS))
+    if unknown:
+        raise InvalidInput(f"override: unknown reason code(s) {', '.join(unknown)}",
+                           code="override_invalid", field="override.reason_codes")
+    blocks = set(demand.findings.current().filter(severity="block")
+                 .values_list("code", flat=True))
+    stray = sorted(set(override.findings) - blocks)
+    if stray:
+        raise InvalidInput(f"override: {', '.join(stray)} is not a current block finding "
+                           "of this demand", code="override_invalid", field="override.findings")
+    now = timezone.now()
+    Override.objects.filter(demand=demand, superseded_at__isnull=True).update(
+        superseded_at=now)
+    row = Override.objects.create(
+        demand=demand, author_id=_uid(user), findings=sorted(set(override.findings)),
+        human_rights=override.human_rights, reason_codes=list(override.reason_codes),
+        rationale=override.rationale.strip(), created_at=now)
+    record("demand.override_recorded", actor=actor_label(user), demand_id=demand.pk,
+           payload={"override": row.pk, "findings": row.findings,
+                    "human_rights": row.human_rights, "reason_codes": row.reason_codes})
 
 
 def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand:
@@ -327,10 +428,7 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
         demand = _lock(demand)
         if demand.status not in DECIDABLE:
             raise Conflict(f"a {demand.status} demand cannot be decided")
-        from dueprocess.review.gates import check_decisions
-
         _vet_if_policies_changed(demand, actor)
-        check_decisions(demand, data)  # e.g. a human-rights review where policy asks for one
         asks = {a.position: a for a in demand.asks.all()}
         made: list[Decision] = []
         for i, d in enumerate(data.decisions):
@@ -368,6 +466,11 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
                            if d.target else None, "outcome": d.outcome,
                            "reason_codes": d.reason_codes, "narrowed": d.narrowed}
                           for d in made]})
+        if data.override is not None:
+            _record_override(demand, data.override, user)
+        # Checked on the decisions as they now stand; a refusal rolls all of this back, so
+        # what was recorded before stays as it was.
+        _refuse(invariants.check_decision(binding_case(demand)))
         _route_after_decisions(demand, user)
     return demand
 
@@ -426,8 +529,8 @@ def approve_demand(demand: Demand, *, user: User) -> Demand:
         demand = _lock(demand)
         if not demand.awaiting_approval:
             raise Conflict("no decisions are waiting for approval")
-        if demand.decided_by_id == user.pk:
-            raise Forbidden("four-eyes: the person who decided cannot also approve")
+        _refuse(invariants.check_approval(binding_case(demand), _uid(user),
+                                          second_person=True))
         demand.approved_by_id = user.pk
         demand.awaiting_approval = False
         demand.save(update_fields=["approved_by", "awaiting_approval"])
@@ -491,6 +594,10 @@ def _action_for(ask: Ask, d: Decision) -> tuple[str, dict[str, Any]]:
 
 
 def _approve_and_plan(demand: Demand, actor: str) -> None:
+    # Again at planning: nothing reaches execution past a rule of the invariants module.
+    _refuse(invariants.check_approval(binding_case(demand), demand.approved_by_id,
+                                      second_person=demand.approved_by_id
+                                      != demand.decided_by_id))
     _transition(demand, Status.APPROVED, actor)
     actions = _plan(demand)
     Action.objects.bulk_create(actions, ignore_conflicts=True)

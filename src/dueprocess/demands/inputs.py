@@ -142,5 +142,19 @@ class DecisionIn(Strict):
                     "these territories only, instead of removing or disabling it everywhere")
 
 
+class OverrideIn(Strict):
+    """Complying against block findings or the human-rights conclusion, on the record."""
+
+    findings: list[Code] = Field(default_factory=list, max_length=50, description=(
+        "Codes of the current block findings this decision goes against"))
+    human_rights: bool = Field(default=False, description=(
+        "The decision goes beyond what the human-rights review concluded"))
+    reason_codes: list[Code] = Field(default_factory=list, max_length=20)
+    rationale: Text = ""
+
+
 class DecisionsIn(Strict):
     decisions: list[DecisionIn] = Field(min_length=1, max_length=1000)
+    override: OverrideIn | None = Field(default=None, description=(
+        "Needed (with the override permission) to comply against a block finding or the "
+        "human-rights conclusion; always approved by a second person"))

@@ -56,11 +56,14 @@ ROLES = {
     "reviewer": "Legal reviewer",
     "approver": "Second approver",
     "hr-reviewer": "Human-rights reviewer",
+    "lead": "Legal lead (may record overrides)",
+    "counsel": "Sanctions counsel (signs off confirmed hits)",
     "auditor": "Auditor (reads everything, changes nothing)",
 }
 # Demo login name -> staff role (dueprocess.accounts.roles).
 DEMO_ROLES = {"admin": "admin", "reviewer": "legal_reviewer", "approver": "approver",
-              "hr-reviewer": "human_rights_reviewer", "auditor": "auditor"}
+              "hr-reviewer": "human_rights_reviewer", "lead": "legal_lead",
+              "counsel": "sanctions_counsel", "auditor": "auditor"}
 REVIEW_PERMS = ("add_decision", "change_decision", "view_demand")
 
 

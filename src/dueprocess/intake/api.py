@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import pydantic
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from dueprocess.accounts.roles import APPROVE_PERM, NOTE_PERM, READ_PERM
 from dueprocess.audit.chain import record
 from dueprocess.demands import actions
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
@@ -332,6 +334,63 @@ def approve(request: HttpRequest, demand_id: int) -> DemandOut:
     demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
     demand = actions.approve_demand(demand, user=request.user)
     return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
+
+
+class SendBackIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    comment: str = pydantic.Field(max_length=5000, description="Why the decision goes back")
+
+
+class NoteIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    body: str = pydantic.Field(max_length=10_000)
+
+
+class NoteOut(pydantic.BaseModel):
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+
+
+@api.post("/demands/{demand_id}/send-back", response={200: DemandOut, **ERRORS},
+          tags=["demands"])
+def send_back(request: HttpRequest, demand_id: int, payload: SendBackIn) -> DemandOut:
+    """The approver returns decisions waiting for approval, with a comment; they must be
+    decided again before anyone can approve them."""
+    from dueprocess.review.actions import send_back as send_back_action
+
+    require_perm(request.user, APPROVE_PERM)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    send_back_action(demand, payload.comment, user=request.user)
+    return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
+
+
+def _note_out(note: Any) -> NoteOut:
+    return NoteOut(id=note.pk, author=note.author.get_username(), body=note.body,
+                   created_at=note.created_at)
+
+
+@api.post("/demands/{demand_id}/notes", response={201: NoteOut, **ERRORS}, tags=["demands"])
+def add_note(request: HttpRequest, demand_id: int, payload: NoteIn) -> Status[NoteOut]:
+    """An internal note on a demand: staff only, never shown to the authority."""
+    from dueprocess.review.actions import add_note as add_note_action
+
+    require_perm(request.user, NOTE_PERM)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    return Status(201, _note_out(add_note_action(demand, payload.body, user=request.user)))
+
+
+@api.get("/demands/{demand_id}/notes", response={200: list[NoteOut], **ERRORS},
+         tags=["demands"])
+def list_notes(request: HttpRequest, demand_id: int) -> list[NoteOut]:
+    """The demand's internal notes, oldest first (staff only)."""
+    from dueprocess.review.models import Note
+
+    require_perm(request.user, READ_PERM)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    return [_note_out(n) for n in Note.objects.filter(demand=demand)
+            .select_related("author").order_by("pk")[:1000]]
 
 
 @api.post("/demands/{demand_id}/withdraw", response={200: DemandOut, **ERRORS},

@@ -21,7 +21,7 @@ from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import Demand
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.locking import for_update
-from dueprocess.review.models import Alternative, HumanRightsReview
+from dueprocess.review.models import Alternative, HumanRightsReview, Note
 
 # Events that read a case without changing it; they do not make a loaded page stale.
 READ_VERBS = ("demand.viewed", "production.downloaded", "reminder.sent")
@@ -120,3 +120,47 @@ def record_human_rights_review(demand: Demand, fields: dict[str, Any], *, user: 
                    "necessity": review.necessity, "proportionality": review.proportionality,
                    "alternatives": review.alternatives, "conclusion": review.conclusion})
     return review
+
+
+def send_back(demand: Demand, comment: str, *, user: Any,
+              version: int | None = None) -> Demand:
+    """The approver returns decisions waiting for approval, with a comment.
+
+    The decisions stay on the record, but nothing can be approved until someone decides
+    again; the comment is kept as an internal note and on the timeline.
+    """
+    comment = (comment or "").strip()
+    if user is None or not user.is_authenticated:
+        raise Forbidden("a person must be logged in to send a decision back")
+    if not comment:
+        raise InvalidInput("say why the decision goes back", field="comment")
+    with transaction.atomic():
+        locked = _lock(demand)
+        _check_version(locked, version)
+        if not locked.awaiting_approval:
+            raise Conflict("no decisions are waiting for approval, so none can be sent back")
+        locked.awaiting_approval = False
+        locked.save(update_fields=["awaiting_approval"])
+        note = Note.objects.create(demand=locked, author_id=user.pk,
+                                   body=f"Sent back: {comment[:5000]}")
+        record("demand.sent_back", actor=actions.actor_label(user), demand_id=locked.pk,
+               payload={"comment": comment[:5000], "note": note.pk,
+                        "decided_by": locked.decided_by_id})
+    return locked
+
+
+def add_note(demand: Demand, body: str, *, user: Any) -> Note:
+    """An internal note: for staff only, never shown to the authority."""
+    body = (body or "").strip()
+    if user is None or not user.is_authenticated:
+        raise Forbidden("a person must be logged in to add a note")
+    if not body:
+        raise InvalidInput("write the note", field="body")
+    if len(body) > 10_000:
+        raise InvalidInput("a note is at most 10,000 characters", field="body")
+    with transaction.atomic():
+        locked = _lock(demand)
+        note = Note.objects.create(demand=locked, author_id=user.pk, body=body)
+        record("demand.note_added", actor=actions.actor_label(user), demand_id=locked.pk,
+               payload={"note": note.pk, "body": body[:2000]})
+    return note

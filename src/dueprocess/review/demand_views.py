@@ -19,13 +19,20 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
-from dueprocess.accounts.roles import APPROVE_PERM, DECIDE_PERM, HUMAN_RIGHTS_PERM
+from dueprocess.accounts.roles import (
+    APPROVE_PERM,
+    DECIDE_PERM,
+    HUMAN_RIGHTS_PERM,
+    NOTE_PERM,
+    OVERRIDE_PERM,
+)
 from dueprocess.audit.models import AuditEvent
 from dueprocess.blobstore import BlobError
-from dueprocess.demands import actions
+from dueprocess.demands import actions, invariants
 from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import (
     Action,
@@ -48,11 +55,14 @@ from dueprocess.review.forms import (
     ClarifyForm,
     DecisionForm,
     HumanRightsForm,
+    NoteForm,
+    OverrideForm,
+    SendBackForm,
     TargetDecisionForm,
     decision_forms,
     target_forms,
 )
-from dueprocess.review.models import HumanRightsReview
+from dueprocess.review.models import HumanRightsReview, Note, Override
 from dueprocess.review.search import related_demands
 
 TARGETS_PAGE = 200
@@ -131,11 +141,45 @@ def _inbound_email(demand: Demand) -> Any:
     return InboundEmail.objects.filter(demand=demand).first()
 
 
+def _block_codes(demand: Demand) -> list[str]:
+    return sorted(set(demand.findings.current().filter(severity=Severity.BLOCK)
+                      .values_list("code", flat=True)))
+
+
+def _binding_notes(case: invariants.Case) -> list[str]:
+    """What the rules will ask of a complying decision, said before anyone tries."""
+    out = []
+    open_hits = [h.label for h in case.hits if h.status == "open"]
+    if open_hits:
+        out.append(f"Screening unresolved: {len(open_hits)} sanctions hit(s) to review "
+                   f"({', '.join(open_hits)}); complying and approving are refused until "
+                   "each is marked true or false.")
+    unsigned = [h.label for h in case.hits if h.status == "confirmed" and not h.signed_off]
+    if unsigned:
+        out.append(f"Confirmed hit(s) {', '.join(unsigned)}: complying cannot be approved "
+                   "before sanctions counsel signs off.")
+    if case.block_findings:
+        out.append(f"Block finding(s) {', '.join(sorted(case.block_findings))}: complying "
+                   "needs an override with reasons (legal lead) and a second approver.")
+    if case.hr_required and case.hr_conclusion is None:
+        out.append("A human-rights review is required before complying.")
+    elif case.hr_conclusion == invariants.DO_NOT_PROCEED:
+        out.append("The human-rights review concluded not to proceed: only refusing, "
+                   "holding or referring to MLAT, unless overridden.")
+    elif case.hr_required and case.hr_conclusion == invariants.PROCEED_WITH_ALTERNATIVE:
+        out.append("The human-rights review allows only a less restrictive alternative: "
+                   f"withholding in {case.jurisdiction} only, or the alternatives it names.")
+    return out
+
+
 def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  forms: list[DecisionForm] | None = None,
                  rows: list[TargetDecisionForm] | None = None,
                  clarify: ClarifyForm | None = None,
                  hr_form: HumanRightsForm | None = None,
+                 override_form: OverrideForm | None = None,
+                 send_back_form: SendBackForm | None = None,
+                 note_form: NoteForm | None = None,
                  error: str = "") -> HttpResponse:
     """Render the whole case file; each render of user data is an audited view."""
     actions.record_view(demand, user=request.user, what="demand_page")
@@ -202,6 +246,11 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
     may_review_rights = user.has_perm(HUMAN_RIGHTS_PERM) and demand.is_open
     triggers = gates.human_rights_triggers(demand)
     current_review = next((r for r in reviews if r.superseded_at is None), None)
+    case = actions.binding_case(demand)
+    may_approve = user.has_perm(APPROVE_PERM) and demand.awaiting_approval
+    approval_refusal = invariants.check_approval(case, user.pk, second_person=True) \
+        if may_approve else None
+    blocks = sorted(case.block_findings)
     sender_verified = None
     if demand.sender_email:
         sender_verified = is_verified_address(demand.sender_email, demand.authority.domains)
@@ -253,9 +302,19 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         "can_claim": may_decide and demand.is_open and demand.assignee_id != user.pk,
         "can_clarify": may_decide and (
             Status.AWAITING_AUTHORITY in actions.TRANSITIONS[demand.status]),
-        "can_approve": (user.has_perm(APPROVE_PERM) and demand.awaiting_approval
-                        and demand.decided_by_id != user.pk),
-        "own_decision_waiting": demand.awaiting_approval and demand.decided_by_id == user.pk,
+        "can_approve": may_approve and user.pk not in case.authors,
+        "approval_refusal": approval_refusal,
+        "own_decision_waiting": demand.awaiting_approval and user.pk in case.authors,
+        "send_back_form": (send_back_form or SendBackForm()) if may_approve else None,
+        "binding_notes": _binding_notes(case) if demand.is_open else [],
+        "override_form": (override_form or OverrideForm(blocks)) if (
+            decidable and user.has_perm(OVERRIDE_PERM) and (blocks or case.hr_required))
+        else None,
+        "overrides": list(Override.objects.filter(demand=demand).select_related("author")
+                          .order_by("-pk")[:20]),
+        "notes": list(Note.objects.filter(demand=demand).select_related("author")
+                      .order_by("-pk")[:LIST_LIMIT]),
+        "note_form": (note_form or NoteForm()) if user.has_perm(NOTE_PERM) else None,
         "error": error,
     }
     return render(request, "review/demand.html", context, status=status)
@@ -373,22 +432,28 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     asks = list(demand.asks.all())
     forms = decision_forms(asks, data=request.POST)
     rows = target_forms(asks, data=request.POST)
-    valid = all(f.is_valid() for f in forms) & all(r.is_valid() for r in rows)
+    override = OverrideForm(_block_codes(demand), data=request.POST)
+    valid = (all(f.is_valid() for f in forms) & all(r.is_valid() for r in rows)
+             & override.is_valid())
     if not forms or not valid:
         return _demand_page(request, demand, status=400, forms=forms, rows=rows,
+                            override_form=override,
                             error="The decision was not recorded: correct the marked fields.")
     try:
         data = DecisionsIn(decisions=[f.to_decision() for f in forms]
-                           + [r.to_decision() for r in rows if r.cleaned_data])
+                           + [r.to_decision() for r in rows if r.cleaned_data],
+                           override=override.to_override())
     except ValidationError as exc:
         detail = "; ".join(str(e["msg"]) for e in exc.errors())
         return _demand_page(request, demand, status=400, forms=forms, rows=rows,
+                            override_form=override,
                             error=f"The decision was not recorded: {detail}")
     try:
         updated = review_actions.decide(demand, data, user=request.user,
                                         version=_version_param(request))
     except DomainError as exc:
         return _demand_page(request, _load(pk), status=exc.status, forms=forms, rows=rows,
+                            override_form=override,
                             error=exc.message)
     if updated.awaiting_approval:
         messages.success(request, "Decisions recorded. A second reviewer must approve them "
@@ -489,3 +554,43 @@ def human_rights(request: HttpRequest, pk: int) -> HttpResponse:
                             error=exc.message)
     messages.success(request, "Human-rights review recorded.")
     return redirect("review:demand", pk=demand.pk)
+
+
+@staff_required
+@require_POST
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, APPROVE_PERM)) is not None:
+        return refused
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _demand_page(request, demand, status=400, send_back_form=form,
+                            error="Nothing was sent back: say why the decision goes back.")
+    try:
+        review_actions.send_back(demand, form.cleaned_data["comment"], user=request.user,
+                                 version=_version_param(request))
+    except DomainError as exc:
+        return _demand_page(request, _load(pk), status=exc.status, send_back_form=form,
+                            error=exc.message)
+    messages.success(request, "Sent back with your comment; the decisions must be made "
+                              "again before anyone can approve them.")
+    return redirect("review:demand", pk=demand.pk)
+
+
+@staff_required
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, NOTE_PERM)) is not None:
+        return refused
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _demand_page(request, demand, status=400, note_form=form,
+                            error="The note was not added: write the note.")
+    try:
+        review_actions.add_note(demand, form.cleaned_data["body"], user=request.user)
+    except DomainError as exc:
+        return _demand_page(request, demand, status=exc.status, note_form=form,
+                            error=exc.message)
+    messages.success(request, "Note added (staff only; the authority never sees it).")
+    return redirect(reverse("review:demand", args=[demand.pk]) + "#notes")

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 
-from dueprocess.demands.inputs import DecisionIn
+from dueprocess.demands.inputs import DecisionIn, OverrideIn
 from dueprocess.demands.models import Ask, AskKind, Decision, Outcome, Status
 from dueprocess.review.models import Alternative, Assessment, Conclusion
 from dueprocess.review.reasons import REASONS
@@ -124,6 +124,59 @@ class DecisionForm(forms.Form):
             date_from=data.get("date_from") if partial else None,
             date_to=data.get("date_to") if partial else None,
         )
+
+
+class OverrideForm(forms.Form):
+    """Complying against block findings or the human-rights conclusion, on the record.
+
+    Left empty it is no override; filled in part, the decision action refuses it with the
+    rule it breaks.
+    """
+
+    findings = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Block findings overridden")
+    human_rights = forms.BooleanField(
+        required=False, label="Go beyond the human-rights review's conclusion")
+    reason_codes = forms.MultipleChoiceField(
+        required=False, choices=REASONS, widget=forms.CheckboxSelectMultiple,
+        label="Reasons for the override")
+    rationale = forms.CharField(required=False, max_length=20_000, label="Why the override",
+                                widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, block_codes: Sequence[str], *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "override")
+        super().__init__(*args, **kwargs)
+        field = self.fields["findings"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(c, c) for c in block_codes]
+
+    def to_override(self) -> OverrideIn | None:
+        data = self.cleaned_data
+        if not (data.get("findings") or data.get("human_rights") or data.get("reason_codes")
+                or (data.get("rationale") or "").strip()):
+            return None
+        return OverrideIn(findings=list(data.get("findings") or ()),
+                          human_rights=bool(data.get("human_rights")),
+                          reason_codes=list(data.get("reason_codes") or ()),
+                          rationale=data.get("rationale") or "")
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(max_length=5000, label="What needs another look",
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "say why the decision goes back"})
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(max_length=10_000, label="Internal note",
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "write the note"})
+
+
+class SignoffForm(forms.Form):
+    note = forms.CharField(max_length=5000, label="Sign-off note",
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": "say on what basis you sign off"})
 
 
 def decision_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None,

@@ -1,18 +1,16 @@
-"""Preconditions a decision must meet, checked by the decision action itself.
-
-:func:`check_decisions` runs inside :func:`dueprocess.demands.actions.record_decisions`, so
-the rule holds whichever door a decision comes in by (console or API).
+"""What the human-rights review gate reads: which findings call for a review, and the
+current review. The rule itself (a review before complying, and the limits its conclusion
+sets) is :mod:`dueprocess.demands.invariants`, applied by the decision and approval actions
+whichever door a decision comes in by (console, API, CLI).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dueprocess.demands.models import Demand, Outcome, Severity
-from dueprocess.errors import Conflict
+from dueprocess.demands.models import Demand, Severity
 
 HR_POLICY_CODE = "policy.human_rights_review"
-COMPLYING = frozenset({Outcome.COMPLY, Outcome.COMPLY_PARTIALLY})
 
 
 def human_rights_triggers(demand: Demand) -> list[str]:
@@ -33,19 +31,3 @@ def current_review(demand: Demand) -> Any:
 
     return (HumanRightsReview.objects.filter(demand=demand, superseded_at__isnull=True)
             .order_by("-pk").first())
-
-
-def check_decisions(demand: Demand, data: Any) -> None:
-    """Refuse complying with a flagged demand before a human-rights review allows it."""
-    if not any(d.outcome in COMPLYING for d in data.decisions):
-        return
-    triggers = human_rights_triggers(demand)
-    if not triggers:
-        return
-    review = current_review(demand)
-    if review is None:
-        raise Conflict("a human-rights review is required before complying with this "
-                       f"demand (findings: {', '.join(triggers)})")
-    if review.conclusion == "do_not_proceed":
-        raise Conflict("the human-rights review concluded not to proceed; complying needs a "
-                       "new review first")

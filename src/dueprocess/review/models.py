@@ -91,3 +91,46 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for demand {self.demand_id} due {self.due}"
+
+
+class Override(models.Model):
+    """A reviewer's recorded choice to comply against block findings or the human-rights
+    conclusion: which findings, why, and who. It always needs a second person's approval.
+
+    A newer override supersedes the older one, which stays as history.
+    """
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="overrides")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    findings = models.JSONField(default=list, blank=True,
+                                help_text="Codes of the block findings it overrides")
+    human_rights = models.BooleanField(default=False,
+                                       help_text="Overrides the human-rights conclusion")
+    reason_codes = models.JSONField(default=list)
+    rationale = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["demand", "superseded_at"])]
+
+    def __str__(self) -> str:
+        return f"override {self.pk} of demand {self.demand_id}"
+
+
+class Note(models.Model):
+    """A staff member's internal note on a demand: never shown to the authority."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on demand {self.demand_id}"

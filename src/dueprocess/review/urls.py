@@ -19,6 +19,8 @@ urlpatterns = [
     path("demands/<int:pk>/assign/", demand_views.assign, name="assign"),
     path("demands/<int:pk>/clarify/", demand_views.clarify, name="clarify"),
     path("demands/<int:pk>/approve/", demand_views.approve, name="approve"),
+    path("demands/<int:pk>/send-back/", demand_views.send_back, name="send_back"),
+    path("demands/<int:pk>/notes/", demand_views.add_note, name="add_note"),
     path("demands/<int:pk>/human-rights/", demand_views.human_rights, name="human_rights"),
     path("publications/", publication_views.publication_list, name="publications"),
     path("publications/prepare/", publication_views.publication_prepare,

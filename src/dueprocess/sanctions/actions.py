@@ -26,6 +26,7 @@ from dueprocess.locking import for_update
 from dueprocess.sanctions import service
 from dueprocess.sanctions.models import (
     FalsePositive,
+    HitSignoff,
     HitStatus,
     ListVersion,
     ScreeningResult,
@@ -372,3 +373,38 @@ def _apply_memory(row: ScreeningResult, user: User) -> None:
                             reason=f"{row.name} marked not {row.list_id} {row.entry_id}")
         except (Conflict, Demand.DoesNotExist):
             continue
+
+
+def sign_off_hit(result: ScreeningResult | int, *, user: User, note: str) -> HitSignoff:
+    """Sanctions counsel signs off a hit confirmed true, so complying may be approved.
+
+    Only a confirmed hit can be signed off; the sign-off counts until the hit is reviewed
+    again. It needs the sanctions counsel's permission, checked here for every door.
+    """
+    from dueprocess.accounts.roles import SIGNOFF_PERM
+
+    if user is None or not user.is_authenticated:
+        raise Forbidden("a person must be logged in to sign off a hit")
+    if not bool(getattr(user, "has_perm", lambda _perm: False)(SIGNOFF_PERM)):
+        raise Forbidden(f"signing off a sanctions hit needs the permission {SIGNOFF_PERM} "
+                        "(the sanctions_counsel role)", code="sanctions_signoff_forbidden")
+    note = (note or "").strip()
+    if len(note) < 10:
+        raise InvalidInput("say on what basis you sign off (at least 10 characters)",
+                           field="note")
+    pk = result.pk if isinstance(result, ScreeningResult) else int(result)
+    demand_id = ScreeningResult.objects.filter(pk=pk).values_list("demand_id", flat=True).first()
+    if demand_id is None:
+        raise NotFound(f"no screening result {pk}")
+    with transaction.atomic():
+        demand = for_update(Demand.objects).get(pk=demand_id)  # the demand first
+        row = for_update(ScreeningResult.objects).get(pk=pk)
+        if row.status != HitStatus.CONFIRMED or row.cleared_at is not None:
+            raise Conflict("only a current hit confirmed true is signed off; this one is "
+                           f"{row.status}{' and cleared' if row.cleared_at else ''}")
+        signoff = HitSignoff.objects.create(result=row, signed_by_id=user.pk,
+                                            note=note[:5000])
+        record("sanctions.hit_signed_off", actor=actor_label(user), demand_id=demand.pk,
+               payload={"result": row.pk, "signoff": signoff.pk, "name": row.name,
+                        "list": row.list_id, "entry_id": row.entry_id, "note": note[:2000]})
+    return signoff

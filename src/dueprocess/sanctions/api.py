@@ -107,3 +107,31 @@ def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
             "nationalities": list(h.entry.nationalities), "positions": list(h.entry.positions),
         } for h in hits],
     }
+
+
+class SignoffIn(Schema):
+    note: Annotated[str, StringConstraints(max_length=5000)]
+
+    model_config = {"extra": "forbid"}
+
+
+class SignoffOut(Schema):
+    id: int
+    result: int
+    signed_by: str
+    signed_at: datetime
+
+
+@router.post("/results/{result_id}/signoff", response={201: SignoffOut, **ERRORS, 404: ErrorOut,
+                                                       409: ErrorOut})
+def signoff(request: HttpRequest, result_id: int, payload: SignoffIn) -> Any:
+    """Sanctions counsel signs off a hit confirmed true, so complying may be approved."""
+    from ninja import Status
+
+    from dueprocess.sanctions.actions import sign_off_hit
+
+    require_staff(request.user)  # type: ignore[arg-type]
+    row = sign_off_hit(result_id, user=request.user, note=payload.note)
+    return Status(201, SignoffOut(id=row.pk, result=row.result_id,
+                                  signed_by=row.signed_by.get_username(),
+                                  signed_at=row.signed_at))

@@ -149,3 +149,24 @@ class FalsePositive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} is not {self.list_id} {self.entry_id}"
+
+
+class HitSignoff(models.Model):
+    """Sanctions counsel's sign-off that complying may go ahead despite a confirmed hit.
+
+    It holds for the hit as it was confirmed: a sign-off older than the hit's latest review
+    no longer counts.
+    """
+
+    result = models.ForeignKey(ScreeningResult, on_delete=models.CASCADE,
+                               related_name="signoffs")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    note = models.TextField()
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"sign-off {self.pk} of hit {self.result_id}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("lists/", views.lists, name="lists"),
     path("demands/<int:pk>/", views.demand_hits, name="demand"),
     path("results/<int:pk>/mark/", views.mark, name="mark"),
+    path("results/<int:pk>/signoff/", views.signoff, name="signoff"),
 ]

@@ -58,6 +58,24 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+@require_POST
+@staff_required
+def signoff(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sanctions counsel's sign-off of a confirmed hit (the action checks the permission)."""
+    from dueprocess.sanctions.actions import sign_off_hit
+
+    result = get_object_or_404(ScreeningResult, pk=pk)
+    back = _back(result, request)
+    try:
+        sign_off_hit(result, user=request.user, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, f"Not signed off: {exc.message}")
+        return redirect(back)
+    messages.success(request, f"Signed off: complying despite {result.name} "
+                              f"({result.list_id} {result.entry_id}) may now be approved.")
+    return redirect(back)
+
+
 @require_GET
 @staff_required
 def lists(request: HttpRequest) -> HttpResponse:
