@@ -88,7 +88,7 @@ def test_a_withholding_cannot_be_wider_than_asked_nor_apply_to_data(
     from tests.execution.support import warrant_body
 
     warrant = receive(fbi, warrant_body())
-    with pytest.raises(InvalidInput, match="content restrictions only"):
+    with pytest.raises(InvalidInput, match="content and account restrictions only"):
         actions.record_decisions(warrant, DecisionsIn.model_validate({"decisions": [
             {"ask": 0, "outcome": "comply_partially", "withhold_in": ["US"]}]}),
             user=reviewer)

@@ -436,12 +436,6 @@ def approve_demand(demand: Demand, *, user: User) -> Demand:
     return demand
 
 
-MEASURE_ACTION = {
-    "suspend": ActionKind.SUSPEND, "terminate": ActionKind.TERMINATE,
-    "remove": ActionKind.REMOVE, "disable": ActionKind.DISABLE, "withhold": ActionKind.WITHHOLD,
-}
-
-
 def _plan(demand: Demand) -> list[Action]:
     """Turn current decisions into one action per complied ask and target, nothing more."""
     decisions = list(demand.decisions.filter(superseded=False).select_related("ask", "target"))
@@ -481,13 +475,9 @@ def _action_for(ask: Ask, d: Decision) -> tuple[str, dict[str, Any]]:
         }
     if ask.kind == AskKind.PRESERVE:
         return ActionKind.PRESERVE, {"days": ask.days or 90}
-    if ask.kind == AskKind.RESTRICT_ACCOUNT:
-        return MEASURE_ACTION[ask.measure or "suspend"], {}
-    if (d.narrowed or {}).get("measure") == "withhold":  # the less restrictive way
-        return ActionKind.WITHHOLD, {"territories": list(d.narrowed["territorial_scope"]),
-                                     "instead_of": ask.measure or "remove"}
-    return MEASURE_ACTION[ask.measure or "remove"], {
-        "territories": list(ask.territorial_scope)}
+    from dueprocess.execution.scope import planned_measure
+
+    return planned_measure(ask, d.narrowed)
 
 
 def _approve_and_plan(demand: Demand, actor: str) -> None:
