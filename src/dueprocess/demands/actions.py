@@ -693,23 +693,29 @@ def mark_notice_sent(notice: Notice, result: dict[str, Any]) -> None:
                         "result": result})
 
 
-def release_delayed_notices(today: date) -> int:
+def release_delayed_notices(now: datetime) -> int:
     """Make delayed user notices sendable once their non-disclosure period has passed.
 
     The demand's current gag is checked again, so a notice stays delayed if the order was
-    extended or made indefinite after the notice was created.
+    extended or made indefinite after the notice was created. A gag's last day counts in
+    full, in the issuing jurisdiction's time (``usernotices.gag_state``); other delays
+    (after an emergency) end on their date in UTC.
     """
+    from dueprocess.execution.usernotices import gag_day, gag_state
+
+    today = now.date()
+    # A jurisdiction's calendar can be a day ahead of UTC; each notice is checked exactly.
     due = Notice.objects.filter(kind=NoticeKind.USER, status=NoticeStatus.DELAYED,
-                                not_before__lte=today).order_by("pk")
+                                not_before__lte=today + timedelta(days=1)).order_by("pk")
     released = 0
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             notice = for_update(Notice.objects).select_related("demand").get(pk=pk)
             demand = notice.demand
-            gagged = demand.non_disclosure and (demand.non_disclosure_until is None
-                                                or demand.non_disclosure_until > today)
-            if (notice.status != NoticeStatus.DELAYED or notice.not_before is None
-                    or notice.not_before > today or gagged):
+            if notice.status != NoticeStatus.DELAYED or notice.not_before is None:
+                continue
+            day = gag_day(demand, now) if demand.non_disclosure else today
+            if gag_state(demand, now) or notice.not_before > day:
                 continue
             notice.status = NoticeStatus.PENDING
             notice.save(update_fields=["status"])
