@@ -42,14 +42,14 @@ def describe(action: Action) -> str:
     territories and what it replaced, so it never reads as a global measure."""
     params = action.params or {}
     territories = ", ".join(params.get("territories") or ())
-    if action.kind in _WITHHOLD_KINDS and territories:
+    if action.kind in WITHHOLDINGS and territories:
         what = gettext(_WITHHELD[action.kind]) % {"territories": territories}
         instead = _INSTEAD.get(str(params.get("instead_of") or ""))
         return f"{what}, {gettext(instead)}" if instead else what
     return _WORDS.get(action.kind, action.kind)
 
 
-_WITHHOLD_KINDS = tuple(_WITHHELD)
+WITHHOLDINGS = tuple(_WITHHELD)
 
 
 @dataclass

@@ -368,7 +368,11 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
                      "measure": ask.measure, "scope": ", ".join(ask.territorial_scope)})
     reason = getattr(NoticeState.objects.filter(notice=notice).first(), "reason",
                      NoticeReason.AFTER_ACTION)
-    actions = [{"kind": a.kind, "what": a.target.identifier if a.target else "",
+    from dueprocess.execution.effect import WITHHOLDINGS, describe
+
+    # A withholding says where, so the user is not told their post was removed.
+    actions = [{"kind": describe(a) if a.kind in WITHHOLDINGS else a.kind,
+                "what": a.target.identifier if a.target else "",
                 "status": a.status, "when": a.finished_at}
                for a in mine.select_related("target").order_by("pk")[:200]]
     return {
