@@ -31,6 +31,7 @@ from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import (
     Action,
     ActionStatus,
+    AskKind,
     Decision,
     Demand,
     Document,
@@ -130,6 +131,18 @@ def _inbound_email(demand: Demand) -> Any:
     except ImportError:
         return None
     return InboundEmail.objects.filter(demand=demand).first()
+
+
+def _withhold_defaults(demand: Demand, asks: list[Any]) -> dict[int, list[str]]:
+    """Where each restriction would be withheld: vetting's proposal, else the issuing
+    jurisdiction (least restrictive first)."""
+    from dueprocess.execution.scope import offers
+
+    out = {a.position: [demand.jurisdiction] for a in asks
+           if a.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT)}
+    for offer in offers(demand):
+        out[offer["ask"]] = list(offer["withhold_in"])
+    return out
 
 
 def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
@@ -240,7 +253,8 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         "decidable": decidable,
         "view_only": not may_decide and demand.status in actions.DECIDABLE,
         "forms": forms if forms is not None else (
-            decision_forms(asks, current=current) if decidable else []),
+            decision_forms(asks, current=current, withhold_in=_withhold_defaults(demand, asks))
+            if decidable else []),
         "target_rows": rows if rows is not None else (
             target_forms(asks) if decidable else []),
         "clarify": clarify or ClarifyForm(),

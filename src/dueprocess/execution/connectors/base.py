@@ -124,6 +124,9 @@ class Connector(Protocol):
         removal; the result's ``measure`` says what was done."""
         ...
 
+    def notify_user(self, account: str, subject: str, body: str, *, key: str,
+                    language: str = "en") -> dict[str, Any]: ...
+
 
 def territorial(measure: str, territories: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
     """What a restriction with these territories really is: ``("withhold", [...])`` when
@@ -133,9 +136,6 @@ def territorial(measure: str, territories: tuple[str, ...] | list[str]) -> tuple
     if not scope or any(t in WORLDWIDE for t in scope):
         return measure, []
     return "withhold", scope
-
-    def notify_user(self, account: str, subject: str, body: str, *, key: str,
-                    language: str = "en") -> dict[str, Any]: ...
 
 
 def lookup_many(connector: Connector, target_type: str,
