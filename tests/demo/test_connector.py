@@ -210,3 +210,25 @@ def test_lookup_gives_the_users_language_and_creation_date(demo: DemoConnector) 
     assert demo.lookup("account", platform.US_SUSPECT).language == "en"
     assert demo.lookup("content", platform.DE_HATE_POST).created == "2020-11-09"
     assert demo.lookup("account", platform.US_SUSPECT).created == "2020-03-15"
+
+
+def test_a_restriction_limited_to_territories_takes_effect_there_only(
+        demo: DemoConnector) -> None:
+    removed_in_de = demo.restrict_content(platform.DE_HATE_POST, "remove", ("de",), key="r-de")
+    assert (removed_in_de["measure"], removed_in_de["requested"]) == ("withhold", "remove")
+    post = Post.objects.get(url=platform.DE_HATE_POST)
+    assert post.status == "visible" and post.withheld_in == ["DE"]
+    assert post.visible_in("FR") and not post.visible_in("DE")
+
+    suspended_in_de = demo.restrict_account(platform.DE_HATE_ACCOUNT, "suspend", key="s-de",
+                                            territories=("DE",))
+    assert suspended_in_de["measure"] == "withhold"
+    account = PlatformAccount.objects.get(handle=platform.DE_HATE_ACCOUNT)
+    assert account.status == "active" and account.withheld_in == ["DE"]
+    assert account.visible_in("AT") and not account.visible_in("DE")
+
+    everywhere = demo.restrict_content(platform.BR_DISINFORMATION_POST, "remove", ("WW",),
+                                       key="r-ww")
+    assert (everywhere["measure"], everywhere["status"]) == ("remove", "removed")
+    with pytest.raises(ConnectorError, match="needs at least one territory"):
+        demo.restrict_account(platform.DE_HATE_ACCOUNT, "withhold", key="w-none")

@@ -13,7 +13,7 @@ from dueprocess.demands import actions
 from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import Authority, Demand, Notice
 from dueprocess.demo import platform
-from dueprocess.demo.models import Post
+from dueprocess.demo.models import PlatformAccount, Post, UserMessage
 from dueprocess.errors import InvalidInput
 from dueprocess.execution import scope
 from dueprocess.execution.models import StatementOfReasons
@@ -88,7 +88,7 @@ def test_a_withholding_cannot_be_wider_than_asked_nor_apply_to_data(
     from tests.execution.support import warrant_body
 
     warrant = receive(fbi, warrant_body())
-    with pytest.raises(InvalidInput, match="content restrictions only"):
+    with pytest.raises(InvalidInput, match="content and account restrictions only"):
         actions.record_decisions(warrant, DecisionsIn.model_validate({"decisions": [
             {"ask": 0, "outcome": "comply_partially", "withhold_in": ["US"]}]}),
             user=reviewer)
@@ -132,3 +132,93 @@ def test_the_effect_report_is_in_the_authoritys_language(
     run_worker()
     letter = Notice.objects.get(demand=demand, kind="effect_report")
     assert "Im Einzelnen:" in letter.body and "ausgeführt am" in letter.body
+
+
+def test_a_dsa_removal_limited_to_germany_is_a_withholding_in_germany(
+        approved: Approve, de_bka: Authority) -> None:
+    body = {"reference": "ZMI-2025-03-0043", "instrument": "eu.dsa.art9",
+            "issued_by": {"name": "KOK Dr. Anna Berg", "role": "police"},
+            "legal_basis": "Art. 9 Regulation (EU) 2022/2065; § 130 StGB",
+            "statement_of_reasons": "Incitement to hatred",
+            "redress": "Objection to the Amtsgericht Wiesbaden within one month",
+            "asks": [{"kind": "restrict_content", "measure": "remove",
+                      "territorial_scope": ["DE"]}],
+            "targets": [{"type": "content", "url": platform.DE_HATE_POST}],
+            "received_at": "2025-03-11T08:30:00+01:00"}
+    demand = approved(body, authority=de_bka)  # "comply": the order itself names DE
+    run_worker()
+    action = demand.actions.get()
+    assert (action.kind, action.params) == ("withhold",
+                                            {"territories": ["DE"], "instead_of": "remove"})
+    assert action.result["scope"] == "territorial"
+    post = Post.objects.get(url=platform.DE_HATE_POST)
+    assert post.status == "visible" and post.withheld_in == ["DE"]
+    assert post.visible_in("FR") and not post.visible_in("DE")
+    row = StatementOfReasons.objects.get(action=action)
+    statement = row.statement
+    assert statement["territorial_scope"] == ["DE"]
+    assert statement["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_DISABLED"]
+    assert "withheld the content item in DE only; it remains available elsewhere" in \
+        statement["decision_facts"]
+    assert "the order asked for removal" in statement["decision_facts"]
+    assert "no more than the order required" not in statement["decision_facts"]
+    letter = Notice.objects.get(demand=demand, kind="effect_report")
+    assert "content withheld in DE only (still visible elsewhere), instead of the removal " \
+           "asked for" in letter.body
+
+
+def test_an_account_is_withheld_in_the_territory_instead_of_suspended(
+        seeded: None, reviewer: Any) -> None:
+    court = Authority.objects.create(slug="br-tjsp", name="Tribunal de Justiça de São Paulo",
+                                     jurisdiction="BR", kind="court")
+    demand = receive(court, {
+        "reference": "TJSP-0001", "instrument": "generic.court_order",
+        "issued_by": {"name": "Juíza Maria Souza", "role": "judge"},
+        "legal_basis": "Marco Civil da Internet", "statement_of_reasons": "Disinformation",
+        "asks": [{"kind": "restrict_account", "measure": "suspend"}],
+        "targets": [{"type": "account", "id": platform.BR_ACCOUNT}],
+        "received_at": "2024-10-01T15:00:00-03:00"})
+    # (escalated: the account's data is stored abroad; the proposal is explained all the same)
+    assert "withholding the account in BR only" in demand.explanation
+    [offer] = scope.offers(demand)
+    assert offer["withhold_in"] == ["BR"]
+    comply(demand, reviewer, withhold_in=offer["withhold_in"])
+    run_worker()
+    demand.refresh_from_db()
+    assert demand.status == "completed"
+    action = demand.actions.get()
+    assert (action.kind, action.params) == ("withhold_account",
+                                            {"territories": ["BR"], "instead_of": "suspend"})
+    account = PlatformAccount.objects.get(handle=platform.BR_ACCOUNT)
+    assert account.status == "active" and account.withheld_in == ["BR"]
+    letter = Notice.objects.get(demand=demand, kind="effect_report")
+    assert "account withheld in BR only (still active elsewhere), instead of the suspension " \
+           "asked for" in letter.body
+    assert "suspended" not in letter.body
+    statement = StatementOfReasons.objects.get(action=action).statement
+    assert statement["decision_visibility_other"] == "Account withheld in BR"
+    assert "decision_account" not in statement
+    user = UserMessage.objects.get(account=account)
+    assert "account withheld in BR only" in user.body
+
+
+def test_the_tally_counts_a_withheld_account_as_withheld(seeded: None, reviewer: Any) -> None:
+    from dueprocess.transparency.models import DemandTally, WithheldTally
+    from dueprocess.transparency.tally import settle
+
+    court = Authority.objects.create(slug="br-tjsp", name="TJSP", jurisdiction="BR",
+                                     kind="court")
+    demand = receive(court, {
+        "reference": "TJSP-0002", "instrument": "generic.court_order",
+        "issued_by": {"name": "Juíza Maria Souza", "role": "judge"},
+        "asks": [{"kind": "restrict_account", "measure": "terminate",
+                  "territorial_scope": ["BR"]}],
+        "targets": [{"type": "account", "id": platform.BR_ACCOUNT}],
+        "received_at": "2024-10-01T15:00:00-03:00"})
+    comply(demand, reviewer)
+    run_worker()
+    settle()
+    tally = DemandTally.objects.get(demand=demand)
+    assert (tally.withheld, tally.terminated) == (1, 0)
+    assert list(WithheldTally.objects.filter(demand=demand).values_list(
+        "territory", "items")) == [("BR", 1)]

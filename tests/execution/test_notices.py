@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +174,11 @@ def test_a_gag_delays_the_notice_and_does_not_hold_the_disclosure(approved: Appr
     assert demand.status == "completed"
     assert not DisclosureWait.objects.exists()
     notice = Notice.objects.get(demand=demand, kind="user")
-    assert (notice.status, notice.not_before) == ("delayed", until)
+    # The last day of the gag is still gagged: the user may be told from the day after.
+    assert (notice.status, notice.not_before) == ("delayed", until + timedelta(days=1))
     assert NoticeState.objects.get(notice=notice).reason == "gag"
 
-    deliver_pending_notices(until)
+    usernotices.deliver_due(datetime.combine(until + timedelta(days=1), time(12), UTC))
     [message] = _messages(platform.US_SUSPECT)
     assert f"ordered us not to tell you until {until:%Y-%m-%d}" in message.body
     assert "What we did:" in message.body and "export" in message.body
@@ -320,3 +321,48 @@ def test_undeliverable_notices_retry_with_backoff_then_go_to_the_dead_letter_lis
     timeline = verbs(demand, "notice")
     assert timeline.count("notice.delivery_failed") == usernotices.MAX_DELIVERY_ATTEMPTS
     assert "notice.dead_lettered" in timeline
+
+
+def _sch4_gagged(until: date) -> dict[str, Any]:
+    return {"reference": "NSD-GAG-1", "instrument": "hk.nsl43.sch4",
+            "issued_by": {"name": "LI Kwai-wah", "title": "Assistant Commissioner of Police",
+                          "role": "police_senior"},
+            "officials": [{"name": "LEE Ka-chiu, John", "title": "Secretary for Security",
+                           "role": "approver"}],
+            "legal_basis": "Implementation Rules for Article 43, Schedule 4, section 3",
+            "statement_of_reasons": "Messages likely to constitute an offence",
+            "offences": ["hk.nsl.art21"],
+            "asks": [{"kind": "restrict_content", "measure": "withhold",
+                      "territorial_scope": ["HK"]}],
+            "targets": [{"type": "content", "url": platform.HK_PROTEST_POSTS[0]}],
+            "non_disclosure": {"until": until.isoformat()}}
+
+
+def test_a_hong_kong_gag_ends_when_its_last_day_ends_in_hong_kong(
+        approved: Approve, hk_police: Authority) -> None:
+    until = timezone.now().date() + timedelta(days=20)
+    demand = approved(_sch4_gagged(until), authority=hk_police)
+    run_worker()
+    notice = Notice.objects.get(demand=demand, kind="user")
+    assert (notice.status, notice.not_before) == ("delayed", until + timedelta(days=1))
+    last_day = datetime.combine(until, time(15, 30), UTC)  # 23:30 on the last day in HK
+    assert usernotices.deliver_due(last_day)["released"] == 0
+    # 00:30 the next day in Hong Kong, while it is still the last day in UTC.
+    assert usernotices.deliver_due(last_day + timedelta(hours=1))["released"] == 1
+    notice.refresh_from_db()
+    assert notice.status == "sent"
+
+
+def test_a_gag_from_a_country_of_several_zones_ends_where_the_day_ends_last(
+        approved: Approve) -> None:
+    until = timezone.now().date() + timedelta(days=30)
+    demand = approved(warrant_body(non_disclosure={"until": until.isoformat()}))
+    run_worker()
+    notice = Notice.objects.get(demand=demand, kind="user")
+    next_day = until + timedelta(days=1)
+    # UTC has moved on to the next day, Hawaii has not: still gagged.
+    assert usernotices.deliver_due(datetime.combine(next_day, time(9), UTC))["released"] == 0
+    assert not _messages(platform.US_SUSPECT)
+    assert usernotices.deliver_due(datetime.combine(next_day, time(11), UTC))["released"] == 1
+    notice.refresh_from_db()
+    assert notice.status == "sent"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from dueprocess.demands import actions
 from dueprocess.demands.models import Action, Authority, Demand, Notice
 from dueprocess.demo import platform
 from dueprocess.demo.models import PlatformAccount, PlatformOperation, Post, UserMessage
-from dueprocess.execution import productions, tasks
+from dueprocess.execution import productions, tasks, usernotices
 from dueprocess.execution.models import DeadLetter, Production
 from dueprocess.execution.tasks import (
     deliver_pending_notices,
@@ -256,11 +256,15 @@ def test_delayed_notices_are_sent_only_after_the_gag_lapses(approved: Approve) -
     demand = approved(warrant_body(non_disclosure={"until": until.isoformat()}))
     run_worker()
     notice = Notice.objects.get(demand=demand, kind="user")
-    assert (notice.status, notice.not_before) == ("delayed", until)
+    assert (notice.status, notice.not_before) == ("delayed", until + timedelta(days=1))
 
     assert deliver_pending_notices(until - timedelta(days=1)) == {
         "released": 0, "sent": 0, "failed": 0}
-    assert deliver_pending_notices(until) == {"released": 1, "sent": 1, "failed": 0}
+    # The last day is still gagged, even once it is over in UTC (not yet in Hawaii).
+    assert usernotices.deliver_due(datetime.combine(until, time(23), UTC)) == {
+        "released": 0, "sent": 0, "failed": 0}
+    assert usernotices.deliver_due(datetime.combine(until + timedelta(days=1), time(12), UTC)
+                                   ) == {"released": 1, "sent": 1, "failed": 0}
     notice.refresh_from_db()
     assert notice.status == "sent"
     assert deliver_pending_notices(until) == {"released": 0, "sent": 0, "failed": 0}

@@ -301,3 +301,36 @@ def test_the_reference_receiver_runs_from_the_command_line(tmp_path: Path) -> No
         if proc.stdout is not None:
             proc.stdout.close()
     assert json.loads(store_file.read_text())["accounts"]["1002"]["handle"] == "bob"
+
+
+# --------------------------------------------------------------------------- territories
+
+
+@pytest.mark.django_db
+def test_a_restriction_limited_to_territories_is_carried_out_there_only() -> None:
+    with receiver() as (url, store):
+        c = _connector(url)
+        done = c.restrict_content("5001", "remove", ("DE",), key="r-de")
+        assert (done["measure"], done["withheld_in"]) == ("withhold", ["DE"])
+        post = store.data["accounts"]["1001"]["posts"][0]
+        assert (post["status"], post["withheld_in"]) == ("visible", ["DE"])
+
+        account = c.restrict_account("bob", "suspend", key="s-de", territories=("de",))
+        assert (account["measure"], account["withheld_in"]) == ("withhold", ["DE"])
+        assert store.data["accounts"]["1002"]["status"] == "active"
+
+        worldwide = c.restrict_content("5001", "remove", ("WW",), key="r-ww")
+        assert (worldwide["measure"], worldwide["status"]) == ("remove", "removed")
+
+
+@pytest.mark.django_db
+def test_the_receiver_refuses_a_removal_limited_to_territories() -> None:
+    """A platform must never read a territorial removal as a global one; the reference
+    receiver refuses it outright, and dueprocess never sends one."""
+    with receiver() as (url, _store):
+        c = _connector(url)
+        with pytest.raises(PermanentConnectorError, match="is a withholding there"):
+            c._call("restrict_content", {"content": "5001", "measure": "remove",
+                                         "territories": ["DE"]}, key="raw-1")
+        with pytest.raises(PermanentConnectorError, match="withholding needs territories"):
+            c.restrict_account("bob", "withhold", key="w-none")

@@ -197,3 +197,37 @@ def test_approving_when_nothing_waits_is_a_conflict(demand: Demand,
     response = approver_client.post(reverse("review:approve", args=[demand.pk]))
     assert response.status_code == 409
     assert b"no decisions are waiting for approval" in response.content
+
+
+@pytest.mark.django_db
+def test_the_form_offers_withholding_in_the_issuing_country(
+        make_demand: Callable[..., Demand], reviewer_client: Client) -> None:
+    demand = make_demand(asks=[{"kind": "restrict_account", "measure": "suspend"}])
+    page = reviewer_client.get(reverse("review:demand", args=[demand.pk]))
+    assert b"Withhold the account only in" in page.content
+    assert b'name="ask-0-withhold_in" value="US"' in page.content
+
+    missing = _decide(reviewer_client, demand, outcome="comply_partially", withhold_in="")
+    assert missing.status_code == 400
+    assert b"name the countries to withhold in" in missing.content
+    bad = _decide(reviewer_client, demand, outcome="comply_partially", withhold_in="USA")
+    assert bad.status_code == 400 and b"two-letter country codes" in bad.content
+    assert not Decision.objects.filter(demand=demand).exists()
+
+    done = _decide(reviewer_client, demand, outcome="comply_partially", withhold_in="us")
+    assert done.status_code == 302
+    decision = Decision.objects.get(demand=demand)
+    assert decision.narrowed == {"measure": "withhold", "territorial_scope": ["US"]}
+    action = Action.objects.get(demand=demand)
+    assert (action.kind, action.params) == ("withhold_account",
+                                            {"territories": ["US"], "instead_of": "suspend"})
+
+
+@pytest.mark.django_db
+def test_comply_ignores_the_withholding_field(make_demand: Callable[..., Demand],
+                                              reviewer_client: Client) -> None:
+    demand = make_demand(asks=[{"kind": "restrict_content", "measure": "remove"}],
+                         targets=[{"type": "content", "url": "https://example.social/p/1"}])
+    _decide(reviewer_client, demand, outcome="comply", withhold_in="US")
+    assert Decision.objects.get(demand=demand).narrowed == {}
+    assert Action.objects.get(demand=demand).kind == "remove"

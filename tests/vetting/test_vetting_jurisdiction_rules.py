@@ -130,3 +130,67 @@ def test_no_proposal_where_the_instrument_cannot_withhold() -> None:
         asks=(AskFacts("restrict_content", measure="remove"),),
     )
     assert "scope.less_restrictive_available" not in codes(run(sch7))
+
+
+# least restrictive first
+
+
+def test_a_removal_without_territorial_limit_is_answered_by_withholding_at_home() -> None:
+    d = demand(
+        instrument_id="generic.court_order",
+        jurisdiction="BR",
+        issuer_role="judge",
+        offences=(),
+        asks=(AskFacts("restrict_content", measure="remove"),),
+        targets=(post(country="BR"),),
+    )
+    result = run(d)
+    finding = only(result, "scope.less_restrictive_available")
+    assert finding.evidence["global"] is True
+    assert finding.evidence["proposal"] == {"measure": "withhold", "territorial_scope": ["BR"]}
+    assert result.recommendation == "comply_partially"
+    assert result.explanation.startswith("comply_partially because of "
+                                         "scope.less_restrictive_available")
+    assert "withholding the content in BR only" in result.explanation
+
+
+def test_a_removal_limited_to_home_needs_no_narrower_answer() -> None:
+    d = demand(
+        instrument_id="generic.court_order",
+        jurisdiction="BR",
+        issuer_role="judge",
+        offences=(),
+        asks=(AskFacts("restrict_content", measure="remove", territorial_scope=("BR",)),),
+        targets=(post(country="BR"),),
+    )
+    result = run(d)
+    assert only(result, "scope.less_restrictive_available").evidence["global"] is False
+    assert result.recommendation == "comply"
+
+
+def test_an_account_restriction_without_limit_is_answered_by_withholding_the_account() -> None:
+    d = demand(
+        instrument_id="generic.court_order",
+        jurisdiction="BR",
+        issuer_role="judge",
+        offences=(),
+        asks=(AskFacts("restrict_account", measure="suspend"),),
+        targets=(account("@perfil", country="BR", data_location="BR"),),
+    )
+    result = run(d)
+    finding = only(result, "scope.less_restrictive_available")
+    assert finding.evidence["proposal"] == {"measure": "withhold", "territorial_scope": ["BR"]}
+    assert result.recommendation == "comply_partially"
+    assert "withholding the account in BR only" in result.explanation
+    limited = run(demand(
+        instrument_id="generic.court_order", jurisdiction="BR", issuer_role="judge",
+        offences=(), targets=(account("@perfil", country="BR", data_location="BR"),),
+        asks=(AskFacts("restrict_account", measure="suspend", territorial_scope=("BR",)),)))
+    assert "scope.less_restrictive_available" not in codes(limited)
+
+
+def test_the_proposal_is_explained_even_when_the_demand_is_escalated() -> None:
+    result = run(_removal("remove"))
+    assert result.recommendation == "escalate"
+    assert "Least restrictive: Ask 0 (remove the content) names no territorial limit: " \
+           "withholding the content in HK only" in result.explanation

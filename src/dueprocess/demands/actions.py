@@ -331,7 +331,9 @@ def _proposed(d: Decision) -> invariants.Proposed:
     withhold: list[str] = []
     if narrowed.get("measure") == "withhold":
         withhold = list(narrowed.get("territorial_scope") or ())
-    elif ask.kind == AskKind.RESTRICT_CONTENT and ask.measure == "withhold":
+    elif (ask.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT)
+            and ask.territorial_scope):
+        # A restriction limited to territories is carried out as a withholding there.
         withhold = list(ask.territorial_scope)
     cats = narrowed.get("data_categories")
     dates = any(narrowed.get(k) not in (None, getattr(ask, k) and getattr(ask, k).isoformat())
@@ -539,12 +541,6 @@ def approve_demand(demand: Demand, *, user: User) -> Demand:
     return demand
 
 
-MEASURE_ACTION = {
-    "suspend": ActionKind.SUSPEND, "terminate": ActionKind.TERMINATE,
-    "remove": ActionKind.REMOVE, "disable": ActionKind.DISABLE, "withhold": ActionKind.WITHHOLD,
-}
-
-
 def _plan(demand: Demand) -> list[Action]:
     """Turn current decisions into one action per complied ask and target, nothing more."""
     decisions = list(demand.decisions.filter(superseded=False).select_related("ask", "target"))
@@ -584,13 +580,9 @@ def _action_for(ask: Ask, d: Decision) -> tuple[str, dict[str, Any]]:
         }
     if ask.kind == AskKind.PRESERVE:
         return ActionKind.PRESERVE, {"days": ask.days or 90}
-    if ask.kind == AskKind.RESTRICT_ACCOUNT:
-        return MEASURE_ACTION[ask.measure or "suspend"], {}
-    if (d.narrowed or {}).get("measure") == "withhold":  # the less restrictive way
-        return ActionKind.WITHHOLD, {"territories": list(d.narrowed["territorial_scope"]),
-                                     "instead_of": ask.measure or "remove"}
-    return MEASURE_ACTION[ask.measure or "remove"], {
-        "territories": list(ask.territorial_scope)}
+    from dueprocess.execution.scope import planned_measure
+
+    return planned_measure(ask, d.narrowed)
 
 
 def _approve_and_plan(demand: Demand, actor: str) -> None:
@@ -810,23 +802,29 @@ def mark_notice_sent(notice: Notice, result: dict[str, Any]) -> None:
                         "result": result})
 
 
-def release_delayed_notices(today: date) -> int:
+def release_delayed_notices(now: datetime) -> int:
     """Make delayed user notices sendable once their non-disclosure period has passed.
 
     The demand's current gag is checked again, so a notice stays delayed if the order was
-    extended or made indefinite after the notice was created.
+    extended or made indefinite after the notice was created. A gag's last day counts in
+    full, in the issuing jurisdiction's time (``usernotices.gag_state``); other delays
+    (after an emergency) end on their date in UTC.
     """
+    from dueprocess.execution.usernotices import gag_day, gag_state
+
+    today = now.date()
+    # A jurisdiction's calendar can be a day ahead of UTC; each notice is checked exactly.
     due = Notice.objects.filter(kind=NoticeKind.USER, status=NoticeStatus.DELAYED,
-                                not_before__lte=today).order_by("pk")
+                                not_before__lte=today + timedelta(days=1)).order_by("pk")
     released = 0
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             notice = for_update(Notice.objects).select_related("demand").get(pk=pk)
             demand = notice.demand
-            gagged = demand.non_disclosure and (demand.non_disclosure_until is None
-                                                or demand.non_disclosure_until > today)
-            if (notice.status != NoticeStatus.DELAYED or notice.not_before is None
-                    or notice.not_before > today or gagged):
+            if notice.status != NoticeStatus.DELAYED or notice.not_before is None:
+                continue
+            day = gag_day(demand, now) if demand.non_disclosure else today
+            if gag_state(demand, now) or notice.not_before > day:
                 continue
             notice.status = NoticeStatus.PENDING
             notice.save(update_fields=["status"])

@@ -138,8 +138,9 @@ class DecisionIn(Strict):
     date_to: date | None = None
     withhold_in: list[Country] | None = Field(
         default=None, min_length=1, max_length=60,
-        description="comply_partially on a content restriction: withhold the content in "
-                    "these territories only, instead of removing or disabling it everywhere")
+        description="comply_partially on a content or account restriction: withhold the "
+                    "content or account in these territories only, instead of removing, "
+                    "disabling, suspending or terminating it everywhere")
 
 
 class OverrideIn(Strict):

@@ -327,6 +327,9 @@ class ActionKind(models.TextChoices):
     REMOVE = "remove"
     DISABLE = "disable"
     WITHHOLD = "withhold"
+    # An account withheld in named territories (still active elsewhere): the least
+    # restrictive form of an account restriction.
+    WITHHOLD_ACCOUNT = "withhold_account", "Withhold account"
     NOTIFY = "notify"
 
 

@@ -17,7 +17,8 @@ from dueprocess.demo.models import (
 
 @admin.register(PlatformAccount)
 class PlatformAccountAdmin(admin.ModelAdmin[PlatformAccount]):
-    list_display = ("handle", "display_name", "country", "data_location", "status")
+    list_display = ("handle", "display_name", "country", "data_location", "status",
+                    "withheld_in")
     list_filter = ("status", "country", "data_location")
     search_fields = ("handle", "display_name", "email", "phone", "=uid")
 

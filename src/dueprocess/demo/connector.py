@@ -32,7 +32,12 @@ from dueprocess.demo.models import (
     UserMessage,
 )
 from dueprocess.demo.platform import BASE_URL
-from dueprocess.execution.connectors.base import ConnectorError, Export, TargetInfo
+from dueprocess.execution.connectors.base import (
+    ConnectorError,
+    Export,
+    TargetInfo,
+    territorial,
+)
 from dueprocess.locking import for_update
 
 _HOST = BASE_URL.split("://", 1)[1]
@@ -379,19 +384,27 @@ class DemoConnector:
 
         return self._once(key, "release_preservation", act)
 
-    def restrict_account(self, account: str, measure: str, *, key: str) -> dict[str, Any]:
-        if measure not in _MEASURES_ACCOUNT:
+    def restrict_account(self, account: str, measure: str, *, key: str,
+                         territories: tuple[str, ...] = ()) -> dict[str, Any]:
+        if measure not in (*_MEASURES_ACCOUNT, "withhold"):
             raise ConnectorError(f"unknown account measure {measure!r}")
+        done, scope = territorial(measure, territories)
+        if done == "withhold" and not scope:
+            raise ConnectorError("withholding needs at least one territory")
 
         def act() -> dict[str, Any]:
             acc = self._account(account)
             before = acc.status
+            if done == "withhold":
+                acc.withheld_in = sorted(set(acc.withheld_in or ()) | set(scope))
             # Termination is final: a later suspension does not undo it.
-            if before != AccountStatus.TERMINATED:
-                acc.status = _MEASURES_ACCOUNT[measure]
-                acc.save(update_fields=["status"])
-            return {"account": acc.handle, "measure": measure, "before": before,
-                    "status": acc.status, "created": acc.created_at.date().isoformat()}
+            elif before != AccountStatus.TERMINATED:
+                acc.status = _MEASURES_ACCOUNT[done]
+            acc.save(update_fields=["status", "withheld_in"])
+            return {"account": acc.handle, "measure": done, "requested": measure,
+                    "territories": scope, "before": before, "status": acc.status,
+                    "withheld_in": acc.withheld_in,
+                    "created": acc.created_at.date().isoformat()}
 
         return self._once(key, "restrict_account", act)
 
@@ -399,19 +412,20 @@ class DemoConnector:
                          key: str) -> dict[str, Any]:
         if measure not in (*_MEASURES_CONTENT, "withhold"):
             raise ConnectorError(f"unknown content measure {measure!r}")
-        scope = sorted({t.strip().upper() for t in territories if t.strip()})
-        if measure == "withhold" and not scope:
+        # A removal limited to territories is a withholding there, never a global removal.
+        done, scope = territorial(measure, territories)
+        if done == "withhold" and not scope:
             raise ConnectorError("withholding needs at least one territory")
 
         def act() -> dict[str, Any]:
             post = self._post(content)
-            if measure == "withhold":
+            if done == "withhold":
                 post.withheld_in = sorted(set(post.withheld_in or ()) | set(scope))
             elif post.status != PostStatus.REMOVED:  # removal is the strongest measure
-                post.status = _MEASURES_CONTENT[measure]
+                post.status = _MEASURES_CONTENT[done]
             post.save(update_fields=["status", "withheld_in"])
-            return {"content": post.url, "account": post.account.handle, "measure": measure,
-                    "territories": scope, "status": post.status,
+            return {"content": post.url, "account": post.account.handle, "measure": done,
+                    "requested": measure, "territories": scope, "status": post.status,
                     "withheld_in": post.withheld_in,
                     "created": post.created_at.date().isoformat()}
 

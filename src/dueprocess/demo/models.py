@@ -39,12 +39,18 @@ class PlatformAccount(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=AccountStatus.choices,
                               default=AccountStatus.ACTIVE)
+    withheld_in = models.JSONField(default=list, blank=True,
+                                   help_text="Territories (ISO alpha-2) where it is hidden")
 
     class Meta:
         ordering = ["handle"]
 
     def __str__(self) -> str:
         return f"@{self.handle}"
+
+    def visible_in(self, territory: str) -> bool:
+        return (self.status == AccountStatus.ACTIVE
+                and territory.upper() not in (self.withheld_in or ()))
 
 
 class Post(models.Model):

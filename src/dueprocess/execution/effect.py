@@ -12,13 +12,44 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from dueprocess.demands.models import Action, ActionStatus, Decision, Demand, Outcome
 
 LIMIT = 500
 _WORDS = {"export": "data disclosed", "preserve": "data preserved",
           "suspend": "account suspended", "terminate": "account terminated",
           "remove": "content removed", "disable": "access to content disabled",
-          "withhold": "content withheld", "notify": "user notified"}
+          "withhold": "content withheld", "notify": "user notified",
+          "withhold_account": "account withheld"}
+#: A withholding says where, and that it is no more: the item stays up elsewhere.
+_WITHHELD = {
+    "withhold": gettext_noop("content withheld in %(territories)s only (still visible "
+                             "elsewhere)"),
+    "withhold_account": gettext_noop("account withheld in %(territories)s only (still "
+                                     "active elsewhere)"),
+}
+_INSTEAD = {
+    "remove": gettext_noop("instead of the removal asked for"),
+    "disable": gettext_noop("instead of the disabling asked for"),
+    "suspend": gettext_noop("instead of the suspension asked for"),
+    "terminate": gettext_noop("instead of the termination asked for"),
+}
+
+
+def describe(action: Action) -> str:
+    """What was done to one item, in the letter's language; a withholding names its
+    territories and what it replaced, so it never reads as a global measure."""
+    params = action.params or {}
+    territories = ", ".join(params.get("territories") or ())
+    if action.kind in WITHHOLDINGS and territories:
+        what = gettext(_WITHHELD[action.kind]) % {"territories": territories}
+        instead = _INSTEAD.get(str(params.get("instead_of") or ""))
+        return f"{what}, {gettext(instead)}" if instead else what
+    return _WORDS.get(action.kind, action.kind)
+
+
+WITHHOLDINGS = tuple(_WITHHELD)
 
 
 @dataclass
@@ -43,10 +74,7 @@ def effect_report(demand: Demand, limit: int = LIMIT) -> EffectReport:
     actions = Action.objects.filter(demand=demand).select_related("target").order_by("pk")
     total = actions.count()
     for action in actions[:limit]:
-        territories = ", ".join((action.params or {}).get("territories") or ())
-        what = _WORDS.get(action.kind, action.kind)
-        if action.kind == "withhold" and territories:
-            what = f"{what} in {territories}"
+        what = describe(action)
         done = action.status == ActionStatus.SUCCEEDED
         report.items.append(Item(what=what, target=action.target.identifier
                                  if action.target else "", acted=done,

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from dueprocess.execution.connectors.base import territorial
 from dueprocess.execution.connectors.signing import (
     PROTOCOL,
     SignatureError,
@@ -54,7 +55,7 @@ def sample_store() -> dict[str, Any]:
             "1001": {"id": "1001", "handle": "alice", "name": "Alice Example",
                      "email": "alice@example.org", "phone": "+15555550100", "country": "DE",
                      "data_location": "IE", "language": "de", "flags": [],
-                     "created": "2019-03-01T10:00:00Z", "status": "active",
+                     "created": "2019-03-01T10:00:00Z", "status": "active", "withheld_in": [],
                      "logins": [{"timestamp_utc": "2020-07-01T09:00:00Z", "ip": "192.0.2.10",
                                  "user_agent": "Mozilla/5.0"}],
                      "posts": [{"id": "5001", "url": "https://platform.example/alice/posts/1",
@@ -63,7 +64,8 @@ def sample_store() -> dict[str, Any]:
             "1002": {"id": "1002", "handle": "bob", "name": "Bob Example",
                      "email": "bob@example.org", "phone": "", "country": "US",
                      "data_location": "US", "language": "en", "flags": ["journalist"],
-                     "created": "2018-01-15T08:00:00Z", "status": "active", "logins": [],
+                     "created": "2018-01-15T08:00:00Z", "status": "active", "withheld_in": [],
+                     "logins": [],
                      "posts": []},
         },
         "holds": {}, "messages": [], "operations": {}, "exports": {},
@@ -221,24 +223,39 @@ class Store:
         acc = self.data["accounts"][hold["account"]]
         return {"hold": str(p["hold"]), "account": acc["handle"], "released": hold["released"]}
 
+    @staticmethod
+    def _scope(measure: str, p: dict[str, Any]) -> list[str]:
+        """The territories of a restriction; a global measure limited to territories is
+        refused: the contract says such a restriction is sent as a withholding."""
+        done, scope = territorial(measure, [str(t) for t in p.get("territories") or ()])
+        if measure == "withhold" and not scope:
+            raise Refused(422, "invalid", "withholding needs territories (not the whole world)")
+        if measure != "withhold" and done == "withhold":
+            raise Refused(422, "invalid", f"a {measure} limited to {', '.join(scope)} is a "
+                          "withholding there: send measure withhold with those territories")
+        return scope
+
     def restrict_account(self, p: dict[str, Any], key: str) -> dict[str, Any]:
-        measure = p.get("measure")
-        if measure not in ("suspend", "terminate"):
-            raise Refused(422, "invalid", "measure must be suspend or terminate")
+        measure = str(p.get("measure"))
+        if measure not in ("suspend", "terminate", "withhold"):
+            raise Refused(422, "invalid", "measure must be suspend, terminate or withhold")
+        territories = self._scope(measure, p)
         acc = self.need_account(str(p.get("account", "")))
         before = acc["status"]
-        if before != "terminated":
+        withheld = acc.setdefault("withheld_in", [])
+        if measure == "withhold":
+            acc["withheld_in"] = sorted(set(withheld) | set(territories))
+        elif before != "terminated":
             acc["status"] = "suspended" if measure == "suspend" else "terminated"
-        return {"account": acc["handle"], "measure": measure, "before": before,
-                "status": acc["status"], "created": acc["created"][:10]}
+        return {"account": acc["handle"], "measure": measure, "territories": territories,
+                "before": before, "status": acc["status"], "withheld_in": acc["withheld_in"],
+                "created": acc["created"][:10]}
 
     def restrict_content(self, p: dict[str, Any], key: str) -> dict[str, Any]:
-        measure = p.get("measure")
-        territories = sorted({str(t).upper() for t in p.get("territories") or () if t})
+        measure = str(p.get("measure"))
         if measure not in ("remove", "disable", "withhold"):
             raise Refused(422, "invalid", "measure must be remove, disable or withhold")
-        if measure == "withhold" and not territories:
-            raise Refused(422, "invalid", "withholding needs territories")
+        territories = self._scope(measure, p)
         found = self.post(str(p.get("content", "")))
         if found is None:
             raise Refused(404, "not_found", f"no content {p.get('content')!r}")

@@ -1,37 +1,81 @@
 """The least restrictive way to comply: withhold in the requesting territory, not delete.
 
 Vetting offers it (finding ``scope.less_restrictive_available`` with a proposal); a reviewer
-takes it by deciding ``comply_partially`` with ``withhold_in`` (console or API). The plan then
-has a ``withhold`` action limited to those territories instead of a removal, its result
-says ``scope: territorial``, and the DSA statement of reasons and the effect report name
-the territories, so a withholding is never counted or reported as a global removal.
+takes it by deciding ``comply_partially`` with ``withhold_in`` (console or API), for content
+and for accounts alike. The plan then has a ``withhold`` (content) or ``withhold_account``
+action limited to those territories instead of a removal or suspension, its result says
+``scope: territorial``, and the DSA statement of reasons and the effect report name the
+territories, so a withholding is never counted or reported as a global removal.
+
+Execution never does more than the decision: a removal, suspension or termination that
+the demand itself limits to territories is planned as a withholding in those territories
+(:func:`planned_measure`), and every connector carries a territorial restriction out in
+those territories only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from dueprocess.demands.models import Ask, AskKind, Demand
+from dueprocess.demands.models import ActionKind, Ask, AskKind, Demand
 from dueprocess.errors import InvalidInput
+from dueprocess.law.regions import WORLDWIDE
 
 FINDING = "scope.less_restrictive_available"
 
 
+def limited_to(territories: Iterable[str]) -> list[str]:
+    """The territories a scope is limited to; empty when it has no limit (none named, or
+    the whole world)."""
+    scope = sorted({str(t).strip().upper() for t in territories if str(t).strip()})
+    if any(t in WORLDWIDE for t in scope):
+        return []
+    return scope
+
+
 def narrow_to_withholding(ask: Ask, territories: list[str], index: int) -> dict[str, Any]:
-    """The ``narrowed`` part of a decision that withholds instead of removing."""
+    """The ``narrowed`` part of a decision that withholds instead of removing or
+    suspending."""
     field = f"decisions.{index}.withhold_in"
-    if ask.kind != AskKind.RESTRICT_CONTENT:
-        raise InvalidInput("withholding applies to content restrictions only", field=field)
-    scope = sorted({t.strip().upper() for t in territories if t.strip()})
+    if ask.kind not in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT):
+        raise InvalidInput("withholding applies to content and account restrictions only",
+                           field=field)
+    scope = limited_to(territories)
     if not scope:
-        raise InvalidInput("name the territories to withhold in", field=field)
-    if ask.measure == "withhold":
-        asked = {t.upper() for t in ask.territorial_scope}
+        raise InvalidInput("name the territories to withhold in (not the whole world)",
+                           field=field)
+    asked = set(limited_to(ask.territorial_scope or ()))
+    if asked:
         wider = sorted(set(scope) - asked)
         if wider:
             raise InvalidInput("narrowing cannot add territories: " + ", ".join(wider),
                                field=field)
     return {"measure": "withhold", "territorial_scope": scope}
+
+
+_GLOBAL = {"suspend": ActionKind.SUSPEND, "terminate": ActionKind.TERMINATE,
+           "remove": ActionKind.REMOVE, "disable": ActionKind.DISABLE}
+
+
+def planned_measure(ask: Ask, narrowed: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
+    """The action kind and params for a complied restriction: never more than decided."""
+    account = ask.kind == AskKind.RESTRICT_ACCOUNT
+    withhold = ActionKind.WITHHOLD_ACCOUNT if account else ActionKind.WITHHOLD
+    asked = ask.measure or ("suspend" if account else "remove")
+    n = narrowed or {}
+    if n.get("measure") == "withhold":  # the reviewer took the less restrictive way
+        territories = limited_to(n.get("territorial_scope") or ())
+    else:
+        territories = limited_to(ask.territorial_scope or ())
+    if territories:
+        params: dict[str, Any] = {"territories": territories}
+        if asked != "withhold":
+            params["instead_of"] = asked
+        return withhold, params
+    if asked == "withhold":  # a withholding "everywhere" is a global measure by another name
+        asked = "suspend" if account else "disable"
+    return _GLOBAL[asked], ({} if account else {"territories": []})
 
 
 def offers(demand: Demand) -> list[dict[str, Any]]:

@@ -196,29 +196,54 @@ class StatementBatch(BaseModel):
 # --------------------------------------------------------------------------- from actions
 
 RESTRICTIONS = (ActionKind.REMOVE, ActionKind.DISABLE, ActionKind.WITHHOLD,
-                ActionKind.SUSPEND, ActionKind.TERMINATE)
+                ActionKind.SUSPEND, ActionKind.TERMINATE, ActionKind.WITHHOLD_ACCOUNT)
+_WITHHOLDINGS = (ActionKind.WITHHOLD, ActionKind.WITHHOLD_ACCOUNT)
 _VISIBILITY: dict[str, str] = {ActionKind.REMOVE: "DECISION_VISIBILITY_CONTENT_REMOVED",
                ActionKind.DISABLE: "DECISION_VISIBILITY_CONTENT_DISABLED",
-               ActionKind.WITHHOLD: "DECISION_VISIBILITY_CONTENT_DISABLED"}
+               ActionKind.WITHHOLD: "DECISION_VISIBILITY_CONTENT_DISABLED",
+               ActionKind.WITHHOLD_ACCOUNT: "DECISION_VISIBILITY_OTHER"}
 _ACCOUNT: dict[str, str] = {ActionKind.SUSPEND: "DECISION_ACCOUNT_SUSPENDED",
             ActionKind.TERMINATE: "DECISION_ACCOUNT_TERMINATED"}
 _MEASURE_WORDS: dict[str, str] = {ActionKind.REMOVE: "removed the content item",
                   ActionKind.DISABLE: "disabled access to the content item",
                   ActionKind.WITHHOLD: "withheld the content item",
                   ActionKind.SUSPEND: "suspended the account",
-                  ActionKind.TERMINATE: "terminated the account"}
+                  ActionKind.TERMINATE: "terminated the account",
+                  ActionKind.WITHHOLD_ACCOUNT: "withheld the account"}
+_ASKED_WORDS: dict[str, str] = {"remove": "removal", "disable": "disabling of access",
+                                "suspend": "suspension", "terminate": "termination",
+                                "withhold": "withholding"}
+
+
+def _territories(action: Action) -> list[str]:
+    return [str(t).strip().upper() for t in (action.params or {}).get("territories") or ()
+            if str(t).strip()]
 
 
 def _scope(action: Action) -> list[str]:
     """EEA countries where the restriction takes effect: all of them unless withheld."""
-    if action.kind != ActionKind.WITHHOLD:
+    if action.kind not in _WITHHOLDINGS:
         return list(EEA)
-    wanted = {t.strip().upper() for t in (action.params or {}).get("territories") or ()}
+    wanted = set(_territories(action))
     if "EEA" in wanted:
         wanted |= set(EEA)
     if "EU" in wanted:
         wanted |= set(EU)
     return [c for c in EEA if c in wanted]
+
+
+def what_was_done(action: Action) -> str:
+    """Exactly what the provider did and where, and what was asked when that was more:
+    the words of the statement of reasons (and of nothing that claims more)."""
+    if action.kind not in _WITHHOLDINGS:
+        return f"{_MEASURE_WORDS[action.kind]} worldwide"
+    where = ", ".join(_territories(action)) or "the named territories"
+    text = f"{_MEASURE_WORDS[action.kind]} in {where} only; it remains available elsewhere"
+    asked = (action.params or {}).get("instead_of")
+    if asked:
+        text += (f" (the order asked for {_ASKED_WORDS.get(asked, asked)}; the provider "
+                 f"withheld instead, the least restrictive way to comply)")
+    return text
 
 
 def _clamp(day: date, low: date, high: date) -> date:
@@ -243,17 +268,14 @@ def build_statement(action: Action) -> StatementOfReasonsIn:
     except ValueError:
         content_date = demand.received_at.date()
     applied = (action.finished_at or demand.updated_at).date()
-    where = ("in " + ", ".join(scope) if action.kind == ActionKind.WITHHOLD and scope else
-             "in " + ", ".join((action.params or {}).get("territories") or ())
-             if action.kind == ActionKind.WITHHOLD else "worldwide")
     facts = (f"Order {demand.reference} of {demand.authority.name} "
              f"({demand.jurisdiction}) under {citation}, received "
              f"{demand.received_at:%Y-%m-%d}. After legal review the provider "
-             f"{_MEASURE_WORDS[action.kind]} {where}, no more than the order required.")
+             f"{what_was_done(action)}.")
     category = demand.content_category if demand.content_category in get_args(Category) \
         else "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE"
     keywords = [k for k in demand.category_keywords or () if k in get_args(Keyword)]
-    is_content = action.kind in _VISIBILITY
+    is_content = action.kind in _VISIBILITY and action.kind != ActionKind.WITHHOLD_ACCOUNT
     data: dict[str, Any] = {
         "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
         "illegal_content_legal_ground": (demand.legal_basis or citation)[:500],
@@ -274,7 +296,12 @@ def build_statement(action: Action) -> StatementOfReasonsIn:
         data["territorial_scope"] = scope
     if keywords:
         data["category_specification"] = keywords
-    if is_content:
+    if action.kind == ActionKind.WITHHOLD_ACCOUNT:
+        data["decision_visibility"] = [_VISIBILITY[action.kind]]
+        data["decision_visibility_other"] = (
+            "Account withheld in " + ", ".join(_territories(action)))[:500]
+        data["content_type_other"] = "User account"
+    elif is_content:
         data["decision_visibility"] = [_VISIBILITY[action.kind]]
     else:
         data["decision_account"] = _ACCOUNT[action.kind]

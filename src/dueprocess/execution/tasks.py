@@ -47,7 +47,8 @@ log = logging.getLogger("dueprocess.execution")
 MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(seconds=30)
 _CHUNK = 500
-_ACCOUNT_MEASURES = (ActionKind.SUSPEND, ActionKind.TERMINATE)
+_ACCOUNT_MEASURES = (ActionKind.SUSPEND, ActionKind.TERMINATE, ActionKind.WITHHOLD_ACCOUNT)
+_WITHHOLDINGS = (ActionKind.WITHHOLD, ActionKind.WITHHOLD_ACCOUNT)
 _CONTENT_MEASURES = (ActionKind.REMOVE, ActionKind.DISABLE, ActionKind.WITHHOLD)
 
 
@@ -103,14 +104,19 @@ def perform(action: Action) -> dict[str, Any]:
         result = connector.preserve(target, days, key=key)
         record_hold(action, result, started_on=start)
         return result
+    # Recorded distinctly: a withholding in named territories is not a global removal.
+    scope = "territorial" if action.kind in _WITHHOLDINGS else "global"
     if action.kind in _ACCOUNT_MEASURES:
-        return connector.restrict_account(target, action.kind, key=key)
+        if action.kind == ActionKind.WITHHOLD_ACCOUNT:
+            result = connector.restrict_account(
+                target, "withhold", key=key, territories=tuple(params.get("territories") or ()))
+        else:
+            result = connector.restrict_account(target, action.kind, key=key)
+        return {**result, "scope": scope}
     if action.kind in _CONTENT_MEASURES:
         territories = tuple(params.get("territories") or ())
         result = connector.restrict_content(target, action.kind, territories, key=key)
-        # Recorded distinctly: a withholding in named territories is not a global removal.
-        return {**result, "scope": "territorial" if action.kind == ActionKind.WITHHOLD
-                else "global"}
+        return {**result, "scope": scope}
     if action.kind == ActionKind.NOTIFY:
         return connector.notify_user(target, str(params.get("subject", "")),
                                      str(params.get("body", "")), key=key)

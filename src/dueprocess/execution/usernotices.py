@@ -47,6 +47,7 @@ from dueprocess.demands.models import (
 from dueprocess.errors import Conflict, InvalidInput
 from dueprocess.execution.connectors.base import ConnectorError
 from dueprocess.execution.models import DisclosureWait, NoticeReason, NoticeState
+from dueprocess.law.regions import last_zone_of
 from dueprocess.locking import for_update
 
 log = logging.getLogger("dueprocess.execution.notices")
@@ -70,13 +71,29 @@ def _instrument_allows_notice(demand: Demand) -> bool:
     return instrument is None or instrument.notice.user_notice_allowed
 
 
-def _gag(demand: Demand, today: date) -> str:
-    """'' (none), 'indefinite', or 'running' (a dated order not yet expired)."""
+def gag_day(demand: Demand, now: datetime) -> date:
+    """Today in the issuing jurisdiction's calendar (where its day ends last)."""
+    return now.astimezone(last_zone_of(demand.jurisdiction)).date()
+
+
+def gag_state(demand: Demand, now: datetime) -> str:
+    """'' (none or over), 'indefinite', or 'running'.
+
+    A non-disclosure order "until" a date includes that day, in the issuing jurisdiction's
+    time: a Hong Kong order until 31 July ends when 31 July ends in Hong Kong, whatever
+    the date is in UTC.
+    """
     if not demand.non_disclosure:
         return ""
     if demand.non_disclosure_until is None:
         return "indefinite"
-    return "running" if demand.non_disclosure_until > today else ""
+    return "running" if gag_day(demand, now) <= demand.non_disclosure_until else ""
+
+
+def gag_lifts_on(demand: Demand) -> date | None:
+    """The first day (in the issuing jurisdiction) on which the user may be told."""
+    until = demand.non_disclosure_until
+    return until + timedelta(days=1) if until is not None else None
 
 
 def disclosure_date(demand: Demand, sent_at: datetime) -> datetime:
@@ -120,8 +137,8 @@ def plan_before_disclosure(demand: Demand, planned: Iterable[Action], actor: str
 
     Runs inside the approval's transaction. Returns how many notices it created.
     """
-    today = timezone.now().date()
-    if demand.emergency or _gag(demand, today) or not _instrument_allows_notice(demand):
+    if (demand.emergency or gag_state(demand, timezone.now())
+            or not _instrument_allows_notice(demand)):
         return 0
     targets: dict[int, Target] = {}
     for action in planned:
@@ -148,10 +165,11 @@ def _enqueue_delivery() -> None:
 
 def create_after_execution(demand: Demand, actor: str) -> int:
     """When the demand is done: one notice per affected account not told already."""
-    today = timezone.now().date()
+    now = timezone.now()
+    today = now.date()
     told = set(Notice.objects.filter(demand=demand, kind=NoticeKind.USER)
                .values_list("recipient", flat=True))
-    gag = _gag(demand, today)
+    gag = gag_state(demand, now)
     allowed = _instrument_allows_notice(demand)
     created = 0
     actions = demand.actions.select_related("target").order_by("pk")
@@ -169,7 +187,7 @@ def create_after_execution(demand: Demand, actor: str) -> int:
             status, reason = NoticeStatus.BARRED, NoticeReason.INDEFINITE_GAG
         elif gag == "running":
             status, reason = NoticeStatus.DELAYED, NoticeReason.GAG
-            not_before = demand.non_disclosure_until
+            not_before = gag_lifts_on(demand)
         elif demand.emergency:
             status, reason = NoticeStatus.DELAYED, NoticeReason.EMERGENCY
             not_before = today + EMERGENCY_NOTICE_DELAY
@@ -195,7 +213,7 @@ def release_now(notice: Notice, *, user: Any, why: str) -> Notice:
         notice = for_update(Notice.objects).select_related("demand").get(pk=notice.pk)
         if notice.kind != NoticeKind.USER or notice.status != NoticeStatus.DELAYED:
             raise Conflict("only a delayed user notice can be released")
-        if _gag(notice.demand, timezone.now().date()):
+        if gag_state(notice.demand, timezone.now()):
             raise Conflict("a non-disclosure order still runs; the notice must wait")
         notice.status = NoticeStatus.PENDING
         notice.save(update_fields=["status"])
@@ -350,7 +368,11 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
                      "measure": ask.measure, "scope": ", ".join(ask.territorial_scope)})
     reason = getattr(NoticeState.objects.filter(notice=notice).first(), "reason",
                      NoticeReason.AFTER_ACTION)
-    actions = [{"kind": a.kind, "what": a.target.identifier if a.target else "",
+    from dueprocess.execution.effect import WITHHOLDINGS, describe
+
+    # A withholding says where, so the user is not told their post was removed.
+    actions = [{"kind": describe(a) if a.kind in WITHHOLDINGS else a.kind,
+                "what": a.target.identifier if a.target else "",
                 "status": a.status, "when": a.finished_at}
                for a in mine.select_related("target").order_by("pk")[:200]]
     return {
@@ -445,7 +467,7 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
     from dueprocess.execution.models import DeadLetter
 
     now = now or timezone.now()
-    released = demand_actions.release_delayed_notices(now.date())
+    released = demand_actions.release_delayed_notices(now)
     connector = get_connector()
     sent = failed = 0
     last = 0

@@ -7,10 +7,21 @@ Union, so comparisons of "inside / outside the requesting jurisdiction" must exp
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import tzinfo
+from datetime import timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["EU_MEMBER_STATES", "WORLDWIDE", "ZONES", "covered", "home_of", "within", "zone_of"]
+__all__ = [
+    "ANYWHERE_ON_EARTH",
+    "EU_MEMBER_STATES",
+    "LAST_ZONES",
+    "WORLDWIDE",
+    "ZONES",
+    "covered",
+    "home_of",
+    "last_zone_of",
+    "within",
+    "zone_of",
+]
 
 #: ISO 3166-1 alpha-2 codes of the 27 Member States; "EL" is the EU's own code for Greece.
 EU_MEMBER_STATES: frozenset[str] = frozenset(
@@ -84,3 +95,28 @@ def zone_of(jurisdiction: str) -> tzinfo | None:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError:  # a system without time zone data
         return None
+
+
+#: Where a day ends last in countries with several legal times (the westernmost zone of
+#: the country proper), for periods that must have ended everywhere in the jurisdiction.
+LAST_ZONES: dict[str, str] = {
+    "US": "Pacific/Honolulu", "CA": "America/Vancouver", "AU": "Australia/Perth",
+    "BR": "America/Rio_Branco", "MX": "America/Tijuana", "RU": "Europe/Kaliningrad",
+    "ID": "Asia/Jakarta", "CL": "Pacific/Easter",
+}  # fmt: skip
+#: The time zone in which a calendar day ends last on Earth (UTC-12).
+ANYWHERE_ON_EARTH: tzinfo = timezone(timedelta(hours=-12), "AoE")
+
+
+def last_zone_of(jurisdiction: str) -> tzinfo:
+    """The clock on which a jurisdiction's calendar day ends last: its one legal time, the
+    westernmost of several, or, for a code not listed, "anywhere on Earth" (UTC-12), so that
+    a period "until" a date never ends early for want of a zone."""
+    code = jurisdiction.strip().upper()
+    name = LAST_ZONES.get(code)
+    if name is not None:
+        try:
+            return ZoneInfo(name)
+        except ZoneInfoNotFoundError:
+            return ANYWHERE_ON_EARTH
+    return zone_of(code) or ANYWHERE_ON_EARTH

@@ -37,6 +37,7 @@ from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import (
     Action,
     ActionStatus,
+    AskKind,
     Decision,
     Demand,
     Document,
@@ -172,6 +173,18 @@ def _binding_notes(case: invariants.Case) -> list[str]:
     return out
 
 
+def _withhold_defaults(demand: Demand, asks: list[Any]) -> dict[int, list[str]]:
+    """Where each restriction would be withheld: vetting's proposal, else the issuing
+    jurisdiction (least restrictive first)."""
+    from dueprocess.execution.scope import offers
+
+    out = {a.position: [demand.jurisdiction] for a in asks
+           if a.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT)}
+    for offer in offers(demand):
+        out[offer["ask"]] = list(offer["withhold_in"])
+    return out
+
+
 def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  forms: list[DecisionForm] | None = None,
                  rows: list[TargetDecisionForm] | None = None,
@@ -288,7 +301,8 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         "decidable": decidable,
         "view_only": not may_decide and demand.status in actions.DECIDABLE,
         "forms": forms if forms is not None else (
-            decision_forms(asks, current=current) if decidable else []),
+            decision_forms(asks, current=current, withhold_in=_withhold_defaults(demand, asks))
+            if decidable else []),
         "target_rows": rows if rows is not None else (
             target_forms(asks) if decidable else []),
         "clarify": clarify or ClarifyForm(),

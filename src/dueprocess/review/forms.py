@@ -7,6 +7,7 @@ into the same pydantic inputs the API uses, so the rules in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -65,8 +66,31 @@ class QueueFilterForm(forms.Form):
         return self.cleaned_data.get(name)
 
 
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class CountriesField(forms.CharField):
+    """Country codes typed as "HK" or "DE, AT": ISO alpha-2 (or EU), upper-cased, unique."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        codes = [c.upper() for c in re.split(r"[\s,;]+", text or "") if c]
+        bad = [c for c in codes if not _COUNTRY.match(c)]
+        if bad:
+            raise forms.ValidationError(
+                "two-letter country codes, e.g. HK or DE, AT (not %(bad)s)",
+                params={"bad": ", ".join(bad)})
+        return sorted(set(codes))
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+
 class DecisionForm(forms.Form):
-    """The decision for one ask; narrowing fields exist only for disclose asks."""
+    """The decision for one ask; narrowing fields exist for disclose asks (categories,
+    dates) and for restrictions (withhold only in some countries: least restrictive)."""
 
     outcome = forms.ChoiceField(choices=[("", "— choose —"), *OUTCOME_CHOICES])
     reason_codes = forms.MultipleChoiceField(
@@ -80,6 +104,12 @@ class DecisionForm(forms.Form):
         kwargs.setdefault("prefix", f"ask-{ask.position}")
         super().__init__(*args, **kwargs)
         self.ask = ask
+        if self.withholdable:
+            what = "account" if ask.kind == AskKind.RESTRICT_ACCOUNT else "content"
+            self.fields["withhold_in"] = CountriesField(
+                required=False, max_length=200, label=f"Withhold the {what} only in",
+                help_text="Comply in part: the least restrictive way. Country codes, e.g. "
+                          "HK; the item stays available everywhere else.")
         if self.narrowable:
             self.fields["data_categories"] = forms.MultipleChoiceField(
                 required=False, widget=forms.CheckboxSelectMultiple,
@@ -95,9 +125,17 @@ class DecisionForm(forms.Form):
     def narrowable(self) -> bool:
         return self.ask.kind == AskKind.DISCLOSE
 
+    @property
+    def withholdable(self) -> bool:
+        return self.ask.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("outcome") != Outcome.COMPLY_PARTIALLY:
+            return data
+        if self.withholdable:
+            if not data.get("withhold_in") and "withhold_in" not in self.errors:
+                self.add_error("withhold_in", "name the countries to withhold in")
             return data
         if not self.narrowable:
             return data
@@ -123,6 +161,9 @@ class DecisionForm(forms.Form):
                              if partial and data.get("data_categories") else None),
             date_from=data.get("date_from") if partial else None,
             date_to=data.get("date_to") if partial else None,
+            withhold_in=(list(data["withhold_in"])
+                         if data["outcome"] == Outcome.COMPLY_PARTIALLY and self.withholdable
+                         else None),
         )
 
 
@@ -180,14 +221,21 @@ class SignoffForm(forms.Form):
 
 
 def decision_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None,
-                   current: Mapping[int, Decision] | None = None) -> list[DecisionForm]:
-    """One form per ask, bound to POST data or pre-filled with the decision in force."""
+                   current: Mapping[int, Decision] | None = None,
+                   withhold_in: Mapping[int, list[str]] | None = None) -> list[DecisionForm]:
+    """One form per ask, bound to POST data or pre-filled with the decision in force.
+
+    ``withhold_in`` (ask position to countries) pre-fills where a restriction would be
+    withheld: vetting's proposal, else the issuing jurisdiction.
+    """
     out: list[DecisionForm] = []
     for ask in asks:
         if data is not None:
             out.append(DecisionForm(ask, data=data))
             continue
         initial: dict[str, Any] = {}
+        if (withhold_in or {}).get(ask.position):
+            initial["withhold_in"] = list((withhold_in or {})[ask.position])
         made = (current or {}).get(ask.pk)
         if made is not None:
             narrowed = made.narrowed or {}
@@ -199,6 +247,8 @@ def decision_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None,
                 "date_from": narrowed.get("date_from"),
                 "date_to": narrowed.get("date_to"),
             }
+            if narrowed.get("measure") == "withhold":
+                initial["withhold_in"] = list(narrowed.get("territorial_scope") or ())
         out.append(DecisionForm(ask, initial=initial))
     return out
 

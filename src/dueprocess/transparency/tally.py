@@ -119,7 +119,8 @@ LEFT JOIN (
     SUM(CASE WHEN status = 'succeeded' AND kind = 'preserve' THEN 1 ELSE 0 END) AS preserved,
     SUM(CASE WHEN status = 'succeeded' AND kind IN ('remove', 'disable') THEN 1 ELSE 0 END)
       AS removed,
-    SUM(CASE WHEN status = 'succeeded' AND kind = 'withhold' THEN 1 ELSE 0 END) AS withheld,
+    SUM(CASE WHEN status = 'succeeded' AND kind IN ('withhold', 'withhold_account')
+        THEN 1 ELSE 0 END) AS withheld,
     SUM(CASE WHEN status = 'succeeded' AND kind = 'suspend' THEN 1 ELSE 0 END) AS suspended,
     SUM(CASE WHEN status = 'succeeded' AND kind = 'terminate' THEN 1 ELSE 0 END)
       AS terminated,
@@ -157,8 +158,9 @@ def _insert_sql(select: str) -> str:
 
 
 def _withheld(ids: Sequence[int] | None) -> None:
-    """Items withheld per territory, from the territories each withhold action names."""
-    qs = Action.objects.filter(kind="withhold", status="succeeded")
+    """Items (content and accounts) withheld per territory, from the territories each
+    withholding action names."""
+    qs = Action.objects.filter(kind__in=("withhold", "withhold_account"), status="succeeded")
     if ids is not None:
         qs = qs.filter(demand_id__in=ids)
     per: dict[tuple[int, str, Any, str], int] = defaultdict(int)

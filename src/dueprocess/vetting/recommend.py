@@ -20,9 +20,14 @@ The first tier that applies wins:
    ``legal.statute_mismatch``, ``policy.human_rights_review``, ``policy.condition_error``,
    ``policy.invalid``, ``vetting.rule_error``, and findings from outside this package
    (``sanctions.*``, ``auth.*``). Unknown codes escalate rather than pass silently.
-6. ``comply_partially`` — ``scope.overbroad``, or some (not all) asks or parts of asks are
-   beyond the instrument or the issuer.
+6. ``comply_partially`` — ``scope.overbroad``; a removal or account restriction with no
+   territorial limit (or a worldwide one) where withholding in the issuing territory would
+   do (``scope.less_restrictive_available`` with ``evidence["global"]``: least restrictive
+   first); or some (not all) asks or parts of asks are beyond the instrument or the issuer.
 7. ``comply`` — only ``info`` findings, or none.
+
+Whatever the recommendation, its explanation names the least restrictive proposals, so a
+reviewer who escalates or complies sees the narrower way before deciding.
 
 Partial legal defects rank below escalation and clarification on purpose: when a demand is
 half valid and also needs a human-rights review or a missing statement of reasons, the
@@ -51,6 +56,7 @@ RANK: dict[str, int] = {
 _VERIFY_AREAS = ("auth.", "sanctions.")
 _LEGAL_DEFECTS = frozenset({"legal.insufficient_process", "legal.issuer_not_competent"})
 _CLARIFY = frozenset({"legal.unknown_instrument", "legal.missing_element"})
+_LESS = "scope.less_restrictive_available"
 _CLASSIFIED = frozenset(
     {"policy.route_mlat", "policy.jurisdiction_paused", "legal.instrument_not_in_force",
      "scope.overbroad"}
@@ -87,6 +93,10 @@ def _explain(recommendation: str, drivers: list[Finding], findings: Sequence[Fin
     )
     if others:
         text += f". Also found: {', '.join(others)}"
+    proposals = [f.message.rstrip(".") for f in findings
+                 if f.code == _LESS and f.evidence.get("global") and id(f) not in driving]
+    if proposals:
+        text += ". Least restrictive: " + "; ".join(proposals[:3])
     return text + "."
 
 
@@ -121,7 +131,8 @@ def recommend(findings: Sequence[Finding], ask_count: int) -> tuple[str, str]:
             ],
         )
     )
-    tiers.append(("comply_partially", having("scope.overbroad") + defects))
+    narrower = [f for f in having(_LESS) if f.evidence.get("global")]
+    tiers.append(("comply_partially", having("scope.overbroad") + narrower + defects))
     for recommendation, drivers in tiers:
         if drivers:
             return recommendation, _explain(recommendation, drivers, findings)

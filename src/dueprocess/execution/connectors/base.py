@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from dueprocess.law.regions import WORLDWIDE
+
 CHUNK = 1024 * 1024
 
 
@@ -108,13 +110,32 @@ class Connector(Protocol):
 
     def release_preservation(self, hold: str, *, key: str) -> dict[str, Any]: ...
 
-    def restrict_account(self, account: str, measure: str, *, key: str) -> dict[str, Any]: ...
+    def restrict_account(self, account: str, measure: str, *, key: str,
+                         territories: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Suspend or terminate the account, or (``withhold``) hide it in ``territories``
+        only. Any measure with territories that do not name the whole world takes effect
+        in those territories only: it is a withholding there, never a global measure."""
+        ...
 
     def restrict_content(self, content: str, measure: str, territories: tuple[str, ...], *,
-                         key: str) -> dict[str, Any]: ...
+                         key: str) -> dict[str, Any]:
+        """Remove, disable or (``withhold``) hide the content in ``territories``. As for
+        accounts, a removal limited to territories is a withholding there, never a global
+        removal; the result's ``measure`` says what was done."""
+        ...
 
     def notify_user(self, account: str, subject: str, body: str, *, key: str,
                     language: str = "en") -> dict[str, Any]: ...
+
+
+def territorial(measure: str, territories: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
+    """What a restriction with these territories really is: ``("withhold", [...])`` when
+    the territories limit it, else the measure as asked with no territories. Connectors use
+    it so that none does more than it was told."""
+    scope = sorted({str(t).strip().upper() for t in territories if str(t).strip()})
+    if not scope or any(t in WORLDWIDE for t in scope):
+        return measure, []
+    return "withhold", scope
 
 
 def lookup_many(connector: Connector, target_type: str,

@@ -35,6 +35,7 @@ from dueprocess.execution.connectors.base import (
     Export,
     PermanentConnectorError,
     TargetInfo,
+    territorial,
 )
 from dueprocess.execution.connectors.signing import (
     KEY_HEADER,
@@ -266,16 +267,32 @@ class WebhookConnector:
     def release_preservation(self, hold: str, *, key: str) -> dict[str, Any]:
         return self._call("release_preservation", {"hold": hold}, key=key)
 
-    def restrict_account(self, account: str, measure: str, *, key: str) -> dict[str, Any]:
-        return self._call("restrict_account", {"account": account, "measure": measure},
-                          key=key)
+    def restrict_account(self, account: str, measure: str, *, key: str,
+                         territories: tuple[str, ...] = ()) -> dict[str, Any]:
+        done, scope = territorial(measure, territories)
+        answer = self._call("restrict_account", {"account": account, "measure": done,
+                                                 "territories": scope}, key=key)
+        return _did_as_told(answer, done)
 
     def restrict_content(self, content: str, measure: str, territories: tuple[str, ...], *,
                          key: str) -> dict[str, Any]:
-        return self._call("restrict_content", {"content": content, "measure": measure,
-                                               "territories": list(territories)}, key=key)
+        # A removal limited to territories is sent as what it is: a withholding there.
+        done, scope = territorial(measure, territories)
+        answer = self._call("restrict_content", {"content": content, "measure": done,
+                                                 "territories": scope}, key=key)
+        return _did_as_told(answer, done)
 
     def notify_user(self, account: str, subject: str, body: str, *, key: str,
                     language: str = "en") -> dict[str, Any]:
         return self._call("notify_user", {"account": account, "subject": subject,
                                           "body": body, "language": language}, key=key)
+
+
+def _did_as_told(answer: dict[str, Any], measure: str) -> dict[str, Any]:
+    """A platform that reports another measure than the one sent did more (or less) than
+    decided: that is for a person to look at, not to record as done."""
+    reported = answer.get("measure", measure)
+    if reported != measure:
+        raise PermanentConnectorError(
+            f"the platform reports {reported!r} where {measure!r} was asked")
+    return answer

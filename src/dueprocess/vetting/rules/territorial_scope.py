@@ -2,9 +2,13 @@
 
 - ``jurisdiction.extraterritorial_scope`` (warning): a content restriction is asked for
   territories beyond the requesting jurisdiction (or worldwide);
-- ``scope.less_restrictive_available`` (info): a removal or worldwide restriction could be
-  met by withholding the content in the requesting jurisdiction only, and the instrument
-  allows withholding. Carries the proposal.
+- ``scope.less_restrictive_available`` (info): a removal, a worldwide restriction or an
+  account restriction could be met by withholding the content or the account in the
+  requesting jurisdiction only, and the instrument allows it. Carries the proposal.
+  ``evidence["global"]`` is true when the ask names no territory or the whole world: then
+  the least restrictive way is what vetting recommends (``comply_partially``). A removal
+  already limited to named territories is carried out as a withholding there anyway, so
+  the finding only notes it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "jurisdiction.territorial_scope"
-VERSION = 1
+VERSION = 2
+
+_ACCOUNT_MEASURES = (None, "", "suspend", "terminate")
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
@@ -26,11 +32,32 @@ def check(ctx: VetContext) -> Iterator[Finding]:
     local = "EU" if requester == "EU" else requester
     instrument = ctx.instrument
     for index, ask in enumerate(ctx.demand.asks):
-        if ask.kind != "restrict_content":
+        if ask.kind not in ("restrict_content", "restrict_account"):
             continue
         scope = [s.strip().upper() for s in ask.territorial_scope if s.strip()]
         outside = [s for s in scope if s not in home]
         worldwide = any(s in WORLDWIDE for s in scope)
+        unlimited = not scope or worldwide
+        if ask.kind == "restrict_account":
+            # Any account restriction the instrument compels includes the lesser one of
+            # withholding the account where the law applies.
+            allowed = instrument.allowed("restrict_account") if instrument else None
+            if (instrument is None or allowed is not None) and unlimited \
+                    and ask.measure in _ACCOUNT_MEASURES:
+                yield RULE.finding(
+                    "scope.less_restrictive_available",
+                    "info",
+                    f"Ask {index} ({ask.measure or 'restrict'} the account) names no "
+                    f"territorial limit: withholding the account in {local} only would meet "
+                    "the demand with less effect on the user elsewhere.",
+                    {
+                        "requested": {"measure": ask.measure, "territorial_scope": scope},
+                        "proposal": {"measure": "withhold", "territorial_scope": [local]},
+                        "global": True,
+                    },
+                    ask_index=index,
+                )
+            continue
         if outside:
             yield RULE.finding(
                 "jurisdiction.extraterritorial_scope",
@@ -43,14 +70,18 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         allowed = instrument.allowed("restrict_content") if instrument else None
         can_withhold = instrument is None or (allowed is not None and "withhold" in allowed)
         if can_withhold and (ask.measure in ("remove", "disable") or worldwide):
+            where = "names no territorial limit" if not scope else (
+                "reaches the whole world" if worldwide else f"is limited to {', '.join(scope)}")
             yield RULE.finding(
                 "scope.less_restrictive_available",
                 "info",
-                f"Ask {index}: withholding the content in {local} only would meet the demand "
-                "with less effect on expression elsewhere.",
+                f"Ask {index} ({ask.measure or 'restrict'} the content) {where}: withholding "
+                f"the content in {local} only would meet the demand with less effect on "
+                "expression elsewhere.",
                 {
                     "requested": {"measure": ask.measure, "territorial_scope": scope},
                     "proposal": {"measure": "withhold", "territorial_scope": [local]},
+                    "global": unlimited,
                 },
                 ask_index=index,
             )
