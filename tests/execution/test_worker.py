@@ -60,7 +60,7 @@ def test_a_worker_killed_mid_action_is_replaced_and_nothing_happens_twice(
                    tmp_path / "first.log")
     try:
         deadline = time.monotonic() + 90
-        while not marker.exists():
+        while not (marker.exists() and marker.read_text()):  # written, not just created
             assert first.proc.poll() is None, first.output()
             assert time.monotonic() < deadline, "the worker never reached the slow action"
             time.sleep(0.05)

@@ -202,7 +202,10 @@ def test_approving_when_nothing_waits_is_a_conflict(demand: Demand,
 @pytest.mark.django_db
 def test_the_form_offers_withholding_in_the_issuing_country(
         make_demand: Callable[..., Demand], reviewer_client: Client) -> None:
-    demand = make_demand(asks=[{"kind": "restrict_account", "measure": "suspend"}])
+    # A court order, which can compel an account restriction (a warrant cannot).
+    demand = make_demand(instrument="generic.court_order",
+                         issued_by={"name": "Hon. Jane Doe", "title": "Judge", "role": "court"},
+                         asks=[{"kind": "restrict_account", "measure": "suspend"}])
     page = reviewer_client.get(reverse("review:demand", args=[demand.pk]))
     assert b"Withhold the account only in" in page.content
     assert b'name="ask-0-withhold_in" value="US"' in page.content
@@ -226,7 +229,9 @@ def test_the_form_offers_withholding_in_the_issuing_country(
 @pytest.mark.django_db
 def test_comply_ignores_the_withholding_field(make_demand: Callable[..., Demand],
                                               reviewer_client: Client) -> None:
-    demand = make_demand(asks=[{"kind": "restrict_content", "measure": "remove"}],
+    demand = make_demand(instrument="generic.court_order",
+                         issued_by={"name": "Hon. Jane Doe", "title": "Judge", "role": "court"},
+                         asks=[{"kind": "restrict_content", "measure": "remove"}],
                          targets=[{"type": "content", "url": "https://example.social/p/1"}])
     _decide(reviewer_client, demand, outcome="comply", withhold_in="US")
     assert Decision.objects.get(demand=demand).narrowed == {}
