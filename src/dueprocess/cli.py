@@ -308,6 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dueprocess.sanctions.cli import register as register_sanctions
 
     register_sanctions(sub)  # lists import, lists show, screen
+    from dueprocess.notices.cli import register as register_letters
+
+    register_letters(sub)  # letters list, approve, send
     return p
 
 
