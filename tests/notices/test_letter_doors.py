@@ -43,7 +43,7 @@ def test_the_console_refuses_an_unregistered_address_beside_the_form(refusal: No
     page = client.get(reverse("review:demand", args=[refusal.demand_id]))
     assert b"Send the letter" in page.content
     r = client.post(reverse("review:letter_send", args=[refusal.demand_id, refusal.pk]),
-                    {"to": "nsd@police-gov.hk"})
+                    {f"send-{refusal.pk}-to": "nsd@police-gov.hk"})
     assert r.status_code == 422
     text = r.content.decode()
     assert "The letter was not sent: nsd@police-gov.hk is not in the authority registry" in text

@@ -285,10 +285,10 @@ def _draft_panels(request: HttpRequest, demand: Demand, drafts: list[Notice],
     for notice in drafts:
         options = reason_options(demand, notice.kind)
         edit: LetterForm | SendLetterForm = LetterForm(
-            options=options, initial={"subject": notice.subject, "body": notice.body,
+            prefix=f"letter-{notice.pk}", options=options, initial={"subject": notice.subject, "body": notice.body,
                                       "reasons": list(notice.quoted_reasons)})
         send: LetterForm | SendLetterForm = SendLetterForm(
-            initial={"to": "\n".join(verified_addresses(demand))})
+            prefix=f"send-{notice.pk}", initial={"to": "\n".join(verified_addresses(demand))})
         error = ""
         if failed is not None and failed[0] == notice.pk:
             error = failed[2]
@@ -558,7 +558,8 @@ def letter_edit(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
     demand, notice, refused = _letter_step(request, pk, notice_id, DECIDE_PERM)
     if refused is not None or notice is None:
         return refused or redirect("review:demand", pk=pk)
-    form = LetterForm(request.POST, options=reason_options(demand, notice.kind))
+    form = LetterForm(request.POST, prefix=f"letter-{notice.pk}",
+                      options=reason_options(demand, notice.kind))
     if not form.is_valid():
         return _demand_page(request, demand, status=400,
                             letter_form=(notice.pk, form, "The letter was not saved: correct "
@@ -588,7 +589,8 @@ def letter_approve(request: HttpRequest, pk: int, notice_id: int) -> HttpRespons
         letter_actions.approve_letter(notice, user=request.user)
     except DomainError as exc:
         return _demand_page(request, demand, status=exc.status,
-                            letter_form=(notice.pk, SendLetterForm(), exc.message))
+                            letter_form=(notice.pk, SendLetterForm(prefix=f"send-{notice.pk}"),
+                                         exc.message))
     messages.success(request, "Letter approved; it can now be sent.")
     return redirect("review:demand", pk=pk)
 
@@ -601,7 +603,7 @@ def letter_send(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
     demand, notice, refused = _letter_step(request, pk, notice_id, perm)
     if refused is not None or notice is None:
         return refused or redirect("review:demand", pk=pk)
-    form = SendLetterForm(request.POST)
+    form = SendLetterForm(request.POST, prefix=f"send-{notice.pk}")
     if not form.is_valid():
         return _demand_page(request, demand, status=400,
                             letter_form=(notice.pk, form, "The letter was not sent."))
