@@ -285,8 +285,9 @@ def _draft_panels(request: HttpRequest, demand: Demand, drafts: list[Notice],
     for notice in drafts:
         options = reason_options(demand, notice.kind)
         edit: LetterForm | SendLetterForm = LetterForm(
-            prefix=f"letter-{notice.pk}", options=options, initial={"subject": notice.subject, "body": notice.body,
-                                      "reasons": list(notice.quoted_reasons)})
+            prefix=f"letter-{notice.pk}", options=options,
+            initial={"subject": notice.subject, "body": notice.body,
+                     "reasons": list(notice.quoted_reasons)})
         send: LetterForm | SendLetterForm = SendLetterForm(
             prefix=f"send-{notice.pk}", initial={"to": "\n".join(verified_addresses(demand))})
         error = ""
