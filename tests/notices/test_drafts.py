@@ -188,3 +188,19 @@ def test_a_forged_emailed_demand_is_held_and_no_letter_is_queued(
     assert mail.outbox == []
     assert demand.notices.exclude(kind=NoticeKind.ACKNOWLEDGEMENT).filter(
         status=NoticeStatus.SENT).count() == 0
+
+
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("en", "The issuing authority may not issue this kind of order."),
+    ("de", "Die ausstellende Stelle darf eine Anordnung dieser Art nicht erlassen."),
+    ("zh-hant", "發出機關無權發出此類命令。"),
+])
+def test_quoted_findings_read_as_sentences_in_the_letters_language(
+        refused: Notice, language: str, sentence: str) -> None:
+    from dueprocess.notices.letters import render_letter
+
+    demand = refused.demand
+    demand.language = language
+    _, body = render_letter(demand, NoticeKind.REFUSAL,
+                            reasons=["finding:legal.issuer_not_competent"])
+    assert f"- {sentence}" in body
