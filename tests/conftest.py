@@ -92,6 +92,10 @@ class ApiClient:
         return self.client.post(f"/api/v1{path}", data, content_type="application/json",
                                 headers=self._headers())
 
+    def put(self, path: str, body: Any) -> Any:
+        return self.client.put(f"/api/v1{path}", json.dumps(body, default=_default),
+                               content_type="application/json", headers=self._headers())
+
 
 def _default(value: Any) -> str:
     if isinstance(value, datetime):

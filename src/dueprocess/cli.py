@@ -366,6 +366,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dueprocess.review.cli import register as register_review
 
     register_review(sub)  # demand decide, approve, send-back, note
+
+    from dueprocess.notices.cli import register as register_letters
+
+    register_letters(sub)  # letters list, approve, send
     return p
 
 

@@ -40,3 +40,21 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+class RecipientNotRegistered(InvalidInput):
+    """A letter may only go to an address in the authority registry (its verified domains)."""
+
+    code = "recipient_not_registered"
+
+
+class SenderNotVerified(Conflict):
+    """No letter goes out while the demand is held until its sender is verified."""
+
+    code = "sender_not_verified"
+
+
+class ApprovalRequired(Conflict):
+    """A letter refusing all or part of a demand needs a second person's approval first."""
+
+    code = "approval_required"

@@ -64,7 +64,8 @@ def test_fact_providers_feed_the_sender_and_list_hits(monkeypatch: pytest.Monkey
     monkeypatch.setattr(vet, "_PROVIDERS", [*vet._PROVIDERS, provider])
     demand = receive(hk_police, sch4_disclose("2020-09-01T10:00:00+08:00"))
     assert {"auth.lookalike_domain", "sanctions.listed_person"} <= current_codes(demand)
-    assert demand.recommendation == "escalate"
+    assert demand.recommendation == "hold"  # a look-alike sender is verified before all else
+    assert demand.status == "on_hold"
     hit = demand.findings.current().get(code="sanctions.listed_person")
     assert hit.evidence["programmes"] == ["HK-EO13936"] and hit.severity == "block"
     assert demand.risk == 3

@@ -57,6 +57,38 @@ def test_recording_a_callback_from_the_console(staff: Client, forged: Demand) ->
     assert bogus.status_code == 400
 
 
+def test_the_callback_form_preselects_no_outcome_and_an_untouched_form_confirms_nothing(
+        staff: Client, forged: Demand) -> None:
+    import re
+
+    page = staff.get(f"/intake/demands/{forged.pk}/").content.decode()
+    select = re.search(r'<select name="outcome".*?</select>', page, re.S)
+    assert select is not None
+    options = re.findall(r"<option[^>]*>", select.group(0))
+    assert options[0] == '<option value="" selected>'  # the empty prompt, nothing else
+    assert not [o for o in options[1:] if "selected" in o]
+    # A browser submits the empty prompt when nobody picks an outcome.
+    r = staff.post(f"/intake/demands/{forged.pk}/callback/",
+                   {"phone": "+1 202 324 3000", "outcome": "", "spoke_with": "someone"})
+    assert r.status_code == 400 and not CallbackRecord.objects.exists()
+    unnamed = staff.post(f"/intake/demands/{forged.pk}/callback/",
+                         {"phone": "+1 202 324 3000", "outcome": "confirmed"})
+    assert unnamed.status_code == 400
+    assert "Name the person at the authority who confirmed." in unnamed.content.decode()
+    assert not CallbackRecord.objects.exists()
+    ok = staff.post(f"/intake/demands/{forged.pk}/callback/",
+                    {"phone": "+1 202 324 3000", "outcome": "confirmed",
+                     "spoke_with": "SSA Dana Price, FBI watch", "called_at": "2020-11-02 04:00"})
+    assert ok.status_code == 302
+    cb = CallbackRecord.objects.get()
+    assert (cb.phone, cb.outcome, cb.spoke_with) == ("+1 202 324 3000", "confirmed",
+                                                     "SSA Dana Price, FBI watch")
+    assert cb.called_at.isoformat() == "2020-11-02T04:00:00+00:00"
+    assert cb.recorded_by.is_superuser
+    forged.refresh_from_db()
+    assert forged.status == "in_review"  # confirmed through the registry: released
+
+
 def test_uploading_an_eml_and_a_document_in_the_console(staff: Client, fbi: Authority) -> None:
     f = io.BytesIO(eml())
     f.name = "demand.eml"

@@ -18,6 +18,7 @@ from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions
 from dueprocess.demands.models import Authority, Demand, Requester
 from dueprocess.intake.models import Invitation
+from dueprocess.notices.actions import send_letter
 from tests.intake.conftest import TOTP_KEY, emergency_body, make_pdf, receive, totp_now
 
 pytestmark = pytest.mark.django_db
@@ -149,9 +150,14 @@ def test_answering_a_clarification_and_reading_the_letter(
                      requester=officer.requester, channel="portal")
     actions.request_clarification(demand, "Please name the account precisely.",
                                   user=reviewer)
+    letter = demand.notices.get(kind="clarification_request")
+    # a draft is the platform's own until a reviewer sends it
+    assert "Please name the account precisely." not in portal.get(
+        f"/portal/demands/{demand.pk}/").content.decode()
+    assert portal.get(f"/portal/demands/{demand.pk}/letters/{letter.pk}/").status_code == 404
+    send_letter(letter, user=reviewer)
     page = portal.get(f"/portal/demands/{demand.pk}/").content.decode()
     assert "Please name the account precisely." in page
-    letter = demand.notices.get(kind="clarification_request")
     assert portal.get(f"/portal/demands/{demand.pk}/letters/{letter.pk}/").status_code == 200
     r = portal.post(f"/portal/demands/{demand.pk}/answer/", {"answer": "It is @someone."})
     assert r.status_code == 302

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dueprocess.demands import actions
 from dueprocess.demands.models import Authority, Demand, Requester
+from dueprocess.notices.actions import send_letter
 from tests.browser import browser_page, requires_chromium
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
@@ -68,6 +69,7 @@ def test_an_officer_submits_a_warrant_uploads_targets_and_answers(
         demand = Demand.objects.get(reference="2:21-mj-00042")
         assert demand.target_count == 3
         actions.request_clarification(demand, "Which period do you need?", user=reviewer)
+        send_letter(demand.notices.get(kind="clarification_request"), user=reviewer)
         page.goto(f"{live_server.url}/portal/demands/{demand.pk}/")
         assert "Which period do you need?" in page.inner_text("#clarifications")
         assert page.inner_text("#status") == "Awaiting Authority"

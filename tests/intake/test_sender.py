@@ -59,7 +59,9 @@ def test_a_registered_domain_verifies_and_only_the_callback_is_missing(
     demand.refresh_from_db()
     assert "auth.emergency_unverified" not in codes(demand)
     verbs = list(AuditEvent.objects.filter(demand_id=demand.pk).values_list("verb", flat=True))
-    assert verbs[-2:] == ["demand.callback_recorded", "demand.vetted"]
+    # the call through a registry number released the authenticity hold
+    assert verbs[-3:] == ["demand.callback_recorded", "demand.vetted", "demand.status_changed"]
+    assert demand.status == "in_review"
 
 
 def test_a_denied_callback_flags_the_sender(fbi_phone: Authority, reviewer: Any) -> None:
@@ -99,9 +101,25 @@ def test_a_verified_requester_token_verifies_and_an_unverified_one_does_not(
 
 
 def test_a_staff_import_without_sender_has_no_sender_findings(fbi: Authority) -> None:
-    demand = receive(fbi, emergency_body())
+    demand = receive(fbi, emergency_body(emergency=False, instrument="us.ecpa.subpoena"))
     assert sender_report(demand) is None
     assert not {c for c in codes(demand) if c.startswith("auth.")}
+
+
+def test_a_staff_entered_emergency_is_held_until_a_registry_callback_confirms_it(
+        fbi_phone: Authority, reviewer: Any) -> None:
+    demand = receive(fbi_phone, emergency_body())
+    assert sender_report(demand) is None
+    assert {c for c in codes(demand) if c.startswith("auth.")} == {"auth.emergency_unverified"}
+    assert demand.status == "on_hold" and demand.recommendation == "hold"
+    record_callback(demand, phone="+1 202 324 3000", outcome="unreachable", user=reviewer)
+    demand.refresh_from_db()
+    assert demand.status == "on_hold"
+    record_callback(demand, phone="+1 202 324 3000", outcome="confirmed",
+                    spoke_with="Watch commander Reyes", user=reviewer)
+    demand.refresh_from_db()
+    assert "auth.emergency_unverified" not in codes(demand)
+    assert demand.status == "in_review"
 
 
 def test_requester_confidence_grows_with_history_and_falls_with_a_denial(

@@ -17,6 +17,7 @@ from dueprocess.demands.actions import receive_demand
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import Authority, Demand, Notice, NoticeKind
 from dueprocess.notices import catalogs
+from dueprocess.notices.actions import send_letter
 from dueprocess.notices.delivery import send_letter_email, verified_addresses
 from dueprocess.notices.letters import letter_language, render_letter
 from tests.execution.support import run_worker
@@ -81,7 +82,7 @@ def test_every_letter_kind_renders_in_every_language(make: Callable[..., Demand]
     for language in ("en", "de", "zh-hant"):
         demand.language = language
         for kind in ("acknowledgement", "clarification_request", "refusal", "mlat_referral",
-                     "effect_report"):
+                     "effect_report", "partial_compliance"):
             subject, body = render_letter(demand, kind, extra="Which account?")
             assert demand.reference in subject and body.strip(), (language, kind)
     demand.language = "de"
@@ -108,6 +109,10 @@ def test_letters_are_emailed_by_the_worker_only_to_verified_addresses(
     assert ack.to == ["jane.doe@fbi.gov"]
     assert ack.subject.startswith("Acknowledgement of receipt")
     actions.request_clarification(demand, "Which date range?", user=reviewer)
+    run_worker()
+    assert len(mail.outbox) == 1  # a draft until the reviewer sends it
+    draft = demand.notices.get(kind="clarification_request")
+    send_letter(draft, user=reviewer)
     run_worker()
     assert "Which date range?" in mail.outbox[-1].body
     verbs = list(AuditEvent.objects.filter(demand_id=demand.pk, verb="letter.emailed")

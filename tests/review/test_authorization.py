@@ -25,7 +25,14 @@ from dueprocess.accounts.models import ApiToken
 from dueprocess.accounts.roles import ROLES
 from dueprocess.demands.actions import receive_demand
 from dueprocess.demands.inputs import DemandIn
-from dueprocess.demands.models import Authority, Document, Requester
+from dueprocess.demands.models import (
+    Authority,
+    Document,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Requester,
+)
 from tests.review.conftest import RECEIVED, warrant_body
 from tests.review.roles import staff_member, verified_client
 
@@ -83,6 +90,9 @@ RULES: dict[str, Rule] = {
     "review:human_rights": Rule(post=HR),
     "review:send_back": Rule(post=APPROVERS, body="send_back"),
     "review:add_note": Rule(post=NOTERS, body="note"),
+    "review:letter_edit": Rule(post=DECIDERS),
+    "review:letter_approve": Rule(post=APPROVERS),
+    "review:letter_send": Rule(post=DECIDERS | APPROVERS),
     "review:publications": Rule(get=STAFF),
     "review:publication": Rule(get=STAFF),
     "review:publication_prepare": Rule(post=PUBLISHERS),
@@ -104,6 +114,9 @@ RULES: dict[str, Rule] = {
     "api-v1:create_authority": Rule(get=EVERYONE, post=frozenset({"intake", "admin"}),
                                     body="authority"),
     "api-v1:list_instruments": Rule(get=EVERYONE),
+    "api-v1:list_letters": Rule(get=STAFF | {OFFICER}),
+    "api-v1:approve_letter": Rule(post=APPROVERS),
+    "api-v1:send_letter": Rule(post=DECIDERS | APPROVERS),
 }
 
 
@@ -171,9 +184,13 @@ class World:
         publication = Publication.objects.create(
             demand=demand, title="Order", jurisdiction="US", authority_name="FBI",
             instrument="us.ecpa.warrant", received_on=RECEIVED.date(), redacted_text="Text")
+        letter = Notice.objects.create(demand=demand, kind=NoticeKind.CLARIFICATION_REQUEST,
+                                       recipient="fbi", status=NoticeStatus.DRAFT,
+                                       subject="Request for clarification", body="Which?")
         self.values = {"pk": demand.pk, "demand_id": demand.pk, "doc_pk": document.pk,
                        "document_id": document.pk, "doc": document.pk,
-                       "pub_id": publication.pk}
+                       "pub_id": publication.pk, "notice_id": letter.pk,
+                       "letter_id": letter.pk}
         self.cookies = {k: (verified_client(u) if k in ROLES else _plain(u)).cookies
                         for k, u in people.items()}
         self.tokens = {k: (ApiToken.issue(u)[1] if u is not None else None)

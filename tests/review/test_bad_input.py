@@ -121,6 +121,12 @@ def test_html_in_every_free_text_field_is_escaped(make_demand: Callable[..., Dem
         offences=["us.x"], targets=[{"type": "account", "id": f"acct{XSS}"}])
     user = staff_member("legal_reviewer")
     client = verified_client(user)
+    from dueprocess.intake.actions import record_callback
+
+    demand.authority.phones = ["+1 202 324 3000"]
+    demand.authority.save()
+    record_callback(demand, phone="+1 202 324 3000", outcome="confirmed",
+                    spoke_with="Duty officer", user=user)  # the emergency is confirmed
     actions.request_clarification(demand, f"Which account? {XSS}", user=user)
     demand.refresh_from_db()
     pages = {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from typing import Any
 
 from dueprocess.vetting import AskFacts, ScreeningHitFacts, SenderFacts
 from dueprocess.vetting.rules import RULES
-from tests.vetting.factories import PAUSE_HK, codes, demand, disclose, hk, run
+from tests.vetting.factories import PAUSE_HK, codes, demand, disclose, hk, policy, run
 
 VERIFIED = SenderFacts(email="d.price@fbi.gov", domain="fbi.gov", channel="email",
                        verified=True)
@@ -20,10 +21,21 @@ def sent(sender: SenderFacts | None, **kw: Any) -> set[str]:
 # auth.sender_identity
 
 
-def test_no_sender_means_no_authentication_findings() -> None:
+def test_no_sender_means_no_identity_findings() -> None:
+    assert not {c for c in codes(run(demand())) if c.startswith("auth.")}
+
+
+def test_a_staff_entered_emergency_disclosure_still_needs_a_callback() -> None:
     emergency = demand(instrument_id="us.ecpa.emergency", issuer_role="police", emergency=True,
                        emergency_justification="Threat to life")
-    assert not {c for c in codes(run(emergency)) if c.startswith("auth.")}
+    result = run(emergency)
+    assert {c for c in codes(result) if c.startswith("auth.")} == {"auth.emergency_unverified"}
+    (finding,) = result.by_code("auth.emergency_unverified")
+    assert finding.evidence["channel"] == "staff"
+    assert result.recommendation == "hold"
+    confirmed = run(dataclasses.replace(emergency, callback_confirmed=True))
+    assert not {c for c in codes(confirmed) if c.startswith("auth.")}
+    assert confirmed.recommendation != "hold"
 
 
 def test_verified_sender_passes() -> None:
@@ -38,7 +50,8 @@ def test_unverified_sender_is_a_warning_with_who_and_how() -> None:
     assert finding.evidence == {"email": "agent.smith@gmail.com", "domain": "gmail.com",
                                 "channel": "email"}
     assert "agent.smith@gmail.com" in finding.message
-    assert result.recommendation == "escalate"
+    assert result.recommendation == "hold"
+    assert "verify the sender through a registry contact first" in result.explanation
 
 
 def test_lookalike_domain_blocks_and_is_not_also_reported_as_unverified() -> None:
@@ -51,7 +64,7 @@ def test_lookalike_domain_blocks_and_is_not_also_reported_as_unverified() -> Non
     assert finding.evidence["imitates"] == "fbi.gov"
     assert finding.evidence["reason"] == "hyphen instead of dot"
     assert "auth.unverified_sender" not in result.codes
-    assert result.recommendation == "escalate"
+    assert result.recommendation == "hold"
 
 
 def test_lookalike_without_a_reason_still_says_why() -> None:
@@ -68,7 +81,7 @@ def test_flagged_sender_blocks_even_when_verified() -> None:
     (finding,) = result.by_code("auth.flagged_sender")
     assert finding.severity == "block"
     assert finding.evidence["email"] == "d.price@fbi.gov"
-    assert result.recommendation == "escalate"
+    assert result.recommendation == "hold"
 
 
 # auth.emergency_callback
@@ -147,7 +160,33 @@ def test_duplicate_hits_are_reported_once_and_strongest_first() -> None:
 # ranking: verification comes before anything goes back to the sender
 
 
-def test_sanctions_and_forgery_outrank_reject_and_clarification_but_not_policy() -> None:
+def test_a_confirmed_callback_leaves_identity_findings_as_info_and_releases_the_hold() -> None:
+    sender = SenderFacts(email="m.hill@fbi-gov.us", domain="fbi-gov.us", channel="email",
+                         lookalike_of="fbi.gov", callback_recorded=True)
+    result = run(demand(sender=sender))
+    (finding,) = result.by_code("auth.lookalike_domain")
+    assert finding.severity == "info"
+    assert "call-back to a registry number has since confirmed" in finding.message
+    assert result.recommendation != "hold"
+
+
+def test_authenticity_holds_above_mlat_clarification_and_rejection() -> None:
+    lookalike = SenderFacts(email="m.hill@fbi-gov.us", domain="fbi-gov.us", channel="email",
+                            lookalike_of="fbi.gov")
+    webmail = SenderFacts(email="hk.police@gmail.com", domain="gmail.com", channel="email")
+    mlat = policy(id=9, name="MLAT for HK", effect="route_mlat", ask_kinds=(),
+                  valid_from=date(2020, 1, 1))
+    routed = run(hk(sender=lookalike), mlat)
+    assert "policy.route_mlat" in routed.codes
+    assert routed.recommendation == "hold"
+    assert routed.explanation.startswith("hold because of auth.lookalike_domain")
+    unclear = run(demand(instrument_id="us.ecpa.subpoena", issuer_role="prosecutor",
+                         targets=(), sender=webmail))
+    assert {"legal.insufficient_process", "legal.missing_element"} <= codes(unclear)
+    assert unclear.recommendation == "hold"
+
+
+def test_sanctions_outrank_reject_and_clarification_but_not_policy() -> None:
     dead_and_listed = run(demand(instrument_id="us.ecpa.subpoena", issuer_role="prosecutor",
                                  targets=(), screening_hits=(TANG,)))
     assert {"legal.insufficient_process", "legal.missing_element"} <= codes(dead_and_listed)

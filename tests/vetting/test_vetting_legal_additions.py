@@ -27,7 +27,7 @@ def test_identification_needs_a_magistrates_warrant() -> None:
 
 
 def test_assistant_commissioner_may_act_in_a_stated_emergency() -> None:
-    result = run(hk(asks=(SUBSCRIBER,), emergency=True,
+    result = run(hk(asks=(SUBSCRIBER,), emergency=True, callback_confirmed=True,
                     emergency_justification="Imminent attack on a polling station"))
     assert "legal.issuer_not_competent" not in codes(result)
     finding = only(result, "legal.urgent_issuer")

@@ -166,6 +166,7 @@ def test_voluntary_instrument_is_noted() -> None:
         issuer_role="police",
         emergency=True,
         emergency_justification="Credible threat of suicide posted an hour ago.",
+        callback_confirmed=True,  # the emergency confirmed through a registry number
     )
     result = run(d)
     assert only(result, "legal.voluntary_disclosure").severity == "info"

@@ -43,6 +43,7 @@ from dueprocess.demands.models import (
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.locking import for_update
 from dueprocess.vetting import VettingResult
+from dueprocess.vetting.recommend import held_for_authenticity
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -189,7 +190,8 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             "targets": len(targets),
         })
         _store_vetting(demand, result, "system", route=True)
-        ack = _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system", rendered=acknowledgement)
+        ack = _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system", rendered=acknowledgement,
+                      email=not held_for_authenticity(result.findings))
         demand.acknowledged_at = ack.sent_at if received_at is None else data.acknowledged_at
         demand.save(update_fields=["acknowledged_at"])
     return demand
@@ -501,6 +503,8 @@ def _route_after_decisions(demand: Demand, user: User) -> None:
     actor = actor_label(user)
     outcomes = _current_outcomes(demand)
     if outcomes & {Outcome.COMPLY, Outcome.COMPLY_PARTIALLY}:
+        if outcomes - {Outcome.COMPLY}:  # part refused or narrowed: say so, with reasons
+            _draft(demand, NoticeKind.PARTIAL_COMPLIANCE, actor, author=user)
         if requires_four_eyes(demand):
             demand.decided_by_id = user.pk
             demand.awaiting_approval = True
@@ -517,10 +521,10 @@ def _route_after_decisions(demand: Demand, user: User) -> None:
     elif Outcome.HOLD in outcomes:
         _transition(demand, Status.ON_HOLD, actor, reason="decided: hold")
     elif outcomes == {Outcome.ROUTE_MLAT}:
-        _letter(demand, NoticeKind.MLAT_REFERRAL, actor)
+        _draft(demand, NoticeKind.MLAT_REFERRAL, actor, author=user)
         _transition(demand, Status.REJECTED, actor, reason="routed to MLAT")
     else:
-        _letter(demand, NoticeKind.REFUSAL, actor)
+        _draft(demand, NoticeKind.REFUSAL, actor, author=user)
         _transition(demand, Status.REJECTED, actor, reason="refused")
 
 
@@ -615,7 +619,8 @@ def request_clarification(demand: Demand, message: str, *, user: User) -> Demand
         raise InvalidInput("say what needs clarifying", field="message")
     with transaction.atomic():
         demand = _lock(demand)
-        _letter(demand, NoticeKind.CLARIFICATION_REQUEST, actor, body=message)
+        refuse_while_unverified(demand)
+        _draft(demand, NoticeKind.CLARIFICATION_REQUEST, actor, author=user, body=message)
         _transition(demand, Status.AWAITING_AUTHORITY, actor)
     return demand
 
@@ -757,7 +762,7 @@ def fail_action(action: Action, error: str) -> None:
 
 def _finish(demand: Demand, actor: str) -> None:
     _user_notices(demand, actor)
-    _letter(demand, NoticeKind.EFFECT_REPORT, actor)
+    _draft(demand, NoticeKind.EFFECT_REPORT, actor)
     _transition(demand, Status.COMPLETED, actor)
 
 
@@ -776,17 +781,75 @@ def _render(demand: Demand, kind: str, body: str = "") -> tuple[str, str]:
 
 
 def _letter(demand: Demand, kind: str, actor: str, body: str = "",
-            rendered: tuple[str, str] | None = None) -> Notice:
+            rendered: tuple[str, str] | None = None, *, email: bool = True) -> Notice:
+    """A letter sent at once: only the acknowledgement, which says nothing of the merits.
+
+    With ``email`` false (the sender is not verified) it stays in the portal only.
+    """
     subject, text = rendered or _render(demand, kind, body)
     notice = Notice.objects.create(demand=demand, kind=kind, recipient=demand.authority.slug,
                                    status=NoticeStatus.SENT, subject=subject, body=text,
+                                   generated_subject=subject, generated_body=text,
                                    language=demand.language or "en", sent_at=timezone.now())
     record("notice.sent", actor=actor, demand_id=demand.pk,
            payload={"notice": notice.pk, "kind": kind, "to": notice.recipient})
-    from dueprocess.notices.delivery import email_letter_on_commit
+    from dueprocess.notices.delivery import email_letter_on_commit, record_held_email
 
-    email_letter_on_commit(notice)  # the same letter by e-mail to verified addresses
+    if email:
+        email_letter_on_commit(notice)  # the same letter by e-mail to verified addresses
+    else:
+        record_held_email(notice)
     return notice
+
+
+def _draft(demand: Demand, kind: str, actor: str, *, author: User | None = None,
+           body: str = "") -> Notice:
+    """A letter drafted from the decision, for a reviewer to preview, edit and send.
+
+    A draft of the same kind not yet sent is drafted again rather than doubled (decisions
+    recorded twice before approval).
+    """
+    from dueprocess.notices.reasons import default_reasons, reason_options
+
+    reasons = default_reasons(reason_options(demand, kind))
+    subject, text = _render_with(demand, kind, body, reasons)
+    author_id = author.pk if author is not None and author.is_authenticated else None
+    notice = Notice.objects.filter(demand=demand, kind=kind, status=NoticeStatus.DRAFT).first()
+    fields = {"subject": subject, "body": text, "generated_subject": subject,
+              "generated_body": text, "quoted_reasons": reasons, "author_id": author_id,
+              "edited_by_id": None, "edited_at": None, "approved_by_id": None,
+              "approved_at": None, "language": demand.language or "en"}
+    if notice is None:
+        notice = Notice.objects.create(demand=demand, kind=kind,
+                                       recipient=demand.authority.slug,
+                                       status=NoticeStatus.DRAFT, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(notice, name, value)
+        notice.save(update_fields=[n.removesuffix("_id") for n in fields])
+    record("letter.drafted", actor=actor, demand_id=demand.pk,
+           payload={"notice": notice.pk, "kind": kind, "reasons": reasons})
+    return notice
+
+
+def _render_with(demand: Demand, kind: str, body: str,
+                 reasons: list[str]) -> tuple[str, str]:
+    from dueprocess.notices.letters import render_letter
+
+    return render_letter(demand, kind, extra=body, reasons=reasons)
+
+
+def refuse_while_unverified(demand: Demand) -> None:
+    """No letter goes to a demand's sender while it is held for authenticity."""
+    from dueprocess.errors import SenderNotVerified
+    from dueprocess.vetting.recommend import VERIFY_FIRST
+
+    held = demand.findings.current().filter(code__startswith="auth.").exclude(
+        severity="info").values_list("code", flat=True)
+    if held:
+        raise SenderNotVerified(
+            f"the demand is held until its sender is verified ({', '.join(sorted(set(held)))})"
+            f": {VERIFY_FIRST}; no letter is sent before that")
 
 
 def mark_notice_sent(notice: Notice, result: dict[str, Any]) -> None:

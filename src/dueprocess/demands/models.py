@@ -385,6 +385,12 @@ class NoticeKind(models.TextChoices):
     REFUSAL = "refusal"
     MLAT_REFERRAL = "mlat_referral"
     EFFECT_REPORT = "effect_report"
+    PARTIAL_COMPLIANCE = "partial_compliance"
+
+
+#: Letters that answer "no" to part or all of a demand: a second person approves them.
+SECOND_PERSON_LETTERS = frozenset({NoticeKind.REFUSAL, NoticeKind.MLAT_REFERRAL,
+                                   NoticeKind.PARTIAL_COMPLIANCE})
 
 
 class NoticeStatus(models.TextChoices):
@@ -392,6 +398,7 @@ class NoticeStatus(models.TextChoices):
     SENT = "sent"
     DELAYED = "delayed"
     BARRED = "barred"
+    DRAFT = "draft"
 
 
 class Notice(models.Model):
@@ -411,12 +418,38 @@ class Notice(models.Model):
                                   help_text="Delayed until a non-disclosure order lapses")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A letter to the authority is a draft until a reviewer sends it; the text generated
+    # from the decision is kept beside the (possibly edited) text that was sent.
+    generated_subject = models.CharField(max_length=300, blank=True)
+    generated_body = models.TextField(blank=True)
+    quoted_reasons = models.JSONField(default=list, blank=True,
+                                      help_text="Reason keys whose sentences the letter quotes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    addresses = models.JSONField(default=list, blank=True,
+                                 help_text="E-mail addresses the letter was sent to")
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient}"
+
+    @property
+    def needs_second_person(self) -> bool:
+        return self.kind in SECOND_PERSON_LETTERS
+
+    @property
+    def edited(self) -> bool:
+        return (self.subject, self.body) != (self.generated_subject, self.generated_body)
 
 
 class PolicyEffect(models.TextChoices):

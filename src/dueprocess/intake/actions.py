@@ -68,10 +68,11 @@ def record_callback(demand: Demand, *, phone: str, outcome: str, user: User,
     """Record an out-of-band call and vet the demand again with it.
 
     The number must be one of the authority's registered numbers: a number printed on
-    the demand itself is exactly what a forger controls.
+    the demand itself is exactly what a forger controls. A confirmation names the person
+    who gave it: the record says who, on which registry number, when and with what outcome.
     """
     if outcome not in CallbackOutcome.values:
-        raise InvalidInput(f"outcome is one of {', '.join(CallbackOutcome.values)}",
+        raise InvalidInput(f"choose the outcome: one of {', '.join(CallbackOutcome.values)}",
                            field="outcome")
     if user.pk is None:
         raise Forbidden("a person must be logged in to record a callback")
@@ -87,6 +88,9 @@ def record_callback(demand: Demand, *, phone: str, outcome: str, user: User,
                 "call back on a number from the authority registry "
                 f"({', '.join(registered.values()) or 'none registered: add one first'}), "
                 "never on a number taken from the demand", field="phone")
+        if outcome == CallbackOutcome.CONFIRMED and not spoke_with.strip():
+            raise InvalidInput("a confirmation names the person at the authority who gave it",
+                               field="spoke_with")
         when = called_at or timezone.now()
         if when > timezone.now() + timedelta(minutes=5):
             raise InvalidInput("the call cannot be in the future", field="called_at")

@@ -358,9 +358,21 @@ class DocumentUploadForm(forms.Form):
 
 
 class CallbackForm(forms.Form):
+    """Who was reached, on which registry number, when, and what they said.
+
+    Nothing is preselected: an outcome the reviewer did not pick must never confirm an
+    emergency, so an untouched form is refused rather than recorded as a confirmation.
+    """
+
     phone = forms.ChoiceField(label="Registered number called")
-    outcome = forms.ChoiceField(choices=CallbackOutcome.choices)
-    spoke_with = forms.CharField(max_length=200, required=False, label="Spoke with")
+    outcome = forms.ChoiceField(choices=[("", "— choose what the authority said —"),
+                                         *CallbackOutcome.choices])
+    spoke_with = forms.CharField(max_length=200, required=False, label="Spoke with",
+                                 help_text="Name and role; required for a confirmation")
+    called_at = forms.DateTimeField(required=False, label="Called at (UTC)",
+                                    help_text="Empty: now",
+                                    widget=forms.DateTimeInput(attrs={"type":
+                                                                      "datetime-local"}))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
                             required=False)
 
@@ -368,7 +380,13 @@ class CallbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["phone"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(p, p) for p in phones]
+        field.choices = [("", "— choose a registry number —"), *((p, p) for p in phones)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == CallbackOutcome.CONFIRMED and not data.get("spoke_with"):
+            self.add_error("spoke_with", "Name the person at the authority who confirmed.")
+        return data
 
 
 class EmailImportForm(forms.Form):

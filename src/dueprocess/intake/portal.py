@@ -27,7 +27,14 @@ from dueprocess.accounts.models import ApiToken
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions
 from dueprocess.demands.inputs import DemandIn
-from dueprocess.demands.models import Demand, Notice, NoticeKind, Requester, Status
+from dueprocess.demands.models import (
+    Demand,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Requester,
+    Status,
+)
 from dueprocess.errors import DomainError
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk
@@ -235,7 +242,9 @@ def _timeline(demand: Demand) -> list[dict[str, Any]]:
 
 def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  error: str = "", answer: AnswerForm | None = None) -> HttpResponse:
-    letters = list(demand.notices.exclude(kind=NoticeKind.USER).order_by("pk"))
+    # only what was sent: a draft is the platform's until a reviewer sends it
+    letters = list(demand.notices.exclude(kind=NoticeKind.USER)
+                   .filter(status=NoticeStatus.SENT).order_by("pk"))
     questions = [n for n in letters if n.kind == NoticeKind.CLARIFICATION_REQUEST]
     answers = list(ClarificationAnswer.objects.filter(demand=demand).order_by("pk"))
     return render(request, "intake/portal_demand.html", {
@@ -383,7 +392,8 @@ def job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
 @require_GET
 def letter(request: HttpRequest, pk: int, notice: int) -> HttpResponse:
     demand = _own_demand(request, pk)
-    row = Notice.objects.filter(pk=notice, demand=demand).exclude(kind=NoticeKind.USER).first()
+    row = (Notice.objects.filter(pk=notice, demand=demand, status=NoticeStatus.SENT)
+           .exclude(kind=NoticeKind.USER).first())
     if row is None:
         raise Http404("no such letter")
     return render(request, "intake/portal_letter.html", {"demand": demand, "letter": row})

@@ -177,10 +177,29 @@ def sender_report(demand: Demand) -> SenderReport | None:
                         reasons=reasons)
 
 
+def callback_confirmed(demand: Demand) -> bool:
+    """Whether the latest call-back to a registry number confirmed the demand."""
+    latest = (CallbackRecord.objects.filter(demand_id=demand.pk)
+              .order_by("-called_at", "-pk").values_list("outcome", flat=True).first())
+    return latest == CallbackOutcome.CONFIRMED
+
+
 def sender_facts(demand: Demand) -> dict[str, Any]:
-    """The vetting fact provider: ``{"sender": SenderFacts}`` when there is a sender."""
+    """The vetting fact provider: ``{"sender": SenderFacts}`` when there is a sender, and
+    always whether a call-back confirmed the demand (staff-entered emergencies need one)."""
     report = sender_report(demand)
-    return {"sender": report.facts()} if report is not None else {}
+    if report is not None:
+        return {"sender": report.facts(), "callback_confirmed": report.callback is not None}
+    if demand.pk is None or not _may_be_emergency(demand):
+        return {}  # only the emergency rule reads it
+    return {"callback_confirmed": callback_confirmed(demand)}
+
+
+def _may_be_emergency(demand: Demand) -> bool:
+    from dueprocess.law import default_library
+
+    instrument = default_library().get(demand.instrument)
+    return demand.emergency or (instrument is not None and instrument.kind == "emergency")
 
 
 # ----------------------------------------------------------------------------- confidence

@@ -164,3 +164,34 @@ class InstrumentOut(BaseModel):
 class InstrumentList(BaseModel):
     version: str
     items: list[InstrumentOut]
+
+
+class LetterOut(BaseModel):
+    """A letter to the authority. Authorities see only sent letters, without the drafting
+    details (generated text, quoted reason keys, who edited or approved)."""
+
+    id: int
+    kind: str
+    status: str
+    subject: str
+    body: str
+    language: str
+    sent_at: datetime | None
+    addresses: list[str] = []
+    generated_subject: str | None = None
+    generated_body: str | None = None
+    quoted_reasons: list[str] | None = None
+    reason_options: list[dict[str, Any]] | None = None
+    needs_approval: bool | None = None
+    approved_by: str | None = None
+    edited_by: str | None = None
+
+
+class LetterEditIn(BaseModel):
+    subject: str | None = None
+    body: str | None = None
+    reasons: list[str] | None = None
+
+
+class LetterSendIn(BaseModel):
+    to: list[str] | None = None

@@ -56,6 +56,16 @@ def verified_addresses(demand: Demand) -> list[str]:
     return out
 
 
+def _recipients(notice: Notice) -> list[str]:
+    """The addresses the reviewer sent the letter to, else the demand's verified ones;
+    checked against the registry again at sending time (a domain may have been removed)."""
+    domains = list(notice.demand.authority.domains or [])
+    chosen = [a for a in (notice.addresses or []) if isinstance(a, str)]
+    if chosen:
+        return [a for a in chosen if _domain_ok(a.strip(), domains)]
+    return verified_addresses(notice.demand)
+
+
 def email_letter_on_commit(notice: Notice) -> None:
     """Queue the e-mail once the letter is committed (the worker sends it); a rolled-back
     decision sends nothing.
@@ -63,7 +73,7 @@ def email_letter_on_commit(notice: Notice) -> None:
     With no address to write to, that is recorded in the letter's own transaction: nothing
     waits for the commit.
     """
-    if not verified_addresses(notice.demand):
+    if not _recipients(notice):
         _record_skipped(notice)
         return
     from dueprocess.notices.tasks import email_letter
@@ -85,7 +95,7 @@ def send_letter_email(notice_id: int, *, attempt: int = 1) -> str:
     notice = (Notice.objects.select_related("demand__authority", "demand__requester__user")
               .get(pk=notice_id))
     demand = notice.demand
-    to = verified_addresses(demand)
+    to = _recipients(notice)
     if not to:
         with transaction.atomic():
             return _record_skipped(notice)
@@ -106,3 +116,11 @@ def send_letter_email(notice_id: int, *, attempt: int = 1) -> str:
     with transaction.atomic():
         record(verb, actor="system", demand_id=demand.pk, payload=payload)
     return verb
+
+
+def record_held_email(notice: Notice) -> None:
+    """The acknowledgement of a demand held for authenticity stays in the portal: the sender
+    may be a forger, so nothing is e-mailed until a registry contact confirms the demand."""
+    record("letter.email_skipped", actor="system", demand_id=notice.demand_id, payload={
+        "notice": notice.pk, "kind": notice.kind,
+        "reason": "held until the sender is verified through a registry contact"})

@@ -43,11 +43,14 @@ from dueprocess.demands.models import (
     Document,
     Notice,
     NoticeKind,
+    NoticeStatus,
     Severity,
     Status,
 )
 from dueprocess.errors import Conflict, DomainError
+from dueprocess.notices import actions as letter_actions
 from dueprocess.notices.delivery import is_verified_address, verified_addresses
+from dueprocess.notices.reasons import reason_options
 from dueprocess.review import actions as review_actions
 from dueprocess.review import deadlines, gates
 from dueprocess.review.access import staff_required
@@ -56,9 +59,11 @@ from dueprocess.review.forms import (
     ClarifyForm,
     DecisionForm,
     HumanRightsForm,
+    LetterForm,
     NoteForm,
     OverrideForm,
     SendBackForm,
+    SendLetterForm,
     TargetDecisionForm,
     decision_forms,
     target_forms,
@@ -193,6 +198,7 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  override_form: OverrideForm | None = None,
                  send_back_form: SendBackForm | None = None,
                  note_form: NoteForm | None = None,
+                 letter_form: tuple[int, LetterForm | SendLetterForm, str] | None = None,
                  error: str = "") -> HttpResponse:
     """Render the whole case file; each render of user data is an audited view."""
     actions.record_view(demand, user=request.user, what="demand_page")
@@ -237,7 +243,11 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                               .values("kind", "status").annotate(n=Count("id")))
     action_total = sum(int(row["n"]) for row in action_summary)
 
-    letters = list(demand.notices.exclude(kind=NoticeKind.USER).order_by("pk"))
+    letters = list(demand.notices.exclude(kind=NoticeKind.USER)
+                   .select_related("author", "edited_by", "approved_by", "sent_by")
+                   .order_by("pk"))
+    drafts = _draft_panels(request, demand, [n for n in letters
+                                             if n.status == NoticeStatus.DRAFT], letter_form)
     user_notices = list(Notice.objects.filter(demand=demand, kind=NoticeKind.USER)
                         .select_related("target").order_by("pk")[:LIST_LIMIT])
     notice_counts = dict(demand.notices.filter(kind=NoticeKind.USER).order_by()
@@ -288,7 +298,8 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         "action_summary": action_summary,
         "action_rows": action_rows,
         "action_total": action_total,
-        "letters": letters,
+        "letters": [n for n in letters if n.status != NoticeStatus.DRAFT],
+        "drafts": drafts,
         "answers": _answers(demand),
         "letter_addresses": verified_addresses(demand),
         "sender_verified": sender_verified,
@@ -332,6 +343,41 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         "error": error,
     }
     return render(request, "review/demand.html", context, status=status)
+
+
+def _draft_panels(request: HttpRequest, demand: Demand, drafts: list[Notice],
+                  failed: tuple[int, LetterForm | SendLetterForm, str] | None
+                  ) -> list[dict[str, Any]]:
+    """Per draft letter: its preview, the edit and send forms, who may approve it, and the
+    error of a refused step beside the form it came from."""
+    user = request.user
+    may_decide = user.has_perm(DECIDE_PERM)
+    panels = []
+    for notice in drafts:
+        options = reason_options(demand, notice.kind)
+        edit: LetterForm | SendLetterForm = LetterForm(
+            prefix=f"letter-{notice.pk}", options=options,
+            initial={"subject": notice.subject, "body": notice.body,
+                     "reasons": list(notice.quoted_reasons)})
+        send: LetterForm | SendLetterForm = SendLetterForm(
+            prefix=f"send-{notice.pk}", initial={"to": "\n".join(verified_addresses(demand))})
+        error = ""
+        if failed is not None and failed[0] == notice.pk:
+            error = failed[2]
+            if isinstance(failed[1], LetterForm):
+                edit = failed[1]
+            else:
+                send = failed[1]
+        panels.append({
+            "notice": notice, "edit": edit, "send": send, "error": error,
+            "may_edit": may_decide,
+            "may_approve": (notice.needs_second_person and notice.approved_by_id is None
+                            and user.has_perm(APPROVE_PERM)
+                            and user.pk not in (notice.author_id, notice.edited_by_id)),
+            "may_send": (may_decide or user.has_perm(APPROVE_PERM)) and (
+                not notice.needs_second_person or notice.approved_by_id is not None),
+        })
+    return panels
 
 
 def _refuse_without(request: HttpRequest, demand: Demand, perm: str) -> HttpResponse | None:
@@ -527,8 +573,8 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _demand_page(request, demand, status=exc.status, clarify=form,
                             error=exc.message)
-    messages.success(request, "Clarification requested; the letter went to the authority's "
-                              "portal (and by e-mail to its verified addresses).")
+    messages.success(request, "Clarification requested: the letter is drafted below; check "
+                              "it and send it.")
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -591,6 +637,48 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review:demand", pk=demand.pk)
 
 
+# ----------------------------------------------------------------------------- letters
+
+
+def _letter_step(request: HttpRequest, pk: int, notice_id: int, perm: str
+                 ) -> tuple[Demand, Notice | None, HttpResponse | None]:
+    demand = _load(pk)
+    if (refused := _refuse_without(request, demand, perm)) is not None:
+        return demand, None, refused
+    try:
+        return demand, letter_actions.letter_of(demand, notice_id), None
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+
+
+@staff_required
+@require_POST
+def letter_edit(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
+    """Save the text, or (``redraft``) choose other reasons and draft the text again."""
+    demand, notice, refused = _letter_step(request, pk, notice_id, DECIDE_PERM)
+    if refused is not None or notice is None:
+        return refused or redirect("review:demand", pk=pk)
+    form = LetterForm(request.POST, prefix=f"letter-{notice.pk}",
+                      options=reason_options(demand, notice.kind))
+    if not form.is_valid():
+        return _demand_page(request, demand, status=400,
+                            letter_form=(notice.pk, form, "The letter was not saved: correct "
+                                                          "the marked fields."))
+    try:
+        if "redraft" in request.POST:
+            letter_actions.edit_letter(notice, user=request.user,
+                                       reasons=list(form.cleaned_data["reasons"]))
+        else:
+            letter_actions.edit_letter(notice, user=request.user,
+                                       subject=form.cleaned_data["subject"],
+                                       body=form.cleaned_data["body"])
+    except DomainError as exc:
+        return _demand_page(request, _load(pk), status=exc.status,
+                            letter_form=(notice.pk, form, exc.message))
+    messages.success(request, "Letter saved; it is still a draft.")
+    return redirect(reverse("review:demand", args=[pk]) + f"#letter-{notice.pk}")
+
+
 @staff_required
 @require_POST
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
@@ -608,3 +696,44 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
                             error=exc.message)
     messages.success(request, "Note added (staff only; the authority never sees it).")
     return redirect(reverse("review:demand", args=[demand.pk]) + "#notes")
+
+
+@staff_required
+@require_POST
+def letter_approve(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
+    demand, notice, refused = _letter_step(request, pk, notice_id, APPROVE_PERM)
+    if refused is not None or notice is None:
+        return refused or redirect("review:demand", pk=pk)
+    try:
+        letter_actions.approve_letter(notice, user=request.user)
+    except DomainError as exc:
+        return _demand_page(request, demand, status=exc.status,
+                            letter_form=(notice.pk, SendLetterForm(prefix=f"send-{notice.pk}"),
+                                         exc.message))
+    messages.success(request, "Letter approved; it can now be sent.")
+    return redirect("review:demand", pk=pk)
+
+
+@staff_required
+@require_POST
+def letter_send(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
+    """Reviewers send letters; so may the approver who just approved one."""
+    perm = DECIDE_PERM if request.user.has_perm(DECIDE_PERM) else APPROVE_PERM
+    demand, notice, refused = _letter_step(request, pk, notice_id, perm)
+    if refused is not None or notice is None:
+        return refused or redirect("review:demand", pk=pk)
+    form = SendLetterForm(request.POST, prefix=f"send-{notice.pk}")
+    if not form.is_valid():
+        return _demand_page(request, demand, status=400,
+                            letter_form=(notice.pk, form, "The letter was not sent."))
+    try:
+        sent = letter_actions.send_letter(notice, user=request.user,
+                                          to=form.addresses() or None)
+    except DomainError as exc:
+        return _demand_page(request, demand, status=exc.status,
+                            letter_form=(notice.pk, form, f"The letter was not sent: "
+                                                          f"{exc.message}"))
+    where = (f" and e-mailed to {', '.join(sent.addresses)}" if sent.addresses
+             else "; no registry address to e-mail it to")
+    messages.success(request, f"Letter sent to the authority's portal{where}.")
+    return redirect("review:demand", pk=pk)

@@ -340,3 +340,32 @@ class ClarifyForm(forms.Form):
         max_length=5000, label="What needs clarifying",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class LetterForm(forms.Form):
+    """A draft letter: its text and the reasons it quotes (internal ones unchecked unless
+    the reviewer checks them)."""
+
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(max_length=50_000, widget=forms.Textarea(attrs={"rows": 16}),
+                           label="Text")
+    reasons = forms.MultipleChoiceField(required=False, label="Reasons quoted",
+                                        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, options: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reasons"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(o.key, f"{o.label}{' (internal assessment)' if o.internal else ''}")
+                         for o in options]
+
+
+class SendLetterForm(forms.Form):
+    to = forms.CharField(required=False, label="E-mail to",
+                         help_text="One address a line; only addresses on a verified domain "
+                                   "of the authority are accepted",
+                         widget=forms.Textarea(attrs={"rows": 2}))
+
+    def addresses(self) -> list[str]:
+        return [line.strip() for line in str(self.cleaned_data.get("to", "")).replace(
+            ",", "\n").splitlines() if line.strip()]

@@ -174,8 +174,9 @@ class DemandFacts:
     ``(name, title, role)``; an official with role ``approver`` records an approval such as
     the Secretary for Security's under HK NSL Schedule 4. ``deadline`` is the one the
     authority states, if any. ``sender`` is ``None`` when no one needed to be authenticated
-    (staff entered or imported the demand after their own checks); then no ``auth.*``
-    finding is made.
+    (staff entered or imported the demand); then only the emergency call-back rule of
+    ``auth.*`` applies. ``callback_confirmed``: the latest call-back to a registry number
+    of the authority confirmed the demand, whatever the channel it came by.
     """
 
     reference: str
@@ -198,3 +199,4 @@ class DemandFacts:
     sender: SenderFacts | None = None
     screening_hits: tuple[ScreeningHitFacts, ...] = ()
     deadline: datetime | None = None
+    callback_confirmed: bool = False

@@ -2,15 +2,20 @@
 
 The first tier that applies wins:
 
+0. ``hold`` — any ``auth.*`` warning or block: a look-alike domain, a flagged or
+   unverified sender, an emergency disclosure without a confirmed call-back. Authenticity
+   comes before everything: until the sender is verified through a registry contact,
+   nothing else about the demand matters, and no answer (not even an MLAT referral, a
+   refusal or a clarification request) may go to someone who may be a forger. A confirmed
+   call-back turns these findings into ``info`` and the demand is judged on its merits.
 1. ``route_mlat`` — any ``policy.route_mlat``. The platform has decided this
    jurisdiction's data demands go through mutual legal assistance; that answer to the
    authority does not depend on anything else in the demand.
 2. ``hold`` — any ``policy.jurisdiction_paused``. A pause is a deliberate stop pending a
    policy decision; nothing is judged on the merits until it is lifted.
-2b. ``escalate`` — any ``block`` from authentication or sanctions screening (``auth.*``,
-   ``sanctions.*``): the demand may be forged or come from a listed person, so a person
-   verifies it before anything, even a refusal or a clarification request, goes back to
-   the sender.
+2b. ``escalate`` — any ``block`` from sanctions screening (``sanctions.*``): the demand
+   may come from a listed person, so a person looks at it before anything, even a refusal
+   or a clarification request, goes back.
 3. ``reject`` — ``legal.instrument_not_in_force``, or every ask is unenforceable: each
    has a ``legal.insufficient_process`` or ``legal.issuer_not_competent`` finding that
    does not leave part of the ask standing (``evidence["partial"]`` false).
@@ -19,7 +24,7 @@ The first tier that applies wins:
 5. ``escalate`` — any other warning or block: ``rights.*``, ``jurisdiction.*``,
    ``legal.statute_mismatch``, ``policy.human_rights_review``, ``policy.condition_error``,
    ``policy.invalid``, ``vetting.rule_error``, and findings from outside this package
-   (``sanctions.*``, ``auth.*``). Unknown codes escalate rather than pass silently.
+   (``sanctions.*``). Unknown codes escalate rather than pass silently.
 6. ``comply_partially`` — ``scope.overbroad``; a removal or account restriction with no
    territorial limit (or a worldwide one) where withholding in the issuing territory would
    do (``scope.less_restrictive_available`` with ``evidence["global"]``: least restrictive
@@ -40,7 +45,7 @@ from collections.abc import Sequence
 
 from dueprocess.vetting.findings import Finding
 
-__all__ = ["RANK", "recommend", "unenforceable_asks"]
+__all__ = ["RANK", "VERIFY_FIRST", "held_for_authenticity", "recommend", "unenforceable_asks"]
 
 #: Higher is more restrictive; matches the precedence above.
 RANK: dict[str, int] = {
@@ -53,7 +58,10 @@ RANK: dict[str, int] = {
     "route_mlat": 6,
 }
 
-_VERIFY_AREAS = ("auth.", "sanctions.")
+_VERIFY_AREAS = ("sanctions.",)
+_AUTH = "auth."
+#: What a held-for-authenticity explanation asks the reviewer to do.
+VERIFY_FIRST = "verify the sender through a registry contact first"
 _LEGAL_DEFECTS = frozenset({"legal.insufficient_process", "legal.issuer_not_competent"})
 _CLARIFY = frozenset({"legal.unknown_instrument", "legal.missing_element"})
 _LESS = "scope.less_restrictive_available"
@@ -72,6 +80,11 @@ def unenforceable_asks(findings: Sequence[Finding], ask_count: int) -> set[int]:
                 return set(range(ask_count))
             out.add(finding.ask_index)
     return out
+
+
+def held_for_authenticity(findings: Sequence[Finding]) -> list[Finding]:
+    """The authentication findings that hold the demand (``info`` ones never do)."""
+    return [f for f in findings if f.code.startswith(_AUTH) and f.severity != "info"]
 
 
 def _explain(recommendation: str, drivers: list[Finding], findings: Sequence[Finding]) -> str:
@@ -106,6 +119,9 @@ def recommend(findings: Sequence[Finding], ask_count: int) -> tuple[str, str]:
     def having(*codes: str) -> list[Finding]:
         return [f for f in findings if f.code in codes]
 
+    unverified = held_for_authenticity(findings)
+    if unverified:
+        return "hold", _explain("hold", unverified, findings)[:-1] + f"; {VERIFY_FIRST}."
     tiers: list[tuple[str, list[Finding]]] = [
         ("route_mlat", having("policy.route_mlat")),
         ("hold", having("policy.jurisdiction_paused")),
