@@ -30,6 +30,7 @@ from dueprocess.errors import (
     NotFound,
     RecipientNotRegistered,
 )
+from dueprocess.locking import for_update
 from dueprocess.notices.delivery import is_verified_address, verified_addresses
 from dueprocess.notices.letters import render_letter
 from dueprocess.notices.reasons import reason_options
@@ -40,7 +41,7 @@ MAX_BODY = 50_000
 
 def _lock(notice: Notice) -> Notice:
     try:
-        return (Notice.objects.select_for_update().select_related("demand__authority")
+        return (for_update(Notice.objects).select_related("demand__authority")
                 .get(pk=notice.pk))
     except Notice.DoesNotExist as exc:
         raise NotFound("no such letter") from exc
