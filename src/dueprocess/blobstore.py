@@ -94,6 +94,16 @@ def open_read(stored: str) -> IO[bytes]:
         raise
 
 
+def open_if_present(stored: str) -> IO[bytes] | None:
+    """The stored file for reading, or None when it is not (or no longer) in the store."""
+    if not exists(stored):
+        return None
+    try:
+        return open_read(stored)
+    except BlobError:
+        return None
+
+
 def _missing_object(exc: Exception) -> bool:
     """An S3 client error that says the object is not there."""
     response = getattr(exc, "response", None)

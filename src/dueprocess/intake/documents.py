@@ -185,10 +185,4 @@ def stored_name(doc: Document) -> str:
 
 def open_document(doc: Document) -> IO[bytes] | None:
     """The stored PDF for reading, or None when its file is not in the store."""
-    stored = stored_name(doc)
-    if not blobstore.exists(stored):
-        return None
-    try:
-        return blobstore.open_read(stored)
-    except blobstore.BlobError:
-        return None
+    return blobstore.open_if_present(stored_name(doc))

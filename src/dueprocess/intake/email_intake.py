@@ -421,10 +421,4 @@ def stored_name(inbound: InboundEmail) -> str:
 
 def open_original(inbound: InboundEmail) -> IO[bytes] | None:
     """The message as received, byte for byte, or None when it is not in the store."""
-    stored = stored_name(inbound)
-    if not blobstore.exists(stored):
-        return None
-    try:
-        return blobstore.open_read(stored)
-    except blobstore.BlobError:
-        return None
+    return blobstore.open_if_present(stored_name(inbound))
