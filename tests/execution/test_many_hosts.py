@@ -31,7 +31,7 @@ from dueprocess.demo.connector import DemoConnector
 from dueprocess.execution import productions
 from dueprocess.execution.productions import ProductionError, build_production
 from dueprocess.intake.documents import open_document, store_document
-from tests.execution.test_worker import REPO, _env, _worker_home
+from tests.execution.processes import REPO, worker_env, worker_home
 from tests.intake.conftest import make_pdf
 
 PREFIX = "installation-a"
@@ -140,8 +140,8 @@ CREATE_KEY = """
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_creating_the_key_at_once_end_with_one(settings: Any,
                                                              tmp_path: Path) -> None:
-    home = _worker_home(tmp_path)
-    env = _env(settings, home)
+    home = worker_home(tmp_path)
+    env = worker_env(settings, home)
     start = time.time() + 4  # both have set Django up by then, and start together
     procs = [_run(env, CREATE_KEY, str(start)) for _ in range(2)]
     printed = {_finish(p).strip() for p in procs}
@@ -243,8 +243,8 @@ def test_a_production_built_on_one_host_is_read_and_verified_on_another(
         assert fh.read() == pdf
 
     # Host B: another process, another home, the same database, secret and bucket.
-    other_home = _worker_home(tmp_path / "host-b")
-    env = _env(settings, other_home, DUEPROCESS_STORAGE_URL=s3_storage["url"],
+    other_home = worker_home(tmp_path / "host-b")
+    env = worker_env(settings, other_home, DUEPROCESS_STORAGE_URL=s3_storage["url"],
                **s3_storage["env"])
     download = tmp_path / "download.zip"
     out = _finish(_run(env, HOST_B, str(production.pk), str(document.pk), str(download)))
