@@ -97,6 +97,7 @@ def test_a_withholding_cannot_be_wider_than_asked_nor_apply_to_data(
 def test_the_effect_report_says_if_and_when_each_item_was_acted_on(
         seeded: None, fbi: Authority, reviewer: Any) -> None:
     from tests.execution.support import warrant_body
+    from tests.review.roles import staff_member
 
     body = warrant_body(
         targets=[{"type": "account", "id": platform.US_SUSPECT},
@@ -105,9 +106,16 @@ def test_the_effect_report_says_if_and_when_each_item_was_acted_on(
               {"kind": "disclose", "data_categories": ["subscriber"]}],
         acknowledged_at="2020-10-05T14:20:00+00:00")
     demand = receive(fbi, body)
+    # A warrant cannot compel a removal (a block finding): the legal lead overrides it, on
+    # the platform's own terms, and a second person approves.
     actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
         {"ask": 0, "outcome": "comply", "reason_codes": ["lawful"]},
-        {"ask": 1, "outcome": "reject", "reason_codes": ["overbroad"]}]}), user=reviewer)
+        {"ask": 1, "outcome": "reject", "reason_codes": ["overbroad"]}],
+        "override": {"findings": ["legal.insufficient_process"],
+                     "reason_codes": ["valid_legal_process"],
+                     "rationale": "The post breaks the platform's terms; removed on notice."}}),
+        user=staff_member("legal_lead"))
+    actions.approve_demand(demand, user=reviewer)
     run_worker()
     demand.refresh_from_db()
     letter = Notice.objects.get(demand=demand, kind="effect_report")
