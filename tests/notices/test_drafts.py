@@ -146,7 +146,8 @@ def test_a_clarification_is_sent_by_the_reviewer_without_a_second_person(
 
 def test_partial_compliance_is_drafted_for_approval(fbi: Authority, reviewer: Any) -> None:
     body = us_warrant()
-    body["asks"] = [*body["asks"], {"kind": "preserve", "days": 90}]
+    # Two asks a warrant can compel: one refused, the other complied with.
+    body["asks"] = [*body["asks"], {"kind": "disclose", "data_categories": ["subscriber"]}]
     demand = _receive(fbi, body)
     _decide(demand, reviewer,
             {"ask": 0, "outcome": "reject", "reason_codes": ["overbroad"]},
