@@ -46,8 +46,25 @@ def reviewed(demand: Demand, user: Any) -> None:
             "conclusion": "proceed", "rationale": "Assessed for the test."}, user=user)
 
 
+def called_back(demand: Demand, user: Any) -> None:
+    """Confirm an emergency through the authority's registry number, as a reviewer must
+    before disclosing anything in an emergency."""
+    from dueprocess.intake.actions import record_callback
+
+    if not demand.emergency:
+        return
+    authority = demand.authority
+    if not authority.phones:
+        authority.phones = ["+1 202 324 3000"]
+        authority.save(update_fields=["phones"])
+    record_callback(demand, phone=authority.phones[0], outcome="confirmed", user=user,
+                    spoke_with="Duty supervisor")
+    demand.refresh_from_db()
+
+
 def comply(demand: Demand, user: Any, **narrowing: Any) -> Demand:
     """Decide to comply with every ask (in part, with ``narrowing``)."""
+    called_back(demand, user)
     reviewed(demand, user)
     outcome = "comply_partially" if narrowing else "comply"
     asks = demand.asks.count()
@@ -70,6 +87,15 @@ def warrant_body(**extra: Any) -> dict[str, Any]:
     }
     body.update(extra)
     return body
+
+
+def court_order_body(**extra: Any) -> dict[str, Any]:
+    """A US court order, which can compel an account or content restriction (a warrant
+    cannot: complying with one against its block finding needs an override)."""
+    return warrant_body(**{
+        "reference": "1:20-cv-04417", "instrument": "generic.court_order",
+        "issued_by": {"name": "Hon. Jane Doe", "title": "U.S. District Judge", "role": "court"},
+        "legal_basis": "Order of the U.S. District Court", **extra})
 
 
 def time_passes() -> None:

@@ -23,7 +23,7 @@ from dueprocess.execution import deadletters, usernotices
 from dueprocess.execution.connectors.base import ConnectorError
 from dueprocess.execution.models import DeadLetter, DisclosureWait, NoticeState, Production
 from dueprocess.execution.tasks import deliver_pending_notices, run_action
-from tests.execution.support import run_worker, time_passes, verbs, warrant_body
+from tests.execution.support import court_order_body, run_worker, time_passes, verbs, warrant_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -289,7 +289,7 @@ def test_undeliverable_notices_retry_with_backoff_then_go_to_the_dead_letter_lis
         raise ConnectorError("the platform's messaging service is down")
 
     monkeypatch.setattr(DemoConnector, "notify_user", down)
-    demand = approved(warrant_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
+    demand = approved(court_order_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
     run_worker()
     demand.refresh_from_db()
     assert demand.status == "completed"

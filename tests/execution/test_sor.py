@@ -16,7 +16,7 @@ from dueprocess.demands.models import Action, Authority, Demand
 from dueprocess.demo import platform
 from dueprocess.execution import sor
 from dueprocess.execution.models import StatementOfReasons
-from tests.execution.support import run_worker, warrant_body
+from tests.execution.support import court_order_body, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,7 +63,7 @@ def test_a_withholding_in_germany_gets_a_valid_statement(approved: Approve,
 
 
 def test_removal_and_account_measures_apply_everywhere_in_the_eea(approved: Approve) -> None:
-    demand = approved(warrant_body(
+    demand = approved(court_order_body(
         targets=[{"type": "account", "id": platform.US_SUSPECT},
                  {"type": "content", "url": platform.US_SUSPECT_POSTS[0]}],
         asks=[{"kind": "restrict_account", "measure": "terminate"},

@@ -27,7 +27,7 @@ from dueprocess.execution.tasks import (
     run_action,
 )
 from dueprocess.transparency.models import StaleDemand
-from tests.execution.support import run_worker, warrant_body
+from tests.execution.support import court_order_body, run_worker, warrant_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,7 +82,7 @@ def test_an_approved_warrant_is_executed_and_its_production_verifies(approved: A
 
 
 def test_a_failed_action_is_retried_after_the_cause_is_fixed(approved: Approve) -> None:
-    demand = approved(warrant_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
+    demand = approved(court_order_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
     action = demand.actions.get()
     PlatformAccount.objects.filter(handle=platform.US_SUSPECT).delete()
 
@@ -115,7 +115,7 @@ def test_a_failed_action_is_retried_after_the_cause_is_fixed(approved: Approve) 
 
 
 def test_retries_stop_after_the_maximum_attempts(approved: Approve) -> None:
-    demand = approved(warrant_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
+    demand = approved(court_order_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
     action = demand.actions.get()
     DBTaskResult.objects.all().delete()
     PlatformAccount.objects.filter(handle=platform.US_SUSPECT).delete()
@@ -147,7 +147,7 @@ class SimulatedCrash(BaseException):
 
 def test_a_crash_after_the_platform_acted_resumes_without_acting_twice(
         approved: Approve, monkeypatch: pytest.MonkeyPatch) -> None:
-    demand = approved(warrant_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
+    demand = approved(court_order_body(asks=[{"kind": "restrict_account", "measure": "suspend"}]))
     action = demand.actions.get()
     real_complete = actions.complete_action
     calls: list[int] = []

@@ -30,7 +30,7 @@ from dueprocess.execution.connectors.signing import (
 from dueprocess.execution.connectors.webhook import WebhookConnector
 from dueprocess.execution.models import DeadLetter, Production, WebhookCall
 from dueprocess.execution.receiver import Store
-from tests.execution.support import comply, receive, run_worker, warrant_body
+from tests.execution.support import comply, court_order_body, receive, run_worker
 from tests.execution.webhook_support import SECRET, Faults, proxy, receiver, store_with
 
 
@@ -218,7 +218,7 @@ def test_a_demand_executes_end_to_end_over_the_webhook(
             settings.DUEPROCESS, connector="webhook", webhook_url=url, webhook_secret=SECRET,
             home=tmp_path / "home")
         assert get_connector().name == "webhook"
-        body = warrant_body(targets=[{"type": "account", "id": "carol"}], asks=[
+        body = court_order_body(targets=[{"type": "account", "id": "carol"}], asks=[
             {"kind": "disclose", "data_categories": ["subscriber", "traffic", "content"]},
             {"kind": "restrict_account", "measure": "suspend"}])
         demand = comply(receive(fbi, body), reviewer)
@@ -243,8 +243,8 @@ def test_a_refused_action_lands_on_the_dead_letter_list_and_is_retried_from_the_
     with receiver(store) as (url, store):
         settings.DUEPROCESS = dataclasses.replace(
             settings.DUEPROCESS, connector="webhook", webhook_url=url, webhook_secret=SECRET)
-        body = warrant_body(targets=[{"type": "account", "id": "dave"}],
-                            asks=[{"kind": "restrict_account", "measure": "suspend"}])
+        body = court_order_body(targets=[{"type": "account", "id": "dave"}],
+                                asks=[{"kind": "restrict_account", "measure": "suspend"}])
         demand = comply(receive(fbi, body), reviewer)
         action = demand.actions.get()
         # The platform already holds this key for something else: it refuses (409).

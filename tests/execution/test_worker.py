@@ -18,14 +18,15 @@ from dueprocess.demo import platform
 from dueprocess.demo.models import PlatformAccount, PlatformOperation, UserMessage
 from dueprocess.execution.models import Production, WorkerProcess
 from tests.execution.processes import HEARTBEAT, Worker, worker_env, worker_home
-from tests.execution.support import comply, receive, warrant_body
+from tests.execution.support import comply, court_order_body, receive, warrant_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 def _approve(fbi: Authority, reviewer: Any, reference: str, handles: list[str],
              asks: list[dict[str, Any]]) -> Demand:
-    body = warrant_body(reference=reference, asks=asks,
-                        targets=[{"type": "account", "id": h} for h in handles])
+    restricts = any(a["kind"].startswith("restrict_") for a in asks)
+    body = (court_order_body if restricts else warrant_body)(
+        reference=reference, asks=asks, targets=[{"type": "account", "id": h} for h in handles])
     return comply(receive(fbi, body), reviewer)
 
 
