@@ -51,9 +51,22 @@ def comply(demand: Demand, user: Any, **narrowing: Any) -> Demand:
     reviewed(demand, user)
     outcome = "comply_partially" if narrowing else "comply"
     asks = demand.asks.count()
-    return actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
+    data: dict[str, Any] = {"decisions": [
         {"ask": i, "outcome": outcome, "reason_codes": ["lawful"], **narrowing}
-        for i in range(asks)]}), user=user)
+        for i in range(asks)]}
+    blocks = sorted(set(demand.findings.current().filter(severity="block")
+                        .values_list("code", flat=True)))
+    if not blocks:
+        return actions.record_decisions(demand, DecisionsIn.model_validate(data), user=user)
+    # A block finding (e.g. a warrant cannot compel an account measure): the legal lead
+    # overrides it and ``user`` approves as the second person.
+    from tests.review.roles import staff_member
+
+    lead = staff_member("legal_lead", f"lead-{demand.pk}@platform.example")
+    data["override"] = {"findings": blocks, "reason_codes": ["valid_legal_process"],
+                        "rationale": "The platform's terms allow this measure on notice."}
+    decided = actions.record_decisions(demand, DecisionsIn.model_validate(data), user=lead)
+    return actions.approve_demand(decided, user=user)
 
 
 def warrant_body(**extra: Any) -> dict[str, Any]:
