@@ -40,7 +40,8 @@ def test_readyz_reports_each_dependency(db: Any, production_like: None) -> None:
     response = Client().get("/readyz", HTTP_HOST="10.0.0.7")
     assert response.status_code == 200
     assert response.json() == {"status": "ready", "failed": [], "checks": {
-        "storage": "ok", "shared_storage": "ok", "database": "ok", "migrations": "ok", "cache": "ok"}}
+        "storage": "ok", "shared_storage": "ok", "database": "ok", "migrations": "ok",
+        "cache": "ok"}}
     assert not AuditEvent.objects.exists()
 
 
