@@ -307,3 +307,22 @@ def test_maintenance_keeps_one_run_scheduled_and_purges(approved: Approve) -> No
     assert not StaleDemand.objects.exists()
     assert waiting.count() == 1  # the next run is queued
     assert waiting.get().run_after > timezone.now() + timedelta(minutes=9)
+
+
+def test_a_wait_that_ends_while_the_export_task_runs_still_queues_the_export(
+        approved: Approve) -> None:
+    """The running task may have seen the wait before it ended and stop without queueing
+    itself again: the end of the wait queues a task all the same."""
+    from dueprocess.execution.tasks import enqueue_waiting_exports
+
+    demand = approved()
+    action = demand.actions.get()
+    DBTaskResult.objects.filter(task_path=run_action.module_path).update(
+        status=TaskResultStatus.RUNNING)  # a worker has it in hand
+    assert _queued() == 0
+    assert enqueue_waiting_exports(demand.pk, None) == 1
+    assert _queued() == 1
+    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).delete()
+    run_worker()
+    action.refresh_from_db()
+    assert action.status == "succeeded" and _ops(action) == 1

@@ -87,3 +87,41 @@ def test_a_refusal_letter_is_previewed_edited_approved_and_sent(
     run_worker()
     (email,) = mail.outbox
     assert email.to == ["jane.doe@fbi.gov"] and "Ref. LP-1102" in email.body
+
+
+def test_a_forged_emailed_demand_is_held_and_nothing_is_written_to_the_forger(
+        live_server: Any, settings: Any, fbi: Any) -> None:
+    """A reviewer opens an e-mailed demand whose headers fail authentication: it is on hold
+    until verified through a registry contact, the console offers no clarification request
+    to the sender, and no letter is drafted or e-mailed."""
+    from dueprocess.intake.email_intake import import_eml
+    from tests.intake.conftest import eml
+
+    settings.STAFF_REQUIRE_2FA = True
+    forged = eml(sender='"d.price@fbi.gov" <d.price@fbi.gov>',
+                 auth="mx.platform.example; spf=fail; dkim=none; dmarc=fail",
+                 extra_headers=(("Reply-To", "collect@protonmail.example"),))
+    demand = import_eml(forged, user=None).demand
+    assert demand is not None
+    reviewer = staff_member("legal_reviewer", "reviewer@platform.example")
+    device = TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    base = live_server.url
+    mail.outbox.clear()
+
+    with browser_page() as page:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        _sign_in(page, base, reviewer, device)
+        page.goto(f"{base}/review/demands/{demand.pk}/")
+        head = page.inner_text(".page-head")
+        assert "on hold" in head.lower() and "recommends hold" in head.lower()
+        assert "registry contact" in page.inner_text("#vetting")
+        # While held, the console offers no way to write to the sender.
+        assert page.locator("text=Request clarification").count() == 0
+        _shot(page, "forged-email-held")
+
+    run_worker()
+    assert mail.outbox == []
+    assert not Notice.objects.filter(demand=demand).exclude(
+        kind=NoticeKind.ACKNOWLEDGEMENT).exists()
+    assert not Notice.objects.filter(demand=demand, status=NoticeStatus.SENT).exclude(
+        kind=NoticeKind.ACKNOWLEDGEMENT).exists()

@@ -325,12 +325,17 @@ def enqueue_demand_actions(demand_id: int) -> int:
 
 def enqueue_waiting_exports(demand_id: int, at: datetime | None) -> int:
     """A notice period started or a person let a disclosure proceed: run the exports at
-    ``at`` (now if empty), moving any waiting task rather than adding one."""
+    ``at`` (now if empty), moving any waiting task rather than adding one.
+
+    A task that is running right now may have looked at the wait before it ended and will
+    then stop without queueing itself again; so a task is queued even beside a running one
+    (the second run finds the action done, or does it).
+    """
     ids = Action.objects.filter(
         demand_id=demand_id, kind=ActionKind.EXPORT,
         status__in=[ActionStatus.PENDING, ActionStatus.FAILED],
     ).order_by("pk").values_list("pk", flat=True)
-    return _enqueue(ids, expedite=True, over_running=False, at=at)
+    return _enqueue(ids, expedite=True, over_running=True, at=at)
 
 
 def _live_workers(now: datetime) -> set[str]:
