@@ -92,6 +92,11 @@ def language_of(country: str) -> str:
     return _LANGUAGE_BY_COUNTRY.get(country.upper(), "en")
 
 
+def _account_type(acc: PlatformAccount) -> str:
+    """Organisations (NGOs, media, businesses) hold business accounts; people private ones."""
+    return "business" if {"ngo", "media", "business"} & set(acc.flags or ()) else "private"
+
+
 SUBSCRIBER_COLUMNS = ["id", "handle", "name", "email", "phone", "created", "country", "status"]
 LOGIN_COLUMNS = ["timestamp_utc", "ip", "user_agent"]
 POST_COLUMNS = ["id", "url", "created", "text", "status", "withheld_in"]
@@ -403,7 +408,7 @@ class DemoConnector:
             acc.save(update_fields=["status", "withheld_in"])
             return {"account": acc.handle, "measure": done, "requested": measure,
                     "territories": scope, "before": before, "status": acc.status,
-                    "withheld_in": acc.withheld_in,
+                    "withheld_in": acc.withheld_in, "account_type": _account_type(acc),
                     "created": acc.created_at.date().isoformat()}
 
         return self._once(key, "restrict_account", act)
@@ -426,7 +431,8 @@ class DemoConnector:
             post.save(update_fields=["status", "withheld_in"])
             return {"content": post.url, "account": post.account.handle, "measure": done,
                     "requested": measure, "territories": scope, "status": post.status,
-                    "withheld_in": post.withheld_in,
+                    "withheld_in": post.withheld_in, "account_type": _account_type(post.account),
+                    "language": language_of(post.account.country),
                     "created": post.created_at.date().isoformat()}
 
         return self._once(key, "restrict_content", act)
