@@ -10,8 +10,6 @@ and changes nothing.
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import re
 from collections.abc import Callable
@@ -38,6 +36,7 @@ from dueprocess.execution.connectors.base import (
     TargetInfo,
     territorial,
 )
+from dueprocess.exports import csv_dicts
 from dueprocess.locking import for_update
 
 _HOST = BASE_URL.split("://", 1)[1]
@@ -70,13 +69,7 @@ def _json(data: Any) -> bytes:
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n",
-                            extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return out.getvalue().encode()
+    return csv_dicts(rows, columns).encode()
 
 
 def _iso(at: datetime) -> str:
