@@ -13,10 +13,9 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from dueprocess.audit.chain import record
@@ -118,13 +117,19 @@ def release(hold: Preservation, *, user: Any, why: str = "") -> Preservation:
 
 
 def _recipients(hold: Preservation) -> list[str]:
-    assignee = getattr(hold.demand, "assignee", None)
-    if assignee is not None and assignee.email:
-        return [assignee.email]
-    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    reviewers = staff.filter(Q(is_superuser=True) | Q(user_permissions__codename="add_decision")
-                             ).distinct()
-    return sorted({u.email for u in reviewers[:50]})
+    from dueprocess.review.reminders import recipients
+
+    return recipients(hold.demand)
+
+
+def _reminded_by_calendar(hold: Preservation) -> bool:
+    """``reminders send`` already reminded this demand's preservation for about this date
+    (before the hold existed): the same hold is not reminded twice."""
+    from dueprocess.review.models import Reminder, ReminderKind
+
+    return Reminder.objects.filter(
+        demand_id=hold.demand_id, kind=ReminderKind.PRESERVATION_EXPIRY,
+        due__gte=hold.until - REMIND_BEFORE, due__lte=hold.until + REMIND_BEFORE).exists()
 
 
 def remind_expiring(today: date | None = None) -> int:
@@ -141,6 +146,8 @@ def remind_expiring(today: date | None = None) -> int:
                 continue
             locked.reminded_for = locked.until
             locked.save(update_fields=["reminded_for"])
+            if _reminded_by_calendar(locked):
+                continue
             days = (locked.until - today).days
             to = _recipients(hold)
             record("preservation.expiry_reminder", actor="system", demand_id=locked.demand_id,
