@@ -40,7 +40,12 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
     from dueprocess.execution.verify import verify_zip
 
     if args.public_key:
-        key: Any = Path(args.public_key).read_bytes()
+        try:
+            key: Any = Path(args.public_key).read_bytes()
+        except OSError as exc:
+            print(f"dueprocess: cannot read the public key {args.public_key}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return 2
     else:
         _setup()
         from dueprocess.execution.productions import public_key_pem
