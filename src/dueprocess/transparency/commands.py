@@ -32,6 +32,10 @@ def run(args: argparse.Namespace) -> int:
     from dueprocess.transparency.reports import build_report
 
     fmt = args.format
+    if args.output:
+        folder = Path(args.output).parent
+        if not folder.is_dir():
+            return fail(f"the folder {folder} does not exist; create it or name another file")
     try:
         span = resolve(args.period, args.start, args.end)
         if args.rebuild:
@@ -49,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         return fail(str(exc))
     if args.output:
-        Path(args.output).write_bytes(data)
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     elif fmt == "xlsx":
         return fail("XLSX is binary; name a file with --output")
     else:
