@@ -149,6 +149,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_lumen_export(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.transparency.commands import run_lumen
+
+    return run_lumen(args)
+
+
 def cmd_law_check(args: argparse.Namespace) -> int:
     """Validate law library and policy files; one ``file:line: reason`` per problem."""
     from pathlib import Path
@@ -322,6 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_arguments(r)
     r.set_defaults(func=cmd_report)
+
+    lu = sub.add_parser("lumen", help="published demands in Lumen's notice format")
+    lusub = lu.add_subparsers(dest="lumen_command", required=True)
+    le = lusub.add_parser("export", help="one Lumen notice (JSON) per line")
+    le.add_argument("--since", help="published on or after this day (YYYY-MM-DD)")
+    le.add_argument("--output", help="write to this file instead of stdout")
+    le.set_defaults(func=cmd_lumen_export)
 
     a = sub.add_parser("audit", help="the hash-chained audit log")
     asub = a.add_subparsers(dest="audit_command", required=True)
