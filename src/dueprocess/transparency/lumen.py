@@ -22,8 +22,12 @@ from dueprocess.transparency.models import Publication, PublicationStatus
 from dueprocess.transparency.reports import legal_process_label
 
 SCHEMA = "lumen-notice.schema.json"
-LANGUAGES = frozenset(
-    ["af", "ar", "be", "bg", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "et", "fa", "fi", "fr", "ga", "gl", "hi", "hr", "ht", "hu", "id", "is", "it", "iw", "ja", "ko", "lt", "lv", "mk", "ml", "ms", "mt", "nl", "no", "pl", "pt", "ro", "ru", "si", "sk", "sl", "sq", "sr", "sv", "sw", "th", "tl", "tr", "uk", "vi", "yi", "yo", "zh"])
+LANGUAGES = frozenset((
+    "af", "ar", "be", "bg", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "et", "fa",
+    "fi", "fr", "ga", "gl", "hi", "hr", "ht", "hu", "id", "is", "it", "iw", "ja", "ko", "lt",
+    "lv", "mk", "ml", "ms", "mt", "nl", "no", "pl", "pt", "ro", "ru", "si", "sk", "sl", "sq",
+    "sr", "sv", "sw", "th", "tl", "tr", "uk", "vi", "yi", "yo", "zh",
+))
 _CHANNEL = {"api": "API", "portal": "Online form", "email": "Email", "import": "Mail"}
 _REQUEST_TYPE = {"warrant": "Warrant", "subpoena": "Subpoena",
                  "preservation": "Records Preservation"}
