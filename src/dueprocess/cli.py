@@ -11,29 +11,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dueprocess.commandline import active_user, fail, setup
+
 
 def _setup(mode: str | None = None, *, preflight: bool = False) -> None:
     """Configure Django; with ``preflight``, also make sure storage, database and cache
-    answer. Either failure is one line on stderr and exit code 2, never a traceback."""
-    if mode:
-        os.environ.setdefault("DUEPROCESS_MODE", mode)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dueprocess.settings")
-    import django
+    answer (see :func:`dueprocess.commandline.setup`)."""
+    if not preflight:
+        setup(mode)
+        return
+    from dueprocess.ops.checks import CheckFailed  # start-up: ops reads Django settings
+    from dueprocess.ops.checks import preflight as check
 
-    from dueprocess.config import ConfigError
-
-    try:
-        django.setup()
-    except ConfigError as exc:
-        sys.exit(fail(str(exc)))
-    if preflight:
-        from dueprocess.ops.checks import CheckFailed
-        from dueprocess.ops.checks import preflight as check
-
-        try:
-            check()
-        except CheckFailed as exc:
-            sys.exit(fail(str(exc)))
+    setup(mode, preflight=check, preflight_error=CheckFailed)
 
 
 def _manage(*args: str) -> None:
@@ -50,29 +40,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def fail(message: str, code: int = 2) -> int:
-    """Say on stderr why a verb stopped, as every verb does; the exit code to return."""
-    print(f"dueprocess: {message}", file=sys.stderr)
-    return code
 
-
-def active_user(email: str) -> Any | None:
-    """The one active user with this e-mail address (any case), else ``None``."""
-    from django.contrib.auth import get_user_model
-
-    users = list(get_user_model().objects.filter(email__iexact=email, is_active=True)[:2])
-    return users[0] if len(users) == 1 else None
-
-
-def acting_user(email: str | None) -> Any:
-    """The user a verb acts as (``--user EMAIL``): none without an address, and a stop with
-    a message when the address names no single active user."""
-    if not email:
-        return None
-    user = active_user(email)
-    if user is None:
-        sys.exit(f"dueprocess: no single active user with e-mail {email}")
-    return user
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -85,25 +53,50 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_token_create(args: argparse.Namespace) -> int:
     _setup()
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from dueprocess.accounts.models import ApiToken
-    from dueprocess.audit.chain import record
+    from dueprocess.accounts.actions import issue_token  # start-up: models need Django
+    from dueprocess.errors import DomainError
 
     user = active_user(args.user)
     if user is None:
         return fail(f"no single active user with e-mail {args.user}")
-    with transaction.atomic():
-        token, raw = ApiToken.issue(user, name=args.name)
-        if args.expires_days:
-            token.expires_at = timezone.now() + timedelta(days=args.expires_days)
-            token.save(update_fields=["expires_at"])
-        record("token.created", actor="cli", payload={"user": user.pk, "token": token.prefix,
-                                                      "expires_at": str(token.expires_at)})
+    try:
+        _, raw = issue_token(user, name=args.name, scopes=args.scope or (),
+                             expires_in_days=args.expires_days, actor="cli")
+    except DomainError as exc:
+        return fail(str(exc))
     print(raw)
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.accounts.models import ApiToken  # start-up: models need Django
+
+    rows = ApiToken.objects.select_related("user").order_by("created_at")
+    if args.user:
+        rows = rows.filter(user__email__iexact=args.user)
+    print("prefix\tuser\tname\tscopes\tcreated\texpires\tlast used\trevoked")
+    for t in rows:
+        print("\t".join([t.prefix, t.user.get_username(), t.name, ",".join(t.scopes) or "all",
+                         _day(t.created_at), _day(t.expires_at) or "never",
+                         _day(t.last_used_at) or "never", _day(t.revoked_at) or "-"]))
+    return 0
+
+
+def _day(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.accounts.actions import revoke_token  # start-up: models need Django
+    from dueprocess.accounts.models import ApiToken
+
+    token = ApiToken.objects.filter(prefix=args.prefix).first()
+    if token is None:
+        return fail(f"no token with prefix {args.prefix}")
+    revoke_token(token, user=None, actor="cli")
+    print(f"revoked {token.prefix}")
     return 0
 
 
@@ -309,8 +302,18 @@ def build_parser() -> argparse.ArgumentParser:
     tc = tsub.add_parser("create", help="print a new API token for a user, alone on stdout")
     tc.add_argument("--user", required=True, help="the user's e-mail address")
     tc.add_argument("--name", default="", help="a label for the token")
-    tc.add_argument("--expires-days", type=int, default=0, help="0: no expiry")
+    tc.add_argument("--scope", action="append", choices=["read", "submit", "upload"],
+                    help="what the token may do; repeat for several (default: all the "
+                         "user's role allows)")
+    tc.add_argument("--expires-days", type=int, default=90,
+                    help="days until it expires, 1 to 366 (default 90)")
     tc.set_defaults(func=cmd_token_create)
+    tl = tsub.add_parser("list", help="tokens with their scopes, expiry and last use")
+    tl.add_argument("--user", default="", help="only this user's tokens (e-mail)")
+    tl.set_defaults(func=cmd_token_list)
+    tr = tsub.add_parser("revoke", help="revoke a token by the prefix `token list` shows")
+    tr.add_argument("prefix")
+    tr.set_defaults(func=cmd_token_revoke)
 
     r = sub.add_parser("report", help="transparency report for a period")
     r.add_argument("--period", help="e.g. 2020-H2, 2020-Q3, 2020 or 2020-07-01/2020-12-31 "

@@ -27,6 +27,26 @@ def test_token_create_prints_only_the_token_and_stores_its_hash(reviewer: Any,
 
 
 @pytest.mark.django_db
+def test_tokens_expire_by_default_carry_scopes_and_can_be_listed_and_revoked(
+        reviewer: Any, capsys: Any) -> None:
+    assert main(["token", "create", "--user", reviewer.email, "--scope", "read",
+                 "--name", "nightly export"]) == 0
+    raw = capsys.readouterr().out.strip()
+    row = ApiToken.objects.get(key_hash=hash_token(raw))
+    assert row.scopes == ["read"] and row.expires_at is not None
+    assert 89 <= (row.expires_at - row.created_at).days <= 90
+    assert main(["token", "create", "--user", reviewer.email, "--expires-days", "0"]) == 2
+    assert "1 to 366 days" in capsys.readouterr().err
+    assert main(["token", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert row.prefix in listed and "nightly export" in listed and raw not in listed
+    assert main(["token", "revoke", row.prefix]) == 0
+    row.refresh_from_db()
+    assert row.revoked_at is not None
+    assert main(["token", "revoke", "dp_nosuch"]) == 2
+
+
+@pytest.mark.django_db
 def test_token_create_for_an_unknown_user_fails_cleanly(capsys: Any) -> None:
     assert main(["token", "create", "--user", "nobody@example.org"]) == 2
     captured = capsys.readouterr()

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from dueprocess.connectors import get_connector
+from dueprocess.connectors.base import ConnectorError
 from dueprocess.demo import platform
 from dueprocess.demo.connector import DemoConnector, normalise_url
 from dueprocess.demo.models import (
@@ -20,8 +22,6 @@ from dueprocess.demo.models import (
     Post,
     UserMessage,
 )
-from dueprocess.execution.connectors import get_connector
-from dueprocess.execution.connectors.base import ConnectorError
 
 pytestmark = pytest.mark.django_db
 

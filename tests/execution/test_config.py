@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from dueprocess.config import ConfigError, load
-from dueprocess.execution.connectors import get_connector
+from dueprocess.connectors import get_connector
 
 SECRET = "x" * 40
 
@@ -21,14 +21,14 @@ def _load(**env: str) -> Any:
 def test_defaults() -> None:
     conf = _load()
     assert (conf.connector, conf.webhook_url, conf.old_secret_keys, conf.notice_period_days) \
-        == ("demo", "", (), 7)
+        == ("dueprocess.demo.connector.DemoConnector", "", (), 7)
 
 
 def test_the_webhook_connector_needs_an_https_url_and_a_long_secret() -> None:
     ok = _load(DUEPROCESS_CONNECTOR="webhook", DUEPROCESS_WEBHOOK_URL="https://p.example/dp",
                DUEPROCESS_WEBHOOK_SECRET=SECRET, DUEPROCESS_WEBHOOK_TIMEOUT="2.5")
     assert (ok.connector, ok.webhook_url, ok.webhook_timeout) == (
-        "webhook", "https://p.example/dp", 2.5)
+        "dueprocess.execution.connectors.webhook.WebhookConnector", "https://p.example/dp", 2.5)
     assert _load(DUEPROCESS_CONNECTOR="webhook", DUEPROCESS_WEBHOOK_URL="http://127.0.0.1:9/",
                  DUEPROCESS_WEBHOOK_SECRET=SECRET).webhook_url == "http://127.0.0.1:9/"
     for env, message in [

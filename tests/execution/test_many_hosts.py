@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from moto.server import ThreadedMotoServer
 
-from dueprocess import blobstore, signing_keys
-from dueprocess.audit import checkpoint
+from dueprocess import blobstore
+from dueprocess.audit import checkpoint, signing_keys
 from dueprocess.audit.models import AuditEvent, SigningKey
 from dueprocess.backup import backup
 from dueprocess.demands.models import Action, Authority, Demand

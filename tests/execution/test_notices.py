@@ -15,12 +15,12 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from dueprocess.connectors.base import ConnectorError
 from dueprocess.demands.models import Authority, Demand, Notice
 from dueprocess.demo import platform
 from dueprocess.demo.connector import DemoConnector
 from dueprocess.demo.models import UserMessage
 from dueprocess.execution import deadletters, usernotices
-from dueprocess.execution.connectors.base import ConnectorError
 from dueprocess.execution.models import DeadLetter, DisclosureWait, NoticeState, Production
 from dueprocess.execution.tasks import deliver_pending_notices, run_action
 from tests.execution.support import court_order_body, run_worker, time_passes, verbs, warrant_body

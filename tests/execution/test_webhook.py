@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from dueprocess.connectors import get_connector
+from dueprocess.connectors.base import ConnectorError, PermanentConnectorError
 from dueprocess.demands.models import Authority, Notice
 from dueprocess.execution import productions
-from dueprocess.execution.connectors import get_connector
-from dueprocess.execution.connectors.base import ConnectorError, PermanentConnectorError
 from dueprocess.execution.connectors.signing import (
     SignatureError,
     canonical_json,
@@ -32,6 +32,8 @@ from dueprocess.execution.models import DeadLetter, Production, WebhookCall
 from dueprocess.execution.receiver import Store
 from tests.execution.support import comply, court_order_body, receive, run_worker
 from tests.execution.webhook_support import SECRET, Faults, proxy, receiver, store_with
+
+WEBHOOK = "dueprocess.execution.connectors.webhook.WebhookConnector"
 
 
 def _connector(url: str, **kwargs: Any) -> WebhookConnector:
@@ -215,7 +217,7 @@ def test_a_demand_executes_end_to_end_over_the_webhook(
                                           "ip": "192.0.2.4", "user_agent": "curl"}]})
     with receiver(store) as (url, store):
         settings.DUEPROCESS = dataclasses.replace(
-            settings.DUEPROCESS, connector="webhook", webhook_url=url, webhook_secret=SECRET,
+            settings.DUEPROCESS, connector=WEBHOOK, webhook_url=url, webhook_secret=SECRET,
             home=tmp_path / "home")
         assert get_connector().name == "webhook"
         body = court_order_body(targets=[{"type": "account", "id": "carol"}], asks=[
@@ -242,7 +244,7 @@ def test_a_refused_action_lands_on_the_dead_letter_list_and_is_retried_from_the_
     store = store_with(dave={})
     with receiver(store) as (url, store):
         settings.DUEPROCESS = dataclasses.replace(
-            settings.DUEPROCESS, connector="webhook", webhook_url=url, webhook_secret=SECRET)
+            settings.DUEPROCESS, connector=WEBHOOK, webhook_url=url, webhook_secret=SECRET)
         body = court_order_body(targets=[{"type": "account", "id": "dave"}],
                                 asks=[{"kind": "restrict_account", "measure": "suspend"}])
         demand = comply(receive(fbi, body), reviewer)

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from dueprocess import signing_keys
+from dueprocess.audit import signing_keys
 from dueprocess.audit.chain import Progress, VerifyResult, head, verify
 from dueprocess.audit.models import AuditEvent
 

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
 from dueprocess.demands import invariants
 from dueprocess.demands.inputs import DecisionsIn, DemandIn, OverrideIn
@@ -45,8 +45,6 @@ from dueprocess.locking import for_update
 from dueprocess.vetting import VettingResult
 from dueprocess.vetting.recommend import held_for_authenticity
 
-User = AbstractBaseUser | AnonymousUser
-
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset({Status.IN_REVIEW, Status.ON_HOLD, Status.REJECTED,
                                 Status.WITHDRAWN}),
@@ -63,12 +61,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 DECIDABLE = (Status.IN_REVIEW, Status.ON_HOLD, Status.AWAITING_AUTHORITY, Status.RECEIVED)
-
-
-def actor_label(user: User | None) -> str:
-    if user is None or not user.is_authenticated:
-        return "system"
-    return f"user:{user.pk}:{user.get_username()}"
 
 
 def _uid(user: User) -> int:
@@ -100,7 +92,7 @@ def _transition(demand: Demand, to: str, actor: str, **payload: Any) -> None:
 def _target_rows(data: DemandIn) -> list[Target]:
     """The demand's distinct targets with what the platform knows of them (no demand yet:
     the count goes into the demand's own row)."""
-    from dueprocess.execution.connectors import get_connector
+    from dueprocess.connectors import get_connector
 
     connector = get_connector()
     seen: set[tuple[str, str]] = set()

@@ -21,6 +21,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dueprocess.connectors.base import (
+    ConnectorError,
+    Export,
+    TargetInfo,
+    territorial,
+)
 from dueprocess.demo.models import (
     AccountStatus,
     Hold,
@@ -32,12 +38,6 @@ from dueprocess.demo.models import (
     UserMessage,
 )
 from dueprocess.demo.platform import BASE_URL
-from dueprocess.execution.connectors.base import (
-    ConnectorError,
-    Export,
-    TargetInfo,
-    territorial,
-)
 from dueprocess.locking import for_update
 
 _HOST = BASE_URL.split("://", 1)[1]

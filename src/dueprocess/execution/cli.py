@@ -15,11 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import setup
 
 
 def cmd_receiver(args: argparse.Namespace) -> int:
@@ -42,7 +38,7 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
     if args.public_key:
         key: Any = Path(args.public_key).read_bytes()
     else:
-        _setup()
+        setup()
         from dueprocess.execution.productions import public_key_pem
 
         key = public_key_pem()
@@ -64,8 +60,8 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_production_rekey(args: argparse.Namespace) -> int:
-    _setup()
-    from dueprocess import signing_keys
+    setup()
+    from dueprocess.audit import signing_keys
     from dueprocess.execution.productions import rekey_all
 
     keys = signing_keys.reseal_all()
@@ -76,7 +72,7 @@ def cmd_production_rekey(args: argparse.Namespace) -> int:
 
 
 def cmd_production_public_key(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.execution.productions import public_key_pem
 
     sys.stdout.write(public_key_pem().decode())
@@ -90,7 +86,7 @@ def cmd_dsa_export(args: argparse.Namespace) -> int:
         print(f"dueprocess: --since must be a date (YYYY-MM-DD), not {args.since!r}",
               file=sys.stderr)
         return 2
-    _setup()
+    setup()
     from dueprocess.execution.sor import batches
 
     out = Path(args.output) if args.output else None
@@ -109,7 +105,7 @@ def cmd_dsa_export(args: argparse.Namespace) -> int:
 
 
 def cmd_preservation_remind(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.execution.preservation import remind_expiring
 
     print(f"sent {remind_expiring()} expiry reminder(s)")

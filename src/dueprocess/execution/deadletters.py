@@ -98,7 +98,7 @@ def resolve_done(*, action: Action | None = None, notice: Notice | None = None) 
 
 
 def _label(user: Any) -> str:
-    from dueprocess.demands.actions import actor_label
+    from dueprocess.audit.actors import actor_label
 
     return actor_label(user)
 

@@ -20,9 +20,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dueprocess.audit.chain import record
+from dueprocess.connectors import get_connector
 from dueprocess.demands.models import Action
 from dueprocess.errors import Conflict
-from dueprocess.execution.connectors import get_connector
 from dueprocess.execution.models import Preservation
 from dueprocess.locking import for_update
 
@@ -32,7 +32,7 @@ REMIND_BEFORE = timedelta(days=7)
 
 
 def _label(user: Any) -> str:
-    from dueprocess.demands.actions import actor_label
+    from dueprocess.audit.actors import actor_label
 
     return actor_label(user)
 

@@ -49,10 +49,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dueprocess import blobstore, signing_keys
+from dueprocess import blobstore
+from dueprocess.audit import signing_keys
 from dueprocess.audit.chain import record
+from dueprocess.connectors.base import CHUNK, Export
 from dueprocess.demands.models import Action
-from dueprocess.execution.connectors.base import CHUNK, Export
 from dueprocess.execution.models import RETENTION, Production
 from dueprocess.execution.verify import (  # noqa: F401 - the verification API lives here too
     MANIFEST,

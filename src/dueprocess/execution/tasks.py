@@ -25,6 +25,8 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from dueprocess.audit.chain import record
+from dueprocess.connectors import get_connector
+from dueprocess.connectors.base import PermanentConnectorError
 from dueprocess.demands import actions
 from dueprocess.demands.models import (
     ACTION_DONE,
@@ -36,8 +38,6 @@ from dueprocess.demands.models import (
     NoticeStatus,
     Status,
 )
-from dueprocess.execution.connectors import get_connector
-from dueprocess.execution.connectors.base import PermanentConnectorError
 from dueprocess.execution.models import DisclosureWait, Production, WorkerProcess
 from dueprocess.execution.productions import build_production, purge_expired
 from dueprocess.locking import retrying

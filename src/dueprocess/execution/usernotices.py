@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
 from dueprocess.audit.chain import record
+from dueprocess.connectors.base import ConnectorError
 from dueprocess.demands.models import (
     Action,
     ActionKind,
@@ -45,7 +46,6 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, InvalidInput
-from dueprocess.execution.connectors.base import ConnectorError
 from dueprocess.execution.models import DisclosureWait, NoticeReason, NoticeState
 from dueprocess.law.regions import last_zone_of
 from dueprocess.locking import for_update
@@ -202,7 +202,7 @@ def create_after_execution(demand: Demand, actor: str) -> int:
 
 
 def _label(user: Any) -> str:
-    from dueprocess.demands.actions import actor_label
+    from dueprocess.audit.actors import actor_label
 
     return actor_label(user)
 
@@ -462,8 +462,8 @@ def _failed(notice: Notice, error: str) -> None:
 
 def deliver_due(now: datetime | None = None) -> dict[str, int]:
     """Release delayed notices that are due, then deliver every pending one that is due."""
+    from dueprocess.connectors import get_connector
     from dueprocess.demands import actions as demand_actions
-    from dueprocess.execution.connectors import get_connector
     from dueprocess.execution.models import DeadLetter
 
     now = now or timezone.now()

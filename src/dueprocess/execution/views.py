@@ -30,8 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
 from dueprocess.demands.models import (
     Notice,
     NoticeKind,
@@ -106,7 +106,7 @@ def _step(request: HttpRequest, done: str, step: Any, *args: Any, **kwargs: Any
     except DomainError as exc:
         messages.error(request, exc.message)
     except Exception as exc:  # a platform that is down is reported, not a server error
-        from dueprocess.execution.connectors.base import ConnectorError
+        from dueprocess.connectors.base import ConnectorError
 
         if not isinstance(exc, ConnectorError):
             raise

@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dueprocess.accounts.roles import APPROVE_PERM, NOTE_PERM, READ_PERM
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
 from dueprocess.demands import actions
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
@@ -316,7 +317,7 @@ def list_demands(request: HttpRequest, status: str | None = None,
 def get_demand(request: HttpRequest, demand_id: int) -> DemandOut:
     demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
     with transaction.atomic():
-        record("demand.viewed", actor=actions.actor_label(request.user), demand_id=demand.pk,
+        record("demand.viewed", actor=actor_label(request.user), demand_id=demand.pk,
                payload={"what": "api"})
     return _out(request, demand)
 
@@ -491,7 +492,7 @@ def create_authority(request: HttpRequest, payload: AuthorityIn) -> Status[Autho
     try:
         with transaction.atomic():
             a = Authority.objects.create(**payload.model_dump())
-            record("authority.created", actor=actions.actor_label(request.user),
+            record("authority.created", actor=actor_label(request.user),
                    payload=payload.model_dump(mode="json"))
     except IntegrityError as exc:
         raise Conflict(f"an authority with slug {payload.slug!r} exists", field="slug") from exc

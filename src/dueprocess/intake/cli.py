@@ -8,17 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dueprocess.cli import acting_user, fail
-
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import acting_user, fail, setup
 
 
 def cmd_intake_eml(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.errors import DomainError
     from dueprocess.intake.email_intake import import_eml
 
@@ -47,7 +41,7 @@ def cmd_intake_eml(args: argparse.Namespace) -> int:
 
 
 def cmd_targets_add(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from dueprocess.demands.models import Demand
@@ -97,7 +91,7 @@ def _print_errors(errors: list[dict[str, Any]], *, limit: int) -> None:
 
 
 def cmd_fraud_import(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import import_signals
 
@@ -115,7 +109,7 @@ def cmd_fraud_import(args: argparse.Namespace) -> int:
 
 
 def cmd_fraud_export(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.intake.actions import export_signals
 
     text = export_signals()
@@ -127,7 +121,7 @@ def cmd_fraud_export(args: argparse.Namespace) -> int:
 
 
 def cmd_fraud_mark(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import mark_fraudulent
 
@@ -141,7 +135,7 @@ def cmd_fraud_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.demands.models import Authority
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import invite_requester

@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
+from dueprocess.accounts import actions as account_actions
 from dueprocess.accounts.models import ApiToken
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions
@@ -414,7 +415,7 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                _, new_token = intake_actions.issue_token(
+                _, new_token = account_actions.issue_token(
                     request.user, name=form.cleaned_data["name"],
                     scopes=form.cleaned_data["scopes"],
                     expires_in_days=form.cleaned_data["expires_in_days"])
@@ -437,7 +438,7 @@ def revoke_token(request: HttpRequest, token: int) -> HttpResponse:
     row = ApiToken.objects.filter(pk=token, user_id=_requester(request).user_id).first()
     if row is None:
         raise Http404("no such token")
-    intake_actions.revoke_token(row, user=request.user)
+    account_actions.revoke_token(row, user=request.user)
     return redirect("portal:account")
 
 

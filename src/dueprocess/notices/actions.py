@@ -19,8 +19,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import User, actor_label, refuse_while_unverified
+from dueprocess.demands.actions import refuse_while_unverified
 from dueprocess.demands.models import Demand, Notice, NoticeKind, NoticeStatus
 from dueprocess.errors import (
     ApprovalRequired,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dueprocess.cli import _setup, acting_user, fail
+from dueprocess.commandline import acting_user, fail
+from dueprocess.commandline import setup as _setup
 
 
 def _letter(args: argparse.Namespace) -> Any:

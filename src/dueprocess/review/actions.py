@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions
@@ -82,7 +83,7 @@ def assign(demand: Demand, assignee_id: int | None, *, user: Any) -> Demand:
         before = locked.assignee_id
         locked.assignee_id = assignee_id
         locked.save(update_fields=["assignee"])
-        record("demand.assigned", actor=actions.actor_label(user), demand_id=locked.pk,
+        record("demand.assigned", actor=actor_label(user), demand_id=locked.pk,
                payload={"from": before, "to": assignee_id})
     return locked
 
@@ -114,7 +115,7 @@ def record_human_rights_review(demand: Demand, fields: dict[str, Any], *, user: 
         review = HumanRightsReview.objects.create(
             demand=locked, reviewer_id=user.pk, created_at=now,
             **{k: fields.get(k) or ([] if k == "alternatives" else "") for k in HR_FIELDS})
-        record("demand.human_rights_reviewed", actor=actions.actor_label(user),
+        record("demand.human_rights_reviewed", actor=actor_label(user),
                demand_id=locked.pk, payload={
                    "review": review.pk, "legality": review.legality,
                    "necessity": review.necessity, "proportionality": review.proportionality,
@@ -143,7 +144,7 @@ def send_back(demand: Demand, comment: str, *, user: Any,
         locked.save(update_fields=["awaiting_approval"])
         note = Note.objects.create(demand=locked, author_id=user.pk,
                                    body=f"Sent back: {comment[:5000]}")
-        record("demand.sent_back", actor=actions.actor_label(user), demand_id=locked.pk,
+        record("demand.sent_back", actor=actor_label(user), demand_id=locked.pk,
                payload={"comment": comment[:5000], "note": note.pk,
                         "decided_by": locked.decided_by_id})
     return locked
@@ -161,6 +162,6 @@ def add_note(demand: Demand, body: str, *, user: Any) -> Note:
     with transaction.atomic():
         locked = _lock(demand)
         note = Note.objects.create(demand=locked, author_id=user.pk, body=body)
-        record("demand.note_added", actor=actions.actor_label(user), demand_id=locked.pk,
+        record("demand.note_added", actor=actor_label(user), demand_id=locked.pk,
                payload={"note": note.pk, "body": body[:2000]})
     return note

@@ -12,13 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dueprocess.cli import acting_user, fail
-
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import acting_user, fail, setup
 
 
 def _demand(pk: int) -> Any:
@@ -31,7 +25,7 @@ def _run(args: argparse.Namespace, step: Any) -> int:
     """Run one step as ``--user``; a domain error becomes its message and exit code 1."""
     from dueprocess.errors import DomainError
 
-    _setup()
+    setup()
     demand = _demand(args.demand)
     if demand is None:
         return fail(f"no demand {args.demand}")
@@ -101,7 +95,23 @@ def cmd_note(args: argparse.Namespace) -> int:
     return _run(args, step)
 
 
+def cmd_reminders_send(args: argparse.Namespace) -> int:
+    setup()
+    from dueprocess.review.reminders import send_reminders  # start-up: models need Django
+
+    result = send_reminders()
+    for line in result.lines:
+        print(line)
+    print(f"{result.sent} reminder(s) sent, {result.skipped} without a recipient")
+    return 0
+
+
 def register(sub: Any) -> None:
+    m = sub.add_parser("reminders", help="deadline reminders by e-mail")
+    msub = m.add_subparsers(dest="reminders_command", required=True)
+    ms = msub.add_parser("send", help="send the reminders that are due (run daily)")
+    ms.set_defaults(func=cmd_reminders_send)
+
     d = sub.add_parser("demand", help="decide, approve, send back and annotate a demand")
     dsub = d.add_subparsers(dest="demand_command", required=True)
     dd = dsub.add_parser("decide", help="record decisions from a JSON file (as the API's "

@@ -17,8 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
 from dueprocess.demands.models import Demand, Status
 from dueprocess.review import deadlines
 from dueprocess.review.access import staff_required

@@ -18,8 +18,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import DECIDABLE, User, actor_label, revet_demand
+from dueprocess.demands.actions import DECIDABLE, revet_demand
 from dueprocess.demands.models import Demand, Official
 from dueprocess.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dueprocess.locking import for_update

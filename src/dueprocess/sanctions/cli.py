@@ -10,13 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dueprocess.cli import acting_user, fail
-
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import acting_user, fail, setup
 
 
 def _print_entries(title: str, entries: list[Any], limit: int) -> None:
@@ -31,7 +25,7 @@ def _print_entries(title: str, entries: list[Any], limit: int) -> None:
 
 
 def cmd_lists_import(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -75,7 +69,7 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
 
 
 def cmd_lists_show(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.sanctions.models import ListVersion
 
     versions = ListVersion.objects.order_by("list_id", "-loaded_at", "-pk")
@@ -101,7 +95,7 @@ def cmd_lists_show(args: argparse.Namespace) -> int:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from dueprocess.sanctions import service
     from dueprocess.screening import DEFAULT_THRESHOLD, Query
     from dueprocess.screening.dates import parse_dates

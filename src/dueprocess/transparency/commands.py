@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from dueprocess.cli import fail
+from dueprocess.commandline import fail
 from dueprocess.transparency.names import TABLES
 
 

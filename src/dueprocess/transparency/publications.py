@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
 from dueprocess.demands.models import AskKind, Demand
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.locking import for_update

@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from dueprocess.execution.connectors.base import (
+from dueprocess.connectors.base import (
     CHUNK,
     ConnectorError,
     Export,
@@ -77,6 +77,10 @@ class WebhookConnector:
         self.attempts = max(attempts, 1)
         self.backoff = backoff
         self.sleep = sleep
+
+    @classmethod
+    def from_config(cls, conf: Any) -> WebhookConnector:
+        return cls(conf.webhook_url, conf.webhook_secret, timeout=conf.webhook_timeout)
 
     # ------------------------------------------------------------------ transport
 
