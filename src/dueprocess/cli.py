@@ -163,7 +163,7 @@ def cmd_law_check(args: argparse.Namespace) -> int:
 def cmd_vet(args: argparse.Namespace) -> int:
     """Vet open demands again (all, or those vetted under an older library or rule set)."""
     _setup()
-    from dueprocess.demands.vet import revet_open
+    from dueprocess.demands.actions import revet_open
 
     step = max(1, args.every)
 
@@ -182,7 +182,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     resumed = resume_stale()
     schedule_maintenance()
-    from dueprocess.demands.vet import revet_open
+    from dueprocess.demands.actions import revet_open
 
     revetted = revet_open(only_stale=True)  # a new law library or rule set was deployed
     if revetted.vetted:

@@ -90,7 +90,7 @@ def test_a_new_library_or_rule_set_re_vets_stale_open_demands_and_keeps_history(
     assert vet.open_demands() == [current.pk, stale.pk]
 
     seen: list[tuple[int, int]] = []
-    summary = vet.revet_open(only_stale=True, progress=lambda done, total: seen.append(
+    summary = actions.revet_open(only_stale=True, progress=lambda done, total: seen.append(
         (done, total)))
     assert (summary.vetted, summary.changed, summary.skipped) == (1, 0, 0)
     assert seen == [(1, 1)]

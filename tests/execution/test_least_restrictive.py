@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 
-from dueprocess.demands import actions
+from dueprocess.demands import actions, scope
 from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import Authority, Demand, Notice
 from dueprocess.demo import platform
 from dueprocess.demo.models import PlatformAccount, Post, UserMessage
 from dueprocess.errors import InvalidInput
-from dueprocess.execution import scope
 from dueprocess.execution.models import StatementOfReasons
 from tests.execution.support import comply, receive, reviewed, run_worker
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -450,6 +450,14 @@ def send_pending_notices() -> dict[str, int]:
 
 MAINTENANCE_EVERY = timedelta(minutes=10)
 
+#: Housekeeping of packages above execution (the report tallies), registered at start-up
+#: by name: execution runs them without importing them.
+MAINTENANCE_JOBS: dict[str, Callable[[], int]] = {}
+
+
+def register_maintenance(name: str, job: Callable[[], int]) -> None:
+    MAINTENANCE_JOBS[name] = job
+
 
 @task()
 def maintenance(every_seconds: int = 0) -> dict[str, int]:
@@ -461,19 +469,18 @@ def maintenance(every_seconds: int = 0) -> dict[str, int]:
     """
     from dueprocess.execution import sor
     from dueprocess.execution.preservation import remind_expiring
-    from dueprocess.transparency.tally import settle
 
     resumed = resume_stale()
     notices = deliver_pending_notices()
     reminded = remind_expiring()
     statements = sor.ensure_all()
     purged = purge_expired(timezone.now())
-    tallied = settle()
+    jobs = {name: job() for name, job in MAINTENANCE_JOBS.items()}
     WorkerProcess.objects.filter(stopped_at__lt=timezone.now() - timedelta(days=30)).delete()
     if every_seconds > 0:
         schedule_maintenance(timedelta(seconds=every_seconds))
     return {"resumed": resumed, "purged": purged, "reminded": reminded,
-            "statements": statements, "tallied": tallied, **notices}
+            "statements": statements, **jobs, **notices}
 
 
 def schedule_maintenance(every: timedelta = MAINTENANCE_EVERY) -> bool:

@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
 from dueprocess.audit.chain import record
+from dueprocess.connectors import get_connector
 from dueprocess.connectors.base import ConnectorError
 from dueprocess.demands.models import (
     Action,
@@ -46,7 +47,8 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, InvalidInput
-from dueprocess.execution.models import DisclosureWait, NoticeReason, NoticeState
+from dueprocess.execution.models import DeadLetter, DisclosureWait, NoticeReason, NoticeState
+from dueprocess.execution.tasks import enqueue_demand_actions
 from dueprocess.law.regions import last_zone_of
 from dueprocess.locking import for_update
 
@@ -460,14 +462,40 @@ def _failed(notice: Notice, error: str) -> None:
             dead_letter_notice(notice, error, state.attempts)
 
 
+def release_delayed_notices(now: datetime) -> int:
+    """Make delayed user notices sendable once their non-disclosure period has passed.
+
+    The demand's current gag is checked again, so a notice stays delayed if the order was
+    extended or made indefinite after the notice was created. A gag's last day counts in
+    full, in the issuing jurisdiction's time (``usernotices.gag_state``); other delays
+    (after an emergency) end on their date in UTC.
+    """
+    today = now.date()
+    # A jurisdiction's calendar can be a day ahead of UTC; each notice is checked exactly.
+    due = Notice.objects.filter(kind=NoticeKind.USER, status=NoticeStatus.DELAYED,
+                                not_before__lte=today + timedelta(days=1)).order_by("pk")
+    released = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            notice = for_update(Notice.objects).select_related("demand").get(pk=pk)
+            demand = notice.demand
+            if notice.status != NoticeStatus.DELAYED or notice.not_before is None:
+                continue
+            day = gag_day(demand, now) if demand.non_disclosure else today
+            if gag_state(demand, now) or notice.not_before > day:
+                continue
+            notice.status = NoticeStatus.PENDING
+            notice.save(update_fields=["status"])
+            record("notice.released", actor="system", demand_id=notice.demand_id, payload={
+                "notice": notice.pk, "not_before": notice.not_before.isoformat()})
+            released += 1
+    return released
+
+
 def deliver_due(now: datetime | None = None) -> dict[str, int]:
     """Release delayed notices that are due, then deliver every pending one that is due."""
-    from dueprocess.connectors import get_connector
-    from dueprocess.demands import actions as demand_actions
-    from dueprocess.execution.models import DeadLetter
-
     now = now or timezone.now()
-    released = demand_actions.release_delayed_notices(now)
+    released = release_delayed_notices(now)
     connector = get_connector()
     sent = failed = 0
     last = 0
@@ -500,3 +528,11 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
             mark_sent(notice, rendered, result, disclose_on)
             sent += 1
     return {"released": released, "sent": sent, "failed": failed}
+
+
+def execution_planned(demand: Demand, planned: list[Action], actor: str) -> None:
+    """Subscribed to the case file's ``execution_planned``: users the law says must hear
+    before their data goes are told first; the actions are queued once the plan commits."""
+    plan_before_disclosure(demand, planned, actor)
+    pk = demand.pk
+    transaction.on_commit(lambda: enqueue_demand_actions(pk))

@@ -181,7 +181,7 @@ def _binding_notes(case: invariants.Case) -> list[str]:
 def _withhold_defaults(demand: Demand, asks: list[Any]) -> dict[int, list[str]]:
     """Where each restriction would be withheld: vetting's proposal, else the issuing
     jurisdiction (least restrictive first)."""
-    from dueprocess.execution.scope import offers
+    from dueprocess.demands.scope import offers
 
     out = {a.position: [demand.jurisdiction] for a in asks
            if a.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT)}

@@ -43,6 +43,11 @@ class TransparencyConfig(AppConfig):
                               dispatch_uid=f"transparency.{model.__name__}_saved")
         recorded.connect(event_recorded, weak=False, dispatch_uid="transparency.event_recorded")
 
+        from dueprocess.execution.tasks import register_maintenance
+        from dueprocess.transparency.tally import settle
+
+        register_maintenance("tallied", settle)  # reports stay quick to make
+
 
 #: Audit verbs that record an access, not a change.
 READ_VERBS = frozenset({"demand.viewed", "production.downloaded", "console.searched",
