@@ -14,7 +14,7 @@ import pytest
 from django.test import override_settings
 
 from dueprocess.config import ConfigError, load
-from dueprocess.intake import limits
+from dueprocess.web import limits
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -53,7 +53,7 @@ def test_two_processes_share_one_allowance(settings: Any, tmp_path: Any) -> None
                    DUEPROCESS_CACHE_URL=REDIS, DJANGO_SETTINGS_MODULE="dueprocess.settings")
         other = subprocess.run(
             [sys.executable, "-c",
-             "import django; django.setup(); from dueprocess.intake import limits; "
+             "import django; django.setup(); from dueprocess.web import limits; "
              f"limits.hit('write', {key!r}, now={now!r}); print('counted')"],
             env=env, capture_output=True, text=True, timeout=60, check=False)
         assert other.stdout.strip() == "counted", other.stderr

@@ -51,7 +51,7 @@ from dueprocess.vetting import VettingResult
 from dueprocess.vetting.recommend import VERIFY_FIRST, held_for_authenticity
 
 
-def _uid(user: User) -> int:
+def user_id(user: User) -> int:
     if user.pk is None:
         raise Forbidden("a person must be logged in to decide")
     return int(user.pk)
@@ -426,7 +426,7 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
             made.append(Decision.objects.create(
                 demand=demand, ask=ask, target=target, outcome=d.outcome,
                 reason_codes=list(d.reason_codes), rationale=d.rationale, narrowed=narrowed,
-                decided_by_id=_uid(user)))
+                decided_by_id=user_id(user)))
         record("demand.decided", actor=actor, demand_id=demand.pk, payload={
             "decisions": [{"ask": d.ask.position, "target": d.target.identifier
                            if d.target else None, "outcome": d.outcome,
@@ -497,7 +497,7 @@ def approve_demand(demand: Demand, *, user: User) -> Demand:
         demand = _lock(demand)
         if not demand.awaiting_approval:
             raise Conflict("no decisions are waiting for approval")
-        refuse(invariants.check_approval(binding_case(demand), _uid(user),
+        refuse(invariants.check_approval(binding_case(demand), user_id(user),
                                           second_person=True))
         demand.approved_by_id = user.pk
         demand.awaiting_approval = False

@@ -129,5 +129,6 @@ draft_letter: Hook[[Demand, str, str, User | None, str], Notice] = Hook("draft_l
 #: queue the work (execution).
 execution_planned: Hook[[Demand, list[Action], str], None] = Hook("execution_planned")
 
-#: Every action of the demand is done: decide each affected user's notice (execution).
-execution_finished: Hook[[Demand, str], None] = Hook("execution_finished")
+#: Every action of the demand is done: decide each affected user's notice (execution);
+#: returns how many notices were made.
+execution_finished: Hook[[Demand, str], int] = Hook("execution_finished")

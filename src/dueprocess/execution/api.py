@@ -17,7 +17,7 @@ from pydantic import Field
 
 from dueprocess.errors import Forbidden
 from dueprocess.execution import sor
-from dueprocess.intake.schemas import ErrorOut
+from dueprocess.web.schemas import ErrorOut
 
 router = Router(tags=["dsa"])
 

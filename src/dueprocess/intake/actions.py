@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -366,3 +366,16 @@ def accept_invitation(raw: str, *, password: str, totp_key: str, totp_token: str
         record("requester.joined", actor=actor_label(user), payload={
             "invitation": inv.pk, "user": user.pk, "authority": inv.authority.slug})
     return user
+
+
+def register_authority(fields: dict[str, Any], *, user: User) -> Authority:
+    """A new authority in the registry; its slug is unique."""
+    try:
+        with transaction.atomic():
+            authority = Authority.objects.create(**fields)
+            record("authority.created", actor=actor_label(user),
+                   payload={k: v for k, v in fields.items()})
+    except IntegrityError as exc:
+        raise Conflict(f"an authority with slug {fields.get('slug')!r} exists",
+                       field="slug") from exc
+    return authority

@@ -20,13 +20,13 @@ from dueprocess.demands.models import Demand, Document
 from dueprocess.errors import Forbidden, InvalidInput, NotFound
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk, permissions
-from dueprocess.intake.auth import get_visible_demand, is_staff, requester_of
 from dueprocess.intake.documents import TooLarge, open_document, store_document
 from dueprocess.intake.email_intake import import_eml
-from dueprocess.intake.limits import upload_was_cut
 from dueprocess.intake.models import BulkTargetJob, FraudSignal
 from dueprocess.intake.providers import requester_confidence, sender_report
-from dueprocess.intake.schemas import ErrorOut
+from dueprocess.web.auth import get_visible_demand, is_staff, requester_of
+from dueprocess.web.limits import upload_was_cut
+from dueprocess.web.schemas import ErrorOut
 
 router = Router(tags=["intake"])
 

@@ -9,10 +9,8 @@ call the actions; errors from the actions are shown on the page with their statu
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -40,7 +38,6 @@ from dueprocess.errors import DomainError
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk
 from dueprocess.intake.api_intake import document_response
-from dueprocess.intake.auth import requester_of
 from dueprocess.intake.documents import max_document_bytes, store_document
 from dueprocess.intake.forms import (
     AcceptInvitationForm,
@@ -54,42 +51,17 @@ from dueprocess.intake.forms import (
     WithdrawForm,
     instruments_for,
 )
-from dueprocess.intake.limits import RateLimited, client_address, hit, upload_was_cut
 from dueprocess.intake.models import BulkTargetJob, ClarificationAnswer
 from dueprocess.intake.uploads import limited_upload
 from dueprocess.law import default_library
+from dueprocess.web.access import ERROR_TEMPLATE, otp_required, portal_required
+from dueprocess.web.auth import requester_of
+from dueprocess.web.limits import RateLimited, client_address, hit, upload_was_cut
 
 View = Callable[..., HttpResponse]
-ERROR_TEMPLATE = "intake/portal_error.html"
 TARGETS_SHOWN = 100
 
 
-def otp_required(user: Any) -> bool:
-    """A second factor is required outside demo mode, and always once a device exists."""
-    from django_otp import user_has_device
-
-    return settings.DUEPROCESS.mode != "demo" or user_has_device(user)
-
-
-def portal_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
-        requester = requester_of(user)
-        if requester is None:
-            return render(request, ERROR_TEMPLATE, {
-                "status": 403, "title": "Not an authority account",
-                "message": "The portal is for officers of registered authorities. Platform "
-                           "staff use the review console."}, status=403)
-        if otp_required(user) and not getattr(user, "is_verified", lambda: False)():
-            auth_logout(request)
-            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
-        request.requester = requester  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _requester(request: HttpRequest) -> Requester:

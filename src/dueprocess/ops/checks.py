@@ -159,5 +159,5 @@ def check_hooks() -> None:
     """The installation is whole: every hook of the case file has a subscriber."""
     missing = unsubscribed()
     if missing:
-        raise CheckFailed(f"no installed package subscribes to the hook(s) "
-                          f"{', '.join(missing)}; check INSTALLED_APPS")
+        raise CheckFailed("INSTALLED_APPS", f"no installed package subscribes to the "
+                          f"case file's hook(s) {', '.join(missing)}")

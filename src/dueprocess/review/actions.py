@@ -22,10 +22,10 @@ from dueprocess.demands import actions, invariants
 from dueprocess.demands.actions import refuse
 from dueprocess.demands.inputs import DecisionsIn, OverrideIn
 from dueprocess.demands.models import Demand
+from dueprocess.demands.reasons import REASON_LABELS
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.locking import for_update
 from dueprocess.review.models import Alternative, HumanRightsReview, Note, Override
-from dueprocess.review.reasons import REASON_LABELS
 
 # Events that read a case without changing it; they do not make a loaded page stale.
 READ_VERBS = ("demand.viewed", "production.downloaded", "reminder.sent")
@@ -193,9 +193,18 @@ def record_override(demand: Demand, override: OverrideIn, user: User) -> None:
     Override.objects.filter(demand=demand, superseded_at__isnull=True).update(
         superseded_at=now)
     row = Override.objects.create(
-        demand=demand, author_id=user.pk, findings=sorted(set(override.findings)),
+        demand=demand, author_id=actions.user_id(user), findings=sorted(set(override.findings)),
         human_rights=override.human_rights, reason_codes=list(override.reason_codes),
         rationale=override.rationale.strip(), created_at=now)
     record("demand.override_recorded", actor=actor_label(user), demand_id=demand.pk,
            payload={"override": row.pk, "findings": row.findings,
                     "human_rights": row.human_rights, "reason_codes": row.reason_codes})
+
+
+def record_search(results: Any, *, user: User) -> None:
+    """A search of the console is audited (it can find a person across demands)."""
+    with transaction.atomic():
+        record("console.searched", actor=actor_label(user), payload={
+            "q": results.query[:200],
+            "demands": len(results.demands), "targets": len(results.targets),
+            "officials": len(results.officials)})

@@ -53,7 +53,6 @@ from dueprocess.notices.delivery import is_verified_address, verified_addresses
 from dueprocess.notices.reasons import reason_options
 from dueprocess.review import actions as review_actions
 from dueprocess.review import deadlines, gates
-from dueprocess.review.access import staff_required
 from dueprocess.review.forms import (
     AssignForm,
     ClarifyForm,
@@ -70,6 +69,7 @@ from dueprocess.review.forms import (
 )
 from dueprocess.review.models import HumanRightsReview, Note, Override
 from dueprocess.review.search import related_demands
+from dueprocess.web.access import staff_required
 
 TARGETS_PAGE = 200
 TARGETS_LIST_PAGE = 500

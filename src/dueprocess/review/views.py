@@ -10,20 +10,18 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dueprocess.audit.actors import actor_label
-from dueprocess.audit.chain import record
 from dueprocess.demands.models import Demand, Status
+from dueprocess.review import actions as review_actions
 from dueprocess.review import deadlines
-from dueprocess.review.access import staff_required
 from dueprocess.review.forms import QUEUE_STATUSES, QueueFilterForm
 from dueprocess.review.search import search as run_search
+from dueprocess.web.access import staff_required
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -195,11 +193,7 @@ def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     results = run_search(q)
     if results.query:
-        with transaction.atomic():
-            record("console.searched", actor=actor_label(request.user), payload={
-                "q": results.query[:200],
-                "demands": len(results.demands), "targets": len(results.targets),
-                "officials": len(results.officials)})
+        review_actions.record_search(results, user=request.user)
     return render(request, "review/search.html", {"results": results, "q": results.query})
 
 

@@ -14,11 +14,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints, field_validator
 
-from dueprocess.intake.auth import require_staff
-from dueprocess.intake.schemas import ErrorOut
 from dueprocess.sanctions import service
 from dueprocess.screening import DEFAULT_THRESHOLD, Query
 from dueprocess.screening.dates import parse_dates
+from dueprocess.web.auth import require_staff
+from dueprocess.web.schemas import ErrorOut
 
 router = Router(tags=["screening"])
 ERRORS: dict[int | str, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut,

@@ -16,9 +16,9 @@ from dueprocess.accounts.roles import DECIDE_PERM
 from dueprocess.demands.actions import record_view
 from dueprocess.demands.models import Demand
 from dueprocess.errors import DomainError
-from dueprocess.review.access import staff_required
 from dueprocess.sanctions.models import ListVersion, ScreeningResult
 from dueprocess.sanctions.panel import panel_context
+from dueprocess.web.access import staff_required
 
 
 @require_GET

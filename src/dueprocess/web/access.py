@@ -1,4 +1,4 @@
-"""Who may use the reviewer console.
+"""Who may use the reviewer console, and who the authorities' portal.
 
 Only platform staff with the reading permission of the case file. Authority officers also
 log in (to the portal), so a logged-in user is not enough: a requester profile marks an
@@ -11,14 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 
+from django.conf import settings
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_otp import user_has_device
 
 from dueprocess.accounts.roles import READ_PERM
+from dueprocess.web.auth import requester_of
+
+View = Callable[..., HttpResponseBase]
 
 P = ParamSpec("P")
 
@@ -45,6 +53,36 @@ def staff_required(
             return redirect_to_login(request.get_full_path())
         if not is_console_user(request.user):
             raise PermissionDenied("the reviewer console is for platform staff with a role")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+#: The portal's error page (an officer sees the portal's look, not the console's).
+ERROR_TEMPLATE = "intake/portal_error.html"
+
+
+def otp_required(user: Any) -> bool:
+    """A second factor is required outside demo mode, and always once a device exists."""
+    return settings.DUEPROCESS.mode != "demo" or user_has_device(user)
+
+
+def portal_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
+        requester = requester_of(user)
+        if requester is None:
+            return render(request, ERROR_TEMPLATE, {
+                "status": 403, "title": "Not an authority account",
+                "message": "The portal is for officers of registered authorities. Platform "
+                           "staff use the review console."}, status=403)
+        if otp_required(user) and not getattr(user, "is_verified", lambda: False)():
+            auth_logout(request)
+            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
+        request.requester = requester  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from dueprocess.accounts.models import ApiToken, hash_token
 from dueprocess.demands.models import Authority, Demand, Requester
 from dueprocess.errors import Forbidden, NotFound
-from dueprocess.intake import limits
+from dueprocess.web import limits
 
 
 def required_scope(request: HttpRequest) -> str:

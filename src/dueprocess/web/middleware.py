@@ -14,7 +14,7 @@ CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 class ApiErrorShapeMiddleware:
     """An unknown ``/api/v1`` path (404), a wrong method (405), another refusal made outside
     the handlers and an exception that escaped them (500) are mapped by
-    :mod:`dueprocess.intake.api`, like every other error."""
+    :mod:`dueprocess.web.api`, like every other error."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,7 +23,7 @@ class ApiErrorShapeMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX):
             return response
-        from dueprocess.intake.api import shape_fallback
+        from dueprocess.web.api import shape_fallback
 
         return shape_fallback(request, response)
 
@@ -33,7 +33,7 @@ class ApiErrorShapeMiddleware:
             return None
         import logging
 
-        from dueprocess.intake.api import internal_error
+        from dueprocess.web.api import internal_error
 
         logging.getLogger("dueprocess.api").error(
             "unhandled error in %s %s", request.method, request.path, exc_info=exc)
