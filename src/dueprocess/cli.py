@@ -20,6 +20,7 @@ def _setup(mode: str | None = None, *, preflight: bool = False) -> None:
     if not preflight:
         setup(mode)
         return
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.ops.checks import CheckFailed  # start-up: ops reads Django settings
     from dueprocess.ops.checks import preflight as check
 
@@ -53,6 +54,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_token_create(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.accounts.actions import issue_token  # start-up: models need Django
     from dueprocess.errors import DomainError
 
@@ -89,6 +91,7 @@ def _day(moment: Any) -> str:
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.accounts.actions import revoke_token  # start-up: models need Django
     from dueprocess.accounts.models import ApiToken
 
@@ -102,6 +105,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit.commands import run_verify
 
     return run_verify(args)
@@ -109,6 +113,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit.commands import run_checkpoint
 
     return run_checkpoint(args)
@@ -119,6 +124,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.backup import BackupError, backup
 
     try:
@@ -137,6 +143,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.transparency.commands import run
 
     return run(args)
@@ -146,6 +153,7 @@ def cmd_law_check(args: argparse.Namespace) -> int:
     """Validate law library and policy files; one ``file:line: reason`` per problem."""
     from pathlib import Path
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.vetting.policy_file import check_files
 
     report = check_files([Path(f) for f in args.files])
@@ -163,6 +171,7 @@ def cmd_law_check(args: argparse.Namespace) -> int:
 def cmd_vet(args: argparse.Namespace) -> int:
     """Vet open demands again (all, or those vetted under an older library or rule set)."""
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.actions import revet_open
 
     step = max(1, args.every)
@@ -178,10 +187,12 @@ def cmd_vet(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup(preflight=True)
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.tasks import resume_stale, schedule_maintenance
 
     resumed = resume_stale()
     schedule_maintenance()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.actions import revet_open
 
     revetted = revet_open(only_stale=True)  # a new law library or rule set was deployed
@@ -247,6 +258,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.home:
+        # here, not at the top: Django is set up by now (setup() above)
         os.environ["DUEPROCESS_HOME"] = args.home
     from dueprocess.config import DEMO_MARKER, load
 
@@ -254,6 +266,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home.mkdir(parents=True, exist_ok=True)
     (home / DEMO_MARKER).write_text("This home was created by `dueprocess demo`.\n")
     _setup("demo")
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demo.scenario import load_scenario
 
     _manage("migrate", "--verbosity", "0")
@@ -320,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the last complete half-year)")
     r.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     r.add_argument("--output", help="write to this file instead of stdout")
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.transparency.commands import add_arguments as add_report_arguments
 
     add_report_arguments(r)
@@ -328,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="the hash-chained audit log")
     asub = a.add_subparsers(dest="audit_command", required=True)
     av = asub.add_parser("verify", help="recompute the chain; non-zero exit on a broken link")
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit.commands import add_checkpoint_arguments, add_verify_arguments
 
     add_verify_arguments(av)
@@ -354,22 +369,28 @@ def build_parser() -> argparse.ArgumentParser:
                     help="only those vetted under another law library or rule set (default)")
     v.add_argument("--every", type=int, default=100, help="report progress every N demands")
     v.set_defaults(func=cmd_vet)
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.intake.cli import register as register_intake
 
     register_intake(sub)
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.accounts.cli import register as register_staff
 
     register_staff(sub)  # roles, user create, reminders send
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.cli import add_commands as add_execution_commands
 
     add_execution_commands(sub)  # connector, production, dsa, preservation
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.sanctions.cli import register as register_sanctions
 
     register_sanctions(sub)  # lists import, lists show, screen
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.review.cli import register as register_review
 
     register_review(sub)  # demand decide, approve, send-back, note
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.notices.cli import register as register_letters
 
     register_letters(sub)  # letters list, approve, send

@@ -32,7 +32,7 @@ def without_letters() -> Iterator[None]:
 @pytest.mark.usefixtures("without_letters")
 def test_a_hook_without_subscriber_fails_the_checks_and_the_call() -> None:
     assert hooks.unsubscribed() == ["draft_letter"]
-    with pytest.raises(SystemCheckError, match="demands.E001.*draft_letter"):
+    with pytest.raises(SystemCheckError, match=r"demands\.E001.*draft_letter"):
         call_command("check")
     with pytest.raises(CheckFailed, match="draft_letter"):
         check_hooks()

@@ -14,6 +14,7 @@ from dueprocess.commandline import fail, setup
 
 def cmd_roles(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.accounts.roles import ROLES, sync_roles
 
     counts = sync_roles()
@@ -24,6 +25,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 def cmd_user_create(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.accounts.actions import create_staff_user  # start-up: models need Django
     from dueprocess.errors import DomainError
 
@@ -35,6 +37,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     if not args.password:
         print(f"password: {password}")
     if args.totp:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.accounts.twofactor import enrol_confirmed
 
         print(f"totp: {enrol_confirmed(user).config_url}")

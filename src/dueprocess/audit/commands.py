@@ -24,6 +24,7 @@ def add_checkpoint_arguments(p: argparse.ArgumentParser) -> None:
 def run_verify(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit import checkpoint as cp
 
     point = None
@@ -54,7 +55,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:
-
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit import checkpoint as cp
 
     body = cp.create()

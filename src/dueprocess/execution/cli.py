@@ -19,6 +19,7 @@ from dueprocess.commandline import setup
 
 
 def cmd_receiver(args: argparse.Namespace) -> int:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.receiver import serve
 
     secret = args.secret or os.environ.get("DUEPROCESS_WEBHOOK_SECRET", "")
@@ -33,11 +34,13 @@ def cmd_receiver(args: argparse.Namespace) -> int:
 
 
 def cmd_production_verify(args: argparse.Namespace) -> int:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.verify import verify_zip
 
     if args.public_key:
         key: Any = Path(args.public_key).read_bytes()
     else:
+        # here, not at the top: Django is set up by now (setup() above)
         setup()
         from dueprocess.execution.productions import public_key_pem
 
@@ -61,6 +64,7 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
 
 def cmd_production_rekey(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit import signing_keys
     from dueprocess.execution.productions import rekey_all
 
@@ -73,6 +77,7 @@ def cmd_production_rekey(args: argparse.Namespace) -> int:
 
 def cmd_production_public_key(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.productions import public_key_pem
 
     sys.stdout.write(public_key_pem().decode())
@@ -87,6 +92,7 @@ def cmd_dsa_export(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.sor import batches
 
     out = Path(args.output) if args.output else None
@@ -106,6 +112,7 @@ def cmd_dsa_export(args: argparse.Namespace) -> int:
 
 def cmd_preservation_remind(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.preservation import remind_expiring
 
     print(f"sent {remind_expiring()} expiry reminder(s)")

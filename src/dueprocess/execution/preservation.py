@@ -19,11 +19,14 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
 from dueprocess.connectors import get_connector
 from dueprocess.demands.models import Action
 from dueprocess.errors import Conflict
 from dueprocess.execution.models import Preservation
+from dueprocess.law import default_library
+from dueprocess.law.deadlines import preservation_expiry
 from dueprocess.locking import for_update
 
 log = logging.getLogger("dueprocess.execution.preservation")
@@ -32,8 +35,6 @@ REMIND_BEFORE = timedelta(days=7)
 
 
 def _label(user: Any) -> str:
-    from dueprocess.audit.actors import actor_label
-
     return actor_label(user)
 
 
@@ -68,9 +69,6 @@ def holds_for(account: str, today: date | None = None) -> tuple[str, ...]:
 
 
 def _statutory_until(hold: Preservation, renewals: int) -> date | None:
-    from dueprocess.law import default_library
-    from dueprocess.law.deadlines import preservation_expiry
-
     instrument = default_library().get(hold.instrument)
     if instrument is None:
         return None

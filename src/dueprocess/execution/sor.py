@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Action, ActionKind, ActionStatus
 from dueprocess.execution.models import StatementOfReasons
+from dueprocess.law import default_library
 
 BATCH_SIZE = 100
 
@@ -256,7 +257,6 @@ def puid_for(action: Action) -> str:
 
 def build_statement(action: Action) -> StatementOfReasonsIn:
     """The statement for one finished restriction action; raises if it would be invalid."""
-    from dueprocess.law import default_library
 
     demand = action.demand
     instrument = default_library().get(demand.instrument)

@@ -38,7 +38,10 @@ from dueprocess.demands.models import (
     NoticeStatus,
     Status,
 )
+from dueprocess.execution import sor
+from dueprocess.execution.deadletters import dead_letter_action, resolve_done
 from dueprocess.execution.models import DisclosureWait, Production, WorkerProcess
+from dueprocess.execution.preservation import holds_for, record_hold, remind_expiring
 from dueprocess.execution.productions import build_production, purge_expired
 from dueprocess.locking import retrying
 
@@ -62,8 +65,6 @@ def _date(value: Any) -> date | None:
 
 
 def _export(action: Action) -> dict[str, Any]:
-    from dueprocess.execution.preservation import holds_for
-
     assert action.target is not None
     production = Production.objects.filter(action_id=action.pk).first()
     if production is None:
@@ -95,7 +96,6 @@ def perform(action: Action) -> dict[str, Any]:
     if action.kind == ActionKind.EXPORT:
         return _export(action)
     if action.kind == ActionKind.PRESERVE:
-        from dueprocess.execution.preservation import record_hold
 
         # The statutory period runs from receipt, not from when a worker got to it.
         start = action.demand.received_at.date()
@@ -214,7 +214,6 @@ def renew_leases(now: datetime | None = None) -> int:
 def expire_leases(now: datetime | None = None) -> int:
     """Free running actions whose lease lapsed: queue them again, or put them on the
     dead-letter list once their attempts are spent. Returns how many were freed."""
-    from dueprocess.execution.deadletters import dead_letter_action
 
     now = now or timezone.now()
     lapsed = list(Action.objects.filter(status=ActionStatus.RUNNING, lease_until__lt=now)
@@ -236,9 +235,6 @@ def expire_leases(now: datetime | None = None) -> int:
 
 
 def _after_success(action: Action) -> None:
-    from dueprocess.execution import sor
-    from dueprocess.execution.deadletters import resolve_done
-
     resolve_done(action=action)
     if action.kind in sor.RESTRICTIONS:
         try:
@@ -253,7 +249,6 @@ def _after_success(action: Action) -> None:
 
 def _schedule_retry(action: Action, error: str, *, permanent: bool) -> datetime | None:
     if permanent or action.attempts >= MAX_ATTEMPTS:
-        from dueprocess.execution.deadletters import dead_letter_action
 
         log.error("action %s gave up after %s attempt(s); on the dead-letter list",
                   action.pk, action.attempts)
@@ -434,11 +429,13 @@ def resume_stale(older_than: timedelta = ORPHAN_AFTER) -> int:
 
 def deliver_pending_notices(today: date | None = None) -> dict[str, int]:
     """Release delayed user notices that are due, then send every pending one."""
-    from dueprocess.execution.usernotices import deliver_due
 
     now = timezone.now()
     if today is not None and today != now.date():
         now = datetime.combine(today, now.timetz())
+    # usernotices queues its deliveries through this module, so it is imported here
+    from dueprocess.execution.usernotices import deliver_due
+
     return deliver_due(now)
 
 
@@ -467,8 +464,6 @@ def maintenance(every_seconds: int = 0) -> dict[str, int]:
 
     With ``every_seconds`` it queues its own next run, so a worker needs no cron.
     """
-    from dueprocess.execution import sor
-    from dueprocess.execution.preservation import remind_expiring
 
     resumed = resume_stale()
     notices = deliver_pending_notices()

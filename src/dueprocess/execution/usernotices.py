@@ -34,9 +34,11 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
 from dueprocess.connectors import get_connector
 from dueprocess.connectors.base import ConnectorError
+from dueprocess.demands.actions import cancel_actions
 from dueprocess.demands.models import (
     Action,
     ActionKind,
@@ -47,8 +49,15 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, InvalidInput
+from dueprocess.execution.deadletters import dead_letter_notice, resolve_done
+from dueprocess.execution.effect import WITHHOLDINGS, describe
 from dueprocess.execution.models import DeadLetter, DisclosureWait, NoticeReason, NoticeState
-from dueprocess.execution.tasks import enqueue_demand_actions
+from dueprocess.execution.tasks import (
+    enqueue_demand_actions,
+    enqueue_waiting_exports,
+    send_pending_notices,
+)
+from dueprocess.law import default_library
 from dueprocess.law.regions import last_zone_of
 from dueprocess.locking import for_update
 
@@ -67,8 +76,6 @@ _CHUNK = 500
 
 
 def _instrument_allows_notice(demand: Demand) -> bool:
-    from dueprocess.law import default_library
-
     instrument = default_library().get(demand.instrument)
     return instrument is None or instrument.notice.user_notice_allowed
 
@@ -160,8 +167,6 @@ def plan_before_disclosure(demand: Demand, planned: Iterable[Action], actor: str
 
 
 def _enqueue_delivery() -> None:
-    from dueprocess.execution.tasks import send_pending_notices
-
     send_pending_notices.enqueue()
 
 
@@ -204,8 +209,6 @@ def create_after_execution(demand: Demand, actor: str) -> int:
 
 
 def _label(user: Any) -> str:
-    from dueprocess.audit.actors import actor_label
-
     return actor_label(user)
 
 
@@ -261,7 +264,6 @@ def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> Disclosure
     nothing else is left, and the effect report tells the authority). Repeating it changes
     nothing; after the disclosure was let proceed it is refused.
     """
-    from dueprocess.demands.actions import cancel_actions
 
     why = why.strip()
     if not why:
@@ -289,8 +291,6 @@ def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> Disclosure
 
 
 def _resume_exports(demand_id: int, at: datetime | None) -> None:
-    from dueprocess.execution.tasks import enqueue_waiting_exports
-
     enqueue_waiting_exports(demand_id, at)
 
 
@@ -360,7 +360,6 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
     others = [ident for pk, ident in demand.targets.exclude(identifier=notice.recipient)
               .values_list("pk", "identifier")[:1000] if pk not in own]
     issued = demand.issued_by or {}
-    from dueprocess.law import default_library
 
     instrument = default_library().get(demand.instrument)
     asks = []
@@ -370,7 +369,6 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
                      "measure": ask.measure, "scope": ", ".join(ask.territorial_scope)})
     reason = getattr(NoticeState.objects.filter(notice=notice).first(), "reason",
                      NoticeReason.AFTER_ACTION)
-    from dueprocess.execution.effect import WITHHOLDINGS, describe
 
     # A withholding says where, so the user is not told their post was removed.
     actions = [{"kind": describe(a) if a.kind in WITHHOLDINGS else a.kind,
@@ -433,7 +431,6 @@ def mark_sent(notice: Notice, rendered: Rendered, result: dict[str, Any],
             "notice": notice.pk, "kind": notice.kind, "to": notice.recipient,
             "language": rendered.language, "fell_back_to_english": rendered.fell_back,
             "result": result})
-        from dueprocess.execution.deadletters import resolve_done
 
         resolve_done(notice=notice)
         wait = for_update(DisclosureWait.objects).filter(notice=notice).first()
@@ -447,8 +444,6 @@ def mark_sent(notice: Notice, rendered: Rendered, result: dict[str, Any],
 
 
 def _failed(notice: Notice, error: str) -> None:
-    from dueprocess.execution.deadletters import dead_letter_notice
-
     with transaction.atomic():
         state, _ = for_update(NoticeState.objects).get_or_create(
             notice=notice, defaults={"reason": NoticeReason.AFTER_ACTION})

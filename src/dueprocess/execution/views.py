@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dueprocess.connectors.base import ConnectorError
 from dueprocess.demands.models import (
     Notice,
     NoticeKind,
@@ -108,7 +109,6 @@ def _step(request: HttpRequest, done: str, step: Any, *args: Any, **kwargs: Any
     except DomainError as exc:
         messages.error(request, exc.message)
     except Exception as exc:  # a platform that is down is reported, not a server error
-        from dueprocess.connectors.base import ConnectorError
 
         if not isinstance(exc, ConnectorError):
             raise

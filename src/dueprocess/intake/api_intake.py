@@ -24,6 +24,7 @@ from dueprocess.intake.documents import TooLarge, open_document, store_document
 from dueprocess.intake.email_intake import import_eml
 from dueprocess.intake.models import BulkTargetJob, FraudSignal
 from dueprocess.intake.providers import requester_confidence, sender_report
+from dueprocess.intake.tasks import enqueue_target_job
 from dueprocess.web.auth import get_visible_demand, is_staff, requester_of
 from dueprocess.web.limits import upload_was_cut
 from dueprocess.web.schemas import ErrorOut
@@ -241,8 +242,6 @@ def upload_targets(request: HttpRequest, demand_id: int,
     job = bulk.create_job(demand, chunks=chunks, filename=name, default_type=type,
                           user=request.user)
     if job.bytes_total > bulk.sync_limit_bytes():
-        from dueprocess.intake.tasks import enqueue_target_job
-
         enqueue_target_job(job)
         return Status(202, _job_out(job))
     bulk.sweep_stale_jobs()

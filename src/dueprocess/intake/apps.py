@@ -14,6 +14,7 @@ class IntakeConfig(AppConfig):
 
         register_fact_provider(sender_facts)
 
+        # The size limits of intake's upload endpoints, for the web shell's upload handler.
         from dueprocess.intake.bulk import max_upload_bytes
         from dueprocess.intake.documents import max_document_bytes
         from dueprocess.intake.email_intake import max_email_bytes

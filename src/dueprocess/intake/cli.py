@@ -13,6 +13,7 @@ from dueprocess.commandline import acting_user, fail, setup
 
 def cmd_intake_eml(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.intake.email_intake import import_eml
 
@@ -44,6 +45,7 @@ def cmd_targets_add(args: argparse.Namespace) -> int:
     setup()
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Demand
     from dueprocess.errors import DomainError
     from dueprocess.intake import bulk
@@ -92,6 +94,7 @@ def _print_errors(errors: list[dict[str, Any]], *, limit: int) -> None:
 
 def cmd_fraud_import(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import import_signals
 
@@ -110,6 +113,7 @@ def cmd_fraud_import(args: argparse.Namespace) -> int:
 
 def cmd_fraud_export(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.intake.actions import export_signals
 
     text = export_signals()
@@ -122,6 +126,7 @@ def cmd_fraud_export(args: argparse.Namespace) -> int:
 
 def cmd_fraud_mark(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import mark_fraudulent
 
@@ -136,6 +141,7 @@ def cmd_fraud_mark(args: argparse.Namespace) -> int:
 
 def cmd_invite(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Authority
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import invite_requester

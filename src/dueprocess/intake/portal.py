@@ -52,6 +52,8 @@ from dueprocess.intake.forms import (
     instruments_for,
 )
 from dueprocess.intake.models import BulkTargetJob, ClarificationAnswer
+from dueprocess.intake.providers import requester_confidence
+from dueprocess.intake.tasks import enqueue_target_job
 from dueprocess.intake.uploads import limited_upload
 from dueprocess.law import default_library
 from dueprocess.web.access import ERROR_TEMPLATE, otp_required, portal_required
@@ -320,8 +322,6 @@ def start_target_upload(request: HttpRequest, demand: Demand
     except DomainError as exc:
         return None, exc.message, exc.status
     if job.bytes_total > bulk.sync_limit_bytes():
-        from dueprocess.intake.tasks import enqueue_target_job
-
         enqueue_target_job(job)
         return job, "", 202
     bulk.sweep_stale_jobs()
@@ -378,8 +378,6 @@ def letter(request: HttpRequest, pk: int, notice: int) -> HttpResponse:
 @portal_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    from dueprocess.intake.providers import requester_confidence
-
     requester = _requester(request)
     form = TokenForm(request.POST or None)
     new_token = ""

@@ -200,7 +200,6 @@ def send_letter(notice: Notice, *, user: User, to: list[str] | None = None) -> N
             "addresses": addresses, "edited": notice.edited,
             "approved_by": notice.approved_by_id, "subject": notice.subject,
             "body": notice.body})
-        from dueprocess.notices.delivery import email_letter_on_commit
 
         email_letter_on_commit(notice)
     return notice

@@ -16,6 +16,7 @@ from dueprocess.commandline import acting_user, fail, setup
 
 
 def _demand(pk: int) -> Any:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Demand
 
     return Demand.objects.select_related("authority").filter(pk=pk).first()
@@ -23,6 +24,7 @@ def _demand(pk: int) -> Any:
 
 def _run(args: argparse.Namespace, step: Any) -> int:
     """Run one step as ``--user``; a domain error becomes its message and exit code 1."""
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
 
     setup()
@@ -43,6 +45,7 @@ def _run(args: argparse.Namespace, step: Any) -> int:
 def cmd_decide(args: argparse.Namespace) -> int:
     import pydantic
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.inputs import DecisionsIn
 
     raw = sys.stdin.read() if args.file == "-" else None
@@ -57,6 +60,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         return fail(f"the decisions are not valid: {exc}")
 
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.demands.actions import record_decisions
 
         done = record_decisions(demand, data, user=user)
@@ -68,6 +72,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.demands.actions import approve_demand
 
         return f"demand {demand.pk}: approved; now {approve_demand(demand, user=user).status}"
@@ -77,6 +82,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 def cmd_send_back(args: argparse.Namespace) -> int:
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.review.actions import send_back
 
         send_back(demand, args.comment, user=user)
@@ -87,6 +93,7 @@ def cmd_send_back(args: argparse.Namespace) -> int:
 
 def cmd_note(args: argparse.Namespace) -> int:
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.review.actions import add_note
 
         note = add_note(demand, args.body, user=user)

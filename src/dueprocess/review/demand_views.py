@@ -39,7 +39,11 @@ from dueprocess.demands.models import (
     Severity,
     Status,
 )
+from dueprocess.demands.scope import offers
 from dueprocess.errors import Conflict, DomainError
+from dueprocess.execution.models import Production
+from dueprocess.intake.documents import open_document
+from dueprocess.intake.email_intake import open_original
 from dueprocess.notices import actions as letter_actions
 from dueprocess.notices.delivery import verified_addresses
 from dueprocess.notices.reasons import reason_options
@@ -133,7 +137,6 @@ def _binding_notes(case: invariants.Case) -> list[str]:
 def _withhold_defaults(demand: Demand, asks: list[Any]) -> dict[int, list[str]]:
     """Where each restriction would be withheld: vetting's proposal, else the issuing
     jurisdiction (least restrictive first)."""
-    from dueprocess.demands.scope import offers
 
     out = {a.position: [demand.jurisdiction] for a in asks
            if a.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT)}
@@ -316,7 +319,6 @@ def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     """Serve an uploaded PDF back, inline, as bytes only: it is never parsed or run here."""
     demand = _load(pk)
     doc = get_object_or_404(Document, pk=doc_pk, demand=demand)
-    from dueprocess.intake.documents import open_document
 
     try:
         fh = open_document(doc)
@@ -339,7 +341,6 @@ def original_email(request: HttpRequest, pk: int) -> HttpResponseBase:
     email = selectors.inbound_email(demand)
     if email is None:
         raise Http404("this demand did not arrive by e-mail")
-    from dueprocess.intake.email_intake import open_original
 
     try:
         fh = open_original(email)
@@ -358,7 +359,6 @@ def original_email(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_GET
 def productions(request: HttpRequest, pk: int) -> HttpResponse:
     """What was disclosed: package metadata (files, hashes, expiry); the data stays sealed."""
-    from dueprocess.execution.models import Production
 
     demand = _load(pk)
     rows = list(Production.objects.filter(demand=demand).select_related("action__target")

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess.accounts.roles import SIGNOFF_PERM
 from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import DECIDABLE, revet_demand
@@ -382,7 +383,6 @@ def sign_off_hit(result: ScreeningResult | int, *, user: User, note: str) -> Hit
     Only a confirmed hit can be signed off; the sign-off counts until the hit is reviewed
     again. It needs the sanctions counsel's permission, checked here for every door.
     """
-    from dueprocess.accounts.roles import SIGNOFF_PERM
 
     if user is None or not user.is_authenticated:
         raise Forbidden("a person must be logged in to sign off a hit")

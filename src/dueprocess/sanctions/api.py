@@ -15,6 +15,7 @@ from ninja import Router, Schema
 from pydantic import Field, StringConstraints, field_validator
 
 from dueprocess.sanctions import service
+from dueprocess.sanctions.actions import sign_off_hit
 from dueprocess.screening import DEFAULT_THRESHOLD, Query
 from dueprocess.screening.dates import parse_dates
 from dueprocess.web.auth import require_staff
@@ -128,7 +129,6 @@ def signoff(request: HttpRequest, result_id: int, payload: SignoffIn) -> Any:
     """Sanctions counsel signs off a hit confirmed true, so complying may be approved."""
     from ninja import Status
 
-    from dueprocess.sanctions.actions import sign_off_hit
 
     require_staff(request.user)  # type: ignore[arg-type]
     row = sign_off_hit(result_id, user=request.user, note=payload.note)

@@ -29,6 +29,7 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.sanctions.actions import import_list
 
@@ -70,6 +71,7 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
 
 def cmd_lists_show(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.sanctions.models import ListVersion
 
     versions = ListVersion.objects.order_by("list_id", "-loaded_at", "-pk")
@@ -96,6 +98,7 @@ def cmd_lists_show(args: argparse.Namespace) -> int:
 
 def cmd_screen(args: argparse.Namespace) -> int:
     setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.sanctions import service
     from dueprocess.screening import DEFAULT_THRESHOLD, Query
     from dueprocess.screening.dates import parse_dates
@@ -132,6 +135,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.screening import FORMATS
 
     lists = sub.add_parser("lists", help="sanctions lists: import versions, show them")

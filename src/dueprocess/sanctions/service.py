@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import dueprocess.screening as screening_pkg
+from dueprocess.audit.chain import record
 from dueprocess.demands import hooks, invariants
 from dueprocess.demands.models import Demand
 from dueprocess.sanctions.models import (
@@ -323,8 +324,6 @@ def screen_demand(demand: Demand) -> list[ScreeningResult] | None:
             row.save(update_fields=["cleared_at"])
             changes["cleared"].append(_brief(row))
         if any(changes.values()):
-            from dueprocess.audit.chain import record
-
             record("sanctions.screened", actor="system", demand_id=demand.pk,
                    payload={k: v for k, v in changes.items() if v})
     return [r for r in existing.values() if r.cleared_at is None]

@@ -27,6 +27,7 @@ def add_arguments(r: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.transparency import dsa, exporters, tally
     from dueprocess.transparency.periods import PeriodError, parse_date, resolve
     from dueprocess.transparency.reports import build_report

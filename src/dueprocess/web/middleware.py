@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 
+from dueprocess.web.api import internal_error, shape_fallback
+
 API_PREFIX = "/api/"
 CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
@@ -23,7 +25,6 @@ class ApiErrorShapeMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX):
             return response
-        from dueprocess.web.api import shape_fallback
 
         return shape_fallback(request, response)
 
@@ -33,7 +34,6 @@ class ApiErrorShapeMiddleware:
             return None
         import logging
 
-        from dueprocess.web.api import internal_error
 
         logging.getLogger("dueprocess.api").error(
             "unhandled error in %s %s", request.method, request.path, exc_info=exc)

@@ -46,6 +46,8 @@ from dueprocess.execution.connectors.signing import (
     sign,
     verify,
 )
+from dueprocess.execution.deadletters import record_conflict
+from dueprocess.execution.models import WebhookCall
 
 log = logging.getLogger("dueprocess.execution.webhook")
 
@@ -151,7 +153,6 @@ class WebhookConnector:
     def _remember(self, operation: str, key: str, body: bytes,
                   result: dict[str, Any]) -> dict[str, Any]:
         """Keep the first answer per key; a different later answer does not replace it."""
-        from dueprocess.execution.models import WebhookCall
 
         request_sha = hashlib.sha256(body).hexdigest()
         answer_sha = body_sha256(result)
@@ -168,8 +169,6 @@ class WebhookConnector:
             raise PermanentConnectorError(
                 f"idempotency key {key!r} was already used for a different request")
         if first.response_sha256 != answer_sha:
-            from dueprocess.execution.deadletters import record_conflict
-
             record_conflict(first, answer_sha)
         stored: dict[str, Any] = first.result
         return stored
