@@ -54,6 +54,7 @@ from dueprocess.execution.productions import (
 )
 from dueprocess.execution.selectors import action_counts, running_actions
 from dueprocess.web.access import portal_required, staff_required
+from dueprocess.web.requests import PortalRequest
 
 EXECUTE_PERM = "demands.change_action"
 DOWNLOAD_SALT = "dueprocess.execution.production-download"
@@ -203,7 +204,7 @@ def productions(request: HttpRequest) -> HttpResponseBase:
 
 
 def _productions(request: HttpRequest) -> HttpResponse:
-    requester = request.requester  # type: ignore[attr-defined]
+    requester = PortalRequest.of(request).requester
     rows = list(Production.objects.filter(demand__authority_id=requester.authority_id)
                 .select_related("demand", "action__target").order_by("-pk")[:LIST_LIMIT])
     links = {p.pk: reverse("productions:download", args=[download_token(p, request.user)])
@@ -219,7 +220,7 @@ def download(request: HttpRequest, token: str) -> HttpResponseBase:
 
 
 def _download(request: HttpRequest, token: str) -> HttpResponseBase:
-    requester = request.requester  # type: ignore[attr-defined]
+    requester = PortalRequest.of(request).requester
     try:
         claim = signing.loads(token, salt=DOWNLOAD_SALT,
                               max_age=DOWNLOAD_LINK_TTL)

@@ -91,7 +91,7 @@ def demand_out(demand: Demand, *, staff: bool, target_limit: int = 1000) -> Dema
 
 
 def _out(request: HttpRequest, demand: Demand) -> DemandOut:
-    return demand_out(demand, staff=is_staff(request.user))  # type: ignore[arg-type]
+    return demand_out(demand, staff=is_staff(request.user))
 
 
 def authority_out(a: Authority) -> AuthorityOut:
@@ -106,10 +106,10 @@ def authority_out(a: Authority) -> AuthorityOut:
 def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
     """Receive a demand. An unknown instrument is stored with `legal.unknown_instrument`."""
     user = request.user
-    staff = is_staff(user)  # type: ignore[arg-type]
-    requester = None if staff else requester_of(user)  # type: ignore[arg-type]
+    staff = is_staff(user)
+    requester = None if staff else requester_of(user)
     if staff:
-        require_perm(user, "demands.add_demand")  # type: ignore[arg-type]  # e.g. not an auditor
+        require_perm(user, "demands.add_demand")  # e.g. not an auditor
         if not payload.authority:
             raise InvalidInput("staff must name the authority", field="authority")
         authority = resolve_authority(payload.authority)
@@ -139,8 +139,8 @@ def list_demands(request: HttpRequest, status: str | None = None,
                  reference: str | None = None, after: int | None = None,
                  limit: int = Query(50, ge=1, le=500)) -> DemandPage:
     """Newest first, keyset-paginated: pass `next_after` back as `after`."""
-    qs = visible_demands(request.user)  # type: ignore[arg-type]
-    staff = is_staff(request.user)  # type: ignore[arg-type]
+    qs = visible_demands(request.user)
+    staff = is_staff(request.user)
     if status:
         qs = qs.filter(status=status)
     if jurisdiction:
@@ -167,7 +167,7 @@ def list_demands(request: HttpRequest, status: str | None = None,
 
 @router.get("/demands/{demand_id}", response={200: DemandOut, **ERRORS}, tags=["demands"])
 def get_demand(request: HttpRequest, demand_id: int) -> DemandOut:
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
     actions.record_view(demand, user=request.user, what="api")
     return _out(request, demand)
 
@@ -176,9 +176,9 @@ def get_demand(request: HttpRequest, demand_id: int) -> DemandOut:
           tags=["demands"])
 def withdraw(request: HttpRequest, demand_id: int) -> DemandOut:
     """The authority withdraws its demand (staff may record a withdrawal too)."""
-    if is_staff(request.user):  # type: ignore[arg-type]
-        require_perm(request.user, "demands.change_demand")  # type: ignore[arg-type]
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    if is_staff(request.user):
+        require_perm(request.user, "demands.change_demand")
+    demand = get_visible_demand(request.user, demand_id)
     demand = actions.withdraw_demand(demand, user=request.user)
     return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
 
@@ -188,7 +188,7 @@ def withdraw(request: HttpRequest, demand_id: int) -> DemandOut:
 
 @router.post("/authorities", response={201: AuthorityOut, **ERRORS}, tags=["authorities"])
 def create_authority(request: HttpRequest, payload: AuthorityIn) -> Status[AuthorityOut]:
-    require_perm(request.user, "demands.add_authority")  # type: ignore[arg-type]
+    require_perm(request.user, "demands.add_authority")
     a = intake_actions.register_authority(payload.model_dump(), user=request.user)
     return Status(201, authority_out(a))
 
@@ -196,9 +196,9 @@ def create_authority(request: HttpRequest, payload: AuthorityIn) -> Status[Autho
 @router.get("/authorities", response={200: list[AuthorityOut], **ERRORS}, tags=["authorities"])
 def list_authorities(request: HttpRequest) -> list[AuthorityOut]:
     user = request.user
-    if is_staff(user):  # type: ignore[arg-type]
+    if is_staff(user):
         return [authority_out(a) for a in Authority.objects.order_by("slug")]
-    req = requester_of(user)  # type: ignore[arg-type]
+    req = requester_of(user)
     return [authority_out(req.authority)] if req else []
 
 

@@ -59,6 +59,7 @@ from dueprocess.law import default_library
 from dueprocess.web.access import ERROR_TEMPLATE, otp_required, portal_required
 from dueprocess.web.auth import requester_of
 from dueprocess.web.limits import RateLimited, client_address, hit, upload_was_cut
+from dueprocess.web.requests import PortalRequest
 
 View = Callable[..., HttpResponse]
 TARGETS_SHOWN = 100
@@ -67,7 +68,7 @@ TARGETS_SHOWN = 100
 
 
 def _requester(request: HttpRequest) -> Requester:
-    req: Requester = request.requester  # type: ignore[attr-defined]
+    req: Requester = PortalRequest.of(request).requester
     return req
 
 

@@ -67,10 +67,10 @@ def _letter_out(notice: Notice, *, staff: bool) -> LetterOut:
 
 
 def _staff_letter(request: HttpRequest, demand_id: int, letter_id: int, perm: str) -> Notice:
-    if not is_staff(request.user):  # type: ignore[arg-type]
+    if not is_staff(request.user):
         raise Forbidden("only staff handle draft letters")
-    require_perm(request.user, perm)  # type: ignore[arg-type]
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    require_perm(request.user, perm)
+    demand = get_visible_demand(request.user, demand_id)
     return letters.letter_of(demand, letter_id)
 
 
@@ -78,8 +78,8 @@ def _staff_letter(request: HttpRequest, demand_id: int, letter_id: int, perm: st
          tags=["letters"])
 def list_letters(request: HttpRequest, demand_id: int) -> list[LetterOut]:
     """Letters to the authority: staff see drafts too, the authority only what was sent."""
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
-    staff = is_staff(request.user)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
+    staff = is_staff(request.user)
     rows = (demand.notices.exclude(kind=NoticeKind.USER)
             .select_related("demand__authority", "approved_by", "edited_by").order_by("pk"))
     if not staff:

@@ -27,8 +27,8 @@ router = Router(auth=TokenAuth())
           tags=["demands"])
 def decide(request: HttpRequest, demand_id: int, payload: DecisionsIn) -> DemandOut:
     """Record decisions per ask (and optionally per target); staff only."""
-    require_perm(request.user, "demands.add_decision")  # type: ignore[arg-type]
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    require_perm(request.user, "demands.add_decision")
+    demand = get_visible_demand(request.user, demand_id)
     demand = actions.record_decisions(demand, payload, user=request.user)
     return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
 
@@ -37,8 +37,8 @@ def decide(request: HttpRequest, demand_id: int, payload: DecisionsIn) -> Demand
           tags=["demands"])
 def approve(request: HttpRequest, demand_id: int) -> DemandOut:
     """Four-eyes approval by someone other than the person who decided."""
-    require_perm(request.user, "demands.change_decision")  # type: ignore[arg-type]
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    require_perm(request.user, "demands.change_decision")
+    demand = get_visible_demand(request.user, demand_id)
     demand = actions.approve_demand(demand, user=request.user)
     return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
 
@@ -65,8 +65,8 @@ class NoteOut(pydantic.BaseModel):
 def send_back(request: HttpRequest, demand_id: int, payload: SendBackIn) -> DemandOut:
     """The approver returns decisions waiting for approval, with a comment; they must be
     decided again before anyone can approve them."""
-    require_perm(request.user, APPROVE_PERM)  # type: ignore[arg-type]
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    require_perm(request.user, APPROVE_PERM)
+    demand = get_visible_demand(request.user, demand_id)
     review_actions.send_back(demand, payload.comment, user=request.user)
     return _out(request, Demand.objects.select_related("authority").get(pk=demand.pk))
 
@@ -79,8 +79,8 @@ def _note_out(note: Any) -> NoteOut:
 @router.post("/demands/{demand_id}/notes", response={201: NoteOut, **ERRORS}, tags=["demands"])
 def add_note(request: HttpRequest, demand_id: int, payload: NoteIn) -> Status[NoteOut]:
     """An internal note on a demand: staff only, never shown to the authority."""
-    require_perm(request.user, NOTE_PERM)  # type: ignore[arg-type]
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    require_perm(request.user, NOTE_PERM)
+    demand = get_visible_demand(request.user, demand_id)
     return Status(201, _note_out(review_actions.add_note(demand, payload.body, user=request.user)))
 
 
@@ -88,7 +88,7 @@ def add_note(request: HttpRequest, demand_id: int, payload: NoteIn) -> Status[No
          tags=["demands"])
 def list_notes(request: HttpRequest, demand_id: int) -> list[NoteOut]:
     """The demand's internal notes, oldest first (staff only)."""
-    require_perm(request.user, READ_PERM)  # type: ignore[arg-type]
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    require_perm(request.user, READ_PERM)
+    demand = get_visible_demand(request.user, demand_id)
     return [_note_out(n) for n in Note.objects.filter(demand=demand)
             .select_related("author").order_by("pk")[:1000]]

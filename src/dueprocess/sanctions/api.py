@@ -90,7 +90,7 @@ def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
     `alert` is true at or above the screening threshold; below it, hits are shown for
     context (`threshold` in the body leaves them out).
     """
-    require_staff(request.user)  # type: ignore[arg-type]
+    require_staff(request.user)
     query = Query(payload.name, schema=payload.schema_, birth_date=payload.birth_date,
                   nationality=payload.nationality, position=payload.position)
     hits = service.search(query, limit=payload.limit, threshold=payload.threshold)
@@ -130,7 +130,7 @@ def signoff(request: HttpRequest, result_id: int, payload: SignoffIn) -> Any:
     from ninja import Status
 
 
-    require_staff(request.user)  # type: ignore[arg-type]
+    require_staff(request.user)
     row = sign_off_hit(result_id, user=request.user, note=payload.note)
     return Status(201, SignoffOut(id=row.pk, result=row.result_id,
                                   signed_by=row.signed_by.get_username(),

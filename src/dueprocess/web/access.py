@@ -25,6 +25,7 @@ from django_otp import user_has_device
 
 from dueprocess.accounts.roles import READ_PERM
 from dueprocess.web.auth import requester_of
+from dueprocess.web.requests import PortalRequest
 
 View = Callable[..., HttpResponseBase]
 
@@ -82,7 +83,7 @@ def portal_required(view: View) -> View:
         if otp_required(user) and not getattr(user, "is_verified", lambda: False)():
             auth_logout(request)
             return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
-        request.requester = requester  # type: ignore[attr-defined]
+        PortalRequest.of(request).requester = requester
         return view(request, *args, **kwargs)
 
     return wrapper

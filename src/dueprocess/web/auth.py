@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import PermissionsMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from dueprocess.accounts.models import ApiToken, hash_token
+from dueprocess.audit.actors import User
 from dueprocess.demands.models import Authority, Demand, Requester
 from dueprocess.errors import Forbidden, NotFound
 from dueprocess.web import limits
+from dueprocess.web.requests import ApiRequest
 
 
 def required_scope(request: HttpRequest) -> str:
@@ -55,15 +57,17 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
-        request.api_token = row  # type: ignore[attr-defined]
+        ApiRequest.of(request).api_token = row
         return row.user
 
 
-def is_staff(user: AbstractBaseUser) -> bool:
+def is_staff(user: User) -> bool:
     return bool(getattr(user, "is_staff", False))
 
 
-def requester_of(user: AbstractBaseUser) -> Requester | None:
+def requester_of(user: User) -> Requester | None:
+    if user.pk is None:
+        return None
     try:
         return Requester.objects.select_related("authority").get(user_id=user.pk)
     except Requester.DoesNotExist:
@@ -80,7 +84,7 @@ AUTHORITY_FINDINGS = frozenset({
 })
 
 
-def visible_demands(user: AbstractBaseUser) -> QuerySet[Demand]:
+def visible_demands(user: User) -> QuerySet[Demand]:
     """Staff see every demand; an officer only their own authority's."""
     qs = Demand.objects.select_related("authority")
     if is_staff(user):
@@ -91,7 +95,7 @@ def visible_demands(user: AbstractBaseUser) -> QuerySet[Demand]:
     return qs.filter(authority_id=req.authority_id)
 
 
-def get_visible_demand(user: AbstractBaseUser, demand_id: int) -> Demand:
+def get_visible_demand(user: User, demand_id: int) -> Demand:
     demand = visible_demands(user).filter(pk=demand_id).first()
     if demand is None:
         # Another authority's demand is indistinguishable from a missing one.
@@ -99,14 +103,14 @@ def get_visible_demand(user: AbstractBaseUser, demand_id: int) -> Demand:
     return demand
 
 
-def require_staff(user: AbstractBaseUser) -> None:
+def require_staff(user: User) -> None:
     if not is_staff(user):
         raise Forbidden("only the platform's staff may do this")
 
 
-def require_perm(user: AbstractBaseUser, perm: str) -> None:
+def require_perm(user: User, perm: str) -> None:
     require_staff(user)
-    if not user.has_perm(perm):  # type: ignore[attr-defined]
+    if not (isinstance(user, PermissionsMixin) and user.has_perm(perm)):
         raise Forbidden(f"missing permission {perm}")
 
 
