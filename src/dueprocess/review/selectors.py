@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions, invariants
@@ -35,6 +37,7 @@ from dueprocess.law import default_library
 from dueprocess.notices.delivery import is_verified_address, verified_addresses
 from dueprocess.review import deadlines, gates
 from dueprocess.review.actions import demand_version
+from dueprocess.review.forms import QUEUE_STATUSES
 from dueprocess.review.models import HumanRightsReview, Note, Override
 from dueprocess.review.search import related_demands
 
@@ -211,3 +214,139 @@ def case_file(demand: Demand, *, targets_after: int | None = None,
         notes=list(Note.objects.filter(demand=demand).select_related("author")
                    .order_by("-pk")[:LIST_LIMIT]),
     )
+
+
+# ----------------------------------------------------------------------------- the queue
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+OVERDUE_CAP = 50
+# With a deadline filter the SQL condition is a superset; this many candidates are checked
+# exactly per page before the page is cut.
+DUE_SCAN = 2 * PAGE_SIZE
+
+QUEUE_FIELDS = (
+    "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
+    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk",
+    "authority__name", "authority__slug", "assignee__username",
+)
+
+
+def capped_count(qs: QuerySet[Demand], cap: int) -> int:
+    """Count up to ``cap`` (a status with millions shows as "10,000+"): an index range
+    that stops, instead of a scan of every row of the status."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def _riskiest(rows: QuerySet[Demand], statuses: tuple[str, ...],
+              cursor: tuple[int, int] | None, limit: int) -> list[int]:
+    """Ids of the next ``limit`` demands in (risk, id) order, newest first.
+
+    One short backward scan of the (status, risk, id) index per status, merged here: a
+    single query over several statuses would have to read and sort all of their rows.
+    """
+    keys: list[tuple[int, int]] = []
+    for s in statuses:
+        qs = rows.filter(status=s)
+        if cursor is not None:
+            risk, pk = cursor
+            qs = qs.filter(Q(risk__lt=risk) | Q(risk=risk, pk__lt=pk))
+        keys.extend(qs.order_by("-risk", "-pk").values_list("risk", "pk")[:limit])
+    keys.sort(reverse=True)
+    return [pk for _, pk in keys[:limit]]
+
+
+def due_bound(due: str) -> Any:
+    now = timezone.now()
+    if due == "overdue":
+        return now
+    if due == "week":
+        return now + timedelta(days=7)
+    return None
+
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """The queue's filters, checked by the form: what a reviewer asked to see."""
+
+    status: str = ""
+    jurisdiction: str = ""
+    assignee_id: int | None = None  # "mine", or a person chosen
+    unassigned: bool = False
+    due: str = ""
+    approval: bool = False
+    after: int | None = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    demand: Demand
+    due: Any  # the response deadline, or None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    counts: dict[str, int]  # per open status, capped; empty under a filter
+    by_risk: bool
+    more: bool
+    cursor: int | None  # the id to continue after
+
+
+def queue_page(q: QueueQuery) -> QueuePage:
+    """Open demands, riskiest first, with keyset pagination (no OFFSET at a million rows).
+
+    The cursor is the last demand's id; its stored risk (set by vetting, indexed with status)
+    is looked up again, so the next page starts exactly after it in (risk, id) order.
+    """
+    scope: QuerySet[Demand] = Demand.objects.all()
+    if q.jurisdiction:
+        scope = scope.filter(jurisdiction=q.jurisdiction)
+    if q.unassigned:
+        scope = scope.filter(assignee__isnull=True)
+    elif q.assignee_id is not None:
+        scope = scope.filter(assignee_id=q.assignee_id)
+    if q.approval:
+        scope = scope.filter(awaiting_approval=True)
+    # Unfiltered, each count is a short index-only range. Under a filter every candidate row
+    # would have to be read to count it, so the tabs then go without numbers.
+    filtered = bool(q.jurisdiction or q.unassigned or q.assignee_id is not None or q.approval)
+    counts = {} if filtered else {s: capped_count(scope.filter(status=s), COUNT_CAP)
+                                  for s in QUEUE_STATUSES}
+    rows = scope
+    bound = due_bound(q.due)
+    if bound is not None:
+        rows = deadlines.filter_due(rows, bound)
+    # Working queues (open statuses) put risk first; the archive views (closed statuses,
+    # "all") span the whole table, so they keep to the primary key and stay index-backed.
+    by_risk = q.status in ("", *QUEUE_STATUSES)
+    fetch = DUE_SCAN if bound is not None else PAGE_SIZE
+    if by_risk:
+        cursor = None
+        if q.after:
+            risk = Demand.objects.filter(pk=q.after).values_list("risk", flat=True).first()
+            cursor = (risk, q.after) if risk is not None else None
+        ids = _riskiest(rows, (q.status,) if q.status else QUEUE_STATUSES, cursor, fetch + 1)
+    else:
+        if q.status != "all":
+            rows = rows.filter(status=q.status)
+        if q.after:
+            rows = rows.filter(pk__lt=q.after)
+        ids = list(rows.order_by("-pk").values_list("pk", flat=True)[: fetch + 1])
+    found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
+             .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
+    candidates = [QueueRow(found[pk], deadlines.response_due(found[pk]))
+                  for pk in ids if pk in found]
+    if bound is not None:
+        page = [r for r in candidates[:fetch] if r.due is not None and r.due < bound]
+        more = len(page) > PAGE_SIZE or len(candidates) > fetch
+        cursor_row = page[PAGE_SIZE - 1] if len(page) > PAGE_SIZE else (
+            candidates[fetch - 1] if len(candidates) > fetch else None)
+        page = page[:PAGE_SIZE]
+    else:
+        more = len(candidates) > PAGE_SIZE
+        page = candidates[:PAGE_SIZE]
+        cursor_row = page[-1] if more and page else None
+    return QueuePage(rows=page, counts=counts, by_risk=by_risk, more=more,
+                     cursor=cursor_row.demand.pk if more and cursor_row else None)
