@@ -198,6 +198,12 @@ def _limits(env: Mapping[str, str]) -> dict[str, Any]:
             if not raw.isdigit() or int(raw) <= 0:
                 raise ConfigError(f"{name} must be a positive number of bytes, not {raw!r}")
             limits[name] = int(raw)
+    raw = env.get("DUEPROCESS_PUBLIC_REPORT_DELAY_DAYS", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) > 3660:
+            raise ConfigError("DUEPROCESS_PUBLIC_REPORT_DELAY_DAYS must be a number of days "
+                              f"(0 to 3660), not {raw!r}")
+        limits["DUEPROCESS_PUBLIC_REPORT_DELAY_DAYS"] = int(raw)
     raw = env.get("DUEPROCESS_RATE_LIMITS", "").strip()
     if raw:
         rates: dict[str, int] = {}

@@ -96,6 +96,22 @@ def test_a_key_reused_for_another_operation_is_refused(demo: DemoConnector) -> N
     assert Post.objects.get(url=platform.US_SUSPECT_POSTS[0]).status == "visible"
 
 
+def test_a_key_reused_for_a_different_request_is_a_409_conflict(demo: DemoConnector) -> None:
+    from dueprocess.connectors.base import PermanentConnectorError
+    from dueprocess.demo.connector import IdempotencyConflict
+
+    demo.restrict_account(platform.US_SUSPECT, "suspend", key="k-2")
+    with pytest.raises(IdempotencyConflict, match="idempotency_conflict") as caught:
+        demo.restrict_account(platform.HK_ACTIVIST, "terminate", key="k-2")
+    assert caught.value.status == 409 and caught.value.code == "idempotency_conflict"
+    assert isinstance(caught.value, PermanentConnectorError)  # no retry: dead letter
+    assert PlatformAccount.objects.get(handle=platform.HK_ACTIVIST).status == "active"
+    demo.preserve(platform.US_SUSPECT, 90, key="k-3")
+    with pytest.raises(IdempotencyConflict):
+        demo.preserve(platform.US_SUSPECT, 30, key="k-3")
+    assert Hold.objects.filter(idempotency_key="k-3").count() == 1
+
+
 def test_unknown_targets_are_refused_and_nothing_is_recorded(demo: DemoConnector) -> None:
     with pytest.raises(ConnectorError, match="no account"):
         demo.restrict_account("nobody_here", "terminate", key="k-x")

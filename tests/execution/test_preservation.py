@@ -140,3 +140,31 @@ def test_the_reminder_command(approved: Approve, capsys: pytest.CaptureFixture[s
         until=timezone.now().date() + timedelta(days=5))
     assert main(["preservation", "remind"]) == 0
     assert "sent 1 expiry reminder" in capsys.readouterr().out
+
+
+def test_reviewers_through_a_group_are_reminded_once_by_both_commands(
+        approved: Approve, reviewer: Any, make_user: Callable[..., Any],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from dueprocess.cli import main
+
+    group = Group.objects.get_or_create(name="legal_reviewer")[0]  # the role
+    group.permissions.add(Permission.objects.get(content_type__app_label="demands",
+                                                 codename="add_decision"))
+    through_group = make_user("desk@platform.example", staff=True)
+    through_group.groups.add(group)
+    make_user("viewer@platform.example", staff=True)  # staff who may not decide: not told
+    hold = _hold(approved, _us_preservation())
+    # Both the deadline calendar (received + 90 days) and the hold itself expire in 5 days.
+    Demand.objects.filter(pk=hold.demand_id).update(
+        received_at=timezone.now() - timedelta(days=85))
+    Preservation.objects.filter(pk=hold.pk).update(
+        until=timezone.now().date() + timedelta(days=5))
+    mail.outbox.clear()
+    assert main(["reminders", "send"]) == 0
+    assert main(["preservation", "remind"]) == 0
+    assert main(["reminders", "send"]) == 0
+    capsys.readouterr()
+    [message] = [m for m in mail.outbox if "FBI-PRES-2026-0833" in m.subject]
+    assert sorted(message.to) == ["desk@platform.example", "reviewer@platform.example"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import stat
@@ -287,4 +288,35 @@ def test_production_verify_checks_a_downloaded_file(export_action: Action, tmp_p
     assert "OK:" in clean.stdout
     (tmp_path / "junk.zip").write_bytes(b"not a zip")
     assert main(["production", "verify", str(tmp_path / "junk.zip"), "--public-key",
+                 str(pem)]) == 1
+
+
+def test_bytes_added_around_a_package_break_its_verification(
+        export_action: Action, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dueprocess.cli import main
+
+    data = productions.read_package(build_production(export_action, _export(export_action)))
+    pem = tmp_path / "platform.pem"
+    pem.write_bytes(productions.public_key_pem())
+    assert productions.verify_zip(io.BytesIO(data), productions.public_key_pem()).ok
+    for name, altered in (("appended", data + b"<script>evil()</script>"),
+                          ("prepended", b"MZ\x90\x00" * 64 + data),
+                          ("comment", data[:-2] + b"\x05\x00" + b"hello")):
+        path = tmp_path / f"{name}.zip"
+        path.write_bytes(altered)
+        result = productions.verify_zip(path, productions.public_key_pem())
+        assert not result.ok, name
+        assert main(["production", "verify", str(path), "--public-key", str(pem)]) == 1
+        assert "NOT VERIFIED" in capsys.readouterr().err
+    # A key that is not there is an error message, not a traceback.
+    assert main(["production", "verify", str(tmp_path / "appended.zip"), "--public-key",
+                 str(tmp_path / "nosuch.pem")]) == 2
+    assert "cannot read the public key" in capsys.readouterr().err
+    junk = tmp_path / "junk.pem"
+    junk.write_bytes(b"not a key")
+    package = tmp_path / "package.zip"
+    package.write_bytes(data)
+    assert main(["production", "verify", str(package), "--public-key", str(junk)]) == 1
+    assert "unusable public key" in capsys.readouterr().err
+    assert main(["production", "verify", str(tmp_path / "nosuch.zip"), "--public-key",
                  str(pem)]) == 1

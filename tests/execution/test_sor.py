@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from dueprocess.demands import actions
+from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import Action, Authority, Demand
 from dueprocess.demo import platform
 from dueprocess.execution import sor
 from dueprocess.execution.models import StatementOfReasons
-from tests.execution.support import court_order_body, run_worker
+from tests.execution.support import called_back, court_order_body, receive, reviewed, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -213,3 +215,43 @@ def test_the_api_pages_statements_for_staff_only(
     assert api_as(officer_of(de_bka)).get("/dsa/statements",
                                           since="2000-01-01").status_code == 403
     assert api_as(None).get("/dsa/statements", since="2000-01-01").status_code == 401
+
+
+def test_statements_carry_no_personal_data_and_the_reviewers_category(
+        seeded: None, de_bka: Authority, reviewer: Any) -> None:
+    text = ("Der Nutzer @hetzer_berlin (aylin.koch@example.com, +49 151 2345 6789) beleidigt "
+            f"in dem Beitrag {platform.DE_HATE_POST} Frau Dr. Sabine Wolf; der Nutzer "
+            "Max Weber teilt ihn. Az. 3 Js 1234/25.")
+    demand = receive(de_bka, _dsa_order(
+        statement_of_reasons=text,
+        legal_basis="§ 185 StGB; Anordnung von KOK Dr. Anna Berg (anna.berg@bka.bund.de)"))
+    called_back(demand, reviewer)
+    reviewed(demand, reviewer)
+    actions.record_decisions(demand, DecisionsIn.model_validate({"decisions": [
+        {"ask": 0, "outcome": "comply", "reason_codes": ["lawful"],
+         "dsa_category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+         "dsa_keywords": ["KEYWORD_DEFAMATION"]}]}), user=reviewer)
+    run_worker()
+    s = StatementOfReasons.objects.get(demand=demand).statement
+    public = json.dumps(s, ensure_ascii=False)
+    for private in ("hetzer_berlin", "aylin.koch", "2345 6789", "Sabine Wolf", "Max Weber",
+                    "Anna Berg", "bka.bund.de", "demo.social", "/posts/"):
+        assert private not in public, private
+    assert "beleidigt" in s["illegal_content_explanation"]
+    assert "3 Js 1234/25" in s["illegal_content_explanation"]
+    assert s["illegal_content_legal_ground"].startswith("§ 185 StGB")
+    assert s["category"] == "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"
+    assert s["category_specification"] == ["KEYWORD_DEFAMATION"]
+    assert s["content_language"] == "DE"
+    assert s["account_type"] == "ACCOUNT_TYPE_PRIVATE"
+
+
+def test_no_library_placeholder_reaches_a_statement(approved: Approve) -> None:
+    demand = approved(court_order_body(
+        legal_basis="", statement_of_reasons="",
+        targets=[{"type": "content", "url": platform.US_SUSPECT_POSTS[0]}],
+        asks=[{"kind": "restrict_content", "measure": "remove"}]))
+    run_worker()
+    s = StatementOfReasons.objects.get(demand=demand).statement
+    assert "cite the provision" not in json.dumps(s)
+    assert s["illegal_content_legal_ground"] == "National law of the issuing court"

@@ -146,3 +146,53 @@ def test_the_api_imports_an_eml_for_staff_only(api_as: Any, reviewer: Any, offic
     r = post(api_as(reviewer))
     assert r.status_code == 201, r.content
     assert r.json()["from_address"] == "d.price@fbi.gov"
+
+
+def _raw_utf8(sender: str, body: str = "") -> bytes:
+    """A message as an SMTPUTF8 server or a forger writes it: raw UTF-8 in the headers."""
+    return (f"From: {sender}\r\nTo: lawenforcement@platform.example\r\n"
+            "Subject: Dringend: Auskunftsersuchen\r\nDate: Mon, 02 Nov 2020 03:12:00 +0000\r\n"
+            "Message-ID: <raw-utf8@mail.example>\r\n"
+            "Authentication-Results: mx.platform.example; spf=pass; dkim=pass; dmarc=pass\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+            + (body or "Reference: FBI-EDR-7\nInstrument: us.ecpa.emergency\nEmergency: yes\n"
+               "Ask: disclose subscriber\nTarget: @victim\n")).encode("utf-8")
+
+
+def test_a_raw_utf8_from_header_is_read_and_checked_for_lookalikes(
+        fbi: Authority, client: Any, reviewer: Any) -> None:
+    data = _raw_utf8(f"Марк Хилл <m.hill@fb{CYRILLIC_I}.gov>")
+    parsed = parse_eml(data)
+    assert parsed.from_domain.startswith("xn--") or CYRILLIC_I in parsed.raw_from_domain
+    assert "\udcd1" not in parsed.raw_from_domain
+    inbound = import_eml(data, user=None)
+    assert inbound.demand is not None and inbound.demand.authority == fbi
+    assert "auth.lookalike_domain" in codes(inbound.demand)
+
+
+def test_a_message_that_cannot_be_used_is_kept_with_its_reason(fbi: Authority, client: Any,
+                                                              reviewer: Any) -> None:
+    unknown = _raw_utf8("Jemand <jemand@unbekannte-behoerde.example>")
+    with pytest.raises(InvalidInput, match="choose the authority"):
+        import_eml(unknown, user=None)
+    no_sender = b"Subject: hi\r\n\r\nno sender here\r\n"
+    with pytest.raises(InvalidInput, match="no From header"):
+        import_eml(no_sender, user=None)
+    kept = {m.subject: m for m in InboundEmail.objects.filter(demand__isnull=True)}
+    assert set(kept) == {"Dringend: Auskunftsersuchen", ""}
+    assert "choose the authority" in kept["Dringend: Auskunftsersuchen"].problem
+    assert "no From header" in kept[""].problem
+    original = open_original(kept[""])
+    assert original is not None
+    with original:
+        assert original.read() == no_sender
+    # Staff see them on the import page, with the original to download.
+    client.force_login(reviewer)
+    page = client.get("/intake/email/").content.decode()
+    assert "Messages that could not be imported" in page and "choose the authority" in page
+    r = client.get(f"/intake/emails/{kept[''].pk}/original/")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == no_sender
+    # Imported again with the authority named, the same record becomes a demand.
+    inbound = import_eml(unknown, user=reviewer, authority="fbi")
+    assert inbound.demand is not None and inbound.problem == ""
+    assert InboundEmail.objects.filter(demand__isnull=True).count() == 1

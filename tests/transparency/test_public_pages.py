@@ -54,20 +54,64 @@ def test_every_table_has_its_downloads(world: None, client: Client) -> None:
     text = client.get("/transparency/download/2020-H2/held_or_routed_by_policy.csv")
     rows = list(csv.DictReader(io.StringIO(text.content.decode())))
     assert rows[0]["CLDR Territory Code"] == "HK"
-    assert rows[0]["Held by Policy"] == "1"
+    assert rows[0]["Held by Policy"] == "1-9"  # small counts are banded in public
     assert rows[0]["Requests where some data produced"] == "0"
 
 
-def test_date_range_downloads(world: None, client: Client) -> None:
-    r = client.get("/transparency/download/2020-07-01_2020-07-31/user_data_requests.json")
-    assert r.status_code == 200
-    assert b'"period_end": "2020-07-31"' in r.content
+def test_only_closed_periods_are_public(world: None, client: Client,
+                                        settings: Any) -> None:
+    """Polling a report of today, a week or the running half-year would reveal demands
+    (gagged ones too) as they arrive: the public sees ended half-years and years only."""
+    from datetime import UTC, datetime, timedelta
+
+    from dueprocess.transparency.periods import half_year_of
+
+    today = datetime.now(UTC).date()
+    running = half_year_of(today).label
+    last = half_year_of(half_year_of(today).start - timedelta(days=1)).label
+    for path in (f"/transparency/?period={today.isoformat()}/{today.isoformat()}",
+                 f"/transparency/?period={running}",
+                 f"/transparency/?period={today.year + 1}-H1",
+                 f"/transparency/country/US/?period={running}",
+                 f"/transparency/download/{running}/user_data_requests.csv",
+                 f"/transparency/download/{today.isoformat()}_{today.isoformat()}/"
+                 "user_data_requests.json",
+                 "/transparency/download/2020-07-01_2020-07-31/user_data_requests.json",
+                 "/transparency/download/2020-Q3/user_data_requests.json",
+                 f"/transparency/download/{running}/dsa-member-state-orders.csv"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/transparency/?period=2020").status_code == 200
+    assert client.get(f"/transparency/?period={last}").status_code == 200
+    # The delay: a closed half-year stays private until the configured days have passed.
+    settings.DUEPROCESS_PUBLIC_REPORT_DELAY_DAYS = (today - half_year_of(today).start).days + 1
+    assert client.get(f"/transparency/?period={last}").status_code == 404
+    assert client.get(f"/transparency/download/{last}/user_data_requests.csv"
+                      ).status_code == 404
+    assert client.get("/transparency/?period=2020-H2").status_code == 200
+    # Staff read exact figures of any span through the API.
+
+
+def test_small_counts_are_banded_in_public(db: Any, client: Client) -> None:
+    for i in range(12):
+        demand("US", "us.ecpa.warrant", f"2020-07-{1 + i:02d}T00:00:00+00:00", produced=True)
+    for i in range(3):
+        demand("FR", "generic.police_request", f"2020-08-{1 + i:02d}T00:00:00+00:00",
+               produced=True)
+    text = client.get("/transparency/download/2020-H2/user_data_requests.csv").content
+    rows = {r["CLDR Territory Code"]: r for r in csv.DictReader(io.StringIO(text.decode()))}
+    assert rows["US"]["User Data Requests"] == "12"
+    assert rows["FR"]["User Data Requests"] == "1-9"
+    assert rows["FR"]["Users/Accounts Specified"] == "1-9"
+    assert rows["FR"]["Percentage of requests where some data produced"] == ""
+    assert rows["US"]["Percentage of requests where some data produced"] not in ("", "1-9")
+    html = client.get("/transparency/?period=2020-H2").content.decode()
+    assert "<td>1-9</td>" in html
 
 
 def test_trends_cover_every_half_year_with_data(world: None, client: Client) -> None:
     html = client.get("/transparency/").content.decode()
-    assert re.search(r"<th scope=\"row\">2020-H1</th>\s*<td>1</td>", html)
-    assert re.search(r"<th scope=\"row\">2020-H2</th>\s*<td>2</td>", html)
+    assert re.search(r"<th scope=\"row\">2020-H1</th>\s*<td>1-9</td>", html)
+    assert re.search(r"<th scope=\"row\">2020-H2</th>\s*<td>1-9</td>", html)
 
 
 def test_country_pages(world: None, client: Client) -> None:

@@ -426,11 +426,14 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
             made.append(Decision.objects.create(
                 demand=demand, ask=ask, target=target, outcome=d.outcome,
                 reason_codes=list(d.reason_codes), rationale=d.rationale, narrowed=narrowed,
-                decided_by_id=user_id(user)))
+                decided_by_id=user_id(user), dsa_category=d.dsa_category or "",
+                dsa_keywords=list(dict.fromkeys(d.dsa_keywords))))
         record("demand.decided", actor=actor, demand_id=demand.pk, payload={
             "decisions": [{"ask": d.ask.position, "target": d.target.identifier
                            if d.target else None, "outcome": d.outcome,
-                           "reason_codes": d.reason_codes, "narrowed": d.narrowed}
+                           "reason_codes": d.reason_codes, "narrowed": d.narrowed,
+                           **({"dsa_category": d.dsa_category, "dsa_keywords": d.dsa_keywords}
+                              if d.dsa_category or d.dsa_keywords else {})}
                           for d in made]})
         if data.override is not None:
             hooks.record_override(demand, data.override, user)

@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from dueprocess.demands.dsa_vocabulary import Category, Keyword
+
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -141,6 +143,11 @@ class DecisionIn(Strict):
         description="comply_partially on a content or account restriction: withhold the "
                     "content or account in these territories only, instead of removing, "
                     "disabling, suspending or terminating it everywhere")
+    dsa_category: Category | None = Field(
+        default=None, description="DSA Transparency Database category of the content "
+                                  "(STATEMENT_CATEGORY_*), for statements of reasons")
+    dsa_keywords: list[Keyword] = Field(default_factory=list, max_length=20,
+                                        description="DSA keywords (KEYWORD_*)")
 
 
 class OverrideIn(Strict):

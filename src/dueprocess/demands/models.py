@@ -311,6 +311,10 @@ class Decision(models.Model):
                                    related_name="decisions")
     decided_at = models.DateTimeField(default=timezone.now)
     superseded = models.BooleanField(default=False)
+    # What the reviewer found the content to be, in the DSA Transparency Database's terms
+    # (STATEMENT_CATEGORY_*, KEYWORD_*); empty: the demand's category applies.
+    dsa_category = models.CharField(max_length=80, blank=True)
+    dsa_keywords = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]

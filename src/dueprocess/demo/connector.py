@@ -10,8 +10,7 @@ and changes nothing.
 from __future__ import annotations
 
 import base64
-import csv
-import io
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from django.utils import timezone
 from dueprocess.connectors.base import (
     ConnectorError,
     Export,
+    PermanentConnectorError,
     TargetInfo,
     territorial,
 )
@@ -38,6 +38,7 @@ from dueprocess.demo.models import (
     UserMessage,
 )
 from dueprocess.demo.platform import BASE_URL
+from dueprocess.exports import csv_dicts
 from dueprocess.locking import for_update
 
 _HOST = BASE_URL.split("://", 1)[1]
@@ -70,13 +71,7 @@ def _json(data: Any) -> bytes:
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n",
-                            extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return out.getvalue().encode()
+    return csv_dicts(rows, columns).encode()
 
 
 def _iso(at: datetime) -> str:
@@ -90,6 +85,23 @@ _LANGUAGE_BY_COUNTRY = {"HK": "zh-hant", "TW": "zh-hant", "MO": "zh-hant", "DE":
 def language_of(country: str) -> str:
     """The demo platform has no language setting; it infers one from the country."""
     return _LANGUAGE_BY_COUNTRY.get(country.upper(), "en")
+
+
+class IdempotencyConflict(PermanentConnectorError):
+    """An idempotency key was reused for another request: nothing was done."""
+
+    status = 409
+    code = "idempotency_conflict"
+
+
+def _fingerprint(kind: str, request: dict[str, Any]) -> str:
+    body = json.dumps({"operation": kind, "params": request}, sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _account_type(acc: PlatformAccount) -> str:
+    """Organisations (NGOs, media, businesses) hold business accounts; people private ones."""
+    return "business" if {"ngo", "media", "business"} & set(acc.flags or ()) else "private"
 
 
 SUBSCRIBER_COLUMNS = ["id", "handle", "name", "email", "phone", "created", "country", "status"]
@@ -280,31 +292,39 @@ class DemoConnector:
 
     # ------------------------------------------------------------------ idempotency
 
-    def _once(self, key: str, kind: str, act: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """Run ``act`` and record it under ``key`` in one transaction, unless already done."""
+    def _once(self, key: str, kind: str, act: Callable[[], dict[str, Any]],
+              request: dict[str, Any]) -> dict[str, Any]:
+        """Run ``act`` and record it under ``key`` in one transaction, unless already done.
+
+        The same key with the same request returns the stored result and does nothing; the
+        same key with a different request is refused (``409 idempotency_conflict``, as the
+        webhook protocol in docs/connectors.md says) and does nothing either."""
         if not key:
             raise ConnectorError("a mutating call needs an idempotency key")
+        fingerprint = _fingerprint(kind, request)
         try:
             with transaction.atomic():
                 op = for_update(PlatformOperation.objects).filter(
                     idempotency_key=key).first()
                 if op is not None:
-                    return self._replay(op, kind)
+                    return self._replay(op, kind, fingerprint)
                 result = act()
-                PlatformOperation.objects.create(idempotency_key=key, kind=kind, result=result)
+                PlatformOperation.objects.create(idempotency_key=key, kind=kind, result=result,
+                                                 request_sha256=fingerprint)
                 return result
         except IntegrityError:
             # A concurrent call with the same key committed first; its effect stands.
             op = PlatformOperation.objects.filter(idempotency_key=key).first()
             if op is None:
                 raise
-            return self._replay(op, kind)
+            return self._replay(op, kind, fingerprint)
 
     @staticmethod
-    def _replay(op: PlatformOperation, kind: str) -> dict[str, Any]:
-        if op.kind != kind:
-            raise ConnectorError(
-                f"idempotency key {op.idempotency_key!r} was already used for {op.kind}")
+    def _replay(op: PlatformOperation, kind: str, fingerprint: str) -> dict[str, Any]:
+        if op.kind != kind or (op.request_sha256 and op.request_sha256 != fingerprint):
+            raise IdempotencyConflict(
+                f"409 idempotency_conflict: key {op.idempotency_key!r} was already used for "
+                f"a different request ({op.kind})")
         stored: dict[str, Any] = op.result
         return stored
 
@@ -328,7 +348,10 @@ class DemoConnector:
 
         # Recorded like a mutation so a repeated export returns the very same bytes the
         # first one did (and the platform keeps a ledger of what it disclosed).
-        result = self._once(key, "export", act)
+        result = self._once(key, "export", act,
+                            {"account": account, "categories": sorted(categories),
+                             "date_from": str(date_from), "date_to": str(date_to),
+                             "holds": sorted(map(str, holds))})
         return Export(files={n: base64.b64decode(b) for n, b in result["files"].items()},
                       source={"holds": result.get("holds", [])})
 
@@ -350,7 +373,7 @@ class DemoConnector:
                                        snapshot=_live_records(acc))
             return {"account": acc.handle, "hold": str(hold.pk), "until": until.isoformat()}
 
-        return self._once(key, "preserve", act)
+        return self._once(key, "preserve", act, {"account": account, "days": days})
 
     def _hold(self, ref: str) -> Hold:
         hold = (for_update(Hold.objects).select_related("account")
@@ -369,7 +392,8 @@ class DemoConnector:
             return {"account": row.account.handle, "hold": str(row.pk),
                     "until": row.until.isoformat()}
 
-        return self._once(key, "extend_preservation", act)
+        return self._once(key, "extend_preservation", act,
+                          {"hold": hold, "until": until.isoformat()})
 
     def release_preservation(self, hold: str, *, key: str) -> dict[str, Any]:
         def act() -> dict[str, Any]:
@@ -382,7 +406,7 @@ class DemoConnector:
             return {"account": row.account.handle, "hold": str(row.pk),
                     "released": _iso(row.released_at)}
 
-        return self._once(key, "release_preservation", act)
+        return self._once(key, "release_preservation", act, {"hold": hold})
 
     def restrict_account(self, account: str, measure: str, *, key: str,
                          territories: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -403,10 +427,12 @@ class DemoConnector:
             acc.save(update_fields=["status", "withheld_in"])
             return {"account": acc.handle, "measure": done, "requested": measure,
                     "territories": scope, "before": before, "status": acc.status,
-                    "withheld_in": acc.withheld_in,
+                    "withheld_in": acc.withheld_in, "account_type": _account_type(acc),
                     "created": acc.created_at.date().isoformat()}
 
-        return self._once(key, "restrict_account", act)
+        return self._once(key, "restrict_account", act,
+                          {"account": account, "measure": measure,
+                           "territories": sorted(territories)})
 
     def restrict_content(self, content: str, measure: str, territories: tuple[str, ...], *,
                          key: str) -> dict[str, Any]:
@@ -426,10 +452,13 @@ class DemoConnector:
             post.save(update_fields=["status", "withheld_in"])
             return {"content": post.url, "account": post.account.handle, "measure": done,
                     "requested": measure, "territories": scope, "status": post.status,
-                    "withheld_in": post.withheld_in,
+                    "withheld_in": post.withheld_in, "account_type": _account_type(post.account),
+                    "language": language_of(post.account.country),
                     "created": post.created_at.date().isoformat()}
 
-        return self._once(key, "restrict_content", act)
+        return self._once(key, "restrict_content", act,
+                          {"content": content, "measure": measure,
+                           "territories": sorted(territories)})
 
     def notify_user(self, account: str, subject: str, body: str, *, key: str,
                     language: str = "en") -> dict[str, Any]:
@@ -440,4 +469,5 @@ class DemoConnector:
             return {"account": acc.handle, "message": message.pk,
                     "at": _iso(message.at)}
 
-        return self._once(key, "notify_user", act)
+        return self._once(key, "notify_user", act,
+                          {"account": account, "subject": subject, "body": body})

@@ -138,6 +138,9 @@ class PlatformOperation(models.Model):
     idempotency_key = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=30)
     result = models.JSONField(default=dict)
+    # SHA-256 of the operation and its parameters: the same key for another request is a
+    # conflict (empty on rows written before it was kept).
+    request_sha256 = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -38,7 +38,12 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
     from dueprocess.execution.verify import verify_zip
 
     if args.public_key:
-        key: Any = Path(args.public_key).read_bytes()
+        try:
+            key: Any = Path(args.public_key).read_bytes()
+        except OSError as exc:
+            print(f"dueprocess: cannot read the public key {args.public_key}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return 2
     else:
         # here, not at the top: Django is set up by now (setup() above)
         setup()
@@ -110,6 +115,31 @@ def cmd_dsa_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dsa_submit(args: argparse.Namespace) -> int:
+    from dueprocess.execution.dsa_submit import ApiSettings, Client, SubmissionError
+
+    try:
+        settings = ApiSettings.from_environment()
+    except SubmissionError as exc:
+        print(f"dueprocess: {exc}", file=sys.stderr)
+        return 2
+    if args.limit is not None and args.limit < 1:
+        print("dueprocess: --limit must be at least 1", file=sys.stderr)
+        return 2
+    setup()
+    from dueprocess.execution.dsa_submit import requeue_rejected, submit_pending
+
+    if args.requeue_rejected:
+        print(f"{requeue_rejected()} rejected statement(s) queued again")
+    summary = submit_pending(Client(settings), limit=args.limit)
+    print(f"{summary.accepted} accepted, {summary.already_there} already in the database, "
+          f"{summary.rejected} rejected, {summary.failed} not delivered "
+          f"({summary.batches} batch(es))")
+    for error in summary.errors[:20]:
+        print(f"  - {error}", file=sys.stderr)
+    return 1 if summary.failed or summary.rejected else 0
+
+
 def cmd_preservation_remind(args: argparse.Namespace) -> int:
     setup()
     # here, not at the top: Django is set up by now (setup() above)
@@ -155,6 +185,12 @@ def add_commands(sub: Any) -> None:
     se.add_argument("--all", action="store_true",
                     help="include restrictions with no effect in the EEA")
     se.set_defaults(func=cmd_dsa_export)
+    sm = ssub.add_parser("submit", help="send statements the Transparency Database does not "
+                         "have yet (DUEPROCESS_DSA_API_URL, DUEPROCESS_DSA_API_TOKEN)")
+    sm.add_argument("--limit", type=int, default=None, help="send at most N statements")
+    sm.add_argument("--requeue-rejected", action="store_true",
+                    help="first put statements the database refused back in the queue")
+    sm.set_defaults(func=cmd_dsa_submit)
 
     h = sub.add_parser("preservation", help="preservation holds")
     hsub = h.add_subparsers(dest="preservation_command", required=True)

@@ -227,6 +227,14 @@ class WebhookCall(models.Model):
         return f"{self.operation} {self.idempotency_key}"
 
 
+class SubmissionStatus(models.TextChoices):
+    PENDING = "pending"  # not sent yet
+    SENDING = "sending"  # in a batch on its way; the outcome is not known yet
+    ACCEPTED = "accepted"  # the database has it (created, or it already had this puid)
+    REJECTED = "rejected"  # the database refused it: fix and re-queue, never resent as is
+    FAILED = "failed"  # not delivered (network, server error); sent again next time
+
+
 class StatementOfReasons(models.Model):
     """A DSA Transparency Database statement of reasons for one restriction action."""
 
@@ -237,9 +245,18 @@ class StatementOfReasons(models.Model):
     in_eea = models.BooleanField(default=True,
                                  help_text="The restriction has effect in the EEA")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Submission to the Transparency Database (dueprocess.execution.dsa_submit).
+    submission = models.CharField(max_length=20, choices=SubmissionStatus.choices,
+                                  default=SubmissionStatus.PENDING)
+    submission_attempts = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submission_uuid = models.CharField(max_length=64, blank=True,
+                                       help_text="The database's id of the statement")
+    submission_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["submission", "id"], name="sor_submission")]
 
     def __str__(self) -> str:
         return self.puid

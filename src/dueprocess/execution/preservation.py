@@ -13,16 +13,16 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
 from dueprocess.connectors import get_connector
-from dueprocess.demands.models import Action
+from dueprocess.demands.hooks import Hook
+from dueprocess.demands.models import Action, Demand
 from dueprocess.errors import Conflict
 from dueprocess.execution.models import Preservation
 from dueprocess.law import default_library
@@ -115,14 +115,20 @@ def release(hold: Preservation, *, user: Any, why: str = "") -> Preservation:
     return locked
 
 
+#: Who is reminded of a hold's expiry: the people who may decide on the demand (review).
+reminder_recipients: Hook[[Demand], list[str]] = Hook("reminder_recipients")
+
+#: Whether the deadline calendar already reminded this demand's preservation for about
+#: this date, before the hold existed (review): the same hold is not reminded twice.
+reminded_elsewhere: Hook[[int, date, timedelta], bool] = Hook("reminded_elsewhere")
+
+
 def _recipients(hold: Preservation) -> list[str]:
-    assignee = getattr(hold.demand, "assignee", None)
-    if assignee is not None and assignee.email:
-        return [assignee.email]
-    staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    reviewers = staff.filter(Q(is_superuser=True) | Q(user_permissions__codename="add_decision")
-                             ).distinct()
-    return sorted({u.email for u in reviewers[:50]})
+    return reminder_recipients(hold.demand)
+
+
+def _reminded_by_calendar(hold: Preservation) -> bool:
+    return reminded_elsewhere(hold.demand_id, hold.until, REMIND_BEFORE)
 
 
 def remind_expiring(today: date | None = None) -> int:
@@ -139,6 +145,8 @@ def remind_expiring(today: date | None = None) -> int:
                 continue
             locked.reminded_for = locked.until
             locked.save(update_fields=["reminded_for"])
+            if _reminded_by_calendar(locked):
+                continue
             days = (locked.until - today).days
             to = _recipients(hold)
             record("preservation.expiry_reminder", actor="system", demand_id=locked.demand_id,

@@ -11,9 +11,7 @@ file (``--store``). It uses only the standard library and needs no database.
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -32,6 +30,7 @@ from dueprocess.execution.connectors.signing import (
     sign,
     verify,
 )
+from dueprocess.exports import csv_dicts
 
 MAX_REQUEST = 1024 * 1024
 CATEGORIES = ("subscriber", "traffic", "content")
@@ -320,13 +319,8 @@ def _json(data: Any) -> bytes:
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:
-    out = io.StringIO()
     columns = sorted({k for row in rows for k in row}) if rows else []
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return out.getvalue().encode()
+    return csv_dicts(rows, columns).encode()
 
 
 def make_handler(store: Store, secrets: list[str]) -> type[BaseHTTPRequestHandler]:

@@ -14,15 +14,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, transaction
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from dueprocess.audit.chain import record
-from dueprocess.demands.models import Action, ActionKind, ActionStatus
+from dueprocess.demands.dsa_vocabulary import (
+    CATEGORIES,
+    KEYWORDS,
+    NOT_SPECIFIED,
+    Category,
+    Keyword,
+)
+from dueprocess.demands.models import Action, ActionKind, ActionStatus, Demand
 from dueprocess.execution.models import StatementOfReasons
 from dueprocess.law import default_library
+from dueprocess.redaction import redact, strip_placeholders
 
 BATCH_SIZE = 100
 
@@ -48,50 +56,6 @@ SourceType = Literal["SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER",
                      "SOURCE_TYPE_OTHER_NOTIFICATION", "SOURCE_VOLUNTARY"]
 AutomatedDecision = Literal["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
                             "AUTOMATED_DECISION_NOT_AUTOMATED"]
-Category = Literal[
-    "STATEMENT_CATEGORY_ANIMAL_WELFARE", "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
-    "STATEMENT_CATEGORY_CYBER_VIOLENCE", "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
-    "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
-    "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
-    "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-    "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
-    "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
-    "STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY",
-    "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "STATEMENT_CATEGORY_SELF_HARM",
-    "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", "STATEMENT_CATEGORY_VIOLENCE"]
-Keyword = Literal[
-    "KEYWORD_ADULT_SEXUAL_MATERIAL", "KEYWORD_AGE_SPECIFIC_RESTRICTIONS",
-    "KEYWORD_AGE_SPECIFIC_RESTRICTIONS_MINORS", "KEYWORD_ANIMAL_HARM",
-    "KEYWORD_BIOMETRIC_DATA_BREACH", "KEYWORD_BULLYING_AGAINST_GIRLS",
-    "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL", "KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE",
-    "KEYWORD_CONTENT_PROMOTING_EATING_DISORDERS", "KEYWORD_COORDINATED_HARM",
-    "KEYWORD_COPYRIGHT_INFRINGEMENT", "KEYWORD_CYBER_BULLYING_INTIMIDATION",
-    "KEYWORD_CYBER_HARASSMENT", "KEYWORD_CYBER_HARASSMENT_AGAINST_WOMEN",
-    "KEYWORD_CYBER_INCITEMENT", "KEYWORD_CYBER_STALKING", "KEYWORD_CYBER_STALKING_AGAINST_WOMEN",
-    "KEYWORD_DATA_FALSIFICATION", "KEYWORD_DEFAMATION", "KEYWORD_DESIGN_INFRINGEMENT",
-    "KEYWORD_DISCRIMINATION", "KEYWORD_FEMALE_GENDERED_DISINFORMATION",
-    "KEYWORD_GEOGRAPHIC_INDICATIONS_INFRINGEMENT", "KEYWORD_GEOGRAPHICAL_REQUIREMENTS",
-    "KEYWORD_GOODS_SERVICES_NOT_PERMITTED", "KEYWORD_GROOMING_SEXUAL_ENTICEMENT_MINORS",
-    "KEYWORD_HATE_SPEECH", "KEYWORD_HIDDEN_ADVERTISEMENT", "KEYWORD_HUMAN_EXPLOITATION",
-    "KEYWORD_HUMAN_TRAFFICKING", "KEYWORD_ILLEGAL_ORGANIZATIONS",
-    "KEYWORD_IMPERSONATION_ACCOUNT_HIJACKING", "KEYWORD_INAUTHENTIC_ACCOUNTS",
-    "KEYWORD_INAUTHENTIC_LISTINGS", "KEYWORD_INAUTHENTIC_USER_REVIEWS",
-    "KEYWORD_INCITEMENT_AGAINST_WOMEN", "KEYWORD_INCITEMENT_VIOLENCE_HATRED",
-    "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS", "KEYWORD_LANGUAGE_REQUIREMENTS",
-    "KEYWORD_MISINFORMATION_DISINFORMATION", "KEYWORD_MISLEADING_INFO_CONSUMER_RIGHTS",
-    "KEYWORD_MISLEADING_INFO_GOODS_SERVICES", "KEYWORD_MISSING_PROCESSING_GROUND",
-    "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING", "KEYWORD_NON_CONSENSUAL_IMAGE_SHARING_AGAINST_WOMEN",
-    "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE",
-    "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN", "KEYWORD_NONCOMPLIANCE_PRICING",
-    "KEYWORD_NUDITY", "KEYWORD_PATENT_INFRINGEMENT", "KEYWORD_PHISHING",
-    "KEYWORD_PROHIBITED_PRODUCTS", "KEYWORD_PYRAMID_SCHEMES", "KEYWORD_RIGHT_TO_BE_FORGOTTEN",
-    "KEYWORD_RISK_ENVIRONMENTAL_DAMAGE", "KEYWORD_RISK_PUBLIC_HEALTH",
-    "KEYWORD_SELF_MUTILATION", "KEYWORD_STALKING", "KEYWORD_SUICIDE",
-    "KEYWORD_TERRORIST_CONTENT", "KEYWORD_TRADE_SECRET_INFRINGEMENT",
-    "KEYWORD_TRADEMARK_INFRINGEMENT", "KEYWORD_TRAFFICKING_WOMEN_GIRLS",
-    "KEYWORD_UNLAWFUL_SALE_ANIMALS", "KEYWORD_UNSAFE_CHALLENGES", "KEYWORD_UNSAFE_PRODUCTS",
-    "KEYWORD_VIOLATION_EU_LAW", "KEYWORD_VIOLATION_NATIONAL_LAW", "KEYWORD_OTHER"]
-
 EU = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
       "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK")
 EEA = (*EU, "IS", "LI", "NO")
@@ -255,12 +219,81 @@ def puid_for(action: Action) -> str:
     return "dueprocess-" + re.sub(r"[^a-zA-Z0-9\-_]", "-", action.idempotency_key)[:480]
 
 
-def build_statement(action: Action) -> StatementOfReasonsIn:
-    """The statement for one finished restriction action; raises if it would be invalid."""
+_PLACEHOLDER_CITATION = "the national law cited in the order"
 
-    demand = action.demand
+
+def _citation(demand: Demand) -> str:
+    """The instrument's citation, without the library's placeholder text."""
+
     instrument = default_library().get(demand.instrument)
-    citation = instrument.citation if instrument else demand.instrument
+    citation = strip_placeholders(instrument.citation) if instrument else ""
+    return citation or _PLACEHOLDER_CITATION
+
+
+def _private_names(demand: Demand, action: Action) -> list[str]:
+    """Who must not be named: the affected accounts and every person on the order."""
+    names = [t.lstrip("@") for t in demand.targets.filter(type="account").values_list(
+        "identifier", flat=True)[:1000]]
+    names += [str((action.result or {}).get("account") or "")]
+    names += list(demand.officials.values_list("name", flat=True)[:100])
+    names.append(str((demand.issued_by or {}).get("name") or ""))
+    return [n for n in names if n]
+
+
+def _public(text: str, names: list[str]) -> str:
+    return redact(strip_placeholders(text), names, urls="all").text.strip()
+
+
+def _decided(action: Action) -> tuple[str, list[str]]:
+    """The DSA category and keywords: the reviewer's decision's, else the demand's."""
+    decision = action.decision
+    demand = action.demand
+    if decision is not None and decision.dsa_category in CATEGORIES:
+        category = decision.dsa_category
+        keywords = decision.dsa_keywords or demand.category_keywords or []
+    else:
+        category = demand.content_category if demand.content_category in CATEGORIES \
+            else NOT_SPECIFIED
+        keywords = (decision.dsa_keywords if decision is not None else None) \
+            or demand.category_keywords or []
+    return category, [k for k in dict.fromkeys(keywords) if k in KEYWORDS]
+
+
+def _language(result: dict[str, Any]) -> str | None:
+    lang = str(result.get("language") or "").split("-")[0].upper()
+    return lang if re.fullmatch(r"[A-Z]{2}", lang) else None
+
+
+_BUSINESS_FLAGS = {"business", "company", "organisation", "organization", "ngo", "media",
+                   "brand", "trader"}
+
+
+def _account_type(action: Action, result: dict[str, Any]) -> str | None:
+    kind = str(result.get("account_type") or "").lower()
+    if kind in ("business", "private"):
+        return f"ACCOUNT_TYPE_{kind.upper()}"
+    flags = {str(f).lower() for f in (action.target.flags if action.target else None) or ()}
+    if flags & _BUSINESS_FLAGS:
+        return "ACCOUNT_TYPE_BUSINESS"
+    return None
+
+
+def _end_date(action: Action, result: dict[str, Any]) -> date | None:
+    raw = result.get("until") or (action.params or {}).get("until")
+    try:
+        return date.fromisoformat(str(raw)[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+def build_statement(action: Action) -> StatementOfReasonsIn:
+    """The statement for one finished restriction action; raises if it would be invalid.
+
+    Every free text passes through the publication redactor with URLs removed whole: the
+    database is public and must not lead to the account, the content or a person."""
+    demand = action.demand
+    citation = _citation(demand)
+    names = _private_names(demand, action)
     scope = _scope(action)
     result = action.result or {}
     try:
@@ -268,19 +301,19 @@ def build_statement(action: Action) -> StatementOfReasonsIn:
     except ValueError:
         content_date = demand.received_at.date()
     applied = (action.finished_at or demand.updated_at).date()
-    facts = (f"Order {demand.reference} of {demand.authority.name} "
+    facts = (f"Order {_public(demand.reference, names)} of {demand.authority.name} "
              f"({demand.jurisdiction}) under {citation}, received "
              f"{demand.received_at:%Y-%m-%d}. After legal review the provider "
              f"{what_was_done(action)}.")
-    category = demand.content_category if demand.content_category in get_args(Category) \
-        else "STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE"
-    keywords = [k for k in demand.category_keywords or () if k in get_args(Keyword)]
+    category, keywords = _decided(action)
+    ground = _public(demand.legal_basis, names) or citation
+    explanation = _public(demand.statement_of_reasons, names) or \
+        f"Order of {demand.authority.name} under {citation}"
     is_content = action.kind in _VISIBILITY and action.kind != ActionKind.WITHHOLD_ACCOUNT
     data: dict[str, Any] = {
         "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
-        "illegal_content_legal_ground": (demand.legal_basis or citation)[:500],
-        "illegal_content_explanation": (demand.statement_of_reasons
-                                        or f"Order of {demand.authority.name}")[:2000],
+        "illegal_content_legal_ground": ground[:500],
+        "illegal_content_explanation": explanation[:2000],
         "content_type": ["CONTENT_TYPE_TEXT"] if is_content else ["CONTENT_TYPE_OTHER"],
         "category": category,
         "content_date": _clamp(content_date, date(2000, 1, 1), date(2038, 1, 1)),
@@ -296,6 +329,13 @@ def build_statement(action: Action) -> StatementOfReasonsIn:
         data["territorial_scope"] = scope
     if keywords:
         data["category_specification"] = keywords
+    language = _language(result)
+    if language and is_content:
+        data["content_language"] = language
+    account_type = _account_type(action, result)
+    if account_type:
+        data["account_type"] = account_type
+    end = _end_date(action, result)
     if action.kind == ActionKind.WITHHOLD_ACCOUNT:
         data["decision_visibility"] = [_VISIBILITY[action.kind]]
         data["decision_visibility_other"] = (
@@ -306,6 +346,10 @@ def build_statement(action: Action) -> StatementOfReasonsIn:
     else:
         data["decision_account"] = _ACCOUNT[action.kind]
         data["content_type_other"] = "User account"
+    if end is not None:
+        field = "end_date_account_restriction" if action.kind in _ACCOUNT \
+            else "end_date_visibility_restriction"
+        data[field] = end
     return StatementOfReasonsIn.model_validate(data)
 
 
@@ -316,7 +360,8 @@ def ensure_for_action(action: Action) -> StatementOfReasons | None:
     existing = StatementOfReasons.objects.filter(action=action).first()
     if existing is not None:
         return existing
-    action = Action.objects.select_related("demand__authority").get(pk=action.pk)
+    action = Action.objects.select_related("demand__authority", "decision", "target").get(
+        pk=action.pk)
     statement = build_statement(action)
     try:
         with transaction.atomic():

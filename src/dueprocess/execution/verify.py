@@ -79,10 +79,56 @@ def verify_package(files: dict[str, bytes], public_key: Ed25519PublicKey | bytes
     )
 
 
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = 20
+_EOCD64 = 56
+
+
+def _framing_problem(fh: IO[bytes]) -> str | None:
+    """Bytes before the first entry or after the end record make another file that still
+    unpacks the same: a package is exactly the ZIP dueprocess wrote, nothing around it."""
+    fh.seek(0, 2)
+    size = fh.tell()
+    tail_len = min(size, 22 + 65535)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        return "no ZIP end record"
+    record = tail[at:at + 22]
+    comment_len = int.from_bytes(record[20:22], "little")
+    if at + 22 + comment_len != len(tail):
+        return "bytes follow the ZIP end record (the file was appended to)"
+    if comment_len:
+        return "the ZIP carries a comment, which no package has (the file was altered)"
+    cd_size = int.from_bytes(record[12:16], "little")
+    cd_offset = int.from_bytes(record[16:20], "little")
+    end_at = size - len(tail) + at
+    if cd_offset == 0xFFFFFFFF or cd_size == 0xFFFFFFFF:
+        end_at -= _EOCD64_LOCATOR + _EOCD64  # ZIP64: its own end record sits before
+        fh.seek(end_at)
+        record64 = fh.read(_EOCD64)
+        if record64[:4] != b"PK\x06\x06":
+            return "the ZIP64 end record is not where it belongs"
+        cd_size = int.from_bytes(record64[40:48], "little")
+        cd_offset = int.from_bytes(record64[48:56], "little")
+    if cd_offset + cd_size != end_at:
+        return "bytes precede the ZIP's entries or sit between them (the file was altered)"
+    return None
+
+
 def verify_zip(path: Path | str | IO[bytes],
                public_key: Ed25519PublicKey | bytes | str) -> Verification:
     """Check a downloaded package file, reading each member as a stream."""
     try:
+        if isinstance(path, (str, Path)):
+            with open(path, "rb") as fh:
+                framing = _framing_problem(fh)
+        else:
+            framing = _framing_problem(path)
+            path.seek(0)
+        if framing is not None:
+            return Verification(False, [framing])
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         return Verification(False, [f"not a readable ZIP file: {exc}"])

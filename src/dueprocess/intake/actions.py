@@ -35,6 +35,7 @@ from dueprocess.demands.models import (
     Status,
 )
 from dueprocess.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dueprocess.exports import csv_text, restore
 from dueprocess.intake.models import (
     CallbackOutcome,
     CallbackRecord,
@@ -205,13 +206,11 @@ SIGNAL_COLUMNS = ["kind", "value", "reason", "first_seen", "source"]
 
 def export_signals() -> str:
     """Active signals as CSV, the format :func:`import_signals` reads (share between teams)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SIGNAL_COLUMNS)
-    for s in FraudSignal.objects.filter(revoked_at__isnull=True).order_by("kind", "value"):
-        writer.writerow([s.kind, s.value, s.reason,
-                         s.first_seen.isoformat() if s.first_seen else "", s.source])
-    return out.getvalue()
+    rows = ([s.kind, s.value, s.reason, s.first_seen.isoformat() if s.first_seen else "",
+             s.source]
+            for s in FraudSignal.objects.filter(revoked_at__isnull=True).order_by("kind",
+                                                                                  "value"))
+    return csv_text(SIGNAL_COLUMNS, rows)
 
 
 @dataclass
@@ -234,7 +233,7 @@ def import_signals(data: bytes, *, user: User | None, source: str = "import") ->
     header: list[str] | None = None
     parsed: list[tuple[int, str, str, str, date | None]] = []
     for lineno, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row]
+        cells = [restore(c.strip()) for c in row]
         if not any(cells):
             continue
         if header is None and {c.lower() for c in cells} & {"kind", "value", "type"}:

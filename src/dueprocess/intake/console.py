@@ -23,7 +23,12 @@ from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk, permissions
 from dueprocess.intake.api_intake import document_response
 from dueprocess.intake.documents import max_document_bytes, store_document
-from dueprocess.intake.email_intake import import_eml, max_email_bytes, open_original
+from dueprocess.intake.email_intake import (
+    import_eml,
+    max_email_bytes,
+    open_original,
+    unread_emails,
+)
 from dueprocess.intake.forms import (
     CallbackForm,
     DocumentUploadForm,
@@ -198,7 +203,8 @@ def email_original(request: HttpRequest, pk: int) -> HttpResponse:
     if row.demand is not None:
         record_view(row.demand, user=request.user, what=f"email:{row.pk}")
     response = FileResponse(fh, as_attachment=True,
-                            filename=f"demand-{row.demand_id}.eml",
+                            filename=f"demand-{row.demand_id}.eml" if row.demand_id
+                            else f"message-{row.pk}.eml",
                             content_type="message/rfc822")
     response["X-Content-Type-Options"] = "nosniff"
     return cast(HttpResponse, response)
@@ -209,7 +215,8 @@ def email_original(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def email_import(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "intake/console_email.html", {"form": EmailImportForm()})
+        return render(request, "intake/console_email.html",
+                      {"form": EmailImportForm(), "unread": unread_emails()})
     if (refused := _refuse(request, permissions.EMAIL)) is not None:
         return refused
     form = EmailImportForm(request.POST, request.FILES)
@@ -223,13 +230,14 @@ def email_import(request: HttpRequest) -> HttpResponse:
                                  authority=form.cleaned_data["authority"] or None)
         except DomainError as exc:
             return render(request, "intake/console_email.html",
-                          {"form": form, "error": exc.message}, status=exc.status)
+                          {"form": form, "error": exc.message, "unread": unread_emails()},
+                          status=exc.status)
         messages.success(request, f"Imported as demand #{inbound.demand_id}.")
         return redirect("intake:demand", pk=inbound.demand_id)
     else:
         error = "Choose the .eml file."
-    return render(request, "intake/console_email.html", {"form": form, "error": error},
-                  status=400)
+    return render(request, "intake/console_email.html",
+                  {"form": form, "error": error, "unread": unread_emails()}, status=400)
 
 
 # ----------------------------------------------------------------------------- fraud signals

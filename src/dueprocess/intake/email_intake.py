@@ -92,6 +92,16 @@ class ParsedEmail:
     header_problems: list[str] = field(default_factory=list)
 
 
+def _text(value: object) -> str:
+    """A header value as text. Raw UTF-8 in a header (RFC 6532, or a forger hoping a check
+    chokes on it) reaches Python as surrogate escapes; they are turned back into the
+    characters they encode, so ``fb\u0456.gov`` with a Cyrillic i is seen as exactly that."""
+    text = str(value)
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
+
+
 def _domain_of(raw: str) -> str:
     try:
         return parse_address(raw)[1]
@@ -120,8 +130,8 @@ def _header_problems(msg: EmailMessage, address: str, domain: str,
                         f"{address}")
     for name in ("Sender", "Reply-To", "Return-Path"):
         for raw in msg.get_all(name) or []:
-            other = _domain_of(str(raw).strip().strip("<>") if name == "Return-Path"
-                               else str(raw))
+            other = _domain_of(_text(raw).strip().strip("<>") if name == "Return-Path"
+                               else _text(raw))
             if other and not (is_within(other, domain) or is_within(domain, other)):
                 problems.append(f"{name} is in another domain ({other}) than From ({domain})")
     verdicts = _auth_results(msg)
@@ -173,14 +183,14 @@ def parse_eml(data: bytes) -> ParsedEmail:
     except (AttributeError, TypeError, ValueError):
         addresses = []
     if not addresses:
-        pairs = [p for p in getaddresses([str(from_headers[0])]) if p[1]]
+        pairs = [p for p in getaddresses([_text(from_headers[0])]) if p[1]]
         addresses = [Address(display_name=p[0], addr_spec=p[1]) for p in pairs[:1]
                      if "@" in p[1]]
     if not addresses:
         raise InvalidInput("the From header holds no readable address", field="file")
-    raw_address = addresses[0].addr_spec
+    raw_address = _text(addresses[0].addr_spec)
     address, domain = parse_address(raw_address)
-    problems = _header_problems(msg, address, domain, addresses[0].display_name)
+    problems = _header_problems(msg, address, domain, _text(addresses[0].display_name))
     if len(addresses) > 1:
         problems.append("the From header names several senders")
     sent_at = None
@@ -204,8 +214,8 @@ def parse_eml(data: bytes) -> ParsedEmail:
     return ParsedEmail(
         from_address=address, from_domain=domain,
         raw_from_domain=raw_address.rpartition("@")[2],
-        subject=str(msg["Subject"] or "")[:998].strip(),
-        message_id=str(msg["Message-ID"] or "").strip()[:998],
+        subject=_text(msg["Subject"] or "")[:998].strip(),
+        message_id=_text(msg["Message-ID"] or "").strip()[:998],
         sent_at=sent_at, body=_body_text(msg), attachments=attachments,
         header_problems=problems)
 
@@ -353,30 +363,75 @@ def authority_for(parsed: ParsedEmail, slug: str | None) -> tuple[Authority, str
                        "in the registry); choose the authority", field="authority")
 
 
+def _keep_unread(data: bytes, sha: str, reason: str, user: User | None,
+                 parsed: ParsedEmail | None) -> InboundEmail:
+    """A message no demand could be made of: kept with the reason, listed for staff."""
+    stored = blobstore.name(FOLDER, f"{sha}.eml")
+    if not blobstore.exists(stored):
+        blobstore.save_bytes(stored, data)
+    with transaction.atomic():
+        row, created = InboundEmail.objects.get_or_create(sha256=sha, defaults={
+            "size": len(data), "path": f"{sha}.eml"})
+        row.problem = reason[:2000]
+        if parsed is not None:
+            row.from_address = parsed.from_address[:320]
+            row.from_domain = parsed.from_domain[:260]
+            row.subject = parsed.subject
+            row.message_id = parsed.message_id
+            row.sent_at = parsed.sent_at
+            row.header_problems = parsed.header_problems
+        row.save()
+        if created:
+            record("email.kept_unread", actor=actor_label(user), payload={
+                "email": row.pk, "sha256": sha, "reason": reason[:500],
+                "from": parsed.from_address if parsed else ""})
+    return row
+
+
+def unread_emails() -> list[InboundEmail]:
+    """Messages waiting for staff: unreadable, or their authority could not be told."""
+    return list(InboundEmail.objects.filter(demand__isnull=True).exclude(problem="")[:200])
+
+
 def import_eml(data: bytes, *, user: User | None, authority: str | None = None
                ) -> InboundEmail:
-    """Parse, keep the original, and receive the demand with its PDF attachments."""
-    parsed = parse_eml(data)
+    """Parse, keep the original, and receive the demand with its PDF attachments.
+
+    A message that arrived is never lost: when no demand can be made of it (it cannot be
+    parsed, names no sender, or its authority cannot be told) the original is kept with
+    the reason (``InboundEmail.problem``, listed on the console's import page) and the
+    error is raised for the channel it came through; importing it again, e.g. with the
+    authority named, turns the same record into a demand."""
     sha = hashlib.sha256(data).hexdigest()
     existing = InboundEmail.objects.filter(sha256=sha).first()
-    if existing is not None:
+    if existing is not None and existing.demand_id is not None:
         raise Conflict(f"this message was already imported (demand #{existing.demand_id})")
-    chosen, why = authority_for(parsed, authority)
-    body, notes = demand_body(parsed)
-    notes.insert(0, f"authority: {chosen.slug} — {why}")
+    parsed: ParsedEmail | None = None
     try:
-        data_in = DemandIn.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise InvalidInput(f"the e-mail's {where or 'content'} cannot be used: "
-                           f"{first['msg']}") from exc
+        parsed = parse_eml(data)
+        chosen, why = authority_for(parsed, authority)
+        body, notes = demand_body(parsed)
+        notes.insert(0, f"authority: {chosen.slug} — {why}")
+        try:
+            data_in = DemandIn.model_validate(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise InvalidInput(f"the e-mail's {where or 'content'} cannot be used: "
+                               f"{first['msg']}") from exc
+    except TooLarge:
+        raise
+    except InvalidInput as exc:
+        if data.strip():
+            _keep_unread(data, sha, exc.message, user, parsed)
+        raise
     stored = blobstore.name(FOLDER, f"{sha}.eml")
     wrote = not blobstore.exists(stored)
     if wrote:
         blobstore.save_bytes(stored, data)
     try:
         with transaction.atomic():
+            InboundEmail.objects.filter(sha256=sha, demand__isnull=True).delete()
             with pending_email(parsed.header_problems):
                 demand = receive_demand(data_in, authority=chosen, requester=None, user=user,
                                         channel="email", sender_email=parsed.from_address)

@@ -89,6 +89,8 @@ class InboundEmail(models.Model):
                                    help_text="Every attachment, stored or refused, with why")
     notes = models.JSONField(default=list, blank=True,
                              help_text="What was read from the body and what was guessed")
+    problem = models.TextField(blank=True, help_text=(
+        "Why no demand was made of it (unreadable, sender unknown); empty once imported"))
     received_at = models.DateTimeField(default=timezone.now)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

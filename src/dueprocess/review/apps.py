@@ -12,3 +12,9 @@ class ReviewConfig(AppConfig):
 
         hooks.case_facts.subscribe(gates.case_facts)
         hooks.record_override.subscribe(actions.record_override)
+
+        from dueprocess.execution import preservation
+        from dueprocess.review import reminders
+
+        preservation.reminder_recipients.subscribe(reminders.recipients)
+        preservation.reminded_elsewhere.subscribe(reminders.preservation_reminded)

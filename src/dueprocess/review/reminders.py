@@ -12,20 +12,22 @@ assignee, or to every active legal reviewer while nobody is assigned:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Demand
 from dueprocess.review import deadlines
-from dueprocess.review.models import Reminder
+from dueprocess.review.models import Reminder, ReminderKind
 
 REVIEWER_ROLE = "legal_reviewer"
+DECIDE_CODENAME = "add_decision"
 
 
 @dataclass
@@ -35,12 +37,34 @@ class Sent:
     lines: list[str] = field(default_factory=list)
 
 
-def _recipients(demand: Demand) -> list[str]:
+def deciders() -> list[str]:
+    """E-mail addresses of active staff who may decide: the permission given directly,
+    through a group (the legal reviewer and lead roles), or as superuser."""
+    people = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    perm = Q(user_permissions__codename=DECIDE_CODENAME,
+             user_permissions__content_type__app_label="demands") | Q(
+        groups__permissions__codename=DECIDE_CODENAME,
+        groups__permissions__content_type__app_label="demands") | Q(
+        groups__name=REVIEWER_ROLE) | Q(is_superuser=True)
+    return sorted(set(people.filter(perm).values_list("email", flat=True)[:200]))
+
+
+def recipients(demand: Demand) -> list[str]:
+    """The demand's assignee, or every person who may decide while nobody is assigned."""
     if demand.assignee_id and demand.assignee and demand.assignee.email:
         return [demand.assignee.email]
-    people = get_user_model().objects.filter(is_active=True, is_staff=True,
-                                             groups__name=REVIEWER_ROLE).exclude(email="")
-    return sorted(set(people.values_list("email", flat=True)))
+    return deciders()
+
+
+_recipients = recipients
+
+
+def _held_by_the_platform(demand_id: int) -> bool:
+    """A hold the platform carries out is reminded by ``preservation remind`` with its real
+    expiry; the deadline calendar's estimate is then not reminded a second time."""
+    from dueprocess.execution.models import Preservation
+
+    return Preservation.objects.filter(demand_id=demand_id).exists()
 
 
 def _due_items(now: datetime) -> list[tuple[deadlines.DueItem, str]]:
@@ -48,6 +72,8 @@ def _due_items(now: datetime) -> list[tuple[deadlines.DueItem, str]]:
     items: list[tuple[deadlines.DueItem, str]] = []
     soon = today + timedelta(days=deadlines.PRESERVATION_REMINDER_DAYS)
     for item in deadlines.preservation_items(today, soon):
+        if _held_by_the_platform(item.demand_id):
+            continue
         items.append((item, f"Preservation for {item.reference} expires on {item.due}: "
                             "ask the authority whether to renew it, or let it lapse."))
     soon = today + timedelta(days=deadlines.NON_DISCLOSURE_REMINDER_DAYS)
@@ -85,3 +111,11 @@ def send_reminders(now: datetime | None = None) -> Sent:
         out.sent += 1
         out.lines.append(f"{item.label} {item.due} {demand.reference} -> {', '.join(to)}")
     return out
+
+
+def preservation_reminded(demand_id: int, until: date, margin: timedelta) -> bool:
+    """Subscribed to execution's ``reminded_elsewhere``: ``reminders send`` already reminded
+    this demand's preservation for about this date."""
+    return Reminder.objects.filter(
+        demand_id=demand_id, kind=ReminderKind.PRESERVATION_EXPIRY,
+        due__gte=until - margin, due__lte=until + margin).exists()

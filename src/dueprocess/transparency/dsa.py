@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from dueprocess.exports import csv_text, neutralise
 from dueprocess.transparency import tally
 from dueprocess.transparency.models import DemandTally
 from dueprocess.transparency.periods import Period
@@ -489,11 +490,7 @@ def default_provider() -> str:
 
 def to_csv(sheet: MemberStateOrders) -> bytes:
     """RFC 4180 (CRLF line ends), UTF-8, as Annex II §4 requires."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(sheet.header)
-    writer.writerows(sheet.rows)
-    return out.getvalue().encode("utf-8")
+    return csv_text(sheet.header, sheet.rows, lineterminator="\r\n").encode("utf-8")
 
 
 def _typed(column: int, text: str) -> Any:
@@ -528,7 +525,7 @@ def to_xlsx(sheet: MemberStateOrders, *, provider: str | None = None,
             style_row = styles[total_n + (i - total_n) % len(tpl.state_block)]
         for c, text in enumerate(values):
             cell = ws.cell(row=r, column=c + 1)
-            cell.value = _typed(c, text)
+            cell.value = neutralise(_typed(c, text))
             cell._style = copy(style_row[c])
     surplus = first_data_row + template_rows - (first_data_row + len(sheet.rows))
     if surplus > 0:
@@ -546,8 +543,8 @@ def to_xlsx(sheet: MemberStateOrders, *, provider: str | None = None,
     for row in ident.iter_rows(min_row=2):
         indicator = row[2].value
         if indicator in indicators:
-            row[1].value = sheet.service
-            row[3].value = indicators[str(indicator)]
+            row[1].value = neutralise(sheet.service)
+            row[3].value = neutralise(indicators[str(indicator)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

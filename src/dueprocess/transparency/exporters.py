@@ -7,11 +7,11 @@ XLSX hold every table of the period, XLSX as one typed sheet per table.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
+from dueprocess.exports import append_row, csv_text
 from dueprocess.transparency.periods import Period, PeriodError
 from dueprocess.transparency.reports import Report, Table, build_report, check_table
 
@@ -33,11 +33,7 @@ def check_format(fmt: str | None) -> str:
 
 
 def table_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    return out.getvalue().encode("utf-8")
+    return csv_text(table.columns, table.rows).encode("utf-8")
 
 
 def _period_dict(period: Period) -> dict[str, str]:
@@ -65,11 +61,11 @@ def report_xlsx(report: Report, tables: list[Table]) -> bytes:
     book.remove(first)
     for table in tables:
         sheet = book.create_sheet(table.name[:31])
-        sheet.append(list(table.columns))
+        append_row(sheet, table.columns)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(list(row))
+            append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for i, column in enumerate(table.columns, start=1):
             letter = sheet.cell(row=1, column=i).column_letter

@@ -1,8 +1,10 @@
 """Lumen-style publication of restriction demands, redacted and reviewed.
 
 The public copy is built from the demand, never the demand itself: e-mail addresses, phone
-numbers and the names and handles of private persons (the affected users, and any person
-the preparer lists) are replaced by ``[redacted]`` automatically. Officials named on the
+numbers, URL paths, handles and the names of private persons (the affected users, anyone
+after a salutation or the word "user", and any person the preparer lists) are replaced by
+``[redacted]`` automatically (:mod:`dueprocess.redaction`, the same redactor
+as the DSA statements of reasons). Officials named on the
 demand are kept, because they act in a public capacity and their accountability is the
 point of publishing. A draft becomes public only when a person with the publish permission
 has reviewed it; every step is one transaction with its audit event.
@@ -10,9 +12,7 @@ has reviewed it; every step is one transaction with its audit event.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,59 +25,15 @@ from dueprocess.audit.chain import record
 from dueprocess.demands.models import AskKind, Demand
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.locking import for_update
+from dueprocess.redaction import REDACTED, Redaction, redact
 from dueprocess.transparency.access import require_publisher
 from dueprocess.transparency.models import Publication, PublicationStatus
 from dueprocess.transparency.reports import legal_process_label, territory_name
 
-REDACTED = "[redacted]"
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE = re.compile(
-    r"(?<![\w/.-])(?:\+|00)?\d[\d\s().-]{5,}\d(?![\w/-])")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HONORIFIC = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Herr|Frau|M\.|Mme|Sr|Sra)\.?\s+"
-    r"(?:[A-Z][\w'\u2019-]+)(?:\s+[A-Z][\w'\u2019-]+){0,2}", re.UNICODE)
+__all__ = ["REDACTED", "Redaction", "edit_publication", "prepare_publication", "public_list",
+           "publish", "redact", "withdraw"]
+
 MAX_TEXT = 20000
-
-
-@dataclass(frozen=True)
-class Redaction:
-    text: str
-    count: int
-
-
-def _phone_like(match: re.Match[str]) -> bool:
-    token = match.group(0).strip()
-    digits = sum(ch.isdigit() for ch in token)
-    if _ISO_DATE.match(token):
-        return False
-    return digits >= 7 and (token.startswith(("+", "00")) or digits >= 8
-                            or bool(re.search(r"[\s().-]", token)))
-
-
-def redact(text: str, names: Iterable[str] = ()) -> Redaction:
-    """Replace e-mails, phone numbers, honorific-led names and the given names."""
-    count = 0
-
-    def sub(pattern: re.Pattern[str], value: str, keep: Any = None) -> str:
-        nonlocal count
-
-        def repl(m: re.Match[str]) -> str:
-            nonlocal count
-            if keep is not None and not keep(m):
-                return m.group(0)
-            count += 1
-            return REDACTED
-
-        return pattern.sub(repl, value)
-
-    out = sub(_EMAIL, text)
-    out = sub(_PHONE, out, _phone_like)
-    for name in sorted({n.strip() for n in names if len(n.strip()) >= 3}, key=len,
-                       reverse=True):
-        out = sub(re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE), out)
-    out = sub(_HONORIFIC, out)
-    return Redaction(out, count)
 
 
 def _private_names(demand: Demand, extra: Sequence[str]) -> list[str]:

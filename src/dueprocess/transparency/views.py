@@ -17,14 +17,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from dueprocess.errors import InvalidInput
-from dueprocess.transparency import dsa, exporters
+from dueprocess.transparency import dsa, exporters, public
 from dueprocess.transparency.models import DemandTally, Publication, PublicationStatus
-from dueprocess.transparency.periods import (
-    Period,
-    half_year_of,
-    last_complete_half_year,
-    parse_period,
-)
+from dueprocess.transparency.periods import Period, half_year_of, parse_period
 from dueprocess.transparency.publications import public_list
 from dueprocess.transparency.reports import (
     TABLES,
@@ -48,28 +43,27 @@ CHARTED = {
 
 
 def _period(request: HttpRequest) -> Period:
-    text = request.GET.get("period")
-    if not text:
-        return _latest_period()
+    """The period asked for, if it is closed (see :mod:`dueprocess.transparency.public`)."""
+    if not request.GET.get("period"):
+        return _trend_periods()[-1]  # the newest closed half-year with demands
     try:
-        return parse_period(text)
+        period = public.public_period(request.GET.get("period"))
     except InvalidInput as exc:
         raise Http404(str(exc)) from None
-
-
-def _latest_period() -> Period:
-    """The half-year of the newest demand, or the last complete half-year if none."""
-    newest = DemandTally.objects.aggregate(m=Max("received_at"))["m"]
-    return half_year_of(newest.date()) if newest else last_complete_half_year()
+    if period is None:
+        raise Http404("only closed half-years and years are public")
+    return period
 
 
 def _trend_periods() -> list[Period]:
+    """Closed half-years from the oldest demand to the newest public one."""
+    newest = public.latest_public()
     span = DemandTally.objects.aggregate(lo=Min("received_at"), hi=Max("received_at"))
-    if span["lo"] is None:
-        return [last_complete_half_year()]
+    if span["hi"] is not None and half_year_of(span["hi"].date()).end < newest.end:
+        newest = half_year_of(span["hi"].date())
+    first = half_year_of(span["lo"].date()) if span["lo"] is not None else newest
     periods: list[Period] = []
-    current = half_year_of(span["hi"].date())
-    first = half_year_of(span["lo"].date())
+    current = newest
     while len(periods) < MAX_TREND_PERIODS:
         periods.append(current)
         if current.start <= first.start:
@@ -85,10 +79,12 @@ def _only_country(table: Table, code: str) -> Table:
 
 
 def _by_country(table: Table, column: str) -> dict[str, Any]:
+    """Bars per country; a banded (small) figure is left out of the chart, not guessed."""
     idx = table.columns.index(column)
     totals: dict[str, int] = {}
     for row in table.rows:
-        totals[row[1]] = totals.get(row[1], 0) + int(row[idx])
+        if isinstance(row[idx], int):
+            totals[row[1]] = totals.get(row[1], 0) + row[idx]
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
     return {"labels": [k for k, _ in ranked], "values": [v for _, v in ranked],
             "label": column}
@@ -96,8 +92,9 @@ def _by_country(table: Table, column: str) -> dict[str, Any]:
 
 def _trend(code: str | None) -> dict[str, Any]:
     periods = _trend_periods()
-    series: dict[str, list[int]] = {"User data requests": [], "Restriction requests": [],
-                                    "Emergency requests": []}
+    series: dict[str, list[int | None]] = {"User data requests": [], "Restriction requests": [],
+                                           "Emergency requests": []}
+    shown: dict[str, list[Any]] = {name: [] for name in series}  # the table: banded
     columns = (("User data requests", "user_data_requests", "User Data Requests"),
                ("Restriction requests", "restriction_requests", "Requests"),
                ("Emergency requests", "emergency_requests", "Emergency Requests"))
@@ -106,11 +103,14 @@ def _trend(code: str | None) -> dict[str, Any]:
         for label, name, column in columns:
             table = report[name] if code is None else _only_country(report[name], code)
             idx = table.columns.index(column)
-            series[label].append(sum(int(r[idx]) for r in table.rows))
-    return {"labels": [p.label for p in periods], "series": series}
+            total = sum(int(r[idx]) for r in table.rows)
+            shown[label].append(public.band(total))
+            series[label].append(None if public.band(total) == public.BAND else total)
+    return {"labels": [p.label for p in periods], "series": series, "shown": shown}
 
 
 def _context(report: Report, code: str | None) -> dict[str, Any]:
+    report = public.banded_report(report)
     tables = [report[name] if code is None else _only_country(report[name], code)
               for name in TABLES]
     charts = {t.name: _by_country(t, CHARTED[t.name]) for t in tables
@@ -150,6 +150,8 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
 def download(request: HttpRequest, period: str, table: str, fmt: str) -> HttpResponse:
     try:
         span = parse_period(period.replace("_", "/"))
+        if not public.is_public(span):
+            raise Http404("only closed half-years and years are public")
         if table == "dsa-member-state-orders":
             if fmt not in ("csv", "xlsx"):
                 raise Http404("the DSA sheet is CSV or XLSX")
@@ -157,7 +159,7 @@ def download(request: HttpRequest, period: str, table: str, fmt: str) -> HttpRes
         else:
             if table not in TABLES:
                 raise Http404("no such table")
-            data = exporters.render(build_report(span), fmt, table)
+            data = exporters.render(public.banded_report(build_report(span)), fmt, table)
     except InvalidInput as exc:
         raise Http404(str(exc)) from None
     response = HttpResponse(data, content_type=exporters.CONTENT_TYPES[fmt])
