@@ -52,6 +52,8 @@ def check(ctx: VetContext) -> Iterator[Finding]:
     if due is not None:
         if demand.emergency and limits.emergency_hours is not None:
             basis = f"{limits.emergency_hours} hours (emergency)"
+        elif limits.response_hours is not None:
+            basis = f"{limits.response_hours} hour(s)"
         else:
             basis = f"{limits.response_days} days"
         counting = (
@@ -67,6 +69,7 @@ def check(ctx: VetContext) -> Iterator[Finding]:
             "counting": limits.counting,
             "emergency": demand.emergency,
             "response_days": limits.response_days,
+            "response_hours": limits.response_hours,
             "emergency_hours": limits.emergency_hours,
             "requested_due": requested.isoformat() if requested else None,
         }
