@@ -1515,7 +1515,7 @@ BASE: list[Row] = [
         E,
         "Law 5651 art. 8/A",
         legal_basis="Law No. 5651 art. 8/A",
-        must_have=frozenset({"legal.instrument_inferred"}),
+        must_have=frozenset({"legal.unknown_instrument"}),
     ),
     Row(
         "Prosecutor-General demand cited by text",
@@ -1546,7 +1546,7 @@ BASE: list[Row] = [
         C,
         "§ 100j StPO",
         legal_basis="Auskunftsersuchen nach §100j StPO",
-        must_have=frozenset({"legal.instrument_inferred"}),
+        must_have=frozenset({"legal.unknown_instrument"}),
     ),
     Row(
         "Canadian preservation cited by text",

@@ -145,10 +145,12 @@ def recommend(findings: Sequence[Finding], ask_count: int) -> tuple[str, str]:
     )
     # An instrument the library lacks is a question for the authority, unless rights or
     # scope warnings already stand: then a person decides before anything is asked.
-    if having("legal.unknown_instrument"):
+    if [f for f in having("legal.unknown_instrument") if f.severity != "info"]:
         tiers.append(("escalate", [f for f in findings if f.severity in ("warning", "block")
                                    and f.code.startswith(_UNKNOWN_BUT)]))
-    tiers.append(("request_clarification", having(*_CLARIFY)))
+    tiers.append(
+        ("request_clarification", [f for f in having(*_CLARIFY) if f.severity != "info"])
+    )
     tiers.append(
         (
             "escalate",

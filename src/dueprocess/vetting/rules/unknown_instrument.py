@@ -5,8 +5,8 @@ it relies on: an unknown id is more often a typo or an unmodelled statute than a
 
 Before that, the instrument is looked up from the cited law (the id given and the legal
 basis, matched against each instrument's citation and aliases in the demand's legal
-system): a demand citing "Law No. 5651 art. 8/A" is vetted as ``tr.5651.art8a``, with
-``legal.instrument_inferred`` (info) saying so.
+system): a demand citing "Law No. 5651 art. 8/A" is vetted as ``tr.5651.art8a``, and the
+finding is then only ``info``, with ``evidence["matched"]`` naming the instrument applied.
 """
 
 from __future__ import annotations
@@ -24,11 +24,15 @@ VERSION = 2
 def check(ctx: VetContext) -> Iterator[Finding]:
     if ctx.instrument is not None and ctx.inferred_instrument:
         yield RULE.finding(
-            "legal.instrument_inferred",
+            "legal.unknown_instrument",
             "info",
             f"Instrument {ctx.demand.instrument_id!r} is not a library id; the cited law "
             f"({ctx.instrument.citation}) is {ctx.instrument.id}, which vetting applied.",
-            {"instrument": ctx.demand.instrument_id, "matched": ctx.instrument.id},
+            {
+                "instrument": ctx.demand.instrument_id,
+                "jurisdiction": ctx.demand.jurisdiction,
+                "matched": ctx.instrument.id,
+            },
         )
     if ctx.instrument is not None:
         return
