@@ -297,6 +297,18 @@ BASE: list[Row] = [
         offences=("Fraud Act 2006, s. 1",),
     ),
     Row(
+        "OPO naming a person in the United States",
+        "GB",
+        "gb.copoa.opo",
+        "judge",
+        (sub("content"),),
+        E,
+        "UK-US Data Access Agreement Art. 4(3)-(4): no targeting of persons in the US",
+        offences=("Fraud Act 2006, s. 1",),
+        country="US",
+        must_have=frozenset({"jurisdiction.excluded_target"}),
+    ),
+    Row(
         "OPO before the Agreement",
         "GB",
         "gb.copoa.opo",

@@ -256,6 +256,9 @@ class Instrument(_Frozen):
     #: Made to reach data or providers abroad (MLAT, Budapest Art. 29, the UK-US agreement):
     #: a target outside the issuing State is expected, not a finding to escalate.
     cross_border: bool = False
+    #: Countries whose residents the instrument may not target (UK-US and AUS-US CLOUD Act
+    #: agreements: no US person and no person in the United States).
+    excluded_residence: tuple[str, ...] = ()
     sources: tuple[str, ...] = Field(min_length=1)
     reviewed_on: date | None = None
     notes: str = ""

@@ -15,6 +15,10 @@ look (``warning``). Not every foreign fact is a conflict, though, and the findin
   subscriber data is asked (one legal area, with e-Evidence and DSA Art. 10 rules).
 
 Targets without connector facts are not judged.
+
+``jurisdiction.excluded_target`` (block): a target resides in a country the instrument may
+not reach at all (an Overseas Production Order or an International Production Order naming
+a person in the United States, barred by the UK-US and AUS-US agreements).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "jurisdiction.targets"
-VERSION = 2
+VERSION = 3
 
 #: EU Member States and the other EEA States (Iceland, Liechtenstein, Norway).
 _EEA = EU_MEMBER_STATES | {"IS", "LI", "NO", "EU"}
@@ -52,6 +56,18 @@ def _weigh(ctx: VetContext, countries: dict[str, int]) -> str | None:
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
+    instrument = ctx.instrument
+    if instrument is not None and instrument.excluded_residence:
+        barred = {c: n for c, n in ctx.targets.countries.items()
+                  if c in instrument.excluded_residence}
+        if barred:
+            yield RULE.finding(
+                "jurisdiction.excluded_target",
+                "block",
+                f"{instrument.id} may not target persons residing in "
+                f"{', '.join(barred)}; {sum(barred.values())} target(s) do.",
+                {"instrument": instrument.id, "countries": barred},
+            )
     home = ctx.home
     summary = ctx.targets
     countries = {c: n for c, n in summary.countries.items() if c not in home}
