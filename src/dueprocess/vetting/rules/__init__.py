@@ -10,6 +10,7 @@ import hashlib
 
 from dueprocess.vetting.rules import (
     at_risk_targets,
+    breadth,
     deadline,
     elements,
     enforcing_state,
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     enforcing_state.RULE,
     territorial_scope.RULE,
     scope_limits.RULE,
+    breadth.RULE,
     deadline.RULE,
 )
 
