@@ -42,7 +42,9 @@ def test_findings_record_the_rule_set_and_the_library_version(fbi: Any) -> None:
 
 
 def test_a_demand_under_an_unknown_instrument_is_kept(fbi: Any) -> None:
-    demand = receive(fbi, us_warrant(instrument="us.cfaa.order"))
+    # A legal basis the library cannot place either (one it can is applied instead).
+    demand = receive(fbi, us_warrant(instrument="us.cfaa.order",
+                                     legal_basis="Computer Fraud and Abuse Act order"))
     assert Demand.objects.filter(pk=demand.pk).exists()
     assert "legal.unknown_instrument" in current_codes(demand)
     assert demand.recommendation == "request_clarification"

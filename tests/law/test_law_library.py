@@ -253,4 +253,4 @@ def test_every_instrument_cites_its_sources_and_every_reference_resolves() -> No
         assert instrument.sources, instrument.id
         assert all(LIB.offence(o) is not None for o in instrument.offences), instrument.id
     jurisdictions = {i.jurisdiction for i in LIB.instruments.values()}
-    assert jurisdictions == {"US", "EU", "HK", "BR", "ZZ"}
+    assert jurisdictions >= {"US", "EU", "HK", "BR", "ZZ"}

@@ -28,6 +28,7 @@ offences:
     jurisdiction: XX
     name: Test offence
     citation: Test Act s. 2
+    sources: [https://example.org/test-act]
 """
 
 
@@ -263,12 +264,12 @@ def test_offence_reference_across_files(tmp_path: Path) -> None:
     law = VALID.split("offences:")[0].replace(
         "issuers: [judge]", "issuers: [judge]\n    offences: [yy.test.offence]")
     offences = "offences:\n" + VALID.split("offences:\n")[1].replace("xx.", "yy.").replace(
-        "jurisdiction: XX", "jurisdiction: YY")
+        "jurisdiction: XX", "jurisdiction: XY")
     first = write(tmp_path, "a.yaml", law)
     second = write(tmp_path, "b.yaml", offences)
-    with pytest.raises(LawLibraryError, match="belongs to YY, not XX"):
+    with pytest.raises(LawLibraryError, match="belongs to XY, not XX"):
         load_library([first, second])
-    same = write(tmp_path, "b.yaml", offences.replace("jurisdiction: YY", "jurisdiction: XX"))
+    same = write(tmp_path, "b.yaml", offences.replace("jurisdiction: XY", "jurisdiction: XX"))
     library = load_library([first, same])
     assert library.instruments["xx.test.order"].offences == ("yy.test.offence",)
 

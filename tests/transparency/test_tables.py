@@ -95,7 +95,9 @@ def test_user_data_requests(world: Any) -> None:
 def test_national_security_letters_appear_only_in_bands(world: Any) -> None:
     report = build_report("2020-H2")
     assert all(r[3] != "National Security Letter" for r in report["user_data_requests"].rows)
+    # FISA process is reported in the same bands (50 U.S.C. 1874), as zero when none came.
     assert report["national_security_requests"].rows == [
+        (END, "United States", "US", "FISA", "0-499", "0-499"),
         (END, "United States", "US", "National Security Letter", "0-499", "0-499")]
 
 
@@ -140,6 +142,7 @@ def test_a_period_without_data_is_a_report_of_zeros(world: Any) -> None:
     assert all(not t.rows for name, t in report.tables.items()
                if name != "national_security_requests")
     assert report["national_security_requests"].rows == [
+        ("2019-06-30", "United States", "US", "FISA", "0-499", "0-499"),
         ("2019-06-30", "United States", "US", "National Security Letter", "0-499", "0-499")]
 
 

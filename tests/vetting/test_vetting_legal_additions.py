@@ -71,10 +71,12 @@ offences:
     jurisdiction: XX
     name: Treason
     citation: Security Act s. 2
+    sources: [https://example.org/security-act]
   - id: xx.penal.theft
     jurisdiction: XX
     name: Theft
     citation: Penal Code s. 9
+    sources: [https://example.org/penal-code]
     in_force_from: 2010-01-01
     in_force_to: 2019-12-31
 """)])

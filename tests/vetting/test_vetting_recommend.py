@@ -41,7 +41,7 @@ INFO = f("deadline.statutory", "info")
         ([f("sanctions.listed_person", "block")], 1, "escalate"),
         ([f("policy.condition_error")], 1, "escalate"),
         ([MISSING, RISK], 1, "request_clarification"),
-        ([UNKNOWN, RISK], 1, "request_clarification"),
+        ([UNKNOWN, RISK], 1, "escalate"),
         ([DEAD_0, MISSING], 1, "reject"),
         ([PARTIAL_0, MISSING], 1, "request_clarification"),
         ([PAUSED, DEAD_0, MISSING, RISK], 1, "hold"),
