@@ -81,19 +81,23 @@ class Hit:
         return self.score >= threshold
 
 
-def _single_keys(t: Token) -> list[tuple[str, float]]:
+def _single_keys(t: Token, query: bool = False) -> list[tuple[str, float]]:
     """Blocking keys of one token: phonetic key of every reading (1.0), consonant skeleton
     (vowel spellings differ most between transliterations) and, for long words, the key's
     first and last four letters, so a single typo leaves one of them intact."""
     out: dict[str, float] = {}
-    sound = sound_skeleton(t.mandarin if t.foreign else t.text)
-    if len(sound.lstrip("V")) >= 2:
-        out["t" + sound] = _SOUND_WEIGHT
+    # the consonants as a Mandarin transcription hears them: indexed for every word, looked
+    # up only for a query word written in Han characters for its sound (贝拉克 / Barack)
+    if t.foreign or not query:
+        sound = sound_skeleton(t.mandarin if t.foreign else t.text)
+        if len(sound.lstrip("V")) >= 2:
+            out["t" + sound] = _SOUND_WEIGHT
     if t.foreign:
         return list(out.items())
     for f in t.forms:
-        if len(f) >= 5:
-            out.setdefault("x" + latin_key(f), 1.0)
+        folded = latin_key(f)
+        if folded != f:  # Selenskyj / Zelenskyy meet under one key
+            out.setdefault("p" + phonetic_key(folded), 1.0)
         k = phonetic_key(f)
         out["p" + k] = 1.0
         sk = skeleton(k)
@@ -107,7 +111,7 @@ def _single_keys(t: Token) -> list[tuple[str, float]]:
 
 def _key_groups(tokens: Sequence[Token]) -> list[list[tuple[str, float]]]:
     """Blocking keys grouped by the token (or joined token pair) they stand for."""
-    groups = [_single_keys(t) for t in tokens]
+    groups = [_single_keys(t, query=True) for t in tokens]
     for i, t in enumerate(tokens[:-1]):
         if t.joined:
             groups.append(_compound_keys(t, tokens[i + 1]))

@@ -28,7 +28,7 @@ from anyascii import anyascii
 from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
 from .han import HAN_RUN, han_syllables, mandarin_reading, traditional_text
-from .translit import looks_wade_giles, wade_giles_to_pinyin
+from .translit import looks_wade_giles, pinyin_syllables, wade_giles_to_pinyin
 
 MAX_NAME_CHARS = 1000
 MAX_TOKENS = 16
@@ -212,14 +212,18 @@ def _strip_titles(tokens: list[Token], dotted_hon: bool) -> list[Token]:
 def _generic_org_types(text: str) -> str:
     """rigour's generic legal form for every form in the text ("GmbH", Russian OOO -> llc).
 
-    Forms spelled as single letters ("a g") are left alone: read without their dots they
-    are as likely initials, and their order would decide the result.
+    Left alone: forms spelled as single letters ("a g"), which read without their dots are
+    as likely initials, and one-word forms that are also a Chinese syllable ("Yu", "Sa",
+    "Ao"), which in a name are more often a person's.
     """
     found = extract_org_types(text, generic=True)
     if not found:
         return text
     for phrase, _generic in found:
-        if all(len(w) <= 1 for w in _ANY_WORD.findall(phrase)):
+        words = _ANY_WORD.findall(phrase)
+        if all(len(w) <= 1 for w in words):
+            return text
+        if len(words) == 1 and words[0].isascii() and words[0].lower() in pinyin_syllables():
             return text
     return replace_org_types_compare(text, generic=True)
 
@@ -238,10 +242,10 @@ def _org_types(tokens: list[Token]) -> list[Token]:
 
 def _tokenize(name: str) -> tuple[Token, ...]:
     # legal forms in any language and script to rigour's generic form (GmbH, Russian OOO -> llc)
-    text = _clean(name).casefold()
+    # (before transliteration for other scripts; Latin ones are read word by word below)
+    text = _clean(name)
     if not text.isascii():
-        text = HAN_RUN.sub(lambda m: f" {m.group()} ", text)
-    text = _generic_org_types(text)
+        text = _generic_org_types(HAN_RUN.sub(lambda m: f" {m.group()} ", text.casefold()))
     if text.isascii():
         plain = _strip_titles(_latin_tokens(text), _HON_DOTTED.search(text.lower()) is not None)
         return tuple(_wade_giles(_org_types(plain[:MAX_TOKENS])))

@@ -62,7 +62,7 @@ def pinyin_syllables() -> frozenset[str]:
     from pypinyin.pinyin_dict import pinyin_dict
 
     out: set[str] = set()
-    for readings in pinyin_dict.values():
+    for readings in set(pinyin_dict.values()):
         for r in readings.split(","):
             plain = "".join(
                 c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c)
