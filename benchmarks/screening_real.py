@@ -9,7 +9,9 @@ themselves, never from a matcher:
 * positives: a name and another name the list gives for the same entry (aliases, weak
   aliases, names in the original script); and a name of a UN entry against the OFAC entry
   that carries the same identity-document number (cross-list, often another spelling);
-* hard negatives: names of *different* entries that share at least one token (one at
+* hard negatives, within one list (a UN entry and an OFAC entry are often the same
+  person, two entries of one list are two designations): names of *different* entries
+  that share at least one token (one at
   random among them), pairs whose tokens are the same in another order, and people with
   the same name on both sides but birth dates that cannot be the same person's (the query
   carries its own entry's birth date).
@@ -169,7 +171,9 @@ def build_pairs(ofac: list[ListEntry], un: list[ListEntry], seed: int) -> list[P
                 if len(plist) > 400:
                     continue
                 for other in plist:
-                    if other[0] != i:
+                    # the same list only: two entries of one list are two designations,
+                    # while a UN entry and an OFAC entry are often one person
+                    if other[0] != i and entries[other[0]].list_id == e.list_id:
                         shared[other] += 1
             if not shared:
                 continue
