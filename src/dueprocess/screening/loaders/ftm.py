@@ -109,7 +109,7 @@ def load_ftm_json(source: Source, list_id: str | None = None) -> LoadReport:
             else e
             for e in report.entries
         ]
-    datasets = {e.list_id for e in report.entries}
-    if list_id is None and len(datasets) == 1:
-        report.list_id = datasets.pop()
+    in_file = {e.list_id for e in report.entries}
+    if list_id is None and len(in_file) == 1:
+        report.list_id = in_file.pop()
     return report
