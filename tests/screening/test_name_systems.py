@@ -12,6 +12,7 @@ from dueprocess.screening import (
     compare,
     compare_names,
 )
+from dueprocess.screening.translit import pinyin_syllables, pinyin_syllables_from_pypinyin
 
 SAME = [
     # transliteration systems
@@ -101,3 +102,7 @@ def test_index_finds_names_written_in_another_system() -> None:
     ]:
         alerts = index.screen(Query(query))
         assert [h.matched_name for h in alerts] == [expected], query
+
+
+def test_the_pinyin_syllable_table_matches_pypinyin() -> None:
+    assert pinyin_syllables() == pinyin_syllables_from_pypinyin()
