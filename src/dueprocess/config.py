@@ -186,7 +186,8 @@ def check_database_url(url: str) -> None:
 
 # Limits an operator may set (environment variable = Django setting of the same name).
 LIMIT_SETTINGS = ("DUEPROCESS_DOCUMENT_MAX_BYTES", "DUEPROCESS_TARGETS_MAX_BYTES",
-                  "DUEPROCESS_TARGETS_SYNC_BYTES", "DUEPROCESS_EMAIL_MAX_BYTES")
+                  "DUEPROCESS_TARGETS_SYNC_BYTES", "DUEPROCESS_EMAIL_MAX_BYTES",
+                  "DUEPROCESS_LIST_MAX_AGE_DAYS")
 RATE_BUCKETS = ("read", "write", "upload", "auth_failure", "portal")
 
 
@@ -196,7 +197,8 @@ def _limits(env: Mapping[str, str]) -> dict[str, Any]:
         raw = env.get(name, "").strip()
         if raw:
             if not raw.isdigit() or int(raw) <= 0:
-                raise ConfigError(f"{name} must be a positive number of bytes, not {raw!r}")
+                unit = "days" if name.endswith("_DAYS") else "bytes"
+                raise ConfigError(f"{name} must be a positive number of {unit}, not {raw!r}")
             limits[name] = int(raw)
     raw = env.get("DUEPROCESS_PUBLIC_REPORT_DELAY_DAYS", "").strip()
     if raw:

@@ -17,6 +17,8 @@ from tests.sanctions.conftest import BASE, LEE, LI_KWAI_WAH, TANG, write_ofac
 
 pytestmark = pytest.mark.django_db
 
+UN_XML = Path(__file__).resolve().parents[1] / "data/reference/sanctions/un_consolidated.xml"
+
 
 def _find(name: str) -> list[str]:
     return [h.entry.entry_id for h in service.search(Query(name), threshold=0.85)]
@@ -172,3 +174,40 @@ def test_a_tampered_pickle_is_not_loaded_but_rebuilt(ofac: Callable[..., Any]) -
     service._cached = None
     assert _find("TANG Ping-keung") == [TANG]
     assert service._read_pickle(service._cached.key) is not None  # rewritten, signed
+
+
+def test_an_ofac_set_without_its_alias_file_is_refused_unless_allowed(
+        ofac: Callable[..., Any], tmp_path: Path) -> None:
+    in_force = ofac().version
+    folder = write_ofac(tmp_path / "partial", [*BASE, LI_KWAI_WAH])
+    (folder / "alt.csv").unlink()
+    with pytest.raises(InvalidInput) as err:
+        actions.import_list(folder)
+    assert "not whole" in err.value.message and "alt.csv (aliases)" in err.value.message
+    assert ListVersion.objects.get(active=True).pk == in_force.pk
+    assert _find("TANG Ping-keung") == [TANG]
+    partial = actions.import_list(folder, allow_partial=True)
+    assert partial.version.active
+    event = AuditEvent.objects.filter(verb="sanctions.list_imported").latest("pk")
+    assert event.payload["incomplete"] == ["alt.csv (aliases) is missing from the OFAC set"]
+
+
+@pytest.mark.parametrize("name", ["sdn.csv", "alt.csv", "add.csv"])
+def test_a_file_cut_mid_row_is_refused_with_its_line(
+        ofac: Callable[..., Any], tmp_path: Path, name: str) -> None:
+    in_force = ofac().version
+    folder = write_ofac(tmp_path / "cut", [*BASE, LI_KWAI_WAH])
+    data = (folder / name).read_bytes()
+    (folder / name).write_bytes(data[: len(data) - 25])
+    with pytest.raises(InvalidInput) as err:
+        actions.import_list(folder)
+    assert f"{name}, line " in err.value.message and "truncated" in err.value.message
+    assert "version in force stays" in err.value.message
+    assert ListVersion.objects.get(active=True).pk == in_force.pk
+
+
+def test_a_version_records_its_publication_date(ofac: Callable[..., Any]) -> None:
+    version = ofac().version
+    assert version.published is not None and version.age_days is not None
+    un = actions.import_list(UN_XML).version
+    assert un.published is not None and un.published.isoformat() == "2026-02-27"
