@@ -18,7 +18,7 @@ from dueprocess.demands.models import Notice, NoticeKind, NoticeStatus
 from tests.browser import browser_page, requires_chromium
 from tests.execution.support import run_worker
 from tests.review.roles import staff_member
-from tests.review.test_browser import _shot, _sign_in, _sign_out
+from tests.review.test_demand_views_browser import _shot, _sign_in, _sign_out
 
 pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
 
