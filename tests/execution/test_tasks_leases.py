@@ -15,9 +15,8 @@ import pytest
 from django.utils import timezone
 
 from dueprocess.audit.models import AuditEvent
-from dueprocess.demands import actions
 from dueprocess.demands.models import Action, Demand
-from dueprocess.execution import tasks
+from dueprocess.execution import actions, tasks
 from dueprocess.execution.models import DeadLetter
 from dueprocess.execution.selectors import action_counts
 from tests.execution.support import run_worker

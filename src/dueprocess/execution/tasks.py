@@ -4,7 +4,7 @@ A worker can die at any moment. Everything here is therefore safe to run again: 
 carries an idempotency key that the connector honours, a production is built once per
 action, and :func:`resume_stale` and :func:`recover_dead_workers` re-queue whatever a dead
 worker left behind. Workers claim tasks with ``SELECT … FOR UPDATE SKIP LOCKED``
-(django-tasks-db), and :func:`~dueprocess.demands.actions.start_action` locks the action
+(django-tasks-db), and :func:`~dueprocess.execution.actions.start_action` locks the action
 row, so several workers never start the same action at once. State changes go through
 :mod:`dueprocess.demands.actions` and the execution modules; this one only orchestrates.
 """
@@ -27,7 +27,6 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from dueprocess.audit.chain import record
 from dueprocess.connectors import get_connector
 from dueprocess.connectors.base import PermanentConnectorError
-from dueprocess.demands import actions
 from dueprocess.demands.models import (
     ACTION_DONE,
     Action,
@@ -38,7 +37,7 @@ from dueprocess.demands.models import (
     NoticeStatus,
     Status,
 )
-from dueprocess.execution import sor
+from dueprocess.execution import actions, sor
 from dueprocess.execution.deadletters import dead_letter_action, resolve_done
 from dueprocess.execution.models import DisclosureWait, Production, WorkerProcess
 from dueprocess.execution.preservation import holds_for, record_hold, remind_expiring

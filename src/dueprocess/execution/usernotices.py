@@ -38,7 +38,6 @@ from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
 from dueprocess.connectors import get_connector
 from dueprocess.connectors.base import ConnectorError
-from dueprocess.demands.actions import cancel_actions
 from dueprocess.demands.models import (
     Action,
     ActionKind,
@@ -49,6 +48,7 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, InvalidInput
+from dueprocess.execution.actions import cancel_actions
 from dueprocess.execution.deadletters import dead_letter_notice, resolve_done
 from dueprocess.execution.effect import WITHHOLDINGS, describe
 from dueprocess.execution.models import DeadLetter, DisclosureWait, NoticeReason, NoticeState
