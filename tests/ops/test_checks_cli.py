@@ -103,7 +103,7 @@ def test_a_home_that_cannot_hold_data_stops_a_command_in_one_line(tmp_path: Path
 def test_limits_and_names_set_in_the_environment_reach_the_code_that_uses_them(
         tmp_path: Path) -> None:
     script = ("import django; django.setup()\n"
-              "from dueprocess.intake import documents, limits\n"
+              "from dueprocess.intake import documents\nfrom dueprocess.web import limits\n"
               "from dueprocess.transparency import dsa\n"
               "print(documents.max_document_bytes(), limits.rate_for('read'),"
               " limits.rate_for('write'), dsa.default_provider(), sep='|')\n")
