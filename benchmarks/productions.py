@@ -42,8 +42,8 @@ django.setup()
 
 from django.utils import timezone  # noqa: E402
 
+from dueprocess.connectors.base import CHUNK, Export  # noqa: E402
 from dueprocess.execution import productions  # noqa: E402
-from dueprocess.execution.connectors.base import CHUNK, Export  # noqa: E402
 
 
 def _spool(folder: Path, mib: int) -> Export:

@@ -23,6 +23,10 @@ from typing import Any
 from django.db import connection
 
 from dueprocess import blobstore
+from dueprocess.audit.models import SigningKey
+from dueprocess.demands.models import Document
+from dueprocess.execution.models import Production
+from dueprocess.intake.models import InboundEmail
 
 # The folders of the shared storage that hold records; uploads are transient work files.
 FOLDERS = ("documents", "productions", "email")
@@ -75,9 +79,6 @@ def _dump_database(target: Path) -> str:
 
 def _expected() -> list[str]:
     """Stored names the database refers to: each must be in the backup."""
-    from dueprocess.demands.models import Document
-    from dueprocess.execution.models import Production
-    from dueprocess.intake.models import InboundEmail
 
     names: list[str] = []
     for path in Document.objects.values_list("path", flat=True).iterator():
@@ -91,8 +92,6 @@ def _expected() -> list[str]:
 
 
 def _keys() -> list[dict[str, Any]]:
-    from dueprocess.audit.models import SigningKey
-
     return [{"name": k.name, "fingerprint": k.fingerprint, "sealed_with": k.secret_id,
              "origin": k.origin} for k in SigningKey.objects.order_by("name")]
 

@@ -11,29 +11,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dueprocess.commandline import active_user, fail, setup
+
 
 def _setup(mode: str | None = None, *, preflight: bool = False) -> None:
     """Configure Django; with ``preflight``, also make sure storage, database and cache
-    answer. Either failure is one line on stderr and exit code 2, never a traceback."""
-    if mode:
-        os.environ.setdefault("DUEPROCESS_MODE", mode)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dueprocess.settings")
-    import django
+    answer (see :func:`dueprocess.commandline.setup`)."""
+    if not preflight:
+        setup(mode)
+        return
+    # here, not at the top: Django is set up by now (setup() above)
+    from dueprocess.ops.checks import CheckFailed  # start-up: ops reads Django settings
+    from dueprocess.ops.checks import preflight as check
 
-    from dueprocess.config import ConfigError
-
-    try:
-        django.setup()
-    except ConfigError as exc:
-        sys.exit(fail(str(exc)))
-    if preflight:
-        from dueprocess.ops.checks import CheckFailed
-        from dueprocess.ops.checks import preflight as check
-
-        try:
-            check()
-        except CheckFailed as exc:
-            sys.exit(fail(str(exc)))
+    setup(mode, preflight=check, preflight_error=CheckFailed)
 
 
 def _manage(*args: str) -> None:
@@ -50,29 +41,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def fail(message: str, code: int = 2) -> int:
-    """Say on stderr why a verb stopped, as every verb does; the exit code to return."""
-    print(f"dueprocess: {message}", file=sys.stderr)
-    return code
 
-
-def active_user(email: str) -> Any | None:
-    """The one active user with this e-mail address (any case), else ``None``."""
-    from django.contrib.auth import get_user_model
-
-    users = list(get_user_model().objects.filter(email__iexact=email, is_active=True)[:2])
-    return users[0] if len(users) == 1 else None
-
-
-def acting_user(email: str | None) -> Any:
-    """The user a verb acts as (``--user EMAIL``): none without an address, and a stop with
-    a message when the address names no single active user."""
-    if not email:
-        return None
-    user = active_user(email)
-    if user is None:
-        sys.exit(f"dueprocess: no single active user with e-mail {email}")
-    return user
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -85,30 +54,58 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_token_create(args: argparse.Namespace) -> int:
     _setup()
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from dueprocess.accounts.models import ApiToken
-    from dueprocess.audit.chain import record
+    # here, not at the top: Django is set up by now (setup() above)
+    from dueprocess.accounts.actions import issue_token  # start-up: models need Django
+    from dueprocess.errors import DomainError
 
     user = active_user(args.user)
     if user is None:
         return fail(f"no single active user with e-mail {args.user}")
-    with transaction.atomic():
-        token, raw = ApiToken.issue(user, name=args.name)
-        if args.expires_days:
-            token.expires_at = timezone.now() + timedelta(days=args.expires_days)
-            token.save(update_fields=["expires_at"])
-        record("token.created", actor="cli", payload={"user": user.pk, "token": token.prefix,
-                                                      "expires_at": str(token.expires_at)})
+    try:
+        _, raw = issue_token(user, name=args.name, scopes=args.scope or (),
+                             expires_in_days=args.expires_days, actor="cli")
+    except DomainError as exc:
+        return fail(str(exc))
     print(raw)
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.accounts.models import ApiToken  # start-up: models need Django
+
+    rows = ApiToken.objects.select_related("user").order_by("created_at")
+    if args.user:
+        rows = rows.filter(user__email__iexact=args.user)
+    print("prefix\tuser\tname\tscopes\tcreated\texpires\tlast used\trevoked")
+    for t in rows:
+        print("\t".join([t.prefix, t.user.get_username(), t.name, ",".join(t.scopes) or "all",
+                         _day(t.created_at), _day(t.expires_at) or "never",
+                         _day(t.last_used_at) or "never", _day(t.revoked_at) or "-"]))
+    return 0
+
+
+def _day(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    _setup()
+    # here, not at the top: Django is set up by now (setup() above)
+    from dueprocess.accounts.actions import revoke_token  # start-up: models need Django
+    from dueprocess.accounts.models import ApiToken
+
+    token = ApiToken.objects.filter(prefix=args.prefix).first()
+    if token is None:
+        return fail(f"no token with prefix {args.prefix}")
+    revoke_token(token, user=None, actor="cli")
+    print(f"revoked {token.prefix}")
     return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit.commands import run_verify
 
     return run_verify(args)
@@ -116,6 +113,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit.commands import run_checkpoint
 
     return run_checkpoint(args)
@@ -126,6 +124,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.backup import BackupError, backup
 
     try:
@@ -144,6 +143,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.transparency.commands import run
 
     return run(args)
@@ -160,6 +160,7 @@ def cmd_law_check(args: argparse.Namespace) -> int:
     """Validate law library and policy files; one ``file:line: reason`` per problem."""
     from pathlib import Path
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.vetting.policy_file import check_files
 
     report = check_files([Path(f) for f in args.files])
@@ -177,7 +178,8 @@ def cmd_law_check(args: argparse.Namespace) -> int:
 def cmd_vet(args: argparse.Namespace) -> int:
     """Vet open demands again (all, or those vetted under an older library or rule set)."""
     _setup()
-    from dueprocess.demands.vet import revet_open
+    # here, not at the top: Django is set up by now (setup() above)
+    from dueprocess.demands.actions import revet_open
 
     step = max(1, args.every)
 
@@ -192,11 +194,13 @@ def cmd_vet(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _setup(preflight=True)
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.tasks import resume_stale, schedule_maintenance
 
     resumed = resume_stale()
     schedule_maintenance()
-    from dueprocess.demands.vet import revet_open
+    # here, not at the top: Django is set up by now (setup() above)
+    from dueprocess.demands.actions import revet_open
 
     revetted = revet_open(only_stale=True)  # a new law library or rule set was deployed
     if revetted.vetted:
@@ -261,6 +265,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.home:
+        # here, not at the top: Django is set up by now (setup() above)
         os.environ["DUEPROCESS_HOME"] = args.home
     from dueprocess.config import DEMO_MARKER, load
 
@@ -268,6 +273,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home.mkdir(parents=True, exist_ok=True)
     (home / DEMO_MARKER).write_text("This home was created by `dueprocess demo`.\n")
     _setup("demo")
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demo.scenario import load_scenario
 
     _manage("migrate", "--verbosity", "0")
@@ -317,14 +323,25 @@ def build_parser() -> argparse.ArgumentParser:
     tc = tsub.add_parser("create", help="print a new API token for a user, alone on stdout")
     tc.add_argument("--user", required=True, help="the user's e-mail address")
     tc.add_argument("--name", default="", help="a label for the token")
-    tc.add_argument("--expires-days", type=int, default=0, help="0: no expiry")
+    tc.add_argument("--scope", action="append", choices=["read", "submit", "upload"],
+                    help="what the token may do; repeat for several (default: all the "
+                         "user's role allows)")
+    tc.add_argument("--expires-days", type=int, default=90,
+                    help="days until it expires, 1 to 366 (default 90)")
     tc.set_defaults(func=cmd_token_create)
+    tl = tsub.add_parser("list", help="tokens with their scopes, expiry and last use")
+    tl.add_argument("--user", default="", help="only this user's tokens (e-mail)")
+    tl.set_defaults(func=cmd_token_list)
+    tr = tsub.add_parser("revoke", help="revoke a token by the prefix `token list` shows")
+    tr.add_argument("prefix")
+    tr.set_defaults(func=cmd_token_revoke)
 
     r = sub.add_parser("report", help="transparency report for a period")
     r.add_argument("--period", help="e.g. 2020-H2, 2020-Q3, 2020 or 2020-07-01/2020-12-31 "
                    "(default: the last complete half-year)")
     r.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     r.add_argument("--output", help="write to this file instead of stdout")
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.transparency.commands import add_arguments as add_report_arguments
 
     add_report_arguments(r)
@@ -340,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="the hash-chained audit log")
     asub = a.add_subparsers(dest="audit_command", required=True)
     av = asub.add_parser("verify", help="recompute the chain; non-zero exit on a broken link")
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit.commands import add_checkpoint_arguments, add_verify_arguments
 
     add_verify_arguments(av)
@@ -366,22 +384,28 @@ def build_parser() -> argparse.ArgumentParser:
                     help="only those vetted under another law library or rule set (default)")
     v.add_argument("--every", type=int, default=100, help="report progress every N demands")
     v.set_defaults(func=cmd_vet)
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.intake.cli import register as register_intake
 
     register_intake(sub)
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.accounts.cli import register as register_staff
 
     register_staff(sub)  # roles, user create, reminders send
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.cli import add_commands as add_execution_commands
 
     add_execution_commands(sub)  # connector, production, dsa, preservation
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.sanctions.cli import register as register_sanctions
 
     register_sanctions(sub)  # lists import, lists show, screen
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.review.cli import register as register_review
 
     register_review(sub)  # demand decide, approve, send-back, note
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.notices.cli import register as register_letters
 
     register_letters(sub)  # letters list, approve, send

@@ -6,6 +6,7 @@ touches ``os.environ`` and a misconfiguration fails at start-up with one clear m
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -114,7 +115,7 @@ class Config:
     # Outgoing mail (letters to authorities, reminders): DUEPROCESS_SMTP_URL.
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     # Execution (connector, production keys, user notices); see docs/operations.md.
-    connector: str = "demo"
+    connector: str = "dueprocess.demo.connector.DemoConnector"
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_timeout: float = 10.0
@@ -185,7 +186,8 @@ def check_database_url(url: str) -> None:
 
 # Limits an operator may set (environment variable = Django setting of the same name).
 LIMIT_SETTINGS = ("DUEPROCESS_DOCUMENT_MAX_BYTES", "DUEPROCESS_TARGETS_MAX_BYTES",
-                  "DUEPROCESS_TARGETS_SYNC_BYTES", "DUEPROCESS_EMAIL_MAX_BYTES")
+                  "DUEPROCESS_TARGETS_SYNC_BYTES", "DUEPROCESS_EMAIL_MAX_BYTES",
+                  "DUEPROCESS_LIST_MAX_AGE_DAYS")
 RATE_BUCKETS = ("read", "write", "upload", "auth_failure", "portal")
 
 
@@ -195,7 +197,8 @@ def _limits(env: Mapping[str, str]) -> dict[str, Any]:
         raw = env.get(name, "").strip()
         if raw:
             if not raw.isdigit() or int(raw) <= 0:
-                raise ConfigError(f"{name} must be a positive number of bytes, not {raw!r}")
+                unit = "days" if name.endswith("_DAYS") else "bytes"
+                raise ConfigError(f"{name} must be a positive number of {unit}, not {raw!r}")
             limits[name] = int(raw)
     raw = env.get("DUEPROCESS_PUBLIC_REPORT_DELAY_DAYS", "").strip()
     if raw:
@@ -287,7 +290,53 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     )
 
 
-def _execution(env: Mapping[str, str], mode: Mode) -> dict[str, Any]:
-    from dueprocess.execution.settings import from_environment
+#: Short names for the connectors that ship with dueprocess; anything else is a dotted path.
+CONNECTORS = {
+    "demo": "dueprocess.demo.connector.DemoConnector",
+    "webhook": "dueprocess.execution.connectors.webhook.WebhookConnector",
+}
 
-    return from_environment(env, mode, ConfigError)
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _execution(env: Mapping[str, str], mode: Mode) -> dict[str, Any]:
+    """The execution fields of ``Config`` (connector, production keys, user notices)."""
+    error = ConfigError
+    choice = (env.get("DUEPROCESS_CONNECTOR") or "demo").strip()
+    connector = CONNECTORS.get(choice, choice).replace(":", ".")
+    if "." not in connector or not all(p.isidentifier() for p in connector.split(".")):
+        raise error("DUEPROCESS_CONNECTOR must be demo, webhook or the dotted path of a "
+                    f"connector class (package.module.ClassName), not {choice!r}")
+    url = env.get("DUEPROCESS_WEBHOOK_URL", "").strip()
+    secret = env.get("DUEPROCESS_WEBHOOK_SECRET", "")
+    if connector == CONNECTORS["webhook"]:
+        if not url or not secret:
+            raise error("DUEPROCESS_CONNECTOR=webhook needs DUEPROCESS_WEBHOOK_URL and "
+                        "DUEPROCESS_WEBHOOK_SECRET")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise error(f"DUEPROCESS_WEBHOOK_URL is not an http(s) URL: {url!r}")
+        if (mode == "production" and parts.scheme != "https"
+                and not _is_loopback(parts.hostname)):
+            raise error("DUEPROCESS_WEBHOOK_URL must use https in production")
+        if len(secret) < 32:
+            raise error("DUEPROCESS_WEBHOOK_SECRET must be at least 32 characters")
+    try:
+        timeout = float(env.get("DUEPROCESS_WEBHOOK_TIMEOUT") or 10)
+        period = int(env.get("DUEPROCESS_NOTICE_PERIOD_DAYS") or 7)
+    except ValueError as exc:
+        raise error(f"a numeric execution setting is not a number: {exc}") from exc
+    if timeout <= 0 or period < 0:
+        raise error("DUEPROCESS_WEBHOOK_TIMEOUT must be > 0 and "
+                    "DUEPROCESS_NOTICE_PERIOD_DAYS >= 0")
+    old = tuple(k.strip() for k in env.get("DUEPROCESS_OLD_SECRET_KEYS", "").split(",")
+                if k.strip())
+    return {"connector": connector, "webhook_url": url, "webhook_secret": secret,
+            "webhook_timeout": timeout, "old_secret_keys": old, "notice_period_days": period}

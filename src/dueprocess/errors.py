@@ -1,6 +1,6 @@
 """Domain errors: each carries the HTTP status and stable code it maps to.
 
-The API maps them to responses in exactly one place (``dueprocess.intake.api``); the
+The API maps them to responses in exactly one place (``dueprocess.web.api``); the
 console shows their message. Code that raises them never thinks about HTTP.
 """
 

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "dueprocess.intake.api_errors.ApiErrorShapeMiddleware",
+    "dueprocess.web.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "dueprocess.urls"

@@ -6,7 +6,20 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dueprocess.accounts.views import LoginView
-from dueprocess.intake.api import api
+from dueprocess.execution.api import router as execution_api
+from dueprocess.intake.api import router as demands_api
+from dueprocess.intake.api_intake import router as intake_api
+from dueprocess.notices.api import router as letters_api
+from dueprocess.review.api import router as review_api
+from dueprocess.sanctions.api import router as screening_api
+from dueprocess.transparency.api import router as transparency_api
+from dueprocess.web.api import api
+
+# Each package owns its router; they are mounted here, once, on the one API instance.
+for router in (demands_api, review_api, letters_api, transparency_api, execution_api,
+               intake_api):
+    api.add_router("", router)
+api.add_router("/screening", screening_api)  # POST /screening/search
 
 urlpatterns = [
     path("", include("dueprocess.ops.urls")),  # /healthz, /readyz, /metrics

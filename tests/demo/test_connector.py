@@ -10,6 +10,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from dueprocess.connectors import get_connector
+from dueprocess.connectors.base import ConnectorError
 from dueprocess.demo import platform
 from dueprocess.demo.connector import DemoConnector, normalise_url
 from dueprocess.demo.models import (
@@ -20,8 +22,6 @@ from dueprocess.demo.models import (
     Post,
     UserMessage,
 )
-from dueprocess.execution.connectors import get_connector
-from dueprocess.execution.connectors.base import ConnectorError
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +97,8 @@ def test_a_key_reused_for_another_operation_is_refused(demo: DemoConnector) -> N
 
 
 def test_a_key_reused_for_a_different_request_is_a_409_conflict(demo: DemoConnector) -> None:
+    from dueprocess.connectors.base import PermanentConnectorError
     from dueprocess.demo.connector import IdempotencyConflict
-    from dueprocess.execution.connectors.base import PermanentConnectorError
 
     demo.restrict_account(platform.US_SUSPECT, "suspend", key="k-2")
     with pytest.raises(IdempotencyConflict, match="idempotency_conflict") as caught:

@@ -22,12 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.utils import timezone
 
-from dueprocess import signing_keys
+from dueprocess.audit import signing_keys
 from dueprocess.audit.models import AuditEvent
+from dueprocess.connectors.base import Export
 from dueprocess.demands.models import Action
 from dueprocess.demo.connector import DemoConnector
 from dueprocess.execution import productions
-from dueprocess.execution.connectors.base import Export
 from dueprocess.execution.models import Production
 from dueprocess.execution.productions import (
     ProductionError,

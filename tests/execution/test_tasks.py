@@ -14,11 +14,10 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from dueprocess.audit.models import AuditEvent
-from dueprocess.demands import actions
 from dueprocess.demands.models import Action, Authority, Demand, Notice
 from dueprocess.demo import platform
 from dueprocess.demo.models import PlatformAccount, PlatformOperation, Post, UserMessage
-from dueprocess.execution import productions, tasks, usernotices
+from dueprocess.execution import actions, productions, tasks, usernotices
 from dueprocess.execution.models import DeadLetter, Production
 from dueprocess.execution.tasks import (
     deliver_pending_notices,

@@ -174,7 +174,7 @@ def test_hong_kong_pause_holds_the_july_data_demand(staff_api: Any, hk_police: A
 def test_an_authority_sees_its_demand_but_not_the_platforms_assessment(
         api_as: Any, officer_of: Any, hk_police: Any, staff_api: Any) -> None:
     from dueprocess.demo.platform import HK_JOURNALIST, seed_platform
-    from dueprocess.intake.auth import AUTHORITY_FINDINGS
+    from dueprocess.web.auth import AUTHORITY_FINDINGS
 
     seed_platform()
     Policy.objects.create(name="Pause HK data requests", effect="pause", jurisdiction="HK",

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from dueprocess.accounts.models import ApiToken
 from dueprocess.intake import api as api_module
-from dueprocess.intake import limits
+from dueprocess.web import limits
 from tests.conftest import ApiClient
 
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from dueprocess.accounts.actions import issue_token
 from dueprocess.accounts.models import ApiToken
 from dueprocess.demands import actions
 from dueprocess.demands.models import Authority, Demand
-from dueprocess.intake.actions import issue_token
 from dueprocess.intake.models import CallbackRecord, FraudSignal
 from tests.conftest import ApiClient
 from tests.intake.conftest import emergency_body, receive

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +77,29 @@ def test_screen_prints_ranked_hits_with_explanations(tmp_path: Path, capsys: Any
     assert "XINJIANG PUBLIC SECURITY BUREAU" in capsys.readouterr().out
     assert main(["screen", "TANG", "--dob", "someday"]) == 2
     assert "birth date" in capsys.readouterr().err
+
+
+def test_lists_show_warns_when_the_list_in_force_is_old(
+        tmp_path: Path, capsys: Any, settings: Any) -> None:
+    assert main(["lists", "import", str(write_ofac(tmp_path / "v1", BASE))]) == 0
+    capsys.readouterr()
+    version = ListVersion.objects.get(active=True)
+    version.published = date(2021, 1, 5)
+    version.save(update_fields=["published"])
+    settings.DUEPROCESS_LIST_MAX_AGE_DAYS = 30
+    assert main(["lists", "show"]) == 0
+    shown = capsys.readouterr()
+    assert "2021-01-05" in shown.out
+    assert "us_ofac_sdn in force was published" in shown.err and "limit 30 days" in shown.err
+
+
+def test_lists_import_of_a_partial_set_needs_the_flag_and_warns(
+        tmp_path: Path, capsys: Any) -> None:
+    folder = write_ofac(tmp_path / "v1", BASE)
+    (folder / "add.csv").unlink()
+    assert main(["lists", "import", str(folder)]) != 0
+    assert "add.csv (addresses) is missing" in capsys.readouterr().err
+    assert not ListVersion.objects.exists()
+    assert main(["lists", "import", str(folder), "--allow-partial"]) == 0
+    assert "warning: the list in force is not whole" in capsys.readouterr().err
+    assert ListVersion.objects.get(active=True).entry_count == len(BASE)

@@ -179,6 +179,10 @@ def test_ftm_json_lines() -> None:
     assert tang.nationalities == ("HK",) and tang.birth_dates == ("1965-07-04",)
     assert tang.positions == ("Commissioner of Police",) and tang.list_id == "us_ofac_sdn"
     assert lee.names == ("LEE, John Ka-chiu", "LI Jiachao")
+    # the Sanction record names Lee: its programme is joined to him, the dataset is kept
+    assert lee.programmes == ("HK-EO13936",) and lee.list_id == "us_ofac_sdn"
+    assert tang.programmes == ("US-HK",) and company.programmes == ()
+    assert report.list_id == "opensanctions"  # the file holds more than one dataset
     assert company.schema == "Organization" and vessel.schema == "Vessel"
     assert report.ignored == 1  # the Sanction record
     assert report.reasons == {"invalid JSON": 1, "empty name": 1, "not an entity object": 1}
@@ -196,3 +200,16 @@ def test_detect_format(ofac_dir: Path, un_path: Path) -> None:
     stream = io.BytesIO((FIXTURES / "eu_fsf.xml").read_bytes())
     assert detect_format(stream) == "eu_fsf_xml" and stream.tell() == 0
     assert len(load_list(stream).entries) == 3
+
+
+def test_ftm_export_of_one_dataset_keeps_its_name_as_list_id() -> None:
+    lines = [
+        '{"id": "p1", "schema": "Person", "properties": {"name": ["Ivan Petrov"]},'
+        ' "datasets": ["eu_fsf"]}',
+        '{"id": "s1", "schema": "Sanction", "properties": {"entity": ["p1"],'
+        ' "authority": ["Council of the European Union"]}, "datasets": ["eu_fsf"]}',
+    ]
+    report = load_list(io.BytesIO("\n".join(lines).encode()), "ftm_json")
+    assert report.list_id == "eu_fsf"
+    (petrov,) = report.entries
+    assert petrov.list_id == "eu_fsf" and petrov.programmes == ("Council of the European Union",)

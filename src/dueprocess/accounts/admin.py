@@ -9,15 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from dueprocess.accounts.actions import revoke_token
 from dueprocess.accounts.models import ApiToken
-from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
-from dueprocess.locking import for_update
 
 
 @admin.register(ApiToken)
@@ -46,13 +42,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     @admin.action(description="Revoke selected tokens", permissions=["view"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         """Revocation is audited: it may cut off an authority mid-case."""
-        now = timezone.now()
-        with transaction.atomic():
-            live = list(for_update(queryset).filter(revoked_at__isnull=True))
-            for token in live:
-                token.revoked_at = now
-                token.save(update_fields=["revoked_at"])
-                record("token.revoked", actor=actor_label(request.user),
-                       payload={"token": token.pk, "prefix": token.prefix,
-                                "user": token.user_id})
+        live = list(queryset.filter(revoked_at__isnull=True))
+        for token in live:
+            revoke_token(token, user=request.user)
         self.message_user(request, f"Revoked {len(live)} token(s).", messages.SUCCESS)

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and API tokens"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models load only once the app registry is ready.
         from dueprocess.accounts.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="dueprocess.accounts.roles")

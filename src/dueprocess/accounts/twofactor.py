@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
 
 
 def has_device(user: Any) -> bool:
@@ -30,6 +30,18 @@ def pending_device(user: Any) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def enrol_confirmed(user: Any) -> TOTPDevice:
+    """A device confirmed at once, for an account made on the command line (whose owner
+    scans the printed URI); audited like an enrolment in the browser."""
+    with transaction.atomic():
+        device = pending_device(user)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record("staff.two_factor_enrolled", actor="cli",
+               payload={"user": device.user_id, "device": device.pk})
     return device
 
 

@@ -26,9 +26,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from django.db import transaction
 
-from dueprocess import signing_keys
-from dueprocess.audit.chain import Progress, VerifyResult, head, verify
+from dueprocess.audit import signing_keys
+from dueprocess.audit.chain import Progress, VerifyResult, head, record, verify
 from dueprocess.audit.models import AuditEvent
 
 FORMAT = "dueprocess-audit-checkpoint/1"
@@ -161,3 +162,11 @@ def verify_against(checkpoint: Checkpoint, progress: Progress | None = None) -> 
             f"event {checkpoint.seq} differs from the checkpoint of {checkpoint.created_at}: "
             "the history up to it was rewritten")
     return result
+
+
+def record_export(body: dict[str, Any], *, actor: str) -> None:
+    """Handing a checkpoint out is itself audited (who may later hold us to it)."""
+    with transaction.atomic():
+        record("audit.checkpoint_exported", actor=actor,
+               payload={"seq": body["seq"], "hash": body["hash"],
+                        "key_fingerprint": body["key_fingerprint"]})

@@ -24,8 +24,8 @@ def add_checkpoint_arguments(p: argparse.ArgumentParser) -> None:
 def run_verify(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit import checkpoint as cp
-    from dueprocess.audit.chain import verify
 
     point = None
     if getattr(args, "checkpoint", None):
@@ -44,7 +44,7 @@ def run_verify(args: argparse.Namespace) -> int:
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = cp.verify_against(point, progress) if point else verify(progress)
+        result = cp.verify_against(point, progress) if point else cp.verify(progress)
     if result.ok:
         suffix = (f"; checkpoint of {point.created_at} (event {point.seq}) matches"
                   if point else "")
@@ -55,17 +55,12 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:
-    from django.db import transaction
-
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.audit import checkpoint as cp
-    from dueprocess.audit.chain import record
 
     body = cp.create()
     text = cp.dumps(body)
-    with transaction.atomic():
-        record("audit.checkpoint_exported", actor="cli",
-               payload={"seq": body["seq"], "hash": body["hash"],
-                        "key_fingerprint": body["key_fingerprint"]})
+    cp.record_export(body, actor="cli")
     if args.public_key_out:
         Path(args.public_key_out).write_bytes(cp.public_pem())
     if args.output:

@@ -8,22 +8,23 @@ and the data can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands import invariants
-from dueprocess.demands.inputs import DecisionsIn, DemandIn, OverrideIn
+from dueprocess.connectors import get_connector
+from dueprocess.demands import hooks, invariants
+from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import (
     ACTION_DONE,
     Action,
     ActionKind,
-    ActionStatus,
     Ask,
     AskKind,
     Authority,
@@ -32,7 +33,6 @@ from dueprocess.demands.models import (
     Finding,
     Notice,
     NoticeKind,
-    NoticeStatus,
     Official,
     Outcome,
     Policy,
@@ -40,38 +40,16 @@ from dueprocess.demands.models import (
     Status,
     Target,
 )
-from dueprocess.errors import Conflict, Forbidden, InvalidInput
+from dueprocess.demands.scope import narrow_to_withholding, planned_measure
+from dueprocess.demands.states import DECIDABLE, TRANSITIONS
+from dueprocess.demands.vet import open_demands, run_vetting
+from dueprocess.errors import Conflict, Forbidden, InvalidInput, SenderNotVerified
 from dueprocess.locking import for_update
 from dueprocess.vetting import VettingResult
-from dueprocess.vetting.recommend import held_for_authenticity
-
-User = AbstractBaseUser | AnonymousUser
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.RECEIVED: frozenset({Status.IN_REVIEW, Status.ON_HOLD, Status.REJECTED,
-                                Status.WITHDRAWN}),
-    Status.IN_REVIEW: frozenset({Status.AWAITING_AUTHORITY, Status.ON_HOLD, Status.APPROVED,
-                                 Status.REJECTED, Status.WITHDRAWN}),
-    Status.AWAITING_AUTHORITY: frozenset({Status.IN_REVIEW, Status.REJECTED, Status.WITHDRAWN}),
-    Status.ON_HOLD: frozenset({Status.IN_REVIEW, Status.APPROVED, Status.REJECTED,
-                               Status.WITHDRAWN}),
-    Status.APPROVED: frozenset({Status.EXECUTING}),
-    Status.EXECUTING: frozenset({Status.COMPLETED}),
-    Status.COMPLETED: frozenset(),
-    Status.REJECTED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
-
-DECIDABLE = (Status.IN_REVIEW, Status.ON_HOLD, Status.AWAITING_AUTHORITY, Status.RECEIVED)
+from dueprocess.vetting.recommend import VERIFY_FIRST, held_for_authenticity
 
 
-def actor_label(user: User | None) -> str:
-    if user is None or not user.is_authenticated:
-        return "system"
-    return f"user:{user.pk}:{user.get_username()}"
-
-
-def _uid(user: User) -> int:
+def user_id(user: User) -> int:
     if user.pk is None:
         raise Forbidden("a person must be logged in to decide")
     return int(user.pk)
@@ -100,8 +78,6 @@ def _transition(demand: Demand, to: str, actor: str, **payload: Any) -> None:
 def _target_rows(data: DemandIn) -> list[Target]:
     """The demand's distinct targets with what the platform knows of them (no demand yet:
     the count goes into the demand's own row)."""
-    from dueprocess.execution.connectors import get_connector
-
     connector = get_connector()
     seen: set[tuple[str, str]] = set()
     rows: list[Target] = []
@@ -178,8 +154,8 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             target.demand = demand
         Target.objects.bulk_create(targets, batch_size=1000)
         _hold(demand, officials=created_officials, asks=created_asks, targets=targets)
-        result = _run_vetting(demand)
-        acknowledgement = _render(demand, NoticeKind.ACKNOWLEDGEMENT)
+        result = run_vetting(demand)
+        acknowledgement = hooks.render_letter(demand, NoticeKind.ACKNOWLEDGEMENT, "")
         record("demand.received", actor=actor_label(user), demand_id=demand.pk, payload={
             "reference": demand.reference,
             "authority": authority.slug,
@@ -190,8 +166,8 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             "targets": len(targets),
         })
         _store_vetting(demand, result, "system", route=True)
-        ack = _letter(demand, NoticeKind.ACKNOWLEDGEMENT, "system", rendered=acknowledgement,
-                      email=not held_for_authenticity(result.findings))
+        ack = hooks.send_acknowledgement(demand, "system", acknowledgement,
+                                         not held_for_authenticity(result.findings))
         demand.acknowledged_at = ack.sent_at if received_at is None else data.acknowledged_at
         demand.save(update_fields=["acknowledged_at"])
     return demand
@@ -209,14 +185,8 @@ def _hold(demand: Demand, **rows: list[Any]) -> None:
     demand._prefetched_objects_cache = cache  # type: ignore[attr-defined]
 
 
-def _run_vetting(demand: Demand) -> VettingResult:
-    from dueprocess.demands.vet import run_vetting
-
-    return run_vetting(demand)
-
-
 def _vet(demand: Demand, actor: str, *, route: bool) -> None:
-    _store_vetting(demand, _run_vetting(demand), actor, route=route)
+    _store_vetting(demand, run_vetting(demand), actor, route=route)
 
 
 def _store_vetting(demand: Demand, result: VettingResult, actor: str, *, route: bool) -> None:
@@ -285,6 +255,47 @@ def _follow_policy_hold(demand: Demand, actor: str) -> None:
         _transition(demand, Status.IN_REVIEW, actor, reason="re-vetted: no policy holds it")
 
 
+@dataclass(frozen=True)
+class RevetSummary:
+    vetted: int
+    changed: int
+    skipped: int
+
+    def describe(self) -> str:
+        text = f"vetted {self.vetted} open demand(s); {self.changed} changed recommendation"
+        if self.skipped:
+            text += f"; {self.skipped} closed meanwhile"
+        return text
+
+
+def revet_open(
+    *,
+    only_stale: bool = False,
+    user: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RevetSummary:
+    """Vet open demands again, one transaction each, reporting ``(done, total)``.
+
+    One demand at a time keeps locks short and lets a long run over a large backlog be
+    interrupted and resumed (``only_stale`` skips what is already current).
+    """
+    ids = open_demands(only_stale=only_stale)
+    total = len(ids)
+    vetted = changed = skipped = 0
+    for done, pk in enumerate(ids, start=1):
+        before = Demand.objects.filter(pk=pk).values_list("recommendation", flat=True).first()
+        try:
+            after = revet_demand(Demand(pk=pk), user=user).recommendation
+        except (Conflict, Demand.DoesNotExist):
+            skipped += 1
+        else:
+            vetted += 1
+            changed += after != before
+        if progress is not None:
+            progress(done, total)
+    return RevetSummary(vetted=vetted, changed=changed, skipped=skipped)
+
+
 def revet_open_demands(*, user: User | None = None) -> int:
     count = 0
     for pk in Demand.objects.filter(status__in=DECIDABLE).values_list("pk", flat=True):
@@ -321,10 +332,12 @@ def requires_four_eyes(demand: Demand) -> bool:
     """Whether vetting found a four-eyes policy that applies (the finding already weighs
     the policy's jurisdiction, dates, ask kinds, instruments and condition), or a current
     override makes a second person's approval necessary."""
-    from dueprocess.review.models import Override
-
     return (demand.findings.current().filter(code="policy.four_eyes").exists()
-            or Override.objects.filter(demand=demand, superseded_at__isnull=True).exists())
+            or bool(_facts(demand).overrides))
+
+
+def _facts(demand: Demand) -> hooks.CaseFacts:
+    return hooks.merged(hooks.case_facts.each(demand))
 
 
 def _proposed(d: Decision) -> invariants.Proposed:
@@ -348,81 +361,30 @@ def _proposed(d: Decision) -> invariants.Proposed:
 
 def binding_case(demand: Demand) -> invariants.Case:
     """The demand as the rules of :mod:`dueprocess.demands.invariants` see it."""
-    from dueprocess.review.gates import current_review, human_rights_triggers
-    from dueprocess.review.models import Override
-    from dueprocess.sanctions.models import HitSignoff, HitStatus, ScreeningResult
-
     decisions = list(demand.decisions.filter(superseded=False).select_related("ask"))
-    overrides = list(Override.objects.filter(demand=demand, superseded_at__isnull=True))
-    review = current_review(demand)
-    hits = []
-    for r in (ScreeningResult.objects.filter(demand=demand, cleared_at__isnull=True)
-              .exclude(status=HitStatus.FALSE_POSITIVE).order_by("pk")):
-        signed = r.status == HitStatus.CONFIRMED and HitSignoff.objects.filter(
-            result=r, signed_at__gte=r.reviewed_at or r.created_at).exists()
-        hits.append(invariants.Hit(status=r.status, signed_off=signed,
-                                   label=f"{r.name} ({r.list_id} {r.entry_id})"))
+    facts = _facts(demand)
     return invariants.Case(
         jurisdiction=demand.jurisdiction,
         block_findings=frozenset(demand.findings.current().filter(severity="block")
                                  .values_list("code", flat=True)),
-        hr_required=bool(human_rights_triggers(demand)),
-        hr_conclusion=review.conclusion if review is not None else None,
-        hr_alternatives=frozenset(review.alternatives or ()) if review is not None
-        else frozenset(),
-        hits=tuple(hits),
+        hr_required=facts.hr_required,
+        hr_conclusion=facts.hr_conclusion,
+        hr_alternatives=facts.hr_alternatives,
+        hits=facts.hits,
         four_eyes_policy=demand.findings.current().filter(code="policy.four_eyes").exists(),
         decisions=tuple(_proposed(d) for d in decisions),
-        overrides=tuple(invariants.Override(
-            findings=frozenset(o.findings), human_rights=o.human_rights,
-            reason_codes=tuple(o.reason_codes), rationale=o.rationale, author=o.author_id)
-            for o in overrides),
+        overrides=facts.overrides,
         authors=invariants.authors_of([d.decided_by_id for d in decisions]
-                                      + [o.author_id for o in overrides]
+                                      + [o.author for o in facts.overrides]
                                       + [demand.decided_by_id]),
     )
 
 
-def _refuse(refusal: invariants.Refusal | None) -> None:
+def refuse(refusal: invariants.Refusal | None) -> None:
     if refusal is None:
         return
     error = {403: Forbidden, 422: InvalidInput}.get(refusal.status, Conflict)
     raise error(refusal.message, code=refusal.code, field=refusal.field)
-
-
-def _record_override(demand: Demand, override: OverrideIn, user: User) -> None:
-    """Store an override (superseding the previous one) once its author may make it."""
-    from dueprocess.accounts.roles import OVERRIDE_PERM
-    from dueprocess.review.models import Override
-    from dueprocess.review.reasons import REASON_LABELS
-
-    if not bool(getattr(user, "has_perm", lambda _perm: False)(OVERRIDE_PERM)):
-        raise Forbidden(f"override: recording an override needs the permission "
-                        f"{OVERRIDE_PERM} (e.g. the legal_lead role)",
-                        code="override_forbidden", field="override")
-    _refuse(invariants.override_problem(invariants.Override(
-        findings=frozenset(override.findings), human_rights=override.human_rights,
-        reason_codes=tuple(override.reason_codes), rationale=override.rationale)))
-    unknown = sorted(set(override.reason_codes) - set(REASON_LABELS))
-    if unknown:
-        raise InvalidInput(f"override: unknown reason code(s) {', '.join(unknown)}",
-                           code="override_invalid", field="override.reason_codes")
-    blocks = set(demand.findings.current().filter(severity="block")
-                 .values_list("code", flat=True))
-    stray = sorted(set(override.findings) - blocks)
-    if stray:
-        raise InvalidInput(f"override: {', '.join(stray)} is not a current block finding "
-                           "of this demand", code="override_invalid", field="override.findings")
-    now = timezone.now()
-    Override.objects.filter(demand=demand, superseded_at__isnull=True).update(
-        superseded_at=now)
-    row = Override.objects.create(
-        demand=demand, author_id=_uid(user), findings=sorted(set(override.findings)),
-        human_rights=override.human_rights, reason_codes=list(override.reason_codes),
-        rationale=override.rationale.strip(), created_at=now)
-    record("demand.override_recorded", actor=actor_label(user), demand_id=demand.pk,
-           payload={"override": row.pk, "findings": row.findings,
-                    "human_rights": row.human_rights, "reason_codes": row.reason_codes})
 
 
 def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand:
@@ -456,15 +418,13 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
                     narrowed["data_categories"] = list(d.data_categories)
                 narrowed.update(_narrow_dates(ask, d.date_from, d.date_to, i))
                 if d.withhold_in is not None:
-                    from dueprocess.execution.scope import narrow_to_withholding
-
                     narrowed.update(narrow_to_withholding(ask, d.withhold_in, i))
             Decision.objects.filter(demand=demand, ask=ask, target=target,
                                     superseded=False).update(superseded=True)
             made.append(Decision.objects.create(
                 demand=demand, ask=ask, target=target, outcome=d.outcome,
                 reason_codes=list(d.reason_codes), rationale=d.rationale, narrowed=narrowed,
-                decided_by_id=_uid(user), dsa_category=d.dsa_category or "",
+                decided_by_id=user_id(user), dsa_category=d.dsa_category or "",
                 dsa_keywords=list(dict.fromkeys(d.dsa_keywords))))
         _categorise_from(demand, made)
         record("demand.decided", actor=actor, demand_id=demand.pk, payload={
@@ -475,10 +435,10 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
                               if d.dsa_category or d.dsa_keywords else {})}
                           for d in made]})
         if data.override is not None:
-            _record_override(demand, data.override, user)
+            hooks.record_override(demand, data.override, user)
         # Checked on the decisions as they now stand; a refusal rolls all of this back, so
         # what was recorded before stays as it was.
-        _refuse(invariants.check_decision(binding_case(demand)))
+        refuse(invariants.check_decision(binding_case(demand)))
         _route_after_decisions(demand, user)
     return demand
 
@@ -558,7 +518,7 @@ def approve_demand(demand: Demand, *, user: User) -> Demand:
         demand = _lock(demand)
         if not demand.awaiting_approval:
             raise Conflict("no decisions are waiting for approval")
-        _refuse(invariants.check_approval(binding_case(demand), _uid(user),
+        refuse(invariants.check_approval(binding_case(demand), user_id(user),
                                           second_person=True))
         demand.approved_by_id = user.pk
         demand.awaiting_approval = False
@@ -607,14 +567,12 @@ def _action_for(ask: Ask, d: Decision) -> tuple[str, dict[str, Any]]:
         }
     if ask.kind == AskKind.PRESERVE:
         return ActionKind.PRESERVE, {"days": ask.days or 90}
-    from dueprocess.execution.scope import planned_measure
-
     return planned_measure(ask, d.narrowed)
 
 
 def _approve_and_plan(demand: Demand, actor: str) -> None:
     # Again at planning: nothing reaches execution past a rule of the invariants module.
-    _refuse(invariants.check_approval(binding_case(demand), demand.approved_by_id,
+    refuse(invariants.check_approval(binding_case(demand), demand.approved_by_id,
                                       second_person=demand.approved_by_id
                                       != demand.decided_by_id))
     _transition(demand, Status.APPROVED, actor)
@@ -627,13 +585,7 @@ def _approve_and_plan(demand: Demand, actor: str) -> None:
     if not actions:
         _finish(demand, actor)
         return
-    from dueprocess.execution.usernotices import plan_before_disclosure
-
-    plan_before_disclosure(demand, actions, actor)
-    from dueprocess.execution.tasks import enqueue_demand_actions
-
-    pk = demand.pk
-    transaction.on_commit(lambda: enqueue_demand_actions(pk))
+    hooks.execution_planned(demand, actions, actor)
 
 
 def request_clarification(demand: Demand, message: str, *, user: User) -> Demand:
@@ -658,266 +610,34 @@ def withdraw_demand(demand: Demand, *, user: User | None, reason: str = "") -> D
 # ----------------------------------------------------------------------------- execution
 
 
-#: How long a running action stays a worker's without a renewal (workers renew every beat).
-LEASE = timedelta(seconds=30)
-
-
-def start_action(action: Action, *, worker: str = "") -> Action | None:
-    """Mark an action running under a lease; None when it is done, or running elsewhere
-    under a lease that has not lapsed (a repeated task)."""
-    with transaction.atomic():
-        action = for_update(Action.objects).get(pk=action.pk)
-        if action.status in ACTION_DONE:
-            return None
-        now = timezone.now()
-        if (action.status == ActionStatus.RUNNING and action.lease_until is not None
-                and action.lease_until > now):
-            return None
-        action.status = ActionStatus.RUNNING
-        action.attempts += 1
-        action.started_at = now
-        action.lease_until = now + LEASE
-        action.leased_by = worker[:64]
-        action.save(update_fields=["status", "attempts", "started_at", "lease_until",
-                                   "leased_by"])
-        record("action.started", actor="system", demand_id=action.demand_id,
-               payload={"action": action.pk, "kind": action.kind, "attempt": action.attempts,
-                        "worker": worker[:64]})
-    return action
-
-
-def expire_lease(action_id: int, now: datetime, *, dead_worker: str = "") -> Action | None:
-    """A running action whose lease lapsed goes back to ``failed`` (its worker died or lost
-    its transaction), to be queued again; None if it finished or was renewed meanwhile.
-
-    ``dead_worker``: that worker is known to be gone, so its lease ends now.
-    """
-    with transaction.atomic():
-        action = for_update(Action.objects).filter(pk=action_id).first()
-        if action is None or action.status != ActionStatus.RUNNING:
-            return None
-        held_by_the_dead = bool(dead_worker) and action.leased_by == dead_worker
-        if not held_by_the_dead and (action.lease_until is None or action.lease_until >= now):
-            return None
-        holder = action.leased_by
-        action.status = ActionStatus.FAILED
-        action.error = f"the lease of worker {holder or '?'} lapsed before the action finished"
-        action.finished_at = now
-        action.lease_until = None
-        action.save(update_fields=["status", "error", "finished_at", "lease_until"])
-        record("action.lease_expired", actor="system", demand_id=action.demand_id,
-               payload={"action": action.pk, "kind": action.kind, "worker": holder,
-                        "attempt": action.attempts})
-    return action
-
-
-def complete_action(action: Action, result: dict[str, Any]) -> None:
-    """Record an action's success; the last one of a demand completes the demand.
-
-    The demand is locked before the action (the lock order of :mod:`dueprocess.locking`),
-    because finishing the demand needs it and a lock taken the other way round would meet
-    :func:`cancel_actions` head on.
-    """
-    with transaction.atomic():
-        demand = for_update(Demand.objects).get(pk=action.demand_id)
-        action = for_update(Action.objects).get(pk=action.pk)
-        if action.status == ActionStatus.SUCCEEDED:
-            return
-        action.status = ActionStatus.SUCCEEDED
-        action.result = result
-        action.error = ""
-        action.finished_at = timezone.now()
-        action.lease_until = None
-        action.save(update_fields=["status", "result", "error", "finished_at", "lease_until"])
-        record("action.succeeded", actor="system", demand_id=action.demand_id,
-               payload={"action": action.pk, "kind": action.kind, "result": result})
-        _finish_if_done(demand, "system")
-
-
-def _finish_if_done(demand: Demand, actor: str) -> None:
+def finish_if_done(demand: Demand, actor: str) -> None:
+    """The last action of an executing demand is done: the demand is completed."""
     if demand.status == Status.EXECUTING and not demand.actions.exclude(
             status__in=ACTION_DONE).exists():
         _finish(demand, actor)
 
 
-def cancel_actions(demand: Demand, action_ids: Iterable[int], *, reason: str,
-                   user: User | None) -> int:
-    """Cancel actions that have not run (pending, or failed and waiting for a retry), so
-    they never will; the demand completes if nothing else is left. Returns how many were
-    cancelled. Call it inside the caller's transaction when the cancellation is part of a
-    larger step (an objection upheld)."""
-    actor = actor_label(user)
-    with transaction.atomic():
-        demand = _lock(demand)
-        rows = list(for_update(Action.objects).filter(
-            demand=demand, pk__in=list(action_ids)).order_by("pk"))
-        busy = [a.pk for a in rows if a.status in (ActionStatus.RUNNING, ActionStatus.SUCCEEDED)]
-        if busy:
-            raise Conflict(f"action(s) {', '.join(map(str, busy))} already ran or are running")
-        now = timezone.now()
-        todo = [a for a in rows if a.status != ActionStatus.CANCELLED]
-        for action in todo:
-            action.status = ActionStatus.CANCELLED
-            action.error = reason[:4000]
-            action.finished_at = now
-            action.save(update_fields=["status", "error", "finished_at"])
-            record("action.cancelled", actor=actor, demand_id=demand.pk,
-                   payload={"action": action.pk, "kind": action.kind, "why": reason[:500]})
-        if todo:
-            _finish_if_done(demand, actor)
-    return len(todo)
-
-
-def fail_action(action: Action, error: str) -> None:
-    with transaction.atomic():
-        action = for_update(Action.objects).get(pk=action.pk)
-        if action.status in ACTION_DONE:
-            return
-        action.status = ActionStatus.FAILED
-        action.error = error[:4000]
-        action.finished_at = timezone.now()
-        action.lease_until = None
-        action.save(update_fields=["status", "error", "finished_at", "lease_until"])
-        record("action.failed", actor="system", demand_id=action.demand_id,
-               payload={"action": action.pk, "kind": action.kind, "error": error[:500],
-                        "attempt": action.attempts})
-
-
 def _finish(demand: Demand, actor: str) -> None:
-    _user_notices(demand, actor)
+    hooks.execution_finished(demand, actor)  # users told now, later or never
     _draft(demand, NoticeKind.EFFECT_REPORT, actor)
     _transition(demand, Status.COMPLETED, actor)
 
 
-def _user_notices(demand: Demand, actor: str) -> None:
-    """Decide, per affected account, whether the user may be told now, later or never
-    (the rules live in execution.usernotices; users told before disclosure are skipped)."""
-    from dueprocess.execution.usernotices import create_after_execution
-
-    create_after_execution(demand, actor)
-
-
-def _render(demand: Demand, kind: str, body: str = "") -> tuple[str, str]:
-    from dueprocess.notices.letters import render_letter
-
-    return render_letter(demand, kind, extra=body)
-
-
-def _letter(demand: Demand, kind: str, actor: str, body: str = "",
-            rendered: tuple[str, str] | None = None, *, email: bool = True) -> Notice:
-    """A letter sent at once: only the acknowledgement, which says nothing of the merits.
-
-    With ``email`` false (the sender is not verified) it stays in the portal only.
-    """
-    subject, text = rendered or _render(demand, kind, body)
-    notice = Notice.objects.create(demand=demand, kind=kind, recipient=demand.authority.slug,
-                                   status=NoticeStatus.SENT, subject=subject, body=text,
-                                   generated_subject=subject, generated_body=text,
-                                   language=demand.language or "en", sent_at=timezone.now())
-    record("notice.sent", actor=actor, demand_id=demand.pk,
-           payload={"notice": notice.pk, "kind": kind, "to": notice.recipient})
-    from dueprocess.notices.delivery import email_letter_on_commit, record_held_email
-
-    if email:
-        email_letter_on_commit(notice)  # the same letter by e-mail to verified addresses
-    else:
-        record_held_email(notice)
-    return notice
 
 
 def _draft(demand: Demand, kind: str, actor: str, *, author: User | None = None,
            body: str = "") -> Notice:
-    """A letter drafted from the decision, for a reviewer to preview, edit and send.
-
-    A draft of the same kind not yet sent is drafted again rather than doubled (decisions
-    recorded twice before approval).
-    """
-    from dueprocess.notices.reasons import default_reasons, reason_options
-
-    reasons = default_reasons(reason_options(demand, kind))
-    subject, text = _render_with(demand, kind, body, reasons)
-    author_id = author.pk if author is not None and author.is_authenticated else None
-    notice = Notice.objects.filter(demand=demand, kind=kind, status=NoticeStatus.DRAFT).first()
-    fields = {"subject": subject, "body": text, "generated_subject": subject,
-              "generated_body": text, "quoted_reasons": reasons, "author_id": author_id,
-              "edited_by_id": None, "edited_at": None, "approved_by_id": None,
-              "approved_at": None, "language": demand.language or "en"}
-    if notice is None:
-        notice = Notice.objects.create(demand=demand, kind=kind,
-                                       recipient=demand.authority.slug,
-                                       status=NoticeStatus.DRAFT, **fields)
-    else:
-        for name, value in fields.items():
-            setattr(notice, name, value)
-        notice.save(update_fields=[n.removesuffix("_id") for n in fields])
-    record("letter.drafted", actor=actor, demand_id=demand.pk,
-           payload={"notice": notice.pk, "kind": kind, "reasons": reasons})
-    return notice
-
-
-def _render_with(demand: Demand, kind: str, body: str,
-                 reasons: list[str]) -> tuple[str, str]:
-    from dueprocess.notices.letters import render_letter
-
-    return render_letter(demand, kind, extra=body, reasons=reasons)
+    return hooks.draft_letter(demand, kind, actor, author, body)
 
 
 def refuse_while_unverified(demand: Demand) -> None:
     """No letter goes to a demand's sender while it is held for authenticity."""
-    from dueprocess.errors import SenderNotVerified
-    from dueprocess.vetting.recommend import VERIFY_FIRST
-
     held = demand.findings.current().filter(code__startswith="auth.").exclude(
         severity="info").values_list("code", flat=True)
     if held:
         raise SenderNotVerified(
             f"the demand is held until its sender is verified ({', '.join(sorted(set(held)))})"
             f": {VERIFY_FIRST}; no letter is sent before that")
-
-
-def mark_notice_sent(notice: Notice, result: dict[str, Any]) -> None:
-    with transaction.atomic():
-        notice = for_update(Notice.objects).get(pk=notice.pk)
-        if notice.status == NoticeStatus.SENT:
-            return
-        notice.status = NoticeStatus.SENT
-        notice.sent_at = timezone.now()
-        notice.save(update_fields=["status", "sent_at"])
-        record("notice.sent", actor="system", demand_id=notice.demand_id,
-               payload={"notice": notice.pk, "kind": notice.kind, "to": notice.recipient,
-                        "result": result})
-
-
-def release_delayed_notices(now: datetime) -> int:
-    """Make delayed user notices sendable once their non-disclosure period has passed.
-
-    The demand's current gag is checked again, so a notice stays delayed if the order was
-    extended or made indefinite after the notice was created. A gag's last day counts in
-    full, in the issuing jurisdiction's time (``usernotices.gag_state``); other delays
-    (after an emergency) end on their date in UTC.
-    """
-    from dueprocess.execution.usernotices import gag_day, gag_state
-
-    today = now.date()
-    # A jurisdiction's calendar can be a day ahead of UTC; each notice is checked exactly.
-    due = Notice.objects.filter(kind=NoticeKind.USER, status=NoticeStatus.DELAYED,
-                                not_before__lte=today + timedelta(days=1)).order_by("pk")
-    released = 0
-    for pk in list(due.values_list("pk", flat=True)):
-        with transaction.atomic():
-            notice = for_update(Notice.objects).select_related("demand").get(pk=pk)
-            demand = notice.demand
-            if notice.status != NoticeStatus.DELAYED or notice.not_before is None:
-                continue
-            day = gag_day(demand, now) if demand.non_disclosure else today
-            if gag_state(demand, now) or notice.not_before > day:
-                continue
-            notice.status = NoticeStatus.PENDING
-            notice.save(update_fields=["status"])
-            record("notice.released", actor="system", demand_id=notice.demand_id, payload={
-                "notice": notice.pk, "not_before": notice.not_before.isoformat()})
-            released += 1
-    return released
 
 
 def record_view(demand: Demand, *, user: User, what: str) -> None:

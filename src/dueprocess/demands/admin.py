@@ -26,6 +26,8 @@ from dueprocess.demands.models import (
     Policy,
     Requester,
 )
+from dueprocess.law import default_library
+from dueprocess.vetting.policy_params import validate_params
 
 
 @admin.register(Authority)
@@ -49,7 +51,7 @@ class RequesterAdmin(admin.ModelAdmin[Requester]):
 def _validate_cel(condition: str) -> str | None:
     """The CEL checker's verdict; refuse rather than store an unchecked expression."""
     try:
-        from dueprocess.vetting.cel_policy import validate_condition
+        from dueprocess.vetting.cel_policy import validate_condition  # needs the CEL library
     except ImportError:
         return ("the CEL validator is not available, so the condition cannot be checked; "
                 "leave it empty or install the vetting component")
@@ -58,8 +60,6 @@ def _validate_cel(condition: str) -> str | None:
 
 def _validate_params(effect: str, params: Any) -> str | None:
     """The same check vetting applies, so a saved policy is never reported as malformed."""
-    from dueprocess.law import default_library
-    from dueprocess.vetting.policy_params import validate_params
 
     library = default_library()
     return validate_params(effect, params, lambda i: library.get(i) is not None)
@@ -99,7 +99,6 @@ class PolicyForm(forms.ModelForm):
         value = self.cleaned_data.get("instruments") or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise forms.ValidationError('a JSON list of instrument ids, e.g. ["hk.nsl43.sch4"]')
-        from dueprocess.law import default_library
 
         unknown = [i for i in value if default_library().get(i) is None]
         if unknown:

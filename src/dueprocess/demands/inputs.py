@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from dueprocess.demands.dsa_vocabulary import Category, Keyword
+from dueprocess.law.regions import ISO_3166_1, WORLDWIDE
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
@@ -29,6 +30,24 @@ def _upper(value: object) -> object:
 
 
 Country = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^([A-Z]{2}|EU)$")]
+
+
+def _territory(value: object) -> object:
+    """A territory a restriction applies in: a country, the EU, or ``WW`` for the world."""
+    if not isinstance(value, str):
+        return value
+    code = value.strip().upper()
+    if code in WORLDWIDE:
+        return "WW"
+    if code == "EU" or code in ISO_3166_1:
+        return code
+    raise ValueError(
+        f"{value!r} is not a territory: use an ISO 3166-1 alpha-2 country code (such as DE, "
+        "GB, US), EU for the whole Union, or WW for worldwide"
+    )
+
+
+Territory = Annotated[str, BeforeValidator(_territory)]
 
 RoleName = Literal["judge", "court", "prosecutor", "police_senior", "police", "regulator",
                    "executive", "approver", "signatory"]
@@ -53,7 +72,7 @@ class AskIn(Strict):
     date_to: date | None = None
     days: Annotated[int, Field(ge=1, le=3650)] | None = None
     measure: Literal["suspend", "terminate", "remove", "disable", "withhold"] | None = None
-    territorial_scope: list[Country] = Field(default_factory=list, max_length=60)
+    territorial_scope: list[Territory] = Field(default_factory=list, max_length=60)
 
     @model_validator(mode="after")
     def _coherent(self) -> AskIn:

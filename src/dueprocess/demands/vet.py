@@ -5,8 +5,8 @@ hits) register a *fact provider* from their AppConfig.ready(); each returns keyw
 arguments for :class:`DemandFacts`, so this module never imports them.
 
 Re-vetting: a policy saved in the admin re-vets every open demand; a new law library or
-rule set (a deploy) is picked up by :func:`revet_open` with ``only_stale=True``, which the
-worker runs at start and ``dueprocess vet --stale`` runs on demand. A demand's findings
+rule set (a deploy) is picked up by ``actions.revet_open`` with ``only_stale=True``, which
+the worker runs at start and ``dueprocess vet --stale`` runs on demand. A demand's findings
 record the library version (``data_version``) and the rule set (``rules_version``) that
 produced them, which is how stale demands are found. Anything that changes a demand's
 facts (targets added, a callback recorded, a list hit cleared) calls
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
 from dueprocess.demands.models import Demand, Policy
+from dueprocess.demands.states import DECIDABLE
 from dueprocess.law import default_library
 from dueprocess.vetting import (
     RULES_VERSION,
@@ -153,55 +153,9 @@ def run_vetting(demand: Demand) -> VettingResult:
 def open_demands(*, only_stale: bool = False) -> list[int]:
     """Ids of demands still open to a decision, optionally only those vetted under another
     law library or rule set than the current one."""
-    from dueprocess.demands.actions import DECIDABLE
-
     query = Demand.objects.filter(status__in=DECIDABLE)
     if only_stale:
         query = query.filter(
             ~Q(data_version=default_library().version) | ~Q(rules_version=RULES_VERSION)
         )
     return list(query.order_by("pk").values_list("pk", flat=True))
-
-
-@dataclass(frozen=True)
-class RevetSummary:
-    vetted: int
-    changed: int
-    skipped: int
-
-    def describe(self) -> str:
-        text = f"vetted {self.vetted} open demand(s); {self.changed} changed recommendation"
-        if self.skipped:
-            text += f"; {self.skipped} closed meanwhile"
-        return text
-
-
-def revet_open(
-    *,
-    only_stale: bool = False,
-    user: Any = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> RevetSummary:
-    """Vet open demands again, one transaction each, reporting ``(done, total)``.
-
-    One demand at a time keeps locks short and lets a long run over a large backlog be
-    interrupted and resumed (``only_stale`` skips what is already current).
-    """
-    from dueprocess.demands.actions import revet_demand
-    from dueprocess.errors import Conflict
-
-    ids = open_demands(only_stale=only_stale)
-    total = len(ids)
-    vetted = changed = skipped = 0
-    for done, pk in enumerate(ids, start=1):
-        before = Demand.objects.filter(pk=pk).values_list("recommendation", flat=True).first()
-        try:
-            after = revet_demand(Demand(pk=pk), user=user).recommendation
-        except (Conflict, Demand.DoesNotExist):
-            skipped += 1
-        else:
-            vetted += 1
-            changed += after != before
-        if progress is not None:
-            progress(done, total)
-    return RevetSummary(vetted=vetted, changed=changed, skipped=skipped)

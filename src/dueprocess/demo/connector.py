@@ -20,6 +20,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dueprocess.connectors.base import (
+    ConnectorError,
+    Export,
+    PermanentConnectorError,
+    TargetInfo,
+    territorial,
+)
 from dueprocess.demo.models import (
     AccountStatus,
     Hold,
@@ -31,13 +38,6 @@ from dueprocess.demo.models import (
     UserMessage,
 )
 from dueprocess.demo.platform import BASE_URL
-from dueprocess.execution.connectors.base import (
-    ConnectorError,
-    Export,
-    PermanentConnectorError,
-    TargetInfo,
-    territorial,
-)
 from dueprocess.exports import csv_dicts
 from dueprocess.locking import for_update
 

@@ -20,10 +20,14 @@ from django.core.management import call_command
 from django.db import transaction
 
 from dueprocess.accounts.models import ApiToken
+from dueprocess.accounts.roles import grant_role
 from dueprocess.demands import actions
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import Authority, Demand, Policy, Requester
 from dueprocess.demo import platform
+from dueprocess.review.actions import record_human_rights_review
+from dueprocess.review.gates import human_rights_triggers
+from dueprocess.sanctions.actions import BUNDLED_OFAC, import_list
 
 DOMAIN = "demo.dueprocess.example"
 
@@ -150,8 +154,6 @@ def _users(creds: dict[str, Any]) -> dict[str, Any]:
             user.user_permissions.remove(*perms)  # the role (group) grants what they need
         user.save()
         if name in DEMO_ROLES:
-            from dueprocess.accounts.roles import grant_role
-
             grant_role(user, DEMO_ROLES[name])
         if name == "officer":
             slug = email.split("@")[1].split(".")[0]
@@ -299,8 +301,6 @@ def demand_bodies(now: datetime) -> list[dict[str, Any]]:
 
 def _decide(demand: Demand, user: Any, outcome: str, rationale: str,
             reasons: list[str]) -> Demand:
-    from dueprocess.review.actions import record_human_rights_review
-    from dueprocess.review.gates import human_rights_triggers
 
     if outcome in ("comply", "comply_partially") and human_rights_triggers(demand):
         record_human_rights_review(demand, {  # the gate asks for one before complying
@@ -322,7 +322,6 @@ def load_scenario(progress: Callable[[str], None] = lambda _m: None) -> DemoSumm
             Policy.objects.get_or_create(name=p["name"], defaults=p)
     users = _users(creds)
     progress("sanctions list: OFAC SDN (bundled copy; a no-op when already in force)")
-    from dueprocess.sanctions.actions import BUNDLED_OFAC, import_list
 
     import_list(BUNDLED_OFAC)  # before the demands, so intake screens their officials
     now = datetime.now(UTC)

@@ -15,9 +15,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from dueprocess.accounts.roles import READ_PERM
 from dueprocess.errors import Forbidden
 from dueprocess.execution import sor
-from dueprocess.intake.schemas import ErrorOut
+from dueprocess.web.schemas import ErrorOut
 
 router = Router(tags=["dsa"])
 
@@ -37,8 +38,6 @@ class StatementsPage(Schema):
 @router.get("/dsa/statements", response={200: StatementsPage, 401: ErrorOut, 403: ErrorOut,
                                           422: ErrorOut})
 def statements(request: HttpRequest, query: Query[StatementsQuery]) -> StatementsPage:
-    from dueprocess.accounts.roles import READ_PERM
-
     user = request.user
     if not getattr(user, "is_staff", False) or not user.has_perm(READ_PERM):
         raise Forbidden("statements of reasons are for the platform's staff")

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ExecutionConfig(AppConfig):
     name = "dueprocess.execution"
     label = "execution"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: models load only once the app registry is ready.
+        from dueprocess.demands import hooks
+        from dueprocess.execution import usernotices
+
+        hooks.execution_planned.subscribe(usernotices.execution_planned)
+        hooks.execution_finished.subscribe(usernotices.create_after_execution)

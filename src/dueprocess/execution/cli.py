@@ -15,14 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import setup
 
 
 def cmd_receiver(args: argparse.Namespace) -> int:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.receiver import serve
 
     secret = args.secret or os.environ.get("DUEPROCESS_WEBHOOK_SECRET", "")
@@ -37,6 +34,7 @@ def cmd_receiver(args: argparse.Namespace) -> int:
 
 
 def cmd_production_verify(args: argparse.Namespace) -> int:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.verify import verify_zip
 
     if args.public_key:
@@ -47,7 +45,8 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
                   f"{exc.strerror or exc}", file=sys.stderr)
             return 2
     else:
-        _setup()
+        # here, not at the top: Django is set up by now (setup() above)
+        setup()
         from dueprocess.execution.productions import public_key_pem
 
         key = public_key_pem()
@@ -69,8 +68,9 @@ def cmd_production_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_production_rekey(args: argparse.Namespace) -> int:
-    _setup()
-    from dueprocess import signing_keys
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
+    from dueprocess.audit import signing_keys
     from dueprocess.execution.productions import rekey_all
 
     keys = signing_keys.reseal_all()
@@ -81,7 +81,8 @@ def cmd_production_rekey(args: argparse.Namespace) -> int:
 
 
 def cmd_production_public_key(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.productions import public_key_pem
 
     sys.stdout.write(public_key_pem().decode())
@@ -95,7 +96,8 @@ def cmd_dsa_export(args: argparse.Namespace) -> int:
         print(f"dueprocess: --since must be a date (YYYY-MM-DD), not {args.since!r}",
               file=sys.stderr)
         return 2
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.sor import batches
 
     out = Path(args.output) if args.output else None
@@ -124,7 +126,7 @@ def cmd_dsa_submit(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         print("dueprocess: --limit must be at least 1", file=sys.stderr)
         return 2
-    _setup()
+    setup()
     from dueprocess.execution.dsa_submit import requeue_rejected, submit_pending
 
     if args.requeue_rejected:
@@ -139,7 +141,8 @@ def cmd_dsa_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_preservation_remind(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.execution.preservation import remind_expiring
 
     print(f"sent {remind_expiring()} expiry reminder(s)")

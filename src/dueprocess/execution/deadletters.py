@@ -13,9 +13,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Action, ActionStatus, Notice, NoticeStatus
-from dueprocess.errors import Conflict
+from dueprocess.errors import Conflict, InvalidInput
 from dueprocess.execution.models import (
     DeadLetter,
     DeadLetterKind,
@@ -98,8 +99,6 @@ def resolve_done(*, action: Action | None = None, notice: Notice | None = None) 
 
 
 def _label(user: Any) -> str:
-    from dueprocess.demands.actions import actor_label
-
     return actor_label(user)
 
 
@@ -129,6 +128,7 @@ def retry(letter: DeadLetter, *, user: Any) -> DeadLetter:
                 return letter
 
             def queue() -> None:
+                # tasks imports this module (failed actions land here), so not at the top
                 from dueprocess.execution.tasks import run_action
 
                 run_action.enqueue(action_id)
@@ -139,7 +139,9 @@ def retry(letter: DeadLetter, *, user: Any) -> DeadLetter:
                 attempts=0, next_attempt_at=None)
             if Notice.objects.filter(pk=letter.notice_id,
                                      status=NoticeStatus.PENDING).exists():
-                from dueprocess.execution.usernotices import _enqueue_delivery
+                from dueprocess.execution.usernotices import (
+                    _enqueue_delivery,  # usernotices imports this module
+                )
 
                 transaction.on_commit(_enqueue_delivery)
     return letter
@@ -147,8 +149,6 @@ def retry(letter: DeadLetter, *, user: Any) -> DeadLetter:
 
 def dismiss(letter: DeadLetter, *, user: Any, note: str) -> DeadLetter:
     if not note.strip():
-        from dueprocess.errors import InvalidInput
-
         raise InvalidInput("say why it is dismissed", field="note")
     with transaction.atomic():
         return _resolve(letter, user, "dismissed", note)

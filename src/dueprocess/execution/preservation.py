@@ -18,11 +18,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.models import Action
+from dueprocess.connectors import get_connector
+from dueprocess.demands.hooks import Hook
+from dueprocess.demands.models import Action, Demand
 from dueprocess.errors import Conflict
-from dueprocess.execution.connectors import get_connector
 from dueprocess.execution.models import Preservation
+from dueprocess.law import default_library
+from dueprocess.law.deadlines import preservation_expiry
 from dueprocess.locking import for_update
 
 log = logging.getLogger("dueprocess.execution.preservation")
@@ -31,8 +35,6 @@ REMIND_BEFORE = timedelta(days=7)
 
 
 def _label(user: Any) -> str:
-    from dueprocess.demands.actions import actor_label
-
     return actor_label(user)
 
 
@@ -67,9 +69,6 @@ def holds_for(account: str, today: date | None = None) -> tuple[str, ...]:
 
 
 def _statutory_until(hold: Preservation, renewals: int) -> date | None:
-    from dueprocess.law import default_library
-    from dueprocess.law.deadlines import preservation_expiry
-
     instrument = default_library().get(hold.instrument)
     if instrument is None:
         return None
@@ -116,20 +115,20 @@ def release(hold: Preservation, *, user: Any, why: str = "") -> Preservation:
     return locked
 
 
-def _recipients(hold: Preservation) -> list[str]:
-    from dueprocess.review.reminders import recipients
+#: Who is reminded of a hold's expiry: the people who may decide on the demand (review).
+reminder_recipients: Hook[[Demand], list[str]] = Hook("reminder_recipients")
 
-    return recipients(hold.demand)
+#: Whether the deadline calendar already reminded this demand's preservation for about
+#: this date, before the hold existed (review): the same hold is not reminded twice.
+reminded_elsewhere: Hook[[int, date, timedelta], bool] = Hook("reminded_elsewhere")
+
+
+def _recipients(hold: Preservation) -> list[str]:
+    return reminder_recipients(hold.demand)
 
 
 def _reminded_by_calendar(hold: Preservation) -> bool:
-    """``reminders send`` already reminded this demand's preservation for about this date
-    (before the hold existed): the same hold is not reminded twice."""
-    from dueprocess.review.models import Reminder, ReminderKind
-
-    return Reminder.objects.filter(
-        demand_id=hold.demand_id, kind=ReminderKind.PRESERVATION_EXPIRY,
-        due__gte=hold.until - REMIND_BEFORE, due__lte=hold.until + REMIND_BEFORE).exists()
+    return reminded_elsewhere(hold.demand_id, hold.until, REMIND_BEFORE)
 
 
 def remind_expiring(today: date | None = None) -> int:

@@ -49,10 +49,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dueprocess import blobstore, signing_keys
+from dueprocess import blobstore
+from dueprocess.audit import signing_keys
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
+from dueprocess.connectors.base import CHUNK, Export
 from dueprocess.demands.models import Action
-from dueprocess.execution.connectors.base import CHUNK, Export
 from dueprocess.execution.models import RETENTION, Production
 from dueprocess.execution.verify import (  # noqa: F401 - the verification API lives here too
     MANIFEST,
@@ -463,3 +465,12 @@ def purge_expired(now: datetime | None = None) -> int:
                                 "manifest_sha256": production.manifest_sha256})
                 count += 1
     return count
+
+
+def record_download(production: Production, *, user: User, authority: str, ip: str) -> None:
+    """Every download of a production is audited: who, for which authority, from where."""
+    with transaction.atomic():
+        record("production.downloaded", actor=actor_label(user),
+               demand_id=production.demand_id,
+               payload={"production": production.pk, "authority": authority,
+                        "manifest_sha256": production.manifest_sha256, "ip": ip})

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from dueprocess.execution.connectors.base import territorial
+from dueprocess.connectors.base import territorial
 from dueprocess.execution.connectors.signing import (
     PROTOCOL,
     SignatureError,

@@ -29,7 +29,8 @@ from dueprocess.demands.dsa_vocabulary import (
 )
 from dueprocess.demands.models import Action, ActionKind, ActionStatus, Demand
 from dueprocess.execution.models import StatementOfReasons
-from dueprocess.transparency.redaction import redact, strip_placeholders
+from dueprocess.law import default_library
+from dueprocess.redaction import redact, strip_placeholders
 
 BATCH_SIZE = 100
 
@@ -223,7 +224,6 @@ _PLACEHOLDER_CITATION = "the national law cited in the order"
 
 def _citation(demand: Demand) -> str:
     """The instrument's citation, without the library's placeholder text."""
-    from dueprocess.law import default_library
 
     instrument = default_library().get(demand.instrument)
     citation = strip_placeholders(instrument.citation) if instrument else ""

@@ -4,7 +4,7 @@ A worker can die at any moment. Everything here is therefore safe to run again: 
 carries an idempotency key that the connector honours, a production is built once per
 action, and :func:`resume_stale` and :func:`recover_dead_workers` re-queue whatever a dead
 worker left behind. Workers claim tasks with ``SELECT … FOR UPDATE SKIP LOCKED``
-(django-tasks-db), and :func:`~dueprocess.demands.actions.start_action` locks the action
+(django-tasks-db), and :func:`~dueprocess.execution.actions.start_action` locks the action
 row, so several workers never start the same action at once. State changes go through
 :mod:`dueprocess.demands.actions` and the execution modules; this one only orchestrates.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,7 +25,8 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from dueprocess.audit.chain import record
-from dueprocess.demands import actions
+from dueprocess.connectors import get_connector
+from dueprocess.connectors.base import PermanentConnectorError
 from dueprocess.demands.models import (
     ACTION_DONE,
     Action,
@@ -36,9 +37,10 @@ from dueprocess.demands.models import (
     NoticeStatus,
     Status,
 )
-from dueprocess.execution.connectors import get_connector
-from dueprocess.execution.connectors.base import PermanentConnectorError
+from dueprocess.execution import actions, sor
+from dueprocess.execution.deadletters import dead_letter_action, resolve_done
 from dueprocess.execution.models import DisclosureWait, Production, WorkerProcess
+from dueprocess.execution.preservation import holds_for, record_hold, remind_expiring
 from dueprocess.execution.productions import build_production, purge_expired
 from dueprocess.locking import retrying
 
@@ -62,8 +64,6 @@ def _date(value: Any) -> date | None:
 
 
 def _export(action: Action) -> dict[str, Any]:
-    from dueprocess.execution.preservation import holds_for
-
     assert action.target is not None
     production = Production.objects.filter(action_id=action.pk).first()
     if production is None:
@@ -95,7 +95,6 @@ def perform(action: Action) -> dict[str, Any]:
     if action.kind == ActionKind.EXPORT:
         return _export(action)
     if action.kind == ActionKind.PRESERVE:
-        from dueprocess.execution.preservation import record_hold
 
         # The statutory period runs from receipt, not from when a worker got to it.
         start = action.demand.received_at.date()
@@ -214,7 +213,6 @@ def renew_leases(now: datetime | None = None) -> int:
 def expire_leases(now: datetime | None = None) -> int:
     """Free running actions whose lease lapsed: queue them again, or put them on the
     dead-letter list once their attempts are spent. Returns how many were freed."""
-    from dueprocess.execution.deadletters import dead_letter_action
 
     now = now or timezone.now()
     lapsed = list(Action.objects.filter(status=ActionStatus.RUNNING, lease_until__lt=now)
@@ -236,9 +234,6 @@ def expire_leases(now: datetime | None = None) -> int:
 
 
 def _after_success(action: Action) -> None:
-    from dueprocess.execution import sor
-    from dueprocess.execution.deadletters import resolve_done
-
     resolve_done(action=action)
     if action.kind in sor.RESTRICTIONS:
         try:
@@ -253,7 +248,6 @@ def _after_success(action: Action) -> None:
 
 def _schedule_retry(action: Action, error: str, *, permanent: bool) -> datetime | None:
     if permanent or action.attempts >= MAX_ATTEMPTS:
-        from dueprocess.execution.deadletters import dead_letter_action
 
         log.error("action %s gave up after %s attempt(s); on the dead-letter list",
                   action.pk, action.attempts)
@@ -434,11 +428,13 @@ def resume_stale(older_than: timedelta = ORPHAN_AFTER) -> int:
 
 def deliver_pending_notices(today: date | None = None) -> dict[str, int]:
     """Release delayed user notices that are due, then send every pending one."""
-    from dueprocess.execution.usernotices import deliver_due
 
     now = timezone.now()
     if today is not None and today != now.date():
         now = datetime.combine(today, now.timetz())
+    # usernotices queues its deliveries through this module, so it is imported here
+    from dueprocess.execution.usernotices import deliver_due
+
     return deliver_due(now)
 
 
@@ -450,6 +446,14 @@ def send_pending_notices() -> dict[str, int]:
 
 MAINTENANCE_EVERY = timedelta(minutes=10)
 
+#: Housekeeping of packages above execution (the report tallies), registered at start-up
+#: by name: execution runs them without importing them.
+MAINTENANCE_JOBS: dict[str, Callable[[], int]] = {}
+
+
+def register_maintenance(name: str, job: Callable[[], int]) -> None:
+    MAINTENANCE_JOBS[name] = job
+
 
 @task()
 def maintenance(every_seconds: int = 0) -> dict[str, int]:
@@ -459,21 +463,18 @@ def maintenance(every_seconds: int = 0) -> dict[str, int]:
 
     With ``every_seconds`` it queues its own next run, so a worker needs no cron.
     """
-    from dueprocess.execution import sor
-    from dueprocess.execution.preservation import remind_expiring
-    from dueprocess.transparency.tally import settle
 
     resumed = resume_stale()
     notices = deliver_pending_notices()
     reminded = remind_expiring()
     statements = sor.ensure_all()
     purged = purge_expired(timezone.now())
-    tallied = settle()
+    jobs = {name: job() for name, job in MAINTENANCE_JOBS.items()}
     WorkerProcess.objects.filter(stopped_at__lt=timezone.now() - timedelta(days=30)).delete()
     if every_seconds > 0:
         schedule_maintenance(timedelta(seconds=every_seconds))
     return {"resumed": resumed, "purged": purged, "reminded": reminded,
-            "statements": statements, "tallied": tallied, **notices}
+            "statements": statements, **jobs, **notices}
 
 
 def schedule_maintenance(every: timedelta = MAINTENANCE_EVERY) -> bool:

@@ -34,7 +34,10 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation.template import templatize
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
+from dueprocess.connectors import get_connector
+from dueprocess.connectors.base import ConnectorError
 from dueprocess.demands.models import (
     Action,
     ActionKind,
@@ -45,8 +48,16 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, InvalidInput
-from dueprocess.execution.connectors.base import ConnectorError
-from dueprocess.execution.models import DisclosureWait, NoticeReason, NoticeState
+from dueprocess.execution.actions import cancel_actions
+from dueprocess.execution.deadletters import dead_letter_notice, resolve_done
+from dueprocess.execution.effect import WITHHOLDINGS, describe
+from dueprocess.execution.models import DeadLetter, DisclosureWait, NoticeReason, NoticeState
+from dueprocess.execution.tasks import (
+    enqueue_demand_actions,
+    enqueue_waiting_exports,
+    send_pending_notices,
+)
+from dueprocess.law import default_library
 from dueprocess.law.regions import last_zone_of
 from dueprocess.locking import for_update
 
@@ -65,8 +76,6 @@ _CHUNK = 500
 
 
 def _instrument_allows_notice(demand: Demand) -> bool:
-    from dueprocess.law import default_library
-
     instrument = default_library().get(demand.instrument)
     return instrument is None or instrument.notice.user_notice_allowed
 
@@ -158,8 +167,6 @@ def plan_before_disclosure(demand: Demand, planned: Iterable[Action], actor: str
 
 
 def _enqueue_delivery() -> None:
-    from dueprocess.execution.tasks import send_pending_notices
-
     send_pending_notices.enqueue()
 
 
@@ -202,8 +209,6 @@ def create_after_execution(demand: Demand, actor: str) -> int:
 
 
 def _label(user: Any) -> str:
-    from dueprocess.demands.actions import actor_label
-
     return actor_label(user)
 
 
@@ -259,7 +264,6 @@ def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> Disclosure
     nothing else is left, and the effect report tells the authority). Repeating it changes
     nothing; after the disclosure was let proceed it is refused.
     """
-    from dueprocess.demands.actions import cancel_actions
 
     why = why.strip()
     if not why:
@@ -287,8 +291,6 @@ def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> Disclosure
 
 
 def _resume_exports(demand_id: int, at: datetime | None) -> None:
-    from dueprocess.execution.tasks import enqueue_waiting_exports
-
     enqueue_waiting_exports(demand_id, at)
 
 
@@ -358,7 +360,6 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
     others = [ident for pk, ident in demand.targets.exclude(identifier=notice.recipient)
               .values_list("pk", "identifier")[:1000] if pk not in own]
     issued = demand.issued_by or {}
-    from dueprocess.law import default_library
 
     instrument = default_library().get(demand.instrument)
     asks = []
@@ -368,7 +369,6 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
                      "measure": ask.measure, "scope": ", ".join(ask.territorial_scope)})
     reason = getattr(NoticeState.objects.filter(notice=notice).first(), "reason",
                      NoticeReason.AFTER_ACTION)
-    from dueprocess.execution.effect import WITHHOLDINGS, describe
 
     # A withholding says where, so the user is not told their post was removed.
     actions = [{"kind": describe(a) if a.kind in WITHHOLDINGS else a.kind,
@@ -431,7 +431,6 @@ def mark_sent(notice: Notice, rendered: Rendered, result: dict[str, Any],
             "notice": notice.pk, "kind": notice.kind, "to": notice.recipient,
             "language": rendered.language, "fell_back_to_english": rendered.fell_back,
             "result": result})
-        from dueprocess.execution.deadletters import resolve_done
 
         resolve_done(notice=notice)
         wait = for_update(DisclosureWait.objects).filter(notice=notice).first()
@@ -445,8 +444,6 @@ def mark_sent(notice: Notice, rendered: Rendered, result: dict[str, Any],
 
 
 def _failed(notice: Notice, error: str) -> None:
-    from dueprocess.execution.deadletters import dead_letter_notice
-
     with transaction.atomic():
         state, _ = for_update(NoticeState.objects).get_or_create(
             notice=notice, defaults={"reason": NoticeReason.AFTER_ACTION})
@@ -460,14 +457,40 @@ def _failed(notice: Notice, error: str) -> None:
             dead_letter_notice(notice, error, state.attempts)
 
 
+def release_delayed_notices(now: datetime) -> int:
+    """Make delayed user notices sendable once their non-disclosure period has passed.
+
+    The demand's current gag is checked again, so a notice stays delayed if the order was
+    extended or made indefinite after the notice was created. A gag's last day counts in
+    full, in the issuing jurisdiction's time (``usernotices.gag_state``); other delays
+    (after an emergency) end on their date in UTC.
+    """
+    today = now.date()
+    # A jurisdiction's calendar can be a day ahead of UTC; each notice is checked exactly.
+    due = Notice.objects.filter(kind=NoticeKind.USER, status=NoticeStatus.DELAYED,
+                                not_before__lte=today + timedelta(days=1)).order_by("pk")
+    released = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            notice = for_update(Notice.objects).select_related("demand").get(pk=pk)
+            demand = notice.demand
+            if notice.status != NoticeStatus.DELAYED or notice.not_before is None:
+                continue
+            day = gag_day(demand, now) if demand.non_disclosure else today
+            if gag_state(demand, now) or notice.not_before > day:
+                continue
+            notice.status = NoticeStatus.PENDING
+            notice.save(update_fields=["status"])
+            record("notice.released", actor="system", demand_id=notice.demand_id, payload={
+                "notice": notice.pk, "not_before": notice.not_before.isoformat()})
+            released += 1
+    return released
+
+
 def deliver_due(now: datetime | None = None) -> dict[str, int]:
     """Release delayed notices that are due, then deliver every pending one that is due."""
-    from dueprocess.demands import actions as demand_actions
-    from dueprocess.execution.connectors import get_connector
-    from dueprocess.execution.models import DeadLetter
-
     now = now or timezone.now()
-    released = demand_actions.release_delayed_notices(now)
+    released = release_delayed_notices(now)
     connector = get_connector()
     sent = failed = 0
     last = 0
@@ -500,3 +523,11 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
             mark_sent(notice, rendered, result, disclose_on)
             sent += 1
     return {"released": released, "sent": sent, "failed": failed}
+
+
+def execution_planned(demand: Demand, planned: list[Action], actor: str) -> None:
+    """Subscribed to the case file's ``execution_planned``: users the law says must hear
+    before their data goes are told first; the actions are queued once the plan commits."""
+    plan_before_disclosure(demand, planned, actor)
+    pk = demand.pk
+    transaction.on_commit(lambda: enqueue_demand_actions(pk))

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.db import transaction
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -30,8 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
+from dueprocess.connectors.base import ConnectorError
 from dueprocess.demands.models import (
     Notice,
     NoticeKind,
@@ -48,9 +46,15 @@ from dueprocess.execution.models import (
     Production,
     WorkerProcess,
 )
-from dueprocess.execution.productions import ProductionError, iter_package, public_key_pem
+from dueprocess.execution.productions import (
+    ProductionError,
+    iter_package,
+    public_key_pem,
+    record_download,
+)
 from dueprocess.execution.selectors import action_counts, running_actions
-from dueprocess.review.access import staff_required
+from dueprocess.web.access import portal_required, staff_required
+from dueprocess.web.requests import PortalRequest
 
 EXECUTE_PERM = "demands.change_action"
 DOWNLOAD_SALT = "dueprocess.execution.production-download"
@@ -106,7 +110,6 @@ def _step(request: HttpRequest, done: str, step: Any, *args: Any, **kwargs: Any
     except DomainError as exc:
         messages.error(request, exc.message)
     except Exception as exc:  # a platform that is down is reported, not a server error
-        from dueprocess.execution.connectors.base import ConnectorError
 
         if not isinstance(exc, ConnectorError):
             raise
@@ -190,24 +193,18 @@ def download_token(production: Production, user: Any) -> str:
     return signing.dumps({"p": production.pk, "u": user.pk}, salt=DOWNLOAD_SALT)
 
 
-def _portal(view: Any) -> Any:
-    from dueprocess.intake.portal import portal_required
-
-    return portal_required(view)
-
-
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     return render(request, "execution/download_error.html",
                   {"title": title, "message": message}, status=status)
 
 
 @require_GET
-def productions(request: HttpRequest) -> HttpResponse:
-    return _portal(_productions)(request)
+def productions(request: HttpRequest) -> HttpResponseBase:
+    return portal_required(_productions)(request)
 
 
 def _productions(request: HttpRequest) -> HttpResponse:
-    requester = request.requester  # type: ignore[attr-defined]
+    requester = PortalRequest.of(request).requester
     rows = list(Production.objects.filter(demand__authority_id=requester.authority_id)
                 .select_related("demand", "action__target").order_by("-pk")[:LIST_LIMIT])
     links = {p.pk: reverse("productions:download", args=[download_token(p, request.user)])
@@ -219,11 +216,11 @@ def _productions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, token: str) -> HttpResponseBase:
-    return _portal(_download)(request, token)
+    return portal_required(_download)(request, token)
 
 
 def _download(request: HttpRequest, token: str) -> HttpResponseBase:
-    requester = request.requester  # type: ignore[attr-defined]
+    requester = PortalRequest.of(request).requester
     try:
         claim = signing.loads(token, salt=DOWNLOAD_SALT,
                               max_age=DOWNLOAD_LINK_TTL)
@@ -250,12 +247,8 @@ def _download(request: HttpRequest, token: str) -> HttpResponseBase:
         stream = iter_package(production)
     except ProductionError as exc:
         return _error(request, 500, "The package cannot be read", str(exc))
-    with transaction.atomic():
-        record("production.downloaded", actor=actor_label(request.user),
-               demand_id=production.demand_id,
-               payload={"production": production.pk, "authority": requester.authority.slug,
-                        "manifest_sha256": production.manifest_sha256,
-                        "ip": request.META.get("REMOTE_ADDR", "")})
+    record_download(production, user=request.user, authority=requester.authority.slug,
+                    ip=request.META.get("REMOTE_ADDR", ""))
     name = "".join(c if c.isalnum() or c in "-_." else "_"
                    for c in production.demand.reference)[:80]
     response = StreamingHttpResponse(stream, content_type="application/zip")

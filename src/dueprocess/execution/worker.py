@@ -22,6 +22,14 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
 from dueprocess.execution.models import WorkerProcess
+from dueprocess.execution.tasks import (
+    expire_leases,
+    recover_dead_workers,
+    renew_leases,
+    resume_stale,
+    schedule_maintenance,
+    set_worker_id,
+)
 
 log = logging.getLogger("dueprocess.execution.worker")
 
@@ -41,13 +49,6 @@ class Heartbeat(threading.Thread):
         self.last_sweep = time.monotonic()
 
     def beat(self) -> None:
-        from dueprocess.execution.tasks import (
-            expire_leases,
-            recover_dead_workers,
-            renew_leases,
-            resume_stale,
-        )
-
         close_old_connections()
         renew_leases()
         mine = WorkerProcess.objects.filter(worker_id=self.worker_id)
@@ -85,7 +86,6 @@ def run(*, batch: bool = False, interval: float = 1.0,
 
     Returns how many interrupted actions were re-queued at start.
     """
-    from dueprocess.execution.tasks import resume_stale, schedule_maintenance, set_worker_id
 
     worker_id = worker_id or new_worker_id()
     set_worker_id(worker_id)

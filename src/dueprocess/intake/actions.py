@@ -19,13 +19,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dueprocess.accounts.models import ApiToken
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import DECIDABLE, User, _transition, actor_label, revet_demand
+from dueprocess.demands.actions import DECIDABLE, _transition, revet_demand
 from dueprocess.demands.models import (
     Authority,
     Demand,
@@ -47,7 +47,6 @@ from dueprocess.intake.models import (
 from dueprocess.intake.verification import normalise_domain, parse_address
 from dueprocess.locking import for_update
 
-TOKEN_SCOPES = ("read", "submit", "upload")
 INVITATION_DAYS = 7
 MAX_SIGNAL_ERRORS = 1000
 
@@ -286,38 +285,6 @@ def _is_utf8(data: bytes) -> bool:
 # ----------------------------------------------------------------------------- tokens
 
 
-def issue_token(user: User, *, name: str = "", scopes: list[str] | tuple[str, ...] = (),
-                expires_in_days: int | None = 90, by: User | None = None
-                ) -> tuple[ApiToken, str]:
-    """A new API token; the raw secret is returned once and only its hash is kept."""
-    unknown = sorted(set(scopes) - set(TOKEN_SCOPES))
-    if unknown:
-        raise InvalidInput(f"unknown scope(s): {', '.join(unknown)}", field="scopes")
-    if expires_in_days is not None and not 1 <= expires_in_days <= 366:
-        raise InvalidInput("a token expires within 1 to 366 days", field="expires_in_days")
-    with transaction.atomic():
-        token, raw = ApiToken.issue(user, name=name.strip()[:100])  # type: ignore[arg-type]
-        token.scopes = sorted(set(scopes))
-        if expires_in_days is not None:
-            token.expires_at = timezone.now() + timedelta(days=expires_in_days)
-        token.save(update_fields=["scopes", "expires_at"])
-        record("token.created", actor=actor_label(by or user), payload={
-            "user": user.pk, "token": token.prefix, "scopes": token.scopes,
-            "expires_at": token.expires_at.isoformat() if token.expires_at else None})
-    return token, raw
-
-
-def revoke_token(token: ApiToken, *, user: User) -> ApiToken:
-    with transaction.atomic():
-        token = for_update(ApiToken.objects).get(pk=token.pk)
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at"])
-            record("token.revoked", actor=actor_label(user),
-                   payload={"user": token.user_id, "token": token.prefix})
-    return token
-
-
 # ----------------------------------------------------------------------------- invitations
 
 
@@ -398,3 +365,16 @@ def accept_invitation(raw: str, *, password: str, totp_key: str, totp_token: str
         record("requester.joined", actor=actor_label(user), payload={
             "invitation": inv.pk, "user": user.pk, "authority": inv.authority.slug})
     return user
+
+
+def register_authority(fields: dict[str, Any], *, user: User) -> Authority:
+    """A new authority in the registry; its slug is unique."""
+    try:
+        with transaction.atomic():
+            authority = Authority.objects.create(**fields)
+            record("authority.created", actor=actor_label(user),
+                   payload={k: v for k, v in fields.items()})
+    except IntegrityError as exc:
+        raise Conflict(f"an authority with slug {fields.get('slug')!r} exists",
+                       field="slug") from exc
+    return authority

@@ -20,13 +20,14 @@ from dueprocess.demands.models import Demand, Document
 from dueprocess.errors import Forbidden, InvalidInput, NotFound
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk, permissions
-from dueprocess.intake.auth import get_visible_demand, is_staff, requester_of
 from dueprocess.intake.documents import TooLarge, open_document, store_document
 from dueprocess.intake.email_intake import import_eml
-from dueprocess.intake.limits import upload_was_cut
 from dueprocess.intake.models import BulkTargetJob, FraudSignal
 from dueprocess.intake.providers import requester_confidence, sender_report
-from dueprocess.intake.schemas import ErrorOut
+from dueprocess.intake.tasks import enqueue_target_job
+from dueprocess.web.auth import get_visible_demand, is_staff, requester_of
+from dueprocess.web.limits import upload_was_cut
+from dueprocess.web.schemas import ErrorOut
 
 router = Router(tags=["intake"])
 
@@ -172,8 +173,8 @@ def _require_file(request: HttpRequest, file: UploadedFile | None) -> UploadedFi
 def upload_document(request: HttpRequest, demand_id: int,
                     file: File[UploadedFile] = None) -> Status[DocumentOut]:  # type: ignore[assignment]
     """Attach a PDF (multipart field `file`). Judged by content; size-limited; SHA-256."""
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
-    if is_staff(request.user):  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
+    if is_staff(request.user):
         permissions.require(request.user, permissions.DOCUMENT)
     upload = _require_file(request, file)
     doc = store_document(demand, filename=upload.name or "document.pdf",
@@ -183,14 +184,14 @@ def upload_document(request: HttpRequest, demand_id: int,
 
 @router.get("/demands/{demand_id}/documents", response={200: list[DocumentOut], **ERRORS})
 def list_documents(request: HttpRequest, demand_id: int) -> list[DocumentOut]:
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
     return [_doc_out(d) for d in demand.documents.order_by("pk")]
 
 
 @router.get("/demands/{demand_id}/documents/{document_id}", response={200: None, **ERRORS})
 def download_document(request: HttpRequest, demand_id: int, document_id: int) -> Any:
     """The stored PDF as an attachment download (never rendered inline); audited."""
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
     doc = demand.documents.filter(pk=document_id).first()
     if doc is None:
         raise NotFound(f"no document {document_id} on demand {demand_id}")
@@ -226,8 +227,8 @@ def upload_targets(request: HttpRequest, demand_id: int,
     `text/plain` / `text/csv`). Bad lines are reported by number; good ones are kept.
     Small uploads are processed at once (200); large ones by a worker (202: poll the job).
     """
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
-    if is_staff(request.user):  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
+    if is_staff(request.user):
         permissions.require(request.user, permissions.TARGETS)
     content_type = (request.content_type or "").lower()
     if content_type.startswith("multipart/"):
@@ -241,8 +242,6 @@ def upload_targets(request: HttpRequest, demand_id: int,
     job = bulk.create_job(demand, chunks=chunks, filename=name, default_type=type,
                           user=request.user)
     if job.bytes_total > bulk.sync_limit_bytes():
-        from dueprocess.intake.tasks import enqueue_target_job
-
         enqueue_target_job(job)
         return Status(202, _job_out(job))
     bulk.sweep_stale_jobs()
@@ -254,7 +253,7 @@ def upload_targets(request: HttpRequest, demand_id: int,
 @router.get("/demands/{demand_id}/targets/jobs/{job_id}",
             response={200: TargetJobOut, **ERRORS})
 def target_job(request: HttpRequest, demand_id: int, job_id: int) -> TargetJobOut:
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
     job = BulkTargetJob.objects.select_related("demand").filter(pk=job_id,
                                                                 demand=demand).first()
     if job is None:
@@ -269,8 +268,8 @@ def target_job(request: HttpRequest, demand_id: int, job_id: int) -> TargetJobOu
 def answer_clarification(request: HttpRequest, demand_id: int,
                          payload: AnswerIn) -> dict[str, Any]:
     """The authority answers a clarification request; the demand returns to review."""
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
-    if requester_of(request.user) is None:  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
+    if requester_of(request.user) is None:
         raise Forbidden("only the authority answers its clarification requests")
     answer = intake_actions.answer_clarification(demand, payload.answer, user=request.user)
     demand.refresh_from_db(fields=["status"])
@@ -303,7 +302,7 @@ def _sender_out(demand: Demand) -> SenderOut:
 def sender(request: HttpRequest, demand_id: int) -> SenderOut:
     """What intake verified about the sender (staff)."""
     permissions.require(request.user, permissions.READ)
-    return _sender_out(get_visible_demand(request.user, demand_id))  # type: ignore[arg-type]
+    return _sender_out(get_visible_demand(request.user, demand_id))
 
 
 @router.post("/demands/{demand_id}/callbacks", response={201: CallbackOut, **ERRORS})
@@ -311,7 +310,7 @@ def record_callback(request: HttpRequest, demand_id: int,
                     payload: CallbackIn) -> Status[CallbackOut]:
     """Record an out-of-band callback to a registry number; the demand is vetted again."""
     permissions.require(request.user, permissions.CALLBACK)
-    demand = get_visible_demand(request.user, demand_id)  # type: ignore[arg-type]
+    demand = get_visible_demand(request.user, demand_id)
     cb = intake_actions.record_callback(
         demand, phone=payload.phone, outcome=payload.outcome, spoke_with=payload.spoke_with,
         notes=payload.notes, called_at=payload.called_at, user=request.user)

@@ -29,12 +29,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dueprocess import blobstore
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import User, actor_label, revet_demand
+from dueprocess.connectors import get_connector
+from dueprocess.connectors.base import TargetInfo, lookup_many
+from dueprocess.demands.actions import revet_demand
 from dueprocess.demands.models import Demand, Target
 from dueprocess.errors import Conflict, InvalidInput
-from dueprocess.execution.connectors import get_connector
-from dueprocess.execution.connectors.base import TargetInfo, lookup_many
 from dueprocess.intake.documents import TooLarge, UnsupportedMedia
 from dueprocess.intake.models import BulkTargetJob, JobStatus, StagedTarget
 from dueprocess.intake.normalise import BadLine, CountingReader, Entry, NotText, Reader

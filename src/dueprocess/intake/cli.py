@@ -8,17 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dueprocess.cli import acting_user, fail
-
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import acting_user, fail, setup
 
 
 def cmd_intake_eml(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.intake.email_intake import import_eml
 
@@ -47,9 +42,10 @@ def cmd_intake_eml(args: argparse.Namespace) -> int:
 
 
 def cmd_targets_add(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Demand
     from dueprocess.errors import DomainError
     from dueprocess.intake import bulk
@@ -97,7 +93,8 @@ def _print_errors(errors: list[dict[str, Any]], *, limit: int) -> None:
 
 
 def cmd_fraud_import(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import import_signals
 
@@ -115,7 +112,8 @@ def cmd_fraud_import(args: argparse.Namespace) -> int:
 
 
 def cmd_fraud_export(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.intake.actions import export_signals
 
     text = export_signals()
@@ -127,7 +125,8 @@ def cmd_fraud_export(args: argparse.Namespace) -> int:
 
 
 def cmd_fraud_mark(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import mark_fraudulent
 
@@ -141,7 +140,8 @@ def cmd_fraud_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Authority
     from dueprocess.errors import DomainError
     from dueprocess.intake.actions import invite_requester

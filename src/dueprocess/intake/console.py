@@ -38,7 +38,6 @@ from dueprocess.intake.forms import (
     SignalImportForm,
     TargetUploadForm,
 )
-from dueprocess.intake.limits import upload_was_cut
 from dueprocess.intake.models import (
     BulkTargetJob,
     CallbackRecord,
@@ -51,7 +50,8 @@ from dueprocess.intake.portal import start_target_upload
 from dueprocess.intake.providers import requester_confidence, sender_report
 from dueprocess.intake.uploads import limited_upload
 from dueprocess.intake.verification import ascii_domain
-from dueprocess.review.access import staff_required
+from dueprocess.web.access import staff_required
+from dueprocess.web.limits import upload_was_cut
 
 ERROR_TEMPLATE = "intake/console_error.html"
 

@@ -28,8 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dueprocess import blobstore
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import User, actor_label
 from dueprocess.demands.models import Demand, Document
 from dueprocess.errors import Conflict, DomainError
 from dueprocess.intake.normalise import sniff_binary

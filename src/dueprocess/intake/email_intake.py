@@ -31,8 +31,9 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from dueprocess import blobstore
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import User, actor_label, receive_demand
+from dueprocess.demands.actions import receive_demand
 from dueprocess.demands.inputs import DemandIn
 from dueprocess.demands.models import Authority, Demand
 from dueprocess.errors import Conflict, DomainError, InvalidInput

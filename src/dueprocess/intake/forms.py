@@ -13,8 +13,8 @@ from typing import Any
 
 from django import forms
 
+from dueprocess.accounts.actions import TOKEN_SCOPES
 from dueprocess.demands.models import Authority
-from dueprocess.intake.actions import TOKEN_SCOPES
 from dueprocess.intake.models import CallbackOutcome
 from dueprocess.intake.normalise import BadLine, Entry, read_entries
 from dueprocess.law import default_library

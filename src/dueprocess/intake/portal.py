@@ -9,10 +9,8 @@ call the actions; errors from the actions are shown on the page with their statu
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -23,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
+from dueprocess.accounts import actions as account_actions
 from dueprocess.accounts.models import ApiToken
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions
@@ -39,7 +38,6 @@ from dueprocess.errors import DomainError
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk
 from dueprocess.intake.api_intake import document_response
-from dueprocess.intake.auth import requester_of
 from dueprocess.intake.documents import max_document_bytes, store_document
 from dueprocess.intake.forms import (
     AcceptInvitationForm,
@@ -53,46 +51,24 @@ from dueprocess.intake.forms import (
     WithdrawForm,
     instruments_for,
 )
-from dueprocess.intake.limits import RateLimited, client_address, hit, upload_was_cut
 from dueprocess.intake.models import BulkTargetJob, ClarificationAnswer
+from dueprocess.intake.providers import requester_confidence
+from dueprocess.intake.tasks import enqueue_target_job
 from dueprocess.intake.uploads import limited_upload
 from dueprocess.law import default_library
+from dueprocess.web.access import ERROR_TEMPLATE, otp_required, portal_required
+from dueprocess.web.auth import requester_of
+from dueprocess.web.limits import RateLimited, client_address, hit, upload_was_cut
+from dueprocess.web.requests import PortalRequest
 
 View = Callable[..., HttpResponse]
-ERROR_TEMPLATE = "intake/portal_error.html"
 TARGETS_SHOWN = 100
 
 
-def otp_required(user: Any) -> bool:
-    """A second factor is required outside demo mode, and always once a device exists."""
-    from django_otp import user_has_device
-
-    return settings.DUEPROCESS.mode != "demo" or user_has_device(user)
-
-
-def portal_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
-        requester = requester_of(user)
-        if requester is None:
-            return render(request, ERROR_TEMPLATE, {
-                "status": 403, "title": "Not an authority account",
-                "message": "The portal is for officers of registered authorities. Platform "
-                           "staff use the review console."}, status=403)
-        if otp_required(user) and not getattr(user, "is_verified", lambda: False)():
-            auth_logout(request)
-            return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")
-        request.requester = requester  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _requester(request: HttpRequest) -> Requester:
-    req: Requester = request.requester  # type: ignore[attr-defined]
+    req: Requester = PortalRequest.of(request).requester
     return req
 
 
@@ -347,8 +323,6 @@ def start_target_upload(request: HttpRequest, demand: Demand
     except DomainError as exc:
         return None, exc.message, exc.status
     if job.bytes_total > bulk.sync_limit_bytes():
-        from dueprocess.intake.tasks import enqueue_target_job
-
         enqueue_target_job(job)
         return job, "", 202
     bulk.sweep_stale_jobs()
@@ -405,8 +379,6 @@ def letter(request: HttpRequest, pk: int, notice: int) -> HttpResponse:
 @portal_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    from dueprocess.intake.providers import requester_confidence
-
     requester = _requester(request)
     form = TokenForm(request.POST or None)
     new_token = ""
@@ -414,7 +386,7 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                _, new_token = intake_actions.issue_token(
+                _, new_token = account_actions.issue_token(
                     request.user, name=form.cleaned_data["name"],
                     scopes=form.cleaned_data["scopes"],
                     expires_in_days=form.cleaned_data["expires_in_days"])
@@ -437,7 +409,7 @@ def revoke_token(request: HttpRequest, token: int) -> HttpResponse:
     row = ApiToken.objects.filter(pk=token, user_id=_requester(request).user_id).first()
     if row is None:
         raise Http404("no such token")
-    intake_actions.revoke_token(row, user=request.user)
+    account_actions.revoke_token(row, user=request.user)
     return redirect("portal:account")
 
 

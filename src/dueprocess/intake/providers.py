@@ -20,8 +20,15 @@ from django.utils import timezone
 
 from dueprocess.demands.models import Authority, Channel, Demand, Requester
 from dueprocess.errors import InvalidInput
-from dueprocess.intake.models import CallbackOutcome, CallbackRecord, FraudSignal, SignalKind
+from dueprocess.intake.models import (
+    CallbackOutcome,
+    CallbackRecord,
+    FraudSignal,
+    InboundEmail,
+    SignalKind,
+)
 from dueprocess.intake.verification import Lookalike, find_lookalike, is_within, parse_address
+from dueprocess.law import default_library
 from dueprocess.vetting.facts import SenderFacts
 
 # Header problems of an e-mail being imported, before its InboundEmail row is linked: the
@@ -92,7 +99,6 @@ def _header_problems(demand: Demand) -> list[str]:
     pending = _PENDING_HEADERS.get()
     if pending is not None:
         return list(pending)
-    from dueprocess.intake.models import InboundEmail
 
     email = InboundEmail.objects.filter(demand_id=demand.pk).only("header_problems").first()
     return list(email.header_problems) if email else []
@@ -196,8 +202,6 @@ def sender_facts(demand: Demand) -> dict[str, Any]:
 
 
 def _may_be_emergency(demand: Demand) -> bool:
-    from dueprocess.law import default_library
-
     instrument = default_library().get(demand.instrument)
     return demand.emergency or (instrument is not None and instrument.kind == "emergency")
 

@@ -8,16 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dueprocess.demands.inputs import Country
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(BaseModel):
-    error: ErrorBody
+from dueprocess.web.schemas import ErrorBody, ErrorOut  # noqa: F401  (part of this API's shapes)
 
 
 class FindingOut(BaseModel):
@@ -164,34 +155,3 @@ class InstrumentOut(BaseModel):
 class InstrumentList(BaseModel):
     version: str
     items: list[InstrumentOut]
-
-
-class LetterOut(BaseModel):
-    """A letter to the authority. Authorities see only sent letters, without the drafting
-    details (generated text, quoted reason keys, who edited or approved)."""
-
-    id: int
-    kind: str
-    status: str
-    subject: str
-    body: str
-    language: str
-    sent_at: datetime | None
-    addresses: list[str] = []
-    generated_subject: str | None = None
-    generated_body: str | None = None
-    quoted_reasons: list[str] | None = None
-    reason_options: list[dict[str, Any]] | None = None
-    needs_approval: bool | None = None
-    approved_by: str | None = None
-    edited_by: str | None = None
-
-
-class LetterEditIn(BaseModel):
-    subject: str | None = None
-    body: str | None = None
-    reasons: list[str] | None = None
-
-
-class LetterSendIn(BaseModel):
-    to: list[str] | None = None

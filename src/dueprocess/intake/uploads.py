@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from dueprocess.intake.limits import LimitedUploadHandler, content_length
+from dueprocess.web.limits import LimitedUploadHandler, content_length
 
 View = Callable[..., HttpResponse]
 

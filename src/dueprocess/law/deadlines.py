@@ -72,6 +72,8 @@ def response_deadline(
     local = _local(received_at, zone)
     if emergency and limits.emergency_hours is not None:
         return end_of_hours(local, limits.emergency_hours, limits.counting)
+    if limits.response_hours is not None:
+        return end_of_hours(local, limits.response_hours, limits.counting)
     if limits.response_days is not None:
         return end_of_days(local, limits.response_days, limits.counting)
     return None

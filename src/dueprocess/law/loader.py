@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -20,8 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dueprocess.law.regions import covered
-from dueprocess.law.schema import ANY_JURISDICTION, Instrument, LawFile, Offence
+from dueprocess.law.citations import CitationIndex
+from dueprocess.law.regions import country_of, covered
+from dueprocess.law.schema import ANY_JURISDICTION, Instrument, Jurisdiction, LawFile, Offence
 from dueprocess.law.yamlsource import Problem, SourceError, YamlSource, parse_yaml
 
 __all__ = [
@@ -60,6 +61,33 @@ class Library:
     instruments: Mapping[str, Instrument]
     offences: Mapping[str, Offence]
     version: str
+    jurisdictions: Mapping[str, Jurisdiction] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    _instrument_citations: CitationIndex = field(default_factory=lambda: CitationIndex(()))
+    _offence_citations: CitationIndex = field(default_factory=lambda: CitationIndex(()))
+
+    def jurisdiction(self, code: str) -> Jurisdiction | None:
+        """The profile of a legal system (a subdivision falls back to its country)."""
+        upper = code.strip().upper()
+        return self.jurisdictions.get(upper) or self.jurisdictions.get(country_of(upper))
+
+    def match_instrument(self, text: str, jurisdiction: str) -> Instrument | None:
+        """The instrument of ``jurisdiction`` (or of law reaching it) a free-text legal
+        basis cites: "§ 2703(d)", "Sch. 4 A406A". ``None`` when nothing or more than one
+        instrument matches equally well."""
+        found = self._instrument_citations.match(text, _visible(jurisdiction))
+        return None if found is None else self.instruments.get(found)
+
+    def match_offence(self, text: str, jurisdiction: str) -> Offence | None:
+        """The offence a free-text citation names ("art. 207.3 UK RF", "s 112 Criminal
+        Code"), among those of ``jurisdiction``."""
+        found = self._offence_citations.match(text, _visible(jurisdiction))
+        return None if found is None else self.offences.get(found)
+
+    def resolve_offence(self, cited: str, jurisdiction: str) -> Offence | None:
+        """A cited offence by id, else by citation."""
+        return self.offences.get(cited) or self.match_offence(cited, jurisdiction)
 
     def get(self, instrument_id: str) -> Instrument | None:
         return self.instruments.get(instrument_id)
@@ -71,6 +99,16 @@ class Library:
         """False for an unknown instrument: nothing unknown can be in force."""
         instrument = self.instruments.get(instrument_id)
         return instrument is not None and instrument.in_force(on)
+
+
+def _visible(jurisdiction: str) -> frozenset[str]:
+    """Jurisdictions whose law an authority of ``jurisdiction`` may cite."""
+    upper = jurisdiction.strip().upper()
+    country = country_of(upper)
+    codes = {upper, country}
+    if country in covered("EU"):
+        codes.add("EU")
+    return frozenset(codes)
 
 
 def _loc(loc: Sequence[int | str]) -> str:
@@ -111,6 +149,8 @@ def validation_problems(source: YamlSource, exc: ValidationError) -> list[Proble
         if match and err["type"] == "value_error":
             loc.extend(match.group(1).split("."))
             message = match.group(2)
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
         got = err.get("input")
         shown = ""
         if isinstance(got, str | int | float | date) and err["type"] != "missing":
@@ -183,11 +223,26 @@ def build_library(sources: Sequence[tuple[str, bytes]]) -> Library:
     """Validate named file contents as one library."""
     instruments: dict[str, Instrument] = {}
     offences: dict[str, Offence] = {}
+    profiles: dict[str, Jurisdiction] = {}
     origin: dict[str, tuple[YamlSource, str]] = {}
     parsed_files: list[tuple[LawFile, YamlSource]] = []
     for name, content in sources:
         parsed, source = _parse(name, content)
         parsed_files.append((parsed, source))
+        for index, profile in enumerate(parsed.jurisdictions):
+            key = f"jurisdiction:{profile.code}"
+            path = ("jurisdictions", index, "code")
+            if key in origin:
+                raise LawLibraryError(
+                    f"duplicate jurisdiction {profile.code!r} (first defined in "
+                    f"{origin[key][1]})",
+                    source=name,
+                    field=f"jurisdictions[{index}].code",
+                    line=source.line_of(path),
+                )
+            line = source.line_of(path)
+            origin[key] = (source, f"{name}:{line}" if line else name)
+            profiles[profile.code] = profile
         entries: list[tuple[str, int, Instrument | Offence]] = [
             *(("instruments", i, item) for i, item in enumerate(parsed.instruments)),
             *(("offences", i, item) for i, item in enumerate(parsed.offences)),
@@ -244,6 +299,13 @@ def build_library(sources: Sequence[tuple[str, bytes]]) -> Library:
         instruments=MappingProxyType(dict(sorted(instruments.items()))),
         offences=MappingProxyType(dict(sorted(offences.items()))),
         version=digest.hexdigest()[:12],
+        jurisdictions=MappingProxyType(dict(sorted(profiles.items()))),
+        _instrument_citations=CitationIndex(
+            (i.id, i.jurisdiction, (i.citation, *i.aliases)) for i in instruments.values()
+        ),
+        _offence_citations=CitationIndex(
+            (o.id, o.jurisdiction, (o.citation, *o.aliases)) for o in offences.values()
+        ),
     )
 
 

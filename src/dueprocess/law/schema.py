@@ -13,13 +13,27 @@ from typing import Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dueprocess.law.regions import check_jurisdiction
+
 AskKind = Literal["disclose", "preserve", "restrict_account", "restrict_content"]
 DataCategory = Literal["subscriber", "traffic", "content"]
 AccountMeasure = Literal["suspend", "terminate"]
 ContentMeasure = Literal["remove", "disable", "withhold"]
 InstrumentKind = Literal[
-    "order", "warrant", "subpoena", "request", "emergency", "preservation", "national_security"
+    "order",
+    "warrant",
+    "subpoena",
+    "request",
+    "emergency",
+    "preservation",
+    "national_security",
+    "interception",
+    "assistance",
 ]
+#: Kinds a platform's legal-process team does not execute through this system: real-time
+#: interception (wiretap, pen register, FISA) and technical-assistance or decryption
+#: notices go to the specialised channel the platform keeps for them.
+OUT_OF_SCOPE_KINDS: frozenset[str] = frozenset({"interception", "assistance"})
 Role = Literal["judge", "court", "prosecutor", "police_senior", "police", "regulator", "executive"]
 Element = Literal[
     "legal_basis",
@@ -58,7 +72,7 @@ COMPEL_VALUES: dict[str, frozenset[str]] = {
 ANY_JURISDICTION = "ZZ"
 
 _ID = r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$"
-_JURISDICTION = r"^(?:[A-Z]{2}|EU)$"
+_JURISDICTION = r"^(?:[A-Z]{2}|EU)(?:-[A-Z0-9]{1,3})?$"
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
 
@@ -84,6 +98,8 @@ class Deadlines(_Frozen):
 
     counting: DayCount = "elapsed"
     response_days: int | None = Field(default=None, ge=1)
+    #: A response period in hours (TCO Regulation Art. 3(3): one hour); wins over days.
+    response_hours: int | None = Field(default=None, ge=1)
     emergency_hours: int | None = Field(default=None, ge=1)
     preservation_days: int | None = Field(default=None, ge=1)
     preservation_extension_days: int | None = Field(default=None, ge=1)
@@ -102,6 +118,13 @@ class Notice(_Frozen):
     user_notice_allowed: bool = True
     delayed_notice_max_days: int | None = Field(default=None, ge=1)
     delay_period_days: int | None = Field(default=None, ge=1)
+
+
+def _check_jurisdiction(code: str, generic: bool) -> str:
+    problem = check_jurisdiction(code, generic=generic)
+    if problem is not None:
+        raise ValueError(problem)
+    return code
 
 
 def _check_urls(urls: tuple[str, ...]) -> tuple[str, ...]:
@@ -126,9 +149,19 @@ class Offence(_Frozen):
     name: str = Field(min_length=1)
     citation: str = Field(min_length=1)
     flags: tuple[RiskFlag, ...] = ()
+    #: Other ways demands cite it ("art. 207.3 UK RF", or the same in Cyrillic); matched by
+    #: :meth:`dueprocess.law.Library.match_offence` together with ``citation``.
+    aliases: tuple[str, ...] = ()
+    #: Conduct unlawful in practically every legal system (child sexual abuse material):
+    #: removal is called for everywhere, so withholding in one country is not proposed.
+    universal: bool = False
+    #: The international assessment behind a ``political_expression`` flag (UN Human Rights
+    #: Committee General Comment 34, special rapporteurs' reports), with its sources.
+    assessment: str = ""
     in_force_from: date | None = None
     in_force_to: date | None = None
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = Field(min_length=1)
+    reviewed_on: date | None = None
     notes: str = ""
 
     @field_validator("sources")
@@ -136,8 +169,18 @@ class Offence(_Frozen):
     def check_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_urls(value)
 
+    @field_validator("jurisdiction")
+    @classmethod
+    def check_code(cls, value: str) -> str:
+        return _check_jurisdiction(value, generic=False)
+
     @model_validator(mode="after")
     def check_dates(self) -> Offence:
+        if "political_expression" in self.flags and not self.assessment.strip():
+            raise ValueError(
+                "assessment: an offence flagged political_expression must say which "
+                "international assessment supports the flag"
+            )
         if (
             self.in_force_from is not None
             and self.in_force_to is not None
@@ -204,7 +247,20 @@ class Instrument(_Frozen):
     stored_data_only: bool = False
     enforcing_state_notification: tuple[DataCategory, ...] = ()
     reporting_band: int | None = Field(default=None, ge=1)
+    #: Other ways demands cite it (``"2703(d)"``, ``"§ 100j StPO"``); an unknown instrument
+    #: id is looked up by these and ``citation`` in the demand's legal basis.
+    aliases: tuple[str, ...] = ()
+    #: The law calls for removal or disabling across the instrument's whole territory
+    #: (TCO Regulation Art. 3: in all Member States): no narrower withholding is proposed.
+    removal_required: bool = False
+    #: Made to reach data or providers abroad (MLAT, Budapest Art. 29, the UK-US agreement):
+    #: a target outside the issuing State is expected, not a finding to escalate.
+    cross_border: bool = False
+    #: Countries whose residents the instrument may not target (UK-US and AUS-US CLOUD Act
+    #: agreements: no US person and no person in the United States).
+    excluded_residence: tuple[str, ...] = ()
     sources: tuple[str, ...] = Field(min_length=1)
+    reviewed_on: date | None = None
     notes: str = ""
     version: int = Field(ge=1)
 
@@ -212,6 +268,16 @@ class Instrument(_Frozen):
     @classmethod
     def check_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_urls(value)
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def check_code(cls, value: str) -> str:
+        return _check_jurisdiction(value, generic=True)
+
+    @property
+    def out_of_scope(self) -> bool:
+        """Interception and technical-assistance process (see ``OUT_OF_SCOPE_KINDS``)."""
+        return self.kind in OUT_OF_SCOPE_KINDS
 
     @model_validator(mode="after")
     def check_consistency(self) -> Instrument:
@@ -291,8 +357,37 @@ class Instrument(_Frozen):
         return tuple(out)
 
 
+class Jurisdiction(_Frozen):
+    """What counsel knows about a legal system as a whole.
+
+    Its ``risk_flags`` apply when a demand from it rests on a generic instrument or on law
+    the library does not model (a minister's blocking order under a "false statements"
+    law is not harmless because its statute is missing), for the ask kinds in ``asks``
+    (all when empty).
+    """
+
+    code: str = Field(pattern=_JURISDICTION)
+    name: str = Field(min_length=1)
+    risk_flags: tuple[RiskFlag, ...] = ()
+    asks: tuple[AskKind, ...] = ()
+    notes: str = ""
+    sources: tuple[str, ...] = Field(min_length=1)
+    reviewed_on: date | None = None
+
+    @field_validator("sources")
+    @classmethod
+    def check_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_urls(value)
+
+    @field_validator("code")
+    @classmethod
+    def check_code(cls, value: str) -> str:
+        return _check_jurisdiction(value, generic=False)
+
+
 class LawFile(_Frozen):
     """One YAML file of the library."""
 
+    jurisdictions: tuple[Jurisdiction, ...] = ()
     instruments: tuple[Instrument, ...] = ()
     offences: tuple[Offence, ...] = ()

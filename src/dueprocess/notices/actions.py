@@ -19,8 +19,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import User, actor_label, refuse_while_unverified
+from dueprocess.demands.actions import refuse_while_unverified
 from dueprocess.demands.models import Demand, Notice, NoticeKind, NoticeStatus
 from dueprocess.errors import (
     ApprovalRequired,
@@ -31,9 +32,14 @@ from dueprocess.errors import (
     RecipientNotRegistered,
 )
 from dueprocess.locking import for_update
-from dueprocess.notices.delivery import is_verified_address, verified_addresses
+from dueprocess.notices.delivery import (
+    email_letter_on_commit,
+    is_verified_address,
+    record_held_email,
+    verified_addresses,
+)
 from dueprocess.notices.letters import render_letter
-from dueprocess.notices.reasons import reason_options
+from dueprocess.notices.reasons import default_reasons, reason_options
 
 MAX_SUBJECT = 300
 MAX_BODY = 50_000
@@ -194,7 +200,63 @@ def send_letter(notice: Notice, *, user: User, to: list[str] | None = None) -> N
             "addresses": addresses, "edited": notice.edited,
             "approved_by": notice.approved_by_id, "subject": notice.subject,
             "body": notice.body})
-        from dueprocess.notices.delivery import email_letter_on_commit
 
         email_letter_on_commit(notice)
+    return notice
+
+
+# ------------------------------------------------------------- letters the case file asks for
+
+
+def render(demand: Demand, kind: str, body: str = "") -> tuple[str, str]:
+    """A letter of a kind as it would go out now: ``(subject, body)``."""
+    return render_letter(demand, kind, extra=body)
+
+
+def send_acknowledgement(demand: Demand, actor: str, rendered: tuple[str, str],
+                         email: bool) -> Notice:
+    """A letter sent at once: only the acknowledgement, which says nothing of the merits.
+
+    With ``email`` false (the sender is not verified) it stays in the portal only.
+    """
+    subject, text = rendered
+    kind = NoticeKind.ACKNOWLEDGEMENT
+    notice = Notice.objects.create(demand=demand, kind=kind, recipient=demand.authority.slug,
+                                   status=NoticeStatus.SENT, subject=subject, body=text,
+                                   generated_subject=subject, generated_body=text,
+                                   language=demand.language or "en", sent_at=timezone.now())
+    record("notice.sent", actor=actor, demand_id=demand.pk,
+           payload={"notice": notice.pk, "kind": kind, "to": notice.recipient})
+    if email:
+        email_letter_on_commit(notice)  # the same letter by e-mail to verified addresses
+    else:
+        record_held_email(notice)
+    return notice
+
+
+def draft_letter(demand: Demand, kind: str, actor: str, author: User | None,
+                 body: str) -> Notice:
+    """A letter drafted from the decision, for a reviewer to preview, edit and send.
+
+    A draft of the same kind not yet sent is drafted again rather than doubled (decisions
+    recorded twice before approval).
+    """
+    reasons = default_reasons(reason_options(demand, kind))
+    subject, text = render_letter(demand, kind, extra=body, reasons=reasons)
+    author_id = author.pk if author is not None and author.is_authenticated else None
+    notice = Notice.objects.filter(demand=demand, kind=kind, status=NoticeStatus.DRAFT).first()
+    fields = {"subject": subject, "body": text, "generated_subject": subject,
+              "generated_body": text, "quoted_reasons": reasons, "author_id": author_id,
+              "edited_by_id": None, "edited_at": None, "approved_by_id": None,
+              "approved_at": None, "language": demand.language or "en"}
+    if notice is None:
+        notice = Notice.objects.create(demand=demand, kind=kind,
+                                       recipient=demand.authority.slug,
+                                       status=NoticeStatus.DRAFT, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(notice, name, value)
+        notice.save(update_fields=[n.removesuffix("_id") for n in fields])
+    record("letter.drafted", actor=actor, demand_id=demand.pk,
+           payload={"notice": notice.pk, "kind": kind, "reasons": reasons})
     return notice

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from dueprocess.cli import _setup, acting_user, fail
+from dueprocess.commandline import acting_user, fail
+from dueprocess.commandline import setup as _setup
 
 
 def _letter(args: argparse.Namespace) -> Any:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Demand
     from dueprocess.notices.actions import letter_of
 
@@ -20,6 +22,7 @@ def _letter(args: argparse.Namespace) -> Any:
 
 def cmd_letters_list(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Demand, NoticeKind
 
     demand = Demand.objects.filter(pk=args.demand).first()
@@ -35,6 +38,7 @@ def cmd_letters_list(args: argparse.Namespace) -> int:
 
 def cmd_letters_approve(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.notices.actions import approve_letter
 
@@ -54,6 +58,7 @@ def cmd_letters_approve(args: argparse.Namespace) -> int:
 
 def cmd_letters_send(args: argparse.Namespace) -> int:
     _setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.notices.actions import send_letter
 

@@ -76,7 +76,7 @@ def email_letter_on_commit(notice: Notice) -> None:
     if not _recipients(notice):
         _record_skipped(notice)
         return
-    from dueprocess.notices.tasks import email_letter
+    from dueprocess.notices.tasks import email_letter  # tasks import this module
 
     pk = notice.pk
     transaction.on_commit(lambda: email_letter.enqueue(pk))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_noop
 
 from dueprocess.demands.models import Demand, NoticeKind, Outcome
+from dueprocess.demands.reasons import REASON_LABELS
 
 #: Finding areas that record the platform's own assessment.
 INTERNAL_AREAS = ("sanctions.", "rights.", "policy.", "auth.", "jurisdiction.")
@@ -79,8 +80,6 @@ def finding_sentence(code: str) -> str:
 
 def reason_options(demand: Demand, kind: str) -> list[ReasonOption]:
     """What the reviewer may quote in this letter: decision reasons first, then findings."""
-    from dueprocess.review.reasons import REASON_LABELS
-
     outcomes = QUOTING.get(kind)
     if not outcomes or demand.pk is None:
         return []

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from dueprocess.config import Config, redact_url
+from dueprocess.demands.hooks import unsubscribed
 
 
 class CheckFailed(Exception):
@@ -147,7 +148,16 @@ def readiness() -> dict[str, str]:
 def preflight() -> None:
     """Raise :class:`CheckFailed` for the first dependency a command cannot start without
     (storage first: an unwritable folder also keeps SQLite from opening)."""
+    check_hooks()
     check_storage()
     check_shared_storage()
     check_database()
     check_cache()
+
+
+def check_hooks() -> None:
+    """The installation is whole: every hook of the case file has a subscriber."""
+    missing = unsubscribed()
+    if missing:
+        raise CheckFailed("INSTALLED_APPS", f"no installed package subscribes to the "
+                          f"case file's hook(s) {', '.join(missing)}")

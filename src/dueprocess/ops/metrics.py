@@ -22,6 +22,10 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
+from dueprocess.demands.models import OPEN_STATUSES, Demand
+from dueprocess.execution.models import DeadLetter, DeadLetterKind
+from dueprocess.execution.selectors import action_counts
+
 REQUESTS = Counter("dueprocess_http_requests", "HTTP requests answered",
                    ["method", "route", "status"])
 LATENCY = Histogram("dueprocess_http_request_duration_seconds",
@@ -41,9 +45,6 @@ class WorkCollector(Collector):
         from django.utils import timezone
         from django_tasks_db.models import DBTaskResult
 
-        from dueprocess.demands.models import OPEN_STATUSES, Demand
-        from dueprocess.execution.models import DeadLetter, DeadLetterKind
-        from dueprocess.execution.selectors import action_counts
 
         now = timezone.now()
         queue = GaugeMetricFamily("dueprocess_task_queue_depth",

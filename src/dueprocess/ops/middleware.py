@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from dueprocess.ops.logs import request_id
 from dueprocess.ops.metrics import LATENCY, REQUESTS
 from dueprocess.ops.views import PROBES
+from dueprocess.web.requests import TracedRequest
 
 log = logging.getLogger("dueprocess.request")
 
@@ -62,7 +63,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = incoming_request_id(request)
-        request.request_id = rid  # type: ignore[attr-defined]
+        TracedRequest.of(request).request_id = rid
         reset = request_id.set(rid)
         started = time.perf_counter()
         try:

@@ -14,14 +14,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dueprocess.accounts.roles import OVERRIDE_PERM
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
 from dueprocess.audit.models import AuditEvent
-from dueprocess.demands import actions
-from dueprocess.demands.inputs import DecisionsIn
+from dueprocess.demands import actions, invariants
+from dueprocess.demands.actions import refuse
+from dueprocess.demands.inputs import DecisionsIn, OverrideIn
 from dueprocess.demands.models import Demand
+from dueprocess.demands.reasons import REASON_LABELS
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.locking import for_update
-from dueprocess.review.models import Alternative, HumanRightsReview, Note
+from dueprocess.review.models import Alternative, HumanRightsReview, Note, Override
 
 # Events that read a case without changing it; they do not make a loaded page stale.
 READ_VERBS = ("demand.viewed", "production.downloaded", "reminder.sent")
@@ -82,7 +86,7 @@ def assign(demand: Demand, assignee_id: int | None, *, user: Any) -> Demand:
         before = locked.assignee_id
         locked.assignee_id = assignee_id
         locked.save(update_fields=["assignee"])
-        record("demand.assigned", actor=actions.actor_label(user), demand_id=locked.pk,
+        record("demand.assigned", actor=actor_label(user), demand_id=locked.pk,
                payload={"from": before, "to": assignee_id})
     return locked
 
@@ -114,7 +118,7 @@ def record_human_rights_review(demand: Demand, fields: dict[str, Any], *, user: 
         review = HumanRightsReview.objects.create(
             demand=locked, reviewer_id=user.pk, created_at=now,
             **{k: fields.get(k) or ([] if k == "alternatives" else "") for k in HR_FIELDS})
-        record("demand.human_rights_reviewed", actor=actions.actor_label(user),
+        record("demand.human_rights_reviewed", actor=actor_label(user),
                demand_id=locked.pk, payload={
                    "review": review.pk, "legality": review.legality,
                    "necessity": review.necessity, "proportionality": review.proportionality,
@@ -143,7 +147,7 @@ def send_back(demand: Demand, comment: str, *, user: Any,
         locked.save(update_fields=["awaiting_approval"])
         note = Note.objects.create(demand=locked, author_id=user.pk,
                                    body=f"Sent back: {comment[:5000]}")
-        record("demand.sent_back", actor=actions.actor_label(user), demand_id=locked.pk,
+        record("demand.sent_back", actor=actor_label(user), demand_id=locked.pk,
                payload={"comment": comment[:5000], "note": note.pk,
                         "decided_by": locked.decided_by_id})
     return locked
@@ -161,6 +165,46 @@ def add_note(demand: Demand, body: str, *, user: Any) -> Note:
     with transaction.atomic():
         locked = _lock(demand)
         note = Note.objects.create(demand=locked, author_id=user.pk, body=body)
-        record("demand.note_added", actor=actions.actor_label(user), demand_id=locked.pk,
+        record("demand.note_added", actor=actor_label(user), demand_id=locked.pk,
                payload={"note": note.pk, "body": body[:2000]})
     return note
+
+
+def record_override(demand: Demand, override: OverrideIn, user: User) -> None:
+    """Store an override (superseding the previous one) once its author may make it."""
+    if not bool(getattr(user, "has_perm", lambda _perm: False)(OVERRIDE_PERM)):
+        raise Forbidden(f"override: recording an override needs the permission "
+                        f"{OVERRIDE_PERM} (e.g. the legal_lead role)",
+                        code="override_forbidden", field="override")
+    refuse(invariants.override_problem(invariants.Override(
+        findings=frozenset(override.findings), human_rights=override.human_rights,
+        reason_codes=tuple(override.reason_codes), rationale=override.rationale)))
+    unknown = sorted(set(override.reason_codes) - set(REASON_LABELS))
+    if unknown:
+        raise InvalidInput(f"override: unknown reason code(s) {', '.join(unknown)}",
+                           code="override_invalid", field="override.reason_codes")
+    blocks = set(demand.findings.current().filter(severity="block")
+                 .values_list("code", flat=True))
+    stray = sorted(set(override.findings) - blocks)
+    if stray:
+        raise InvalidInput(f"override: {', '.join(stray)} is not a current block finding "
+                           "of this demand", code="override_invalid", field="override.findings")
+    now = timezone.now()
+    Override.objects.filter(demand=demand, superseded_at__isnull=True).update(
+        superseded_at=now)
+    row = Override.objects.create(
+        demand=demand, author_id=actions.user_id(user), findings=sorted(set(override.findings)),
+        human_rights=override.human_rights, reason_codes=list(override.reason_codes),
+        rationale=override.rationale.strip(), created_at=now)
+    record("demand.override_recorded", actor=actor_label(user), demand_id=demand.pk,
+           payload={"override": row.pk, "findings": row.findings,
+                    "human_rights": row.human_rights, "reason_codes": row.reason_codes})
+
+
+def record_search(results: Any, *, user: User) -> None:
+    """A search of the console is audited (it can find a person across demands)."""
+    with transaction.atomic():
+        record("console.searched", actor=actor_label(user), payload={
+            "q": results.query[:200],
+            "demands": len(results.demands), "targets": len(results.targets),
+            "officials": len(results.officials)})

@@ -12,16 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dueprocess.cli import acting_user, fail
-
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import acting_user, fail, setup
 
 
 def _demand(pk: int) -> Any:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.models import Demand
 
     return Demand.objects.select_related("authority").filter(pk=pk).first()
@@ -29,9 +24,10 @@ def _demand(pk: int) -> Any:
 
 def _run(args: argparse.Namespace, step: Any) -> int:
     """Run one step as ``--user``; a domain error becomes its message and exit code 1."""
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
 
-    _setup()
+    setup()
     demand = _demand(args.demand)
     if demand is None:
         return fail(f"no demand {args.demand}")
@@ -49,6 +45,7 @@ def _run(args: argparse.Namespace, step: Any) -> int:
 def cmd_decide(args: argparse.Namespace) -> int:
     import pydantic
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.demands.inputs import DecisionsIn
 
     raw = sys.stdin.read() if args.file == "-" else None
@@ -63,6 +60,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         return fail(f"the decisions are not valid: {exc}")
 
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.demands.actions import record_decisions
 
         done = record_decisions(demand, data, user=user)
@@ -74,6 +72,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.demands.actions import approve_demand
 
         return f"demand {demand.pk}: approved; now {approve_demand(demand, user=user).status}"
@@ -83,6 +82,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 def cmd_send_back(args: argparse.Namespace) -> int:
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.review.actions import send_back
 
         send_back(demand, args.comment, user=user)
@@ -93,6 +93,7 @@ def cmd_send_back(args: argparse.Namespace) -> int:
 
 def cmd_note(args: argparse.Namespace) -> int:
     def step(demand: Any, user: Any) -> str:
+        # here, not at the top: Django is set up by now (setup() above)
         from dueprocess.review.actions import add_note
 
         note = add_note(demand, args.body, user=user)
@@ -101,7 +102,23 @@ def cmd_note(args: argparse.Namespace) -> int:
     return _run(args, step)
 
 
+def cmd_reminders_send(args: argparse.Namespace) -> int:
+    setup()
+    from dueprocess.review.reminders import send_reminders  # start-up: models need Django
+
+    result = send_reminders()
+    for line in result.lines:
+        print(line)
+    print(f"{result.sent} reminder(s) sent, {result.skipped} without a recipient")
+    return 0
+
+
 def register(sub: Any) -> None:
+    m = sub.add_parser("reminders", help="deadline reminders by e-mail")
+    msub = m.add_subparsers(dest="reminders_command", required=True)
+    ms = msub.add_parser("send", help="send the reminders that are due (run daily)")
+    ms.set_defaults(func=cmd_reminders_send)
+
     d = sub.add_parser("demand", help="decide, approve, send back and annotate a demand")
     dsub = d.add_subparsers(dest="demand_command", required=True)
     dd = dsub.add_parser("decide", help="record decisions from a JSON file (as the API's "

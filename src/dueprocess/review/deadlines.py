@@ -20,7 +20,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from dueprocess.demands.models import OPEN_STATUSES, Ask, AskKind, Demand, Outcome, Status
+from dueprocess.demands.models import OPEN_STATUSES, Ask, AskKind, Decision, Demand, Outcome, Status
+from dueprocess.law import default_library, response_deadline
+from dueprocess.law.regions import zone_of
 
 PRESERVATION_REMINDER_DAYS = 7
 NON_DISCLOSURE_REMINDER_DAYS = 7
@@ -32,15 +34,10 @@ def _midnight(day: date) -> datetime:
 
 
 def _library() -> Any:
-    from dueprocess.law import default_library
-
     return default_library()
 
 
 def statutory_due(demand: Demand) -> datetime | None:
-    from dueprocess.law import response_deadline
-    from dueprocess.law.regions import zone_of
-
     instrument = _library().get(demand.instrument)
     if instrument is None:
         return None
@@ -170,8 +167,6 @@ def preservation_items(start: date, end: date, *, limit: int = 500) -> list[DueI
 
 
 def _refused_asks(ask_ids: Iterable[int]) -> set[int]:
-    from dueprocess.demands.models import Decision
-
     ids = list(ask_ids)
     if not ids:
         return set()
@@ -205,8 +200,6 @@ def overdue_count(now: datetime, *, cap: int = 100) -> int:
     Reads plain columns of at most ``2 * cap`` candidates per open status (no model
     instances), so the queue can show the banner on every first page.
     """
-    from dueprocess.law import response_deadline
-    from dueprocess.law.regions import zone_of
 
     library = _library()
     rows: list[tuple[Any, ...]] = []

@@ -9,13 +9,11 @@ a decision or approval on a page that is out of date is refused rather than lost
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,30 +28,27 @@ from dueprocess.accounts.roles import (
     NOTE_PERM,
     OVERRIDE_PERM,
 )
-from dueprocess.audit.models import AuditEvent
 from dueprocess.blobstore import BlobError
 from dueprocess.demands import actions, invariants
 from dueprocess.demands.inputs import DecisionsIn
 from dueprocess.demands.models import (
-    Action,
-    ActionStatus,
     AskKind,
-    Decision,
     Demand,
     Document,
     Notice,
-    NoticeKind,
-    NoticeStatus,
     Severity,
     Status,
 )
+from dueprocess.demands.scope import offers
 from dueprocess.errors import Conflict, DomainError
+from dueprocess.execution.models import Production
+from dueprocess.intake.documents import open_document
+from dueprocess.intake.email_intake import open_original
 from dueprocess.notices import actions as letter_actions
-from dueprocess.notices.delivery import is_verified_address, verified_addresses
+from dueprocess.notices.delivery import verified_addresses
 from dueprocess.notices.reasons import reason_options
 from dueprocess.review import actions as review_actions
-from dueprocess.review import deadlines, gates
-from dueprocess.review.access import staff_required
+from dueprocess.review import selectors
 from dueprocess.review.forms import (
     AssignForm,
     ClarifyForm,
@@ -68,19 +63,12 @@ from dueprocess.review.forms import (
     decision_forms,
     target_forms,
 )
-from dueprocess.review.models import HumanRightsReview, Note, Override
-from dueprocess.review.search import related_demands
+from dueprocess.web.access import staff_required
 
-TARGETS_PAGE = 200
 TARGETS_LIST_PAGE = 500
-EVENTS_PAGE = 300
-LIST_LIMIT = 200
+LIST_LIMIT = selectors.LIST_LIMIT
 
 
-def _instrument(instrument_id: str) -> Any:
-    from dueprocess.law import default_library
-
-    return default_library().get(instrument_id)
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -93,17 +81,8 @@ def _version_param(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
-def _severity_order() -> Case:
-    return Case(When(severity=Severity.BLOCK, then=Value(0)),
-                When(severity=Severity.WARNING, then=Value(1)),
-                default=Value(2), output_field=IntegerField())
 
 
-def _action_order() -> Case:
-    return Case(When(status=ActionStatus.FAILED, then=Value(0)),
-                When(status=ActionStatus.RUNNING, then=Value(1)),
-                When(status=ActionStatus.PENDING, then=Value(2)),
-                default=Value(3), output_field=IntegerField())
 
 
 def _deciders() -> list[Any]:
@@ -118,33 +97,10 @@ def _deciders() -> list[Any]:
         .distinct().order_by("username")[:200])
 
 
-def _screening(findings: list[Any], officials: list[Any]) -> dict[int, list[Any]]:
-    """Sanctions findings per official, matched by the name the finding's evidence carries."""
-    hits: dict[int, list[Any]] = {}
-    sanction = [f for f in findings if f.code.startswith("sanctions.")]
-    for official in officials:
-        name = official.name.casefold()
-        for f in sanction:
-            if name and name in json.dumps(f.evidence, ensure_ascii=False).casefold():
-                hits.setdefault(official.pk, []).append(f)
-    return hits
 
 
-def _answers(demand: Demand) -> list[Any]:
-    try:
-        from dueprocess.intake.models import ClarificationAnswer
-    except ImportError:  # the intake app is optional for the console
-        return []
-    return list(ClarificationAnswer.objects.filter(demand=demand)
-                .select_related("answered_by").order_by("answered_at", "pk")[:LIST_LIMIT])
 
 
-def _inbound_email(demand: Demand) -> Any:
-    try:
-        from dueprocess.intake.models import InboundEmail
-    except ImportError:
-        return None
-    return InboundEmail.objects.filter(demand=demand).first()
 
 
 def _block_codes(demand: Demand) -> list[str]:
@@ -181,7 +137,6 @@ def _binding_notes(case: invariants.Case) -> list[str]:
 def _withhold_defaults(demand: Demand, asks: list[Any]) -> dict[int, list[str]]:
     """Where each restriction would be withheld: vetting's proposal, else the issuing
     jurisdiction (least restrictive first)."""
-    from dueprocess.execution.scope import offers
 
     out = {a.position: [demand.jurisdiction] for a in asks
            if a.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT)}
@@ -202,117 +157,55 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  error: str = "") -> HttpResponse:
     """Render the whole case file; each render of user data is an audited view."""
     actions.record_view(demand, user=request.user, what="demand_page")
-    version = review_actions.demand_version(demand.pk)
-    asks = list(demand.asks.all())
-    current = {d.ask_id: d for d in demand.decisions.filter(superseded=False,
-                                                             target__isnull=True)}
-
-    targets_after = _int_param(request, "targets_after")
-    targets_qs = demand.targets.order_by("pk")
-    if targets_after:
-        targets_qs = targets_qs.filter(pk__gt=targets_after)
-    targets = list(targets_qs[: TARGETS_PAGE + 1])
-    targets_next = targets[TARGETS_PAGE - 1].pk if len(targets) > TARGETS_PAGE else None
-    targets = targets[:TARGETS_PAGE]
-
-    events_after = _int_param(request, "events_after")
-    events_qs = AuditEvent.objects.filter(demand_id=demand.pk).order_by("seq")
-    if events_after:
-        events_qs = events_qs.filter(seq__gt=events_after)
-    events = list(events_qs[: EVENTS_PAGE + 1])
-    events_next = events[EVENTS_PAGE - 1].seq if len(events) > EVENTS_PAGE else None
-    events = events[:EVENTS_PAGE]
-
-    findings = list(demand.findings.current().order_by(_severity_order(), "pk")[: LIST_LIMIT * 2])
-    if len(findings) < LIST_LIMIT * 2:  # all of them: count here rather than ask again
-        severity_counts = dict(Counter(f.severity for f in findings))
-    else:
-        severity_counts = dict(demand.findings.current().order_by().values_list("severity")
-                               .annotate(n=Count("id")).values_list("severity", "n"))
-    history_count = demand.findings.filter(superseded_at__isnull=False).count()
-
-    action_rows = list(Action.objects.filter(demand=demand).select_related("target")
-                       .order_by(_action_order(), "pk")[:LIST_LIMIT])
-    action_summary: list[dict[str, Any]]
-    if len(action_rows) < LIST_LIMIT:
-        tally = Counter((a.kind, a.status) for a in action_rows)
-        action_summary = [{"kind": k, "status": st, "n": n}
-                          for (k, st), n in sorted(tally.items())]
-    else:
-        action_summary = list(demand.actions.order_by("kind", "status")
-                              .values("kind", "status").annotate(n=Count("id")))
-    action_total = sum(int(row["n"]) for row in action_summary)
-
-    letters = list(demand.notices.exclude(kind=NoticeKind.USER)
-                   .select_related("author", "edited_by", "approved_by", "sent_by")
-                   .order_by("pk"))
-    drafts = _draft_panels(request, demand, [n for n in letters
-                                             if n.status == NoticeStatus.DRAFT], letter_form)
-    user_notices = list(Notice.objects.filter(demand=demand, kind=NoticeKind.USER)
-                        .select_related("target").order_by("pk")[:LIST_LIMIT])
-    notice_counts = dict(demand.notices.filter(kind=NoticeKind.USER).order_by()
-                         .values_list("status").annotate(n=Count("id"))
-                         .values_list("status", "n"))
-
-    decisions = list(Decision.objects.filter(demand=demand)
-                     .select_related("ask", "target", "decided_by")
-                     .order_by("-pk")[:LIST_LIMIT])
-    refused = {d.ask_id for d in decisions if not d.superseded and d.target_id is None
-               and d.outcome not in ("comply", "comply_partially")}
-    officials = list(demand.officials.all())
-    reviews = list(HumanRightsReview.objects.filter(demand=demand)
-                   .select_related("reviewer").order_by("-pk")[:20])
-
+    page = selectors.case_file(demand, targets_after=_int_param(request, "targets_after"),
+                               events_after=_int_param(request, "events_after"))
+    drafts = _draft_panels(request, demand, page.drafts, letter_form)
+    asks, case, reviews, triggers = page.asks, page.case, page.reviews, page.hr_triggers
+    current_review = page.hr_current
     user = request.user
     may_decide = user.has_perm(DECIDE_PERM)
     decidable = may_decide and demand.status in actions.DECIDABLE
     may_review_rights = user.has_perm(HUMAN_RIGHTS_PERM) and demand.is_open
-    triggers = gates.human_rights_triggers(demand)
-    current_review = next((r for r in reviews if r.superseded_at is None), None)
-    case = actions.binding_case(demand)
     may_approve = user.has_perm(APPROVE_PERM) and demand.awaiting_approval
     approval_refusal = invariants.check_approval(case, user.pk, second_person=True) \
         if may_approve else None
     blocks = sorted(case.block_findings)
-    sender_verified = None
-    if demand.sender_email:
-        sender_verified = is_verified_address(demand.sender_email, demand.authority.domains)
     context = {
         "demand": demand,
-        "version": version,
-        "instrument": _instrument(demand.instrument),
-        "officials": officials,
-        "screening": _screening(findings, officials),
+        "version": page.version,
+        "instrument": page.instrument,
+        "officials": page.officials,
+        "screening": page.screening,
         "asks": asks,
-        "targets": targets,
-        "targets_next": targets_next,
-        "targets_after": targets_after,
-        "related": related_demands(demand, [t.identifier for t in targets]),
-        "documents": list(Document.objects.filter(demand=demand).order_by("pk")),
-        "inbound_email": _inbound_email(demand),
-        "findings": findings,
-        "findings_total": sum(severity_counts.values()),
-        "findings_history": history_count,
-        "severity_counts": severity_counts,
-        "decisions": decisions,
-        "action_summary": action_summary,
-        "action_rows": action_rows,
-        "action_total": action_total,
-        "letters": [n for n in letters if n.status != NoticeStatus.DRAFT],
+        "targets": page.targets,
+        "targets_next": page.targets_next,
+        "targets_after": page.targets_after,
+        "related": page.related,
+        "documents": page.documents,
+        "inbound_email": page.inbound_email,
+        "findings": page.findings,
+        "findings_total": sum(page.severity_counts.values()),
+        "findings_history": page.findings_history,
+        "severity_counts": page.severity_counts,
+        "decisions": page.decisions,
+        "action_summary": page.action_summary,
+        "action_rows": page.action_rows,
+        "action_total": page.action_total,
+        "letters": page.letters,
         "drafts": drafts,
-        "answers": _answers(demand),
-        "letter_addresses": verified_addresses(demand),
-        "sender_verified": sender_verified,
-        "user_notices": user_notices,
-        "notice_counts": notice_counts,
-        "events": events,
-        "events_next": events_next,
-        "events_after": events_after,
-        "deadlines": deadlines.demand_deadlines(demand, asks=asks, refused=refused),
+        "answers": page.answers,
+        "letter_addresses": page.letter_addresses,
+        "sender_verified": page.sender_verified,
+        "user_notices": page.user_notices,
+        "notice_counts": page.notice_counts,
+        "events": page.events,
+        "events_next": page.events_next,
+        "events_after": page.events_after,
+        "deadlines": page.deadlines,
         "decidable": decidable,
         "view_only": not may_decide and demand.status in actions.DECIDABLE,
         "forms": forms if forms is not None else (
-            decision_forms(asks, current=current, withhold_in=_withhold_defaults(demand, asks))
+            decision_forms(asks, current=page.current, withhold_in=_withhold_defaults(demand, asks))
             if decidable else []),
         "target_rows": rows if rows is not None else (
             target_forms(asks) if decidable else []),
@@ -335,10 +228,8 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         "override_form": (override_form or OverrideForm(blocks)) if (
             decidable and user.has_perm(OVERRIDE_PERM) and (blocks or case.hr_required))
         else None,
-        "overrides": list(Override.objects.filter(demand=demand).select_related("author")
-                          .order_by("-pk")[:20]),
-        "notes": list(Note.objects.filter(demand=demand).select_related("author")
-                      .order_by("-pk")[:LIST_LIMIT]),
+        "overrides": page.overrides,
+        "notes": page.notes,
         "note_form": (note_form or NoteForm()) if user.has_perm(NOTE_PERM) else None,
         "error": error,
     }
@@ -428,7 +319,6 @@ def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     """Serve an uploaded PDF back, inline, as bytes only: it is never parsed or run here."""
     demand = _load(pk)
     doc = get_object_or_404(Document, pk=doc_pk, demand=demand)
-    from dueprocess.intake.documents import open_document
 
     try:
         fh = open_document(doc)
@@ -448,10 +338,9 @@ def document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
 def original_email(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The e-mail a demand arrived in, byte for byte, as plain text."""
     demand = _load(pk)
-    email = _inbound_email(demand)
+    email = selectors.inbound_email(demand)
     if email is None:
         raise Http404("this demand did not arrive by e-mail")
-    from dueprocess.intake.email_intake import open_original
 
     try:
         fh = open_original(email)
@@ -470,7 +359,6 @@ def original_email(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_GET
 def productions(request: HttpRequest, pk: int) -> HttpResponse:
     """What was disclosed: package metadata (files, hashes, expiry); the data stays sealed."""
-    from dueprocess.execution.models import Production
 
     demand = _load(pk)
     rows = list(Production.objects.filter(demand=demand).select_related("action__target")

@@ -16,8 +16,8 @@ from django.core.validators import RegexValidator
 
 from dueprocess.demands.inputs import DecisionIn, OverrideIn
 from dueprocess.demands.models import Ask, AskKind, Decision, Outcome, Status
+from dueprocess.demands.reasons import REASONS
 from dueprocess.review.models import Alternative, Assessment, Conclusion
-from dueprocess.review.reasons import REASONS
 
 OUTCOME_CHOICES: list[tuple[str, str]] = [
     (Outcome.COMPLY, "Comply"),

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dueprocess.demands.models import Demand
 from dueprocess.errors import DomainError
-from dueprocess.review.access import staff_required
 from dueprocess.transparency import publications
 from dueprocess.transparency.access import PUBLISH_PERM, can_publish
 from dueprocess.transparency.models import Publication, PublicationStatus
+from dueprocess.web.access import staff_required
 
 LIST_LIMIT = 200
 

@@ -12,7 +12,7 @@ assignee, or to every active legal reviewer while nobody is assigned:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,7 +24,7 @@ from django.utils import timezone
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Demand
 from dueprocess.review import deadlines
-from dueprocess.review.models import Reminder
+from dueprocess.review.models import Reminder, ReminderKind
 
 REVIEWER_ROLE = "legal_reviewer"
 DECIDE_CODENAME = "add_decision"
@@ -111,3 +111,11 @@ def send_reminders(now: datetime | None = None) -> Sent:
         out.sent += 1
         out.lines.append(f"{item.label} {item.due} {demand.reference} -> {', '.join(to)}")
     return out
+
+
+def preservation_reminded(demand_id: int, until: date, margin: timedelta) -> bool:
+    """Subscribed to execution's ``reminded_elsewhere``: ``reminders send`` already reminded
+    this demand's preservation for about this date."""
+    return Reminder.objects.filter(
+        demand_id=demand_id, kind=ReminderKind.PRESERVATION_EXPIRY,
+        due__gte=until - margin, due__lte=until + margin).exists()

@@ -10,33 +10,17 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
-from dueprocess.demands.models import Demand, Status
-from dueprocess.review import deadlines
-from dueprocess.review.access import staff_required
+from dueprocess.demands.models import Status
+from dueprocess.review import actions as review_actions
+from dueprocess.review import deadlines, selectors
 from dueprocess.review.forms import QUEUE_STATUSES, QueueFilterForm
 from dueprocess.review.search import search as run_search
-
-PAGE_SIZE = 50
-COUNT_CAP = 10_000
-OVERDUE_CAP = 50
-# With a deadline filter the SQL condition is a superset; this many candidates are checked
-# exactly per page before the page is cut.
-DUE_SCAN = 2 * PAGE_SIZE
-
-QUEUE_FIELDS = (
-    "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
-    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk",
-    "authority__name", "authority__slug", "assignee__username",
-)
+from dueprocess.web.access import staff_required
 
 
 def _query(params: dict[str, Any], **changes: Any) -> str:
@@ -44,47 +28,10 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "", False)})
 
 
-def _capped_count(qs: QuerySet[Demand], cap: int) -> int:
-    """Count up to ``cap`` (a status with millions shows as "10,000+"): an index range
-    that stops, instead of a scan of every row of the status."""
-    return qs.order_by().values("pk")[: cap + 1].count()
-
-
-def _riskiest(rows: QuerySet[Demand], statuses: tuple[str, ...],
-              cursor: tuple[int, int] | None, limit: int) -> list[int]:
-    """Ids of the next ``limit`` demands in (risk, id) order, newest first.
-
-    One short backward scan of the (status, risk, id) index per status, merged here: a
-    single query over several statuses would have to read and sort all of their rows.
-    """
-    keys: list[tuple[int, int]] = []
-    for s in statuses:
-        qs = rows.filter(status=s)
-        if cursor is not None:
-            risk, pk = cursor
-            qs = qs.filter(Q(risk__lt=risk) | Q(risk=risk, pk__lt=pk))
-        keys.extend(qs.order_by("-risk", "-pk").values_list("risk", "pk")[:limit])
-    keys.sort(reverse=True)
-    return [pk for _, pk in keys[:limit]]
-
-
-def _due_bound(due: str) -> Any:
-    now = timezone.now()
-    if due == "overdue":
-        return now
-    if due == "week":
-        return now + timedelta(days=7)
-    return None
-
-
 @staff_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open demands, riskiest first, with keyset pagination (no OFFSET at a million rows).
-
-    The cursor is the last demand's id; its stored risk (set by vetting, indexed with status)
-    is looked up again, so the next page starts exactly after it in (risk, id) order.
-    """
+    """The queue (read by :func:`dueprocess.review.selectors.queue_page`) with its filters."""
     filters = QueueFilterForm(request.GET)
     status = filters.value("status") or ""
     jurisdiction = filters.value("jurisdiction") or ""
@@ -93,62 +40,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     due = filters.value("due") or ""
     approval = bool(filters.value("approval"))
     after = filters.value("after")
-
-    scope: QuerySet[Demand] = Demand.objects.all()
-    if jurisdiction:
-        scope = scope.filter(jurisdiction=jurisdiction)
-    if mine:
-        scope = scope.filter(assignee_id=request.user.pk)
-    elif assignee == "none":
-        scope = scope.filter(assignee__isnull=True)
-    elif assignee:
-        scope = scope.filter(assignee_id=int(assignee))
-    if approval:
-        scope = scope.filter(awaiting_approval=True)
-    # Unfiltered, each count is a short index-only range. Under a filter every candidate row
-    # would have to be read to count it, so the tabs then go without numbers.
-    filtered = bool(jurisdiction or mine or assignee or approval)
-    cap = COUNT_CAP
-    counts = {} if filtered else {s: _capped_count(scope.filter(status=s), cap)
-                                  for s in QUEUE_STATUSES}
-
-    rows = scope
-    bound = _due_bound(due)
-    if bound is not None:
-        rows = deadlines.filter_due(rows, bound)
-    # Working queues (open statuses) put risk first; the archive views (closed statuses,
-    # "all") span the whole table, so they keep to the primary key and stay index-backed.
-    by_risk = status in ("", *QUEUE_STATUSES)
-    fetch = DUE_SCAN if bound is not None else PAGE_SIZE
-    if by_risk:
-        cursor = None
-        if after:
-            risk = Demand.objects.filter(pk=after).values_list("risk", flat=True).first()
-            cursor = (risk, after) if risk is not None else None
-        ids = _riskiest(rows, (status,) if status else QUEUE_STATUSES, cursor, fetch + 1)
-    else:
-        if status != "all":
-            rows = rows.filter(status=status)
-        if after:
-            rows = rows.filter(pk__lt=after)
-        ids = list(rows.order_by("-pk").values_list("pk", flat=True)[: fetch + 1])
-    found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
-             .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
-    candidates = [found[pk] for pk in ids if pk in found]
-    for d in candidates:
-        d.due = deadlines.response_due(d)  # type: ignore[attr-defined]
-    if bound is not None:
-        page = [d for d in candidates[:fetch]
-                if d.due is not None and d.due < bound]  # type: ignore[attr-defined]
-        more = len(page) > PAGE_SIZE or len(candidates) > fetch
-        cursor_row = page[PAGE_SIZE - 1] if len(page) > PAGE_SIZE else (
-            candidates[fetch - 1] if len(candidates) > fetch else None)
-        page = page[:PAGE_SIZE]
-    else:
-        more = len(candidates) > PAGE_SIZE
-        page = candidates[:PAGE_SIZE]
-        cursor_row = page[-1] if more and page else None
-
+    result = selectors.queue_page(selectors.QueueQuery(
+        status=status, jurisdiction=jurisdiction,
+        assignee_id=request.user.pk if mine else (
+            int(assignee) if assignee and assignee != "none" else None),
+        unassigned=not mine and assignee == "none", due=due, approval=approval, after=after))
+    counts, cap = result.counts, selectors.COUNT_CAP
+    page = result.rows
     params = {"status": status, "jurisdiction": jurisdiction, "mine": "1" if mine else "",
               "assignee": "" if mine else assignee, "due": due,
               "approval": "1" if approval else ""}
@@ -162,7 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "demands": page,
         "filters": filters,
         "status": status,
-        "by_risk": by_risk,
+        "by_risk": result.by_risk,
         "jurisdiction": jurisdiction,
         "mine": mine,
         "assignee": assignee,
@@ -177,13 +75,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         "all_query": _query(params, status="all"),
         "overdue_query": _query(params, status="", due="overdue"),
         "approval_query": _query(params, status="", approval="1"),
-        "next_query": _query(params, after=cursor_row.pk) if more and cursor_row else "",
+        "next_query": _query(params, after=result.cursor) if result.cursor else "",
         "first_query": _query(params) if after else "",
         "status_choices": Status.choices,
-        "page_size": PAGE_SIZE,
+        "page_size": selectors.PAGE_SIZE,
         # On the first page only: the banner is a pointer, not part of paging.
-        "overdue": 0 if due or after else deadlines.overdue_count(now, cap=OVERDUE_CAP),
-        "overdue_cap": OVERDUE_CAP,
+        "overdue": 0 if due or after else deadlines.overdue_count(now, cap=selectors.OVERDUE_CAP),
+        "overdue_cap": selectors.OVERDUE_CAP,
         "now": now,
     })
 
@@ -195,11 +93,7 @@ def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     results = run_search(q)
     if results.query:
-        with transaction.atomic():
-            record("console.searched", actor=actor_label(request.user), payload={
-                "q": results.query[:200],
-                "demands": len(results.demands), "targets": len(results.targets),
-                "officials": len(results.officials)})
+        review_actions.record_search(results, user=request.user)
     return render(request, "review/search.html", {"results": results, "q": results.query})
 
 

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from dueprocess.accounts.roles import SIGNOFF_PERM
+from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import DECIDABLE, User, actor_label, revet_demand
+from dueprocess.demands.actions import DECIDABLE, revet_demand
 from dueprocess.demands.models import Demand, Official
 from dueprocess.errors import Conflict, Forbidden, InvalidInput, NotFound
 from dueprocess.locking import for_update
@@ -138,13 +141,27 @@ def _skipped(report: LoadReport) -> dict[str, Any]:
             "ignored": report.ignored}
 
 
+def _published(report: LoadReport, files: list[Path]) -> date | None:
+    """The date the list states, else the newest file's modification date."""
+    if report.published:
+        try:
+            return date.fromisoformat(report.published[:10])
+        except ValueError:
+            pass
+    stamps = [f.stat().st_mtime for f in files if f.exists()]
+    if not stamps:
+        return None
+    return datetime.fromtimestamp(max(stamps), tz=UTC).date()
+
+
 def import_list(source: str | Path, *, format: str | None = None, user: User | None = None,
-                force: bool = False, rescreen: bool = True,
+                force: bool = False, rescreen: bool = True, allow_partial: bool = False,
                 progress: Progress = _no_progress) -> ImportOutcome:
     """Load a list file and make it the version in force, or change nothing.
 
     Refused (``InvalidInput``, the version in force stays): an unreadable, truncated or
-    unsafe file, a file with no usable entry, and, unless ``force``, one with fewer than
+    unsafe file, a file with no usable entry, unless ``allow_partial`` a set missing one of
+    its files (OFAC without alt.csv or add.csv), and, unless ``force``, one with fewer than
     half the entries of the version in force. The same file again is a no-op.
     """
     path = Path(source)
@@ -152,6 +169,10 @@ def import_list(source: str | Path, *, format: str | None = None, user: User | N
     if not report.entries:
         raise InvalidInput(f"{path.name}: no entry could be read ({report.summary()}); "
                            "the version in force stays", field="file")
+    if report.incomplete and not allow_partial:
+        raise InvalidInput(f"{path.name}: the list is not whole ({'; '.join(report.incomplete)}),"
+                           " so it was not loaded; the version in force stays (pass "
+                           "--allow-partial to load it anyway)", field="file")
     sha = fingerprint(list_files(path, fmt))
     previous = ListVersion.objects.filter(list_id=report.list_id, active=True).first()
     if previous is not None and previous.sha256 == sha:
@@ -168,6 +189,7 @@ def import_list(source: str | Path, *, format: str | None = None, user: User | N
         version = ListVersion.objects.create(
             list_id=report.list_id, source=", ".join(p.name for p in list_files(path, fmt)),
             format=fmt, sha256=sha, loaded_by_id=_user_id(user), entry_count=total,
+            published=_published(report, list_files(path, fmt)),
             skipped_count=report.skipped_count, skipped=_skipped(report),
             diff={"added": len(changes.added), "removed": len(changes.removed),
                   "changed": len(changes.changed),
@@ -188,6 +210,7 @@ def import_list(source: str | Path, *, format: str | None = None, user: User | N
             "list": version.list_id, "version": version.pk, "format": fmt,
             "source": version.source, "sha256": sha, "entries": total,
             "skipped": report.skipped_count, "previous": [v.pk for v in in_force],
+            "incomplete": list(report.incomplete),
             "added": len(changes.added), "removed": len(changes.removed),
             "changed": len(changes.changed)})
         _prune(version.list_id)
@@ -381,7 +404,6 @@ def sign_off_hit(result: ScreeningResult | int, *, user: User, note: str) -> Hit
     Only a confirmed hit can be signed off; the sign-off counts until the hit is reviewed
     again. It needs the sanctions counsel's permission, checked here for every door.
     """
-    from dueprocess.accounts.roles import SIGNOFF_PERM
 
     if user is None or not user.is_authenticated:
         raise Forbidden("a person must be logged in to sign off a hit")

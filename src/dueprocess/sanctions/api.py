@@ -14,11 +14,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints, field_validator
 
-from dueprocess.intake.auth import require_staff
-from dueprocess.intake.schemas import ErrorOut
 from dueprocess.sanctions import service
+from dueprocess.sanctions.actions import sign_off_hit
 from dueprocess.screening import DEFAULT_THRESHOLD, Query
 from dueprocess.screening.dates import parse_dates
+from dueprocess.web.auth import require_staff
+from dueprocess.web.schemas import ErrorOut
 
 router = Router(tags=["screening"])
 ERRORS: dict[int | str, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut,
@@ -89,7 +90,7 @@ def search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
     `alert` is true at or above the screening threshold; below it, hits are shown for
     context (`threshold` in the body leaves them out).
     """
-    require_staff(request.user)  # type: ignore[arg-type]
+    require_staff(request.user)
     query = Query(payload.name, schema=payload.schema_, birth_date=payload.birth_date,
                   nationality=payload.nationality, position=payload.position)
     hits = service.search(query, limit=payload.limit, threshold=payload.threshold)
@@ -128,9 +129,8 @@ def signoff(request: HttpRequest, result_id: int, payload: SignoffIn) -> Any:
     """Sanctions counsel signs off a hit confirmed true, so complying may be approved."""
     from ninja import Status
 
-    from dueprocess.sanctions.actions import sign_off_hit
 
-    require_staff(request.user)  # type: ignore[arg-type]
+    require_staff(request.user)
     row = sign_off_hit(result_id, user=request.user, note=payload.note)
     return Status(201, SignoffOut(id=row.pk, result=row.result_id,
                                   signed_by=row.signed_by.get_username(),

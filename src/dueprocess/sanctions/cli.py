@@ -11,13 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dueprocess.cli import acting_user, fail
-
-
-def _setup() -> None:
-    from dueprocess.cli import _setup as setup
-
-    setup()
+from dueprocess.commandline import acting_user, fail, setup
 
 
 def _print_entries(title: str, entries: list[Any], limit: int) -> None:
@@ -32,10 +26,11 @@ def _print_entries(title: str, entries: list[Any], limit: int) -> None:
 
 
 def cmd_lists_import(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
     from dueprocess.sanctions.actions import import_list
 
@@ -58,11 +53,13 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
         try:
             outcome = import_list(path, format=args.format, user=acting_user(args.user),
                                   force=args.force, rescreen=not args.no_rescreen,
-                                  progress=progress)
+                                  allow_partial=args.allow_partial, progress=progress)
         except DomainError as exc:
             return fail(exc.message)
     print(outcome.describe())
     report = outcome.report
+    for why in report.incomplete:
+        console.print(f"[bold red]warning:[/] the list in force is not whole: {why}")
     if report.reasons and not outcome.unchanged:
         print("skipped rows (first ones):")
         for row in report.skipped[: args.show]:
@@ -76,8 +73,9 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
 
 
 def cmd_lists_show(args: argparse.Namespace) -> int:
-    _setup()
-    from dueprocess.sanctions.models import ListVersion
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
+    from dueprocess.sanctions.models import ListVersion, list_max_age_days
 
     versions = ListVersion.objects.order_by("list_id", "-loaded_at", "-pk")
     if args.list:
@@ -93,21 +91,30 @@ def cmd_lists_show(args: argparse.Namespace) -> int:
     if not rows:
         print("no list loaded" + ("" if args.all else " (see `dueprocess lists import`)"))
         return 1 if args.list else 0
-    print(f"{'list':<20} {'version':>7}  {'state':<9} {'loaded (UTC)':<16} {'entries':>8} "
-          f"{'skipped':>7}  {'changes':<22} source / sha256")
+    print(f"{'list':<20} {'version':>7}  {'state':<9} {'published':<10} {'loaded (UTC)':<16} "
+          f"{'entries':>8} {'skipped':>7}  {'changes':<22} source / sha256")
+    stale = []
     for v in rows:
         d = v.diff or {}
         changes = (f"+{d.get('added', 0)} -{d.get('removed', 0)} ~{d.get('changed', 0)}"
                    if d.get("against") else "first")
         state = "in force" if v.active else ("pruned" if v.entries_pruned else "previous")
-        print(f"{v.list_id:<20} {v.pk:>7}  {state:<9} {v.loaded_at:%Y-%m-%d %H:%M} "
-              f"{v.entry_count:>8} {v.skipped_count:>7}  {changes:<22} "
-              f"{v.source} / {v.sha256[:12]}")
+        published = f"{v.published:%Y-%m-%d}" if v.published else "unknown"
+        print(f"{v.list_id:<20} {v.pk:>7}  {state:<9} {published:<10} "
+              f"{v.loaded_at:%Y-%m-%d %H:%M} {v.entry_count:>8} {v.skipped_count:>7}  "
+              f"{changes:<22} {v.source} / {v.sha256[:12]}")
+        if v.active and v.stale:
+            stale.append(v)
+    for v in stale:
+        print(f"warning: {v.list_id} in force was published {v.age_days} days ago "
+              f"(limit {list_max_age_days()} days, DUEPROCESS_LIST_MAX_AGE_DAYS): "
+              "load the current list", file=sys.stderr)
     return 0
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.sanctions import service
     from dueprocess.screening import DEFAULT_THRESHOLD, Query
     from dueprocess.screening.dates import parse_dates
@@ -144,6 +151,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.screening import FORMATS
 
     lists = sub.add_parser("lists", help="sanctions lists: import versions, show them")
@@ -155,6 +163,9 @@ def register(sub: Any) -> None:
     li.add_argument("--force", action="store_true",
                     help="load even if it has fewer than half the entries of the version in "
                     "force")
+    li.add_argument("--allow-partial", action="store_true",
+                    help="load a set that misses one of its files (OFAC without alt.csv or "
+                    "add.csv); a warning is printed and logged")
     li.add_argument("--no-rescreen", action="store_true",
                     help="do not re-screen open demands now")
     li.add_argument("--user", help="e-mail of the person loading it (audit log)")

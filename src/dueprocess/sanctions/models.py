@@ -25,6 +25,8 @@ class ListVersion(models.Model):
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     entry_count = models.PositiveIntegerField(default=0)
+    published = models.DateField(null=True, blank=True,
+                                 help_text="Publication date the list states, else the file's date")
     skipped_count = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=dict, blank=True,
                                help_text="Skip reasons with counts, and the first rows")
@@ -43,6 +45,23 @@ class ListVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.list_id} #{self.pk} ({self.entry_count} entries)"
+
+    @property
+    def age_days(self) -> int | None:
+        """Days since publication (None when the date is unknown)."""
+        if self.published is None:
+            return None
+        return (timezone.now().date() - self.published).days
+
+    @property
+    def stale(self) -> bool:
+        """Older than the operator's limit (DUEPROCESS_LIST_MAX_AGE_DAYS, default 30)."""
+        age = self.age_days
+        return age is not None and age > list_max_age_days()
+
+
+def list_max_age_days() -> int:
+    return int(getattr(settings, "DUEPROCESS_LIST_MAX_AGE_DAYS", 30))
 
 
 class StoredEntry(models.Model):

@@ -29,9 +29,12 @@ from django.db import transaction
 from django.utils import timezone
 
 import dueprocess.screening as screening_pkg
+from dueprocess.audit.chain import record
+from dueprocess.demands import hooks, invariants
 from dueprocess.demands.models import Demand
 from dueprocess.sanctions.models import (
     FalsePositive,
+    HitSignoff,
     HitStatus,
     ListVersion,
     ScreeningResult,
@@ -321,8 +324,6 @@ def screen_demand(demand: Demand) -> list[ScreeningResult] | None:
             row.save(update_fields=["cleared_at"])
             changes["cleared"].append(_brief(row))
         if any(changes.values()):
-            from dueprocess.audit.chain import record
-
             record("sanctions.screened", actor="system", demand_id=demand.pk,
                    payload={k: v for k, v in changes.items() if v})
     return [r for r in existing.values() if r.cleared_at is None]
@@ -357,3 +358,16 @@ def screening_facts(demand: Demand) -> dict[str, Any]:
     hits = tuple(_facts(r) for r in sorted(rows, key=lambda r: (-r.score, r.pk))
                  if r.status != HitStatus.FALSE_POSITIVE)
     return {"screening_hits": hits}
+
+
+def case_facts(demand: Demand) -> hooks.CaseFacts:
+    """Subscribed to the case file's ``case_facts``: hits not cleared as false positives,
+    each with whether counsel signed off a confirmed one since its last review."""
+    hits = []
+    for r in (ScreeningResult.objects.filter(demand=demand, cleared_at__isnull=True)
+              .exclude(status=HitStatus.FALSE_POSITIVE).order_by("pk")):
+        signed = r.status == HitStatus.CONFIRMED and HitSignoff.objects.filter(
+            result=r, signed_at__gte=r.reviewed_at or r.created_at).exists()
+        hits.append(invariants.Hit(status=r.status, signed_off=signed,
+                                   label=f"{r.name} ({r.list_id} {r.entry_id})"))
+    return hooks.CaseFacts(hits=tuple(hits))

@@ -16,9 +16,10 @@ from dueprocess.accounts.roles import DECIDE_PERM
 from dueprocess.demands.actions import record_view
 from dueprocess.demands.models import Demand
 from dueprocess.errors import DomainError
-from dueprocess.review.access import staff_required
+from dueprocess.sanctions.actions import mark_hit, sign_off_hit
 from dueprocess.sanctions.models import ListVersion, ScreeningResult
 from dueprocess.sanctions.panel import panel_context
+from dueprocess.web.access import staff_required
 
 
 @require_GET
@@ -39,8 +40,6 @@ def _back(result: ScreeningResult, request: HttpRequest) -> str:
 @require_POST
 @staff_required
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
-    from dueprocess.sanctions.actions import mark_hit
-
     result = get_object_or_404(ScreeningResult, pk=pk)
     back = _back(result, request)
     if not request.user.has_perm(DECIDE_PERM):
@@ -62,7 +61,6 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def signoff(request: HttpRequest, pk: int) -> HttpResponse:
     """Sanctions counsel's sign-off of a confirmed hit (the action checks the permission)."""
-    from dueprocess.sanctions.actions import sign_off_hit
 
     result = get_object_or_404(ScreeningResult, pk=pk)
     back = _back(result, request)

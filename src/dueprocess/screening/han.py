@@ -244,5 +244,16 @@ def _mandarin(text: str) -> str:
     return "".join(r[0] if r else "" for r in readings)
 
 
+@lru_cache(maxsize=65536)
+def traditional_text(text: str) -> str:
+    """The text in traditional characters, so 习近平 and 習近平 are one name."""
+    return str(_opencc()[1].convert(text))
+
+
+def mandarin_reading(text: str) -> str:
+    """The usual pinyin of a run of characters, syllables joined ("beilake")."""
+    return _mandarin(text)
+
+
 def has_han(text: str) -> bool:
     return HAN_RUN.search(text) is not None

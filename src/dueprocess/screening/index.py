@@ -34,7 +34,8 @@ from .countries import to_iso2
 from .dates import dates_compatible, parse_dates
 from .matching import NameScore, score_tokens
 from .model import ListEntry
-from .normalize import Token, _tokenize, phonetic_key, skeleton, tokenize
+from .normalize import LEGAL_FORMS, Token, _tokenize, phonetic_key, skeleton, tokenize
+from .translit import initials, latin_key, sound_skeleton
 
 DEFAULT_THRESHOLD = 0.85
 """Score at or above which a hit is an alert that a person must review.
@@ -47,6 +48,7 @@ missing middle names, honorifics and Han-script names of listed people stay abov
 
 _SKELETON_WEIGHT = 0.6
 _AFFIX_WEIGHT = 0.5
+_SOUND_WEIGHT = 0.5
 _RANK_POOL = 300
 _SCORE_POOL = 40
 _POSTING_BUDGET = 400_000
@@ -79,12 +81,23 @@ class Hit:
         return self.score >= threshold
 
 
-def _single_keys(t: Token) -> list[tuple[str, float]]:
+def _single_keys(t: Token, query: bool = False) -> list[tuple[str, float]]:
     """Blocking keys of one token: phonetic key of every reading (1.0), consonant skeleton
     (vowel spellings differ most between transliterations) and, for long words, the key's
     first and last four letters, so a single typo leaves one of them intact."""
     out: dict[str, float] = {}
+    # the consonants as a Mandarin transcription hears them: indexed for every word, looked
+    # up only for a query word written in Han characters for its sound (贝拉克 / Barack)
+    if t.foreign or not query:
+        sound = sound_skeleton(t.mandarin if t.foreign else t.text)
+        if len(sound.lstrip("V")) >= 2:
+            out["t" + sound] = _SOUND_WEIGHT
+    if t.foreign:
+        return list(out.items())
     for f in t.forms:
+        folded = latin_key(f)
+        if folded != f:  # Selenskyj / Zelenskyy meet under one key
+            out.setdefault("p" + phonetic_key(folded), 1.0)
         k = phonetic_key(f)
         out["p" + k] = 1.0
         sk = skeleton(k)
@@ -98,11 +111,24 @@ def _single_keys(t: Token) -> list[tuple[str, float]]:
 
 def _key_groups(tokens: Sequence[Token]) -> list[list[tuple[str, float]]]:
     """Blocking keys grouped by the token (or joined token pair) they stand for."""
-    groups = [_single_keys(t) for t in tokens]
+    groups = [_single_keys(t, query=True) for t in tokens]
     for i, t in enumerate(tokens[:-1]):
         if t.joined:
             groups.append(_compound_keys(t, tokens[i + 1]))
+    acronym = _acronym_key(tokens)
+    if acronym:
+        # a long name finds its acronym listed as a word, and the reverse
+        groups.append([("p" + phonetic_key(acronym), 1.0)])
+    if len(tokens) == 1 and not tokens[0].han:
+        groups.append([("a" + tokens[0].text, 1.0)])
     return groups
+
+
+def _acronym_key(tokens: Sequence[Token]) -> str:
+    if any(t.han for t in tokens) or not 2 <= len(tokens) <= 8:
+        return ""
+    letters = initials([t.text for t in tokens if t.text not in LEGAL_FORMS])
+    return letters if 2 <= len(letters) <= 6 else ""
 
 
 def _token_keys(tokens: Sequence[Token]) -> list[tuple[str, float]]:
@@ -299,6 +325,9 @@ class ScreeningIndex:
                         if joined is None:
                             joined = pair_cache[pair] = ids_of(_compound_keys(t, tokens[i + 1]))
                         ids.extend(joined)
+                acronym = _acronym_key(tokens)
+                if acronym:
+                    ids.extend(ids_of([("a" + acronym, 1.0)]))
                 ids = list(dict.fromkeys(ids))
                 key_col.extend(ids)
                 name_col.extend([n_id] * len(ids))

@@ -26,10 +26,30 @@ from itertools import product
 
 from rapidfuzz.distance import OSA
 
-from .normalize import Token, phonetic_key, skeleton, token_weight, tokenize
+from .han import traditional_text
+from .normalize import (
+    LEGAL_FORMS,
+    NASAB,
+    ORG_TYPES,
+    Token,
+    phonetic_key,
+    skeleton,
+    token_weight,
+    tokenize,
+)
+from .translit import initials, latin_key, sound_skeleton
 
 UNMATCHED_PENALTY = 0.3
 MIN_TOKEN_SIM = 0.5
+OTHER_CHARACTER_SIM = 0.25
+"""Two Han syllables read alike but written with different characters (近平/近朋): the
+characters are the name, the reading only how it sounds, so this is weak evidence."""
+NASAB_ORDER_FACTOR = 0.6
+"""`A bin B` and `B bin A` are father and son, not one person."""
+LEGAL_FORM_FACTOR = 0.85
+"""Both names carry a legal form and the forms differ (AG / GmbH): another company."""
+ACRONYM_SIM = 0.9
+_OTHER_CHARACTER = "other character, same reading"
 _MAX_JOINED_FORMS = 12
 
 
@@ -51,6 +71,7 @@ class NameScore:
     matches: tuple[TokenMatch, ...]
     unmatched_left: tuple[str, ...]
     unmatched_right: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     def explain(self) -> str:
         parts = []
@@ -63,6 +84,7 @@ class NameScore:
             parts.append("query only: " + " ".join(self.unmatched_left))
         if self.unmatched_right:
             parts.append("list only: " + " ".join(self.unmatched_right))
+        parts.extend(self.notes)
         return "; ".join(parts)
 
 
@@ -105,6 +127,8 @@ def _form_sim(a: str, b: str) -> tuple[float, str]:
     # one-syllable Chinese names differ by their vowel alone (Chung/Cheng)
     if len(sa) >= 3 and sa == sb and sim < 0.85 and min(_syllables(ka), _syllables(kb)) >= 2:
         sim, how = 0.85, "consonants"
+    if sim < 0.9 and len(a) >= 5 and len(b) >= 5 and latin_key(a) == latin_key(b):
+        sim, how = 0.9, "transliteration"
     return sim, how
 
 
@@ -112,7 +136,27 @@ def form_similarity(a: str, b: str) -> tuple[float, str]:
     return _form_sim(a, b) if a <= b else _form_sim(b, a)
 
 
+def _sound_sim(foreign: Token, latin: Token) -> float:
+    """A Han transcription of a foreign word against a Latin spelling, by consonants."""
+    a = sound_skeleton(foreign.mandarin or foreign.text)
+    b = sound_skeleton(latin.text)
+    if len(a.lstrip("V")) < 2 or len(b.lstrip("V")) < 2:
+        return 0.0
+    if a == b:
+        return 0.9
+    return 0.9 * OSA.normalized_similarity(a, b) ** 2
+
+
 def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
+    if x.foreign or y.foreign:
+        if x.foreign and y.foreign:
+            s = 1.0 if x.han == y.han else 0.0
+            return s, "exact" if s else "fuzzy", x.han, y.han
+        if x.han and y.han:
+            return 0.0, "fuzzy", x.text, y.text
+        f, latin = (x, y) if x.foreign else (y, x)
+        s = _sound_sim(f, latin)
+        return s, "transcription", x.han or x.text, y.han or y.text
     best = (-1.0, "", "", "")
     for fa in x.forms:
         for fb in y.forms:
@@ -120,13 +164,22 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
             if s > best[0]:
                 best = (s, how, fa, fb)
                 if s == 1.0:
-                    return best
+                    break
+        if best[0] == 1.0:
+            break
+    if (
+        x.han
+        and y.han
+        and best[0] >= OTHER_CHARACTER_SIM
+        and traditional_text(x.han) != traditional_text(y.han)
+    ):
+        return OTHER_CHARACTER_SIM, _OTHER_CHARACTER, x.han, y.han
     return best
 
 
 def _join(x: Token, y: Token) -> Token:
     forms = tuple(dict.fromkeys(a + b for a, b in product(x.forms, y.forms)))[:_MAX_JOINED_FORMS]
-    return Token(forms, x.han + y.han, y.joined, x.mandarin + y.mandarin)
+    return Token(forms, x.han + y.han, y.joined, x.mandarin + y.mandarin, x.foreign)
 
 
 def _merge_towards(tokens: tuple[Token, ...], other: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -157,12 +210,13 @@ def _align(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore:
     for i, x in enumerate(left):
         for j, y in enumerate(right):
             s, how, fa, fb = _token_sim(x, y)
-            if s >= MIN_TOKEN_SIM:
+            if s >= MIN_TOKEN_SIM or how == _OTHER_CHARACTER:
                 lo, hi = (fa, fb) if fa <= fb else (fb, fa)
                 pairs.append((-s, lo, hi, i, j, how, fa, fb))
     pairs.sort()
     used_l: set[int] = set()
     used_r: set[int] = set()
+    aligned: dict[int, int] = {}
     num = 0.0
     den = 0.0
     matches = []
@@ -171,17 +225,63 @@ def _align(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore:
             continue
         used_l.add(i)
         used_r.add(j)
-        w = (token_weight(fa) + token_weight(fb)) / 2
+        w = (token_weight(left[i].text) + token_weight(right[j].text)) / 2
         num += w * -neg_s
         den += w
         matches.append(TokenMatch(fa, fb, round(-neg_s, 4), how))
+        aligned[i] = j
     rest_l = tuple(left[i].text for i in range(len(left)) if i not in used_l)
     rest_r = tuple(right[j].text for j in range(len(right)) if j not in used_r)
     den += UNMATCHED_PENALTY * (
         sum(token_weight(t) for t in rest_l) + sum(token_weight(t) for t in rest_r)
     )
-    score = round(num / den, 4) if den > 0 else 0.0
-    return NameScore(min(1.0, score), tuple(matches), rest_l, rest_r)
+    score = num / den if den > 0 else 0.0
+    notes: list[str] = []
+    if _nasab_inverted(left, right, aligned):
+        score *= NASAB_ORDER_FACTOR
+        notes.append("lineage order differs (bin/ibn)")
+    forms_l = [t for t in rest_l if t in ORG_TYPES]
+    forms_r = [t for t in rest_r if t in ORG_TYPES]
+    if forms_l and forms_r:
+        score *= LEGAL_FORM_FACTOR
+        notes.append(f"legal form differs: {' '.join(forms_l)} / {' '.join(forms_r)}")
+    return NameScore(min(1.0, round(score, 4)), tuple(matches), rest_l, rest_r, tuple(notes))
+
+
+def _nasab_pairs(tokens: tuple[Token, ...]) -> list[tuple[int, int]]:
+    """(father's position, child's position) for each `X bin Y` in a name."""
+    out = []
+    for k in range(1, len(tokens) - 1):
+        if tokens[k].text in NASAB:
+            out.append((k - 1, k + 1))
+    return out
+
+
+def _nasab_inverted(
+    left: tuple[Token, ...], right: tuple[Token, ...], aligned: dict[int, int]
+) -> bool:
+    """True when a lineage `X bin Y` on one side is written `Y bin X` on the other."""
+    for i, k in _nasab_pairs(left):
+        if i in aligned and k in aligned and aligned[i] > aligned[k]:
+            return True
+    back = {j: i for i, j in aligned.items()}
+    return any(j in back and k in back and back[j] > back[k] for j, k in _nasab_pairs(right))
+
+
+def _acronym(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore | None:
+    """`PLA` against `People's Liberation Army`: one short word spelling the initials."""
+    for short, long_, flip in ((left, right, False), (right, left, True)):
+        if len(short) != 1 or len(long_) < 2 or short[0].han:
+            continue
+        word = short[0].text
+        if not (2 <= len(word) <= 6) or not word.isalpha():
+            continue
+        words = [t.text for t in long_ if t.text not in LEGAL_FORMS]
+        if initials(words) == word:
+            full = " ".join(words)
+            a, b = (full, word) if flip else (word, full)
+            return NameScore(ACRONYM_SIM, (TokenMatch(a, b, ACRONYM_SIM, "acronym"),), (), ())
+    return None
 
 
 def score_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore:
@@ -191,6 +291,9 @@ def score_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore
     best = _align(left, right)
     if best.score >= 1.0:
         return best
+    acronym = _acronym(left, right)
+    if acronym is not None and acronym.score > best.score:
+        best = acronym
     for a, b in (
         (_merge_towards(left, right), right),
         (left, _merge_towards(right, left)),

@@ -80,6 +80,9 @@ class LoadReport:
     skipped: list[SkippedRow] = field(default_factory=list)  # the first MAX_SKIP_DETAILS
     reasons: Counter[str] = field(default_factory=Counter)  # every skip, by reason
     ignored: int = 0  # well-formed records that are not screenable parties (e.g. FtM Address)
+    # why the list is not whole (a file of the set missing): importing it needs a flag
+    incomplete: list[str] = field(default_factory=list)
+    published: str = ""  # the publication date the file states (ISO), if it states one
 
     def skip(self, line: int, reason: str, detail: str = "") -> None:
         """Record a refused row; details are kept for the first rows only, counts for all."""
@@ -98,6 +101,8 @@ class LoadReport:
             parts.append(f"{self.skipped_count} skipped: {why}")
         if self.ignored:
             parts.append(f"{self.ignored} non-party records ignored")
+        if self.incomplete:
+            parts.append("incomplete: " + "; ".join(self.incomplete))
         return "; ".join(parts)
 
 

@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
-from .han import HAN_RUN, han_syllables
+from .han import HAN_RUN, han_syllables, mandarin_reading, traditional_text
+from .translit import looks_wade_giles, pinyin_syllables, wade_giles_to_pinyin
 
 MAX_NAME_CHARS = 1000
 MAX_TOKENS = 16
@@ -76,13 +78,19 @@ PARTICLES = _words(
     le y e the of and
     """
 )
+# Words that join a name to the father's name in an Arabic nasab: their order is identity.
+NASAB = _words("bin ibn bint binti ben ould walad")
 LEGAL_FORMS = _words(
     """
     ltd limited llc inc incorporated co corp corporation company sa sas srl gmbh ag jsc ojsc
     pjsc cjsc ooo zao oao tov llp plc bv nv sarl spa pte pvt fze fzco fzc fzllc group
     holding holdings trading international establishment enterprise enterprises
+    lp gp coop ngo
     """
 )
+# The generic legal forms `rigour` rewrites every national form to ("Gesellschaft mit
+# beschränkter Haftung", "GmbH", Russian OOO, "Ltd" -> llc; "AG", Russian PAO, "S.A." -> jsc).
+ORG_TYPES = _words("llc jsc llp lp gp coop ngo")
 
 _HON_DOTTED = re.compile(r"\bhon\.|\bthe\s+hon\b|\bhon(?:ourable|orable)\b")
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb`\u00b4]")
@@ -101,6 +109,8 @@ class Token:
     han: str = ""
     joined: bool = False
     mandarin: str = ""  # pinyin reading of a Han syllable
+    # a foreign name written in Han characters for its sound (贝拉克 for "Barack")
+    foreign: bool = False
 
     @property
     def text(self) -> str:
@@ -146,6 +156,30 @@ def _latin_tokens(segment: str) -> list[Token]:
     return out
 
 
+def _wade_giles(tokens: list[Token]) -> list[Token]:
+    """Give each syllable of a Wade-Giles name its pinyin spellings as alternatives."""
+    words = [t.text for t in tokens]
+    if not words or max(len(w) for w in words) > 6 or not looks_wade_giles(words):
+        return tokens
+    return [
+        Token(tuple(dict.fromkeys((t.text, *wade_giles_to_pinyin(t.text)))), "", t.joined)
+        for t in tokens
+    ]
+
+
+def _foreign_token(run: str) -> list[Token]:
+    """A transcribed foreign word: one token read as the pinyin of its characters."""
+    if len(run) == 1:
+        return _han_tokens(run)
+    reading = mandarin_reading(run)
+    if not reading:
+        return []
+    return [Token((reading,), traditional_text(run), False, reading, True)]
+
+
+_TRANSCRIPTION_DOTS = re.compile("[\u00b7\u30fb\u2027\u2022\u22c5\u2219]")
+
+
 def _han_tokens(run: str) -> list[Token]:
     syllables = han_syllables(run, len(run) <= 4)
     out = []
@@ -175,19 +209,61 @@ def _strip_titles(tokens: list[Token], dotted_hon: bool) -> list[Token]:
     return kept or tokens
 
 
+def _generic_org_types(text: str) -> str:
+    """rigour's generic legal form for every form in the text ("GmbH", Russian OOO -> llc).
+
+    Left alone: forms spelled as single letters ("a g"), which read without their dots are
+    as likely initials, and one-word forms that are also a Chinese syllable ("Yu", "Sa",
+    "Ao"), which in a name are more often a person's.
+    """
+    found = extract_org_types(text, generic=True)
+    if not found:
+        return text
+    for phrase, _generic in found:
+        words = _ANY_WORD.findall(phrase)
+        if all(len(w) <= 1 for w in words):
+            return text
+        if len(words) == 1 and words[0].isascii() and words[0].lower() in pinyin_syllables():
+            return text
+    return replace_org_types_compare(text, generic=True)
+
+
+_ANY_WORD = re.compile(r"\w+")
+
+
+def _org_types(tokens: list[Token]) -> list[Token]:
+    """Legal forms in their generic form once punctuation is gone too ("A.G." -> jsc)."""
+    if not tokens or any(t.han for t in tokens):
+        return tokens
+    joined = " ".join(t.text for t in tokens)
+    replaced = _generic_org_types(joined)
+    return tokens if replaced == joined else _latin_tokens(replaced)
+
+
 def _tokenize(name: str) -> tuple[Token, ...]:
+    # legal forms in any language and script to rigour's generic form (GmbH, Russian OOO -> llc)
+    # (before transliteration for other scripts; Latin ones are read word by word below)
     text = _clean(name)
+    if not text.isascii():
+        text = _generic_org_types(HAN_RUN.sub(lambda m: f" {m.group()} ", text.casefold()))
     if text.isascii():
         plain = _strip_titles(_latin_tokens(text), _HON_DOTTED.search(text.lower()) is not None)
-        return tuple(plain[:MAX_TOKENS])
+        return tuple(_wade_giles(_org_types(plain[:MAX_TOKENS])))
     tokens: list[Token] = []
     pos = 0
+    # Han runs joined by an interpunct are a transcribed foreign name (贝拉克·奥巴马)
+    foreign = _TRANSCRIPTION_DOTS.search(text) is not None
     for m in HAN_RUN.finditer(text):
-        tokens.extend(_latin_tokens(text[pos : m.start()]))
-        tokens.extend(_han_tokens(m.group()))
+        tokens.extend(_org_types(_latin_tokens(text[pos : m.start()])))
+        if foreign:
+            tokens.extend(_foreign_token(m.group()))
+        else:
+            tokens.extend(_han_tokens(m.group()))
         pos = m.end()
-    tokens.extend(_latin_tokens(text[pos:]))
+    tokens.extend(_org_types(_latin_tokens(text[pos:])))
     tokens = _strip_titles(tokens, _HON_DOTTED.search(text.casefold()) is not None)
+    if not any(t.han for t in tokens):
+        tokens = _wade_giles(_org_types(tokens))
     return tuple(tokens[:MAX_TOKENS])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dueprocess.demands.models import Requester
 from dueprocess.errors import Forbidden
 
 AUDITOR_GROUP = "auditor"
@@ -25,7 +26,6 @@ def is_auditor(user: Any) -> bool:
 
 def is_outside_party(user: Any) -> bool:
     """Authority officers have a requester profile and never see platform-wide data."""
-    from dueprocess.demands.models import Requester
 
     return Requester.objects.filter(user_id=user.pk).exists()
 

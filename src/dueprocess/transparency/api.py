@@ -18,7 +18,6 @@ from dueprocess.audit import checkpoint as checkpoints
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands.models import Demand
 from dueprocess.errors import NotFound
-from dueprocess.intake.schemas import ErrorOut
 from dueprocess.transparency import dsa, exporters
 from dueprocess.transparency.access import require_reader
 from dueprocess.transparency.models import Publication
@@ -30,6 +29,7 @@ from dueprocess.transparency.publications import (
     withdraw,
 )
 from dueprocess.transparency.reports import build_report
+from dueprocess.web.schemas import ErrorOut
 
 router = Router()
 ERRORS: dict[int | str, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,

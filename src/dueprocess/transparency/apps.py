@@ -10,6 +10,7 @@ class TransparencyConfig(AppConfig):
     label = "transparency"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models load only once the app registry is ready.
         from django.db.models.signals import post_save
 
         from dueprocess.audit.chain import recorded
@@ -43,6 +44,12 @@ class TransparencyConfig(AppConfig):
                               dispatch_uid=f"transparency.{model.__name__}_saved")
         recorded.connect(event_recorded, weak=False, dispatch_uid="transparency.event_recorded")
 
+        # Execution runs the tallies with its maintenance, without importing transparency.
+        from dueprocess.execution.tasks import register_maintenance
+        from dueprocess.transparency.tally import settle
+
+        register_maintenance("tallied", settle)  # reports stay quick to make
+
 
 #: Audit verbs that record an access, not a change.
 READ_VERBS = frozenset({"demand.viewed", "production.downloaded", "console.searched",
@@ -51,6 +58,6 @@ READ_VERBS = frozenset({"demand.viewed", "production.downloaded", "console.searc
 
 def _mark(demand_id: int | None) -> None:
     """Tallies are derived data: note the demand as stale in the changing transaction."""
-    from dueprocess.transparency.tally import mark_stale
+    from dueprocess.transparency.tally import mark_stale  # loaded once the registry is ready
 
     mark_stale(demand_id)

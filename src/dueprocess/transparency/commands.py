@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from dueprocess.cli import fail
+from dueprocess.commandline import fail
 from dueprocess.transparency.names import TABLES
 
 
@@ -27,6 +27,7 @@ def add_arguments(r: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.transparency import dsa, exporters, tally
     from dueprocess.transparency.periods import PeriodError, parse_date, resolve
     from dueprocess.transparency.reports import build_report

@@ -3,7 +3,7 @@
 The public copy is built from the demand, never the demand itself: e-mail addresses, phone
 numbers, URL paths, handles and the names of private persons (the affected users, anyone
 after a salutation or the word "user", and any person the preparer lists) are replaced by
-``[redacted]`` automatically (:mod:`dueprocess.transparency.redaction`, the same redactor
+``[redacted]`` automatically (:mod:`dueprocess.redaction`, the same redactor
 as the DSA statements of reasons). Officials named on the
 demand are kept, because they act in a public capacity and their accountability is the
 point of publishing. A draft becomes public only when a person with the publish permission
@@ -20,14 +20,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
-from dueprocess.demands.actions import actor_label
 from dueprocess.demands.models import AskKind, Demand
 from dueprocess.errors import Conflict, Forbidden, InvalidInput
 from dueprocess.locking import for_update
+from dueprocess.redaction import REDACTED, Redaction, redact
 from dueprocess.transparency.access import require_publisher
 from dueprocess.transparency.models import Publication, PublicationStatus
-from dueprocess.transparency.redaction import REDACTED, Redaction, redact
 from dueprocess.transparency.reports import legal_process_label, territory_name
 
 __all__ = ["REDACTED", "Redaction", "edit_publication", "prepare_publication", "public_list",

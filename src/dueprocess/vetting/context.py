@@ -19,8 +19,8 @@ from datetime import date, tzinfo
 from typing import NamedTuple
 
 from dueprocess.law.loader import Library
-from dueprocess.law.regions import EU_MEMBER_STATES, home_of, zone_of
-from dueprocess.law.schema import Instrument
+from dueprocess.law.regions import EU_MEMBER_STATES, country_of, home_of, zone_of
+from dueprocess.law.schema import ANY_JURISDICTION, Instrument, Jurisdiction, Offence
 from dueprocess.vetting.cel_policy import ConditionError, ConditionInput, evaluate_condition
 from dueprocess.vetting.facts import AskFacts, DemandFacts, PolicyFacts
 from dueprocess.vetting.policy_params import validate_params
@@ -150,7 +150,10 @@ class PolicySet:
             return cached
         candidates = list(self._buckets.get(None, ()))
         candidates += self._buckets.get(code, ())
-        if code != "EU" and code in EU_MEMBER_STATES:
+        country = country_of(code)
+        if country != code:  # a State of a federation: the federal policies apply too
+            candidates += self._buckets.get(country, ())
+        if code != "EU" and country in EU_MEMBER_STATES:
             candidates += self._buckets.get("EU", ())
         found = tuple(sorted((p for p in candidates if p.in_force(on)), key=lambda p: p.id))
         if len(self._cache) > 4096:
@@ -188,6 +191,35 @@ class VetContext:
         self.library = library
         self.on: date = demand.received_at.date()
         self.instrument: Instrument | None = library.get(demand.instrument_id)
+        #: The instrument was not cited by a library id but found from the cited law.
+        self.inferred_instrument = False
+        if self.instrument is None:
+            cited = f"{demand.instrument_id} {demand.legal_basis}"
+            found = library.match_instrument(cited, demand.jurisdiction)
+            # An id naming another area ("br.marco_civil.x" on a US demand) contradicts
+            # the match: leave it unknown for a person to sort out.
+            given = demand.instrument_id.strip().lower()
+            if found is not None and "." in given and (
+                given.split(".", 1)[0] != found.id.split(".", 1)[0]
+            ):
+                found = None
+            self.instrument = found
+            self.inferred_instrument = found is not None
+        #: What the library knows about the requesting legal system as a whole.
+        self.profile: Jurisdiction | None = library.jurisdiction(demand.jurisdiction)
+        #: Cited offences the library knows, by id or by citation, and those it does not.
+        self.offences: tuple[Offence, ...]
+        self.unknown_offences: tuple[str, ...]
+        known: dict[str, Offence] = {}
+        unknown: list[str] = []
+        for cited_offence in dict.fromkeys(demand.offences):
+            offence = library.resolve_offence(cited_offence, demand.jurisdiction)
+            if offence is None:
+                unknown.append(cited_offence)
+            else:
+                known.setdefault(offence.id, offence)
+        self.offences = tuple(known.values())
+        self.unknown_offences = tuple(unknown)
         self.zone: tzinfo | None = zone_of(demand.jurisdiction)
         received = demand.received_at
         if self.zone is not None and received.tzinfo is not None:
@@ -221,14 +253,34 @@ class VetContext:
         return self._targets
 
     @property
+    def generic(self) -> bool:
+        """The demand rests on no instrument of its own legal system (unknown or generic)."""
+        return self.instrument is None or self.instrument.jurisdiction == ANY_JURISDICTION
+
+    def profile_flags(self) -> tuple[str, ...]:
+        """The legal system's known risk, when the demand rests on generic or unknown law and
+        asks for something the profile concerns."""
+        profile = self.profile
+        if profile is None or not profile.risk_flags or not self.generic:
+            return ()
+        if profile.asks and not any(a.kind in profile.asks for a in self.demand.asks):
+            return ()
+        return tuple(profile.risk_flags)
+
+    @property
+    def universal(self) -> bool:
+        """A cited offence is unlawful everywhere (child sexual abuse material)."""
+        return any(o.universal for o in self.offences)
+
+    @property
     def flags(self) -> frozenset[str]:
-        """Risk flags of the instrument and of every cited offence the library knows."""
+        """Risk flags of the instrument, of every cited offence the library knows, and of
+        the legal system where the demand rests on generic law."""
         if self._flags is None:
-            flags = set(self.instrument.risk_flags) if self.instrument else set()
-            for offence_id in self.demand.offences:
-                offence = self.library.offence(offence_id)
-                if offence is not None:
-                    flags.update(offence.flags)
+            flags: set[str] = set(self.instrument.risk_flags) if self.instrument else set()
+            for offence in self.offences:
+                flags.update(offence.flags)
+            flags.update(self.profile_flags())
             self._flags = frozenset(flags)
         return self._flags
 

@@ -19,7 +19,11 @@ The first tier that applies wins:
 3. ``reject`` — ``legal.instrument_not_in_force``, or every ask is unenforceable: each
    has a ``legal.insufficient_process`` or ``legal.issuer_not_competent`` finding that
    does not leave part of the ask standing (``evidence["partial"]`` false).
-4. ``request_clarification`` — ``legal.unknown_instrument`` or ``legal.missing_element``:
+4. ``escalate`` — ``legal.unknown_instrument`` together with a ``rights.*``,
+   ``jurisdiction.extraterritorial_scope``, ``legal.out_of_scope_process`` or
+   ``policy.human_rights_review`` warning: a clarification request would treat a rights
+   question as a paperwork one.
+4b. ``request_clarification`` — ``legal.unknown_instrument`` or ``legal.missing_element``:
    the authority can fix the demand.
 5. ``escalate`` — any other warning or block: ``rights.*``, ``jurisdiction.*``,
    ``legal.statute_mismatch``, ``policy.human_rights_review``, ``policy.condition_error``,
@@ -65,6 +69,9 @@ VERIFY_FIRST = "verify the sender through a registry contact first"
 _LEGAL_DEFECTS = frozenset({"legal.insufficient_process", "legal.issuer_not_competent"})
 _CLARIFY = frozenset({"legal.unknown_instrument", "legal.missing_element"})
 _LESS = "scope.less_restrictive_available"
+#: Findings that make an unknown instrument a matter for a person, not a clarification.
+_UNKNOWN_BUT = ("rights.", "jurisdiction.extraterritorial_scope", "legal.out_of_scope_process",
+                "policy.human_rights_review")
 _CLASSIFIED = frozenset(
     {"policy.route_mlat", "policy.jurisdiction_paused", "legal.instrument_not_in_force",
      "scope.overbroad"}
@@ -136,7 +143,14 @@ def recommend(findings: Sequence[Finding], ask_count: int) -> tuple[str, str]:
     tiers.append(
         ("reject", having("legal.instrument_not_in_force") + (defects if all_dead else []))
     )
-    tiers.append(("request_clarification", having(*_CLARIFY)))
+    # An instrument the library lacks is a question for the authority, unless rights or
+    # scope warnings already stand: then a person decides before anything is asked.
+    if [f for f in having("legal.unknown_instrument") if f.severity != "info"]:
+        tiers.append(("escalate", [f for f in findings if f.severity in ("warning", "block")
+                                   and f.code.startswith(_UNKNOWN_BUT)]))
+    tiers.append(
+        ("request_clarification", [f for f in having(*_CLARIFY) if f.severity != "info"])
+    )
     tiers.append(
         (
             "escalate",

@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from dueprocess.execution.connectors.base import (
+from dueprocess.connectors.base import (
     CHUNK,
     ConnectorError,
     Export,
@@ -46,6 +46,8 @@ from dueprocess.execution.connectors.signing import (
     sign,
     verify,
 )
+from dueprocess.execution.deadletters import record_conflict
+from dueprocess.execution.models import WebhookCall
 
 log = logging.getLogger("dueprocess.execution.webhook")
 
@@ -77,6 +79,10 @@ class WebhookConnector:
         self.attempts = max(attempts, 1)
         self.backoff = backoff
         self.sleep = sleep
+
+    @classmethod
+    def from_config(cls, conf: Any) -> WebhookConnector:
+        return cls(conf.webhook_url, conf.webhook_secret, timeout=conf.webhook_timeout)
 
     # ------------------------------------------------------------------ transport
 
@@ -147,7 +153,6 @@ class WebhookConnector:
     def _remember(self, operation: str, key: str, body: bytes,
                   result: dict[str, Any]) -> dict[str, Any]:
         """Keep the first answer per key; a different later answer does not replace it."""
-        from dueprocess.execution.models import WebhookCall
 
         request_sha = hashlib.sha256(body).hexdigest()
         answer_sha = body_sha256(result)
@@ -164,8 +169,6 @@ class WebhookConnector:
             raise PermanentConnectorError(
                 f"idempotency key {key!r} was already used for a different request")
         if first.response_sha256 != answer_sha:
-            from dueprocess.execution.deadletters import record_conflict
-
             record_conflict(first, answer_sha)
         stored: dict[str, Any] = first.result
         return stored

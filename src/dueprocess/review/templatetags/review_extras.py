@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 
 from dueprocess.demands.models import Ask, AskKind
+from dueprocess.demands.reasons import REASON_LABELS
 from dueprocess.review.models import Alternative
-from dueprocess.review.reasons import REASON_LABELS
 
 register = template.Library()
 

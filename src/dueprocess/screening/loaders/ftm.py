@@ -1,13 +1,18 @@
 """FollowTheMoney entities as JSON lines (OpenSanctions `entities.ftm.json` exports).
 
 One JSON object per line: `id`, `schema`, `properties` (every value a list of strings),
-`datasets`. Only party schemata are screenable; Sanction, Address, Identification and the
-like are counted as ignored. Country codes are lower-case alpha-2 in FtM.
+`datasets`. Only party schemata are screenable; Address, Identification and the like are
+counted as ignored. A `Sanction` entity names the party it applies to (`entity`) and its
+programme (`programId`, `program`, else `authority`): it is joined to that party, so each
+hit carries its programme even where the party itself states none. The dataset name is
+kept as the list id (the report's too, when the file holds one dataset).
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 from ..model import ListEntry, LoadReport, dedupe
@@ -39,6 +44,7 @@ def _strings(props: dict[str, Any], *names: str) -> list[str]:
 def load_ftm_json(source: Source, list_id: str | None = None) -> LoadReport:
     """Load FtM JSON lines; `list_id` defaults to each entity's first dataset."""
     report = LoadReport(list_id or "opensanctions", source_name(source), "ftm_json")
+    sanctions: dict[str, list[str]] = defaultdict(list)
     with open_binary(source) as fh:
         for line_no, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -56,6 +62,13 @@ def load_ftm_json(source: Source, list_id: str | None = None) -> LoadReport:
                 continue
             schema = _PARTY_SCHEMAS.get(str(data.get("schema", "")))
             if schema is None:
+                if data.get("schema") == "Sanction":
+                    props_s: dict[str, Any] = data.get("properties", {})
+                    programme = _strings(props_s, "programId", "program") or _strings(
+                        props_s, "authority"
+                    )
+                    for target in _strings(props_s, "entity"):
+                        sanctions[target].extend(programme)
                 report.ignored += 1
                 continue
             props: dict[str, Any] = data.get("properties", {})
@@ -89,4 +102,14 @@ def load_ftm_json(source: Source, list_id: str | None = None) -> LoadReport:
                     gender=" ".join(_strings(props, "gender")[:1]).capitalize(),
                 )
             )
+    if sanctions:
+        report.entries = [
+            replace(e, programmes=dedupe([*e.programmes, *sanctions[e.entry_id]]))
+            if e.entry_id in sanctions
+            else e
+            for e in report.entries
+        ]
+    in_file = {e.list_id for e in report.entries}
+    if list_id is None and len(in_file) == 1:
+        report.list_id = in_file.pop()
     return report

@@ -72,20 +72,42 @@ def _programmes(value: str) -> tuple[str, ...]:
     return dedupe(p.strip(" []") for p in re.split(r"\]\s*\[", value) if p.strip(" []"))
 
 
-def _rows(source: Source, report: LoadReport) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(text_stream(source))
+def _rows(
+    source: Source, report: LoadReport, columns: int | None = None
+) -> list[tuple[int, list[str]]]:
+    """Rows with their line numbers; a last row cut short means the file was cut.
+
+    OFAC ends every row with CRLF (and the file with a DOS end-of-file character). A file
+    whose last row lacks its line end *and* its columns (or its closing quote) is a cut
+    download: the whole file is refused (`ListFormatError`) rather than loaded without
+    its tail.
+    """
+    stream = text_stream(source)
+    text = stream.getvalue().rstrip("\x1a")
+    cut = bool(text) and not text.endswith("\n")
+    reader = csv.reader(stream)
     rows: list[tuple[int, list[str]]] = []
+    error_line = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
+            error_line = reader.line_num
             report.skip(reader.line_num, "malformed CSV", str(exc))
             continue
         if not row or (len(row) == 1 and row[0].strip() in ("", "\x1a")):
             continue
         rows.append((reader.line_num, row))
+    if cut:
+        last = text.count("\n") + 1
+        short = columns is not None and bool(rows) and len(rows[-1][1]) < columns
+        open_quote = text[text.rfind("\n") + 1 :].count('"') % 2 == 1
+        if open_quote or error_line >= last or (short and rows[-1][0] >= last):
+            raise ListFormatError(
+                f"{source_name(source)}, line {last}: the file ends mid-row (truncated download)"
+            )
     return rows
 
 
@@ -118,6 +140,12 @@ def load_ofac_csv(
         add = add if add is not None else _maybe(folder / "add.csv")
         comments = comments if comments is not None else _maybe(folder / "sdn_comments.csv")
     report = LoadReport(LIST_ID, source_name(main), "ofac_csv")
+    # aliases and addresses are half of what screening compares: a set without them is
+    # not the list in force
+    if alt is None:
+        report.incomplete.append("alt.csv (aliases) is missing from the OFAC set")
+    if add is None:
+        report.incomplete.append("add.csv (addresses) is missing from the OFAC set")
 
     extra_remarks: dict[str, str] = {}
     if comments is not None:
@@ -129,7 +157,7 @@ def load_ofac_csv(
 
     aliases: dict[str, list[str]] = defaultdict(list)
     if alt is not None:
-        for line, row in _rows(alt, report):
+        for line, row in _rows(alt, report, ALT_COLUMNS):
             if len(row) != ALT_COLUMNS:
                 report.skip(line, "wrong column count", f"alt.csv: {len(row)} columns")
                 continue
@@ -142,7 +170,7 @@ def load_ofac_csv(
 
     addresses: dict[str, list[str]] = defaultdict(list)
     if add is not None:
-        for line, row in _rows(add, report):
+        for line, row in _rows(add, report, ADD_COLUMNS):
             if len(row) != ADD_COLUMNS:
                 report.skip(line, "wrong column count", f"add.csv: {len(row)} columns")
                 continue
@@ -151,7 +179,7 @@ def load_ofac_csv(
             if text:
                 addresses[row[0].strip()].append(text)
 
-    for line, row in _rows(main, report):
+    for line, row in _rows(main, report, SDN_COLUMNS):
         if len(row) != SDN_COLUMNS:
             report.skip(line, "wrong column count", f"{len(row)} columns, expected 12")
             continue

@@ -58,6 +58,7 @@ def load_un_xml(source: Source) -> LoadReport:
                     f"{report.source}: root element is <{local(elem.tag)}>, "
                     "expected <CONSOLIDATED_LIST> (UN consolidated list)"
                 )
+            report.published = (elem.get("dateGenerated") or "")[:10]
             continue
         ordinal += 1
         person = local(elem.tag) == "INDIVIDUAL"

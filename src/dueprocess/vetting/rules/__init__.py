@@ -10,6 +10,7 @@ import hashlib
 
 from dueprocess.vetting.rules import (
     at_risk_targets,
+    breadth,
     deadline,
     elements,
     enforcing_state,
@@ -18,6 +19,7 @@ from dueprocess.vetting.rules import (
     in_force,
     issuer,
     offence_dates,
+    out_of_scope,
     policies,
     process,
     risk_instrument,
@@ -43,6 +45,7 @@ RULES: tuple[Rule, ...] = (
     unknown_instrument.RULE,
     in_force.RULE,
     process.RULE,
+    out_of_scope.RULE,
     stored_data.RULE,
     issuer.RULE,
     elements.RULE,
@@ -55,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     enforcing_state.RULE,
     territorial_scope.RULE,
     scope_limits.RULE,
+    breadth.RULE,
     deadline.RULE,
 )
 

@@ -15,7 +15,7 @@ offset), ``due_utc`` and ``time_zone``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dueprocess.law.deadlines import preservation_expiry, response_deadline
@@ -24,7 +24,7 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "deadline.statutory"
-VERSION = 2
+VERSION = 3
 
 
 def _zone_name(ctx: VetContext, moment: datetime) -> str:
@@ -52,6 +52,8 @@ def check(ctx: VetContext) -> Iterator[Finding]:
     if due is not None:
         if demand.emergency and limits.emergency_hours is not None:
             basis = f"{limits.emergency_hours} hours (emergency)"
+        elif limits.response_hours is not None:
+            basis = f"{limits.response_hours} hour(s)"
         else:
             basis = f"{limits.response_days} days"
         counting = (
@@ -67,6 +69,7 @@ def check(ctx: VetContext) -> Iterator[Finding]:
             "counting": limits.counting,
             "emergency": demand.emergency,
             "response_days": limits.response_days,
+            "response_hours": limits.response_hours,
             "emergency_hours": limits.emergency_hours,
             "requested_due": requested.isoformat() if requested else None,
         }
@@ -91,22 +94,35 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         until = preservation_expiry(instrument, ctx.local_on, 0)
         if until is None:
             continue
+        statutory = limits.preservation_days
+        granted = statutory
+        if ask.days is not None and ask.days >= 1 and statutory is not None:
+            # Keep what was asked for, never beyond what the law provides.
+            granted = min(ask.days, statutory)
+            if granted < statutory:
+                until = ctx.local_on + timedelta(days=granted)
         pres = {
             "instrument": instrument.id,
             "preserve_until": until.isoformat(),
-            "statutory_days": limits.preservation_days,
+            "statutory_days": statutory,
+            "granted_days": granted,
             "extension_days": limits.preservation_extension_days,
             "max_renewals": limits.preservation_max_renewals,
             "requested_days": ask.days,
         }
         longer = ""
-        if (
-            ask.days is not None
-            and limits.preservation_days is not None
-            and ask.days > limits.preservation_days
-        ):
+        if ask.days is not None and statutory is not None and ask.days > statutory:
+            renew = ""
+            if limits.preservation_extension_days and limits.preservation_max_renewals != 0:
+                times = limits.preservation_max_renewals
+                renew = (
+                    f", renewable by {limits.preservation_extension_days} days"
+                    + (f" {'once' if times == 1 else f'{times} times'}" if times else "")
+                    + " on a renewed request"
+                )
             longer = (
-                f"; {ask.days} days were asked, beyond the statutory {limits.preservation_days}"
+                f"; {ask.days} days were asked, beyond the statutory {statutory}: "
+                f"{statutory} days are kept{renew}"
             )
         yield RULE.finding(
             "deadline.statutory",

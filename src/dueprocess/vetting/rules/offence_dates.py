@@ -15,14 +15,13 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "legal.offence_dates"
-VERSION = 1
+VERSION = 2
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
     on = ctx.local_on
-    for offence_id in dict.fromkeys(ctx.demand.offences):
-        offence = ctx.library.offence(offence_id)
-        if offence is None or offence.in_force(on):
+    for offence in ctx.offences:
+        if offence.in_force(on):
             continue
         evidence = {
             "offence": offence.id,

@@ -14,18 +14,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dueprocess.law.regions import covered
+from dueprocess.law.regions import country_of, covered
 from dueprocess.law.schema import ANY_JURISDICTION
 from dueprocess.vetting.context import VetContext
 from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "legal.statutes"
-VERSION = 2
+VERSION = 3
 
 
 def _foreign(law_jurisdiction: str, requester: str) -> bool:
-    return law_jurisdiction != ANY_JURISDICTION and requester not in covered(law_jurisdiction)
+    """Law of another legal system. A State's authority (``US-TX``) may cite federal law;
+    a federal authority may cite a State's; one State may not cite another's."""
+    if law_jurisdiction == ANY_JURISDICTION:
+        return False
+    law = covered(law_jurisdiction)
+    if requester in law:
+        return False
+    state_law = country_of(law_jurisdiction) != law_jurisdiction
+    return state_law or country_of(requester) not in law
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
@@ -37,12 +45,9 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         mismatches.append(
             {"type": "instrument", "id": instrument.id, "jurisdiction": instrument.jurisdiction}
         )
-    unknown: list[str] = []
-    for offence_id in dict.fromkeys(demand.offences):
-        offence = ctx.library.offence(offence_id)
-        if offence is None:
-            unknown.append(offence_id)
-        elif _foreign(offence.jurisdiction, requester):
+    unknown: list[str] = list(ctx.unknown_offences)
+    for offence in ctx.offences:
+        if _foreign(offence.jurisdiction, requester):
             mismatches.append(
                 {"type": "offence", "id": offence.id, "jurisdiction": offence.jurisdiction}
             )

@@ -9,6 +9,15 @@
   the least restrictive way is what vetting recommends (``comply_partially``). A removal
   already limited to named territories is carried out as a withholding there anyway, so
   the finding only notes it.
+
+No narrower withholding is proposed where the law or the content calls for removal: an
+instrument with ``removal_required`` (TCO Regulation: all Member States; PHAROS) or a cited
+offence that is ``universal`` (child sexual abuse material, which is removed everywhere,
+so a worldwide scope is no extraterritorial overreach either).
+
+A removal from a national authority under an instrument that cannot be met by withholding
+takes effect worldwide: ``jurisdiction.extraterritorial_scope`` says so, so such a demand
+is never a plain ``comply``.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "jurisdiction.territorial_scope"
-VERSION = 2
+VERSION = 3
 
 _ACCOUNT_MEASURES = (None, "", "suspend", "terminate")
 
@@ -31,6 +40,8 @@ def check(ctx: VetContext) -> Iterator[Finding]:
     requester = ctx.demand.jurisdiction.strip().upper()
     local = "EU" if requester == "EU" else requester
     instrument = ctx.instrument
+    universal = ctx.universal
+    removal_required = instrument is not None and instrument.removal_required
     for index, ask in enumerate(ctx.demand.asks):
         if ask.kind not in ("restrict_content", "restrict_account"):
             continue
@@ -43,7 +54,7 @@ def check(ctx: VetContext) -> Iterator[Finding]:
             # withholding the account where the law applies.
             allowed = instrument.allowed("restrict_account") if instrument else None
             if (instrument is None or allowed is not None) and unlimited \
-                    and ask.measure in _ACCOUNT_MEASURES:
+                    and ask.measure in _ACCOUNT_MEASURES and not universal:
                 yield RULE.finding(
                     "scope.less_restrictive_available",
                     "info",
@@ -58,6 +69,8 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                     ask_index=index,
                 )
             continue
+        if universal:
+            continue
         if outside:
             yield RULE.finding(
                 "jurisdiction.extraterritorial_scope",
@@ -69,6 +82,24 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         # With an unknown instrument the proposal is still worth making.
         allowed = instrument.allowed("restrict_content") if instrument else None
         can_withhold = instrument is None or (allowed is not None and "withhold" in allowed)
+        if removal_required:
+            continue
+        if (
+            not can_withhold
+            and not outside
+            and not scope
+            and ask.measure in ("remove", "disable")
+            and local != "EU"
+        ):
+            yield RULE.finding(
+                "jurisdiction.extraterritorial_scope",
+                "warning",
+                f"Ask {index} ({ask.measure} the content) names no territory and "
+                f"{instrument.id if instrument else 'the instrument'} allows no withholding: "
+                f"an authority of {local} would have it take effect worldwide.",
+                {"territorial_scope": scope, "outside": ["WW"], "home": local},
+                ask_index=index,
+            )
         if can_withhold and (ask.measure in ("remove", "disable") or worldwide):
             where = "names no territorial limit" if not scope else (
                 "reaches the whole world" if worldwide else f"is limited to {', '.join(scope)}")

@@ -1,0 +1,352 @@
+"""What the console's big pages read, as typed page data, in a known number of queries.
+
+Views call these and add what depends on the person looking (permissions, forms); nothing
+here writes. Lists are cut at a page (the template says how many more there are), so a demand
+with 100,000 targets or events costs the same queries as one with three.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from dueprocess.audit.models import AuditEvent
+from dueprocess.demands import actions, invariants
+from dueprocess.demands.models import (
+    Action,
+    ActionStatus,
+    Ask,
+    Decision,
+    Demand,
+    Document,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Official,
+    Severity,
+    Target,
+)
+from dueprocess.intake.models import ClarificationAnswer, InboundEmail
+from dueprocess.law import default_library
+from dueprocess.notices.delivery import is_verified_address, verified_addresses
+from dueprocess.review import deadlines, gates
+from dueprocess.review.actions import demand_version
+from dueprocess.review.forms import QUEUE_STATUSES
+from dueprocess.review.models import HumanRightsReview, Note, Override
+from dueprocess.review.search import related_demands
+
+TARGETS_PAGE = 200
+EVENTS_PAGE = 300
+LIST_LIMIT = 200
+
+
+@dataclass
+class CaseFile:
+    """Everything the demand page shows of one demand, read once."""
+
+    demand: Demand
+    version: int
+    instrument: Any
+    asks: list[Ask]
+    current: dict[int, Decision]
+    officials: list[Official]
+    screening: dict[int, list[Any]]
+    targets: list[Target]
+    targets_next: int | None
+    targets_after: int | None
+    related: Any
+    documents: list[Document]
+    inbound_email: InboundEmail | None
+    findings: list[Any]
+    severity_counts: dict[str, int]
+    findings_history: int
+    decisions: list[Decision]
+    action_rows: list[Action]
+    action_summary: list[dict[str, Any]]
+    action_total: int
+    letters: list[Notice]
+    drafts: list[Notice]
+    answers: list[ClarificationAnswer]
+    letter_addresses: list[str]
+    sender_verified: bool | None
+    user_notices: list[Notice]
+    notice_counts: dict[str, int]
+    events: list[AuditEvent]
+    events_next: int | None
+    events_after: int | None
+    deadlines: Any
+    reviews: list[HumanRightsReview]
+    hr_triggers: list[str]
+    hr_current: HumanRightsReview | None
+    case: invariants.Case
+    overrides: list[Override] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def severity_order() -> Case:
+    return Case(When(severity=Severity.BLOCK, then=Value(0)),
+                When(severity=Severity.WARNING, then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+
+
+def action_order() -> Case:
+    return Case(When(status=ActionStatus.FAILED, then=Value(0)),
+                When(status=ActionStatus.RUNNING, then=Value(1)),
+                When(status=ActionStatus.PENDING, then=Value(2)),
+                default=Value(3), output_field=IntegerField())
+
+
+def screening_by_official(findings: list[Any], officials: list[Any]) -> dict[int, list[Any]]:
+    """Sanctions findings per official, matched by the name the finding's evidence carries."""
+    hits: dict[int, list[Any]] = {}
+    sanction = [f for f in findings if f.code.startswith("sanctions.")]
+    for official in officials:
+        name = official.name.casefold()
+        for f in sanction:
+            if name and name in json.dumps(f.evidence, ensure_ascii=False).casefold():
+                hits.setdefault(official.pk, []).append(f)
+    return hits
+
+
+def inbound_email(demand: Demand) -> InboundEmail | None:
+    return InboundEmail.objects.filter(demand=demand).first()
+
+
+def _page(rows: list[Any], size: int, key: str) -> tuple[list[Any], int | None]:
+    """The first ``size`` rows and the key to continue after, when there are more."""
+    more = getattr(rows[size - 1], key) if len(rows) > size else None
+    return rows[:size], more
+
+
+def case_file(demand: Demand, *, targets_after: int | None = None,
+              events_after: int | None = None) -> CaseFile:
+    asks = list(demand.asks.all())
+    current = {d.ask_id: d for d in demand.decisions.filter(superseded=False,
+                                                             target__isnull=True)}
+    targets_qs = demand.targets.order_by("pk")
+    if targets_after:
+        targets_qs = targets_qs.filter(pk__gt=targets_after)
+    targets, targets_next = _page(list(targets_qs[: TARGETS_PAGE + 1]), TARGETS_PAGE, "pk")
+
+    events_qs = AuditEvent.objects.filter(demand_id=demand.pk).order_by("seq")
+    if events_after:
+        events_qs = events_qs.filter(seq__gt=events_after)
+    events, events_next = _page(list(events_qs[: EVENTS_PAGE + 1]), EVENTS_PAGE, "seq")
+
+    findings = list(demand.findings.current().order_by(severity_order(), "pk")[: LIST_LIMIT * 2])
+    if len(findings) < LIST_LIMIT * 2:  # all of them: count here rather than ask again
+        severity_counts = dict(Counter(f.severity for f in findings))
+    else:
+        severity_counts = dict(demand.findings.current().order_by().values_list("severity")
+                               .annotate(n=Count("id")).values_list("severity", "n"))
+
+    action_rows = list(Action.objects.filter(demand=demand).select_related("target")
+                       .order_by(action_order(), "pk")[:LIST_LIMIT])
+    action_summary: list[dict[str, Any]]
+    if len(action_rows) < LIST_LIMIT:
+        tally = Counter((a.kind, a.status) for a in action_rows)
+        action_summary = [{"kind": k, "status": st, "n": n}
+                          for (k, st), n in sorted(tally.items())]
+    else:
+        action_summary = list(demand.actions.order_by("kind", "status")
+                              .values("kind", "status").annotate(n=Count("id")))
+
+    letters = list(demand.notices.exclude(kind=NoticeKind.USER)
+                   .select_related("author", "edited_by", "approved_by", "sent_by")
+                   .order_by("pk"))
+    decisions = list(Decision.objects.filter(demand=demand)
+                     .select_related("ask", "target", "decided_by")
+                     .order_by("-pk")[:LIST_LIMIT])
+    refused = {d.ask_id for d in decisions if not d.superseded and d.target_id is None
+               and d.outcome not in ("comply", "comply_partially")}
+    officials = list(demand.officials.all())
+    reviews = list(HumanRightsReview.objects.filter(demand=demand)
+                   .select_related("reviewer").order_by("-pk")[:20])
+    return CaseFile(
+        demand=demand,
+        version=demand_version(demand.pk),
+        instrument=default_library().get(demand.instrument),
+        asks=asks,
+        current=current,
+        officials=officials,
+        screening=screening_by_official(findings, officials),
+        targets=targets,
+        targets_next=targets_next,
+        targets_after=targets_after,
+        related=related_demands(demand, [t.identifier for t in targets]),
+        documents=list(Document.objects.filter(demand=demand).order_by("pk")),
+        inbound_email=inbound_email(demand),
+        findings=findings,
+        severity_counts=severity_counts,
+        findings_history=demand.findings.filter(superseded_at__isnull=False).count(),
+        decisions=decisions,
+        action_rows=action_rows,
+        action_summary=action_summary,
+        action_total=sum(int(row["n"]) for row in action_summary),
+        letters=[n for n in letters if n.status != NoticeStatus.DRAFT],
+        drafts=[n for n in letters if n.status == NoticeStatus.DRAFT],
+        answers=list(ClarificationAnswer.objects.filter(demand=demand)
+                     .select_related("answered_by").order_by("answered_at", "pk")[:LIST_LIMIT]),
+        letter_addresses=verified_addresses(demand),
+        sender_verified=is_verified_address(demand.sender_email, demand.authority.domains)
+        if demand.sender_email else None,
+        user_notices=list(Notice.objects.filter(demand=demand, kind=NoticeKind.USER)
+                          .select_related("target").order_by("pk")[:LIST_LIMIT]),
+        notice_counts=dict(demand.notices.filter(kind=NoticeKind.USER).order_by()
+                           .values_list("status").annotate(n=Count("id"))
+                           .values_list("status", "n")),
+        events=events,
+        events_next=events_next,
+        events_after=events_after,
+        deadlines=deadlines.demand_deadlines(demand, asks=asks, refused=refused),
+        reviews=reviews,
+        hr_triggers=gates.human_rights_triggers(demand),
+        hr_current=next((r for r in reviews if r.superseded_at is None), None),
+        case=actions.binding_case(demand),
+        overrides=list(Override.objects.filter(demand=demand).select_related("author")
+                       .order_by("-pk")[:20]),
+        notes=list(Note.objects.filter(demand=demand).select_related("author")
+                   .order_by("-pk")[:LIST_LIMIT]),
+    )
+
+
+# ----------------------------------------------------------------------------- the queue
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+OVERDUE_CAP = 50
+# With a deadline filter the SQL condition is a superset; this many candidates are checked
+# exactly per page before the page is cut.
+DUE_SCAN = 2 * PAGE_SIZE
+
+QUEUE_FIELDS = (
+    "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
+    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk",
+    "authority__name", "authority__slug", "assignee__username",
+)
+
+
+def capped_count(qs: QuerySet[Demand], cap: int) -> int:
+    """Count up to ``cap`` (a status with millions shows as "10,000+"): an index range
+    that stops, instead of a scan of every row of the status."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def _riskiest(rows: QuerySet[Demand], statuses: tuple[str, ...],
+              cursor: tuple[int, int] | None, limit: int) -> list[int]:
+    """Ids of the next ``limit`` demands in (risk, id) order, newest first.
+
+    One short backward scan of the (status, risk, id) index per status, merged here: a
+    single query over several statuses would have to read and sort all of their rows.
+    """
+    keys: list[tuple[int, int]] = []
+    for s in statuses:
+        qs = rows.filter(status=s)
+        if cursor is not None:
+            risk, pk = cursor
+            qs = qs.filter(Q(risk__lt=risk) | Q(risk=risk, pk__lt=pk))
+        keys.extend(qs.order_by("-risk", "-pk").values_list("risk", "pk")[:limit])
+    keys.sort(reverse=True)
+    return [pk for _, pk in keys[:limit]]
+
+
+def due_bound(due: str) -> Any:
+    now = timezone.now()
+    if due == "overdue":
+        return now
+    if due == "week":
+        return now + timedelta(days=7)
+    return None
+
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """The queue's filters, checked by the form: what a reviewer asked to see."""
+
+    status: str = ""
+    jurisdiction: str = ""
+    assignee_id: int | None = None  # "mine", or a person chosen
+    unassigned: bool = False
+    due: str = ""
+    approval: bool = False
+    after: int | None = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    demand: Demand
+    due: Any  # the response deadline, or None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    counts: dict[str, int]  # per open status, capped; empty under a filter
+    by_risk: bool
+    more: bool
+    cursor: int | None  # the id to continue after
+
+
+def queue_page(q: QueueQuery) -> QueuePage:
+    """Open demands, riskiest first, with keyset pagination (no OFFSET at a million rows).
+
+    The cursor is the last demand's id; its stored risk (set by vetting, indexed with status)
+    is looked up again, so the next page starts exactly after it in (risk, id) order.
+    """
+    scope: QuerySet[Demand] = Demand.objects.all()
+    if q.jurisdiction:
+        scope = scope.filter(jurisdiction=q.jurisdiction)
+    if q.unassigned:
+        scope = scope.filter(assignee__isnull=True)
+    elif q.assignee_id is not None:
+        scope = scope.filter(assignee_id=q.assignee_id)
+    if q.approval:
+        scope = scope.filter(awaiting_approval=True)
+    # Unfiltered, each count is a short index-only range. Under a filter every candidate row
+    # would have to be read to count it, so the tabs then go without numbers.
+    filtered = bool(q.jurisdiction or q.unassigned or q.assignee_id is not None or q.approval)
+    counts = {} if filtered else {s: capped_count(scope.filter(status=s), COUNT_CAP)
+                                  for s in QUEUE_STATUSES}
+    rows = scope
+    bound = due_bound(q.due)
+    if bound is not None:
+        rows = deadlines.filter_due(rows, bound)
+    # Working queues (open statuses) put risk first; the archive views (closed statuses,
+    # "all") span the whole table, so they keep to the primary key and stay index-backed.
+    by_risk = q.status in ("", *QUEUE_STATUSES)
+    fetch = DUE_SCAN if bound is not None else PAGE_SIZE
+    if by_risk:
+        cursor = None
+        if q.after:
+            risk = Demand.objects.filter(pk=q.after).values_list("risk", flat=True).first()
+            cursor = (risk, q.after) if risk is not None else None
+        ids = _riskiest(rows, (q.status,) if q.status else QUEUE_STATUSES, cursor, fetch + 1)
+    else:
+        if q.status != "all":
+            rows = rows.filter(status=q.status)
+        if q.after:
+            rows = rows.filter(pk__lt=q.after)
+        ids = list(rows.order_by("-pk").values_list("pk", flat=True)[: fetch + 1])
+    found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
+             .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
+    candidates = [QueueRow(found[pk], deadlines.response_due(found[pk]))
+                  for pk in ids if pk in found]
+    if bound is not None:
+        page = [r for r in candidates[:fetch] if r.due is not None and r.due < bound]
+        more = len(page) > PAGE_SIZE or len(candidates) > fetch
+        cursor_row = page[PAGE_SIZE - 1] if len(page) > PAGE_SIZE else (
+            candidates[fetch - 1] if len(candidates) > fetch else None)
+        page = page[:PAGE_SIZE]
+    else:
+        more = len(candidates) > PAGE_SIZE
+        page = candidates[:PAGE_SIZE]
+        cursor_row = page[-1] if more and page else None
+    return QueuePage(rows=page, counts=counts, by_risk=by_risk, more=more,
+                     cursor=cursor_row.demand.pk if more and cursor_row else None)

@@ -1,0 +1,40 @@
+"""Errors that happen outside the API's handlers still answer in its JSON error shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+
+from dueprocess.web.api import internal_error, shape_fallback
+
+API_PREFIX = "/api/"
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
+
+
+class ApiErrorShapeMiddleware:
+    """An unknown ``/api/v1`` path (404), a wrong method (405), another refusal made outside
+    the handlers and an exception that escaped them (500) are mapped by
+    :mod:`dueprocess.web.api`, like every other error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX):
+            return response
+
+        return shape_fallback(request, response)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        # Django turns these into 4xx answers, which __call__ then shapes.
+        if not request.path.startswith(API_PREFIX) or isinstance(exc, CLIENT_ERRORS):
+            return None
+        import logging
+
+
+        logging.getLogger("dueprocess.api").error(
+            "unhandled error in %s %s", request.method, request.path, exc_info=exc)
+        return internal_error(request)

@@ -1,0 +1,108 @@
+"""Pairs that went wrong on real names: each must land on the right side of the threshold."""
+
+from __future__ import annotations
+
+import pytest
+
+from dueprocess.screening import (
+    DEFAULT_THRESHOLD,
+    ListEntry,
+    Query,
+    ScreeningIndex,
+    compare,
+    compare_names,
+)
+from dueprocess.screening.translit import pinyin_syllables, pinyin_syllables_from_pypinyin
+
+SAME = [
+    # transliteration systems
+    ("Hsi Chin-ping", "Xi Jinping"),
+    ("Mao Tse-tung", "Mao Zedong"),
+    ("Wolodymyr Selenskyj", "Volodymyr Zelenskyy"),
+    ("Volodymyr Zelensky", "Wolodymyr Selenskyj"),
+    # a foreign name written in Han characters for its sound
+    ("贝拉克·奥巴马", "Barack Obama"),
+    ("弗拉基米尔·泽连斯基", "Volodymyr Zelenskyy"),
+    ("弗拉基米尔·普京", "Vladimir Putin"),
+    # one Han name in simplified and traditional characters
+    ("习近平", "習近平"),
+    # legal forms written out or abbreviated
+    ("Volkswagen Gesellschaft mit beschränkter Haftung", "Volkswagen GmbH"),
+    ("Rosneft Oil Company Public Joint Stock Company", "Rosneft Oil Company PJSC"),
+    # company names in Cyrillic
+    ("ПАО Газпром", "Gazprom PJSC"),
+    ("\u041e\u041e\u041e Вагнер", "Wagner LLC"),
+    # acronyms
+    ("PLA", "People's Liberation Army"),
+    ("Islamic Revolutionary Guard Corps", "IRGC"),
+    # lineage order kept, family name moved
+    ("AL SAUD, Muhammad bin Salman", "Muhammad bin Salman Al Saud"),
+]
+
+DIFFERENT = [
+    # other characters with the same reading
+    ("习近朋", "习近平"),
+    ("高石早苗", "高市早苗"),
+    # father and son
+    ("SALMAN BIN MUHAMMAD", "MUHAMMAD BIN SALMAN"),
+    ("Abdullah bin Ali", "Ali bin Abdullah"),
+    # same name, other legal form
+    ("Deutsche Bank AG", "Deutsche Bank GmbH"),
+    # an acronym that does not spell the name
+    ("PLO", "People's Liberation Army"),
+    # a transcription that does not sound like the name
+    ("贝拉克·奥巴马", "Vladimir Putin"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_same_name_in_another_system_alerts(a: str, b: str) -> None:
+    assert compare(a, b) >= DEFAULT_THRESHOLD, compare_names(a, b).explain()
+    assert compare(b, a) == pytest.approx(compare(a, b), abs=1e-4)
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_different_name_stays_below_threshold(a: str, b: str) -> None:
+    assert compare(a, b) < DEFAULT_THRESHOLD, compare_names(a, b).explain()
+    assert compare(b, a) == pytest.approx(compare(a, b), abs=1e-4)
+
+
+def test_explanations_name_the_reason() -> None:
+    assert "other character" in compare_names("高石早苗", "高市早苗").explain()
+    assert "lineage order" in compare_names("SALMAN BIN MUHAMMAD", "MUHAMMAD BIN SALMAN").explain()
+    assert "legal form differs" in compare_names("Deutsche Bank AG", "Deutsche Bank GmbH").explain()
+    assert "acronym" in compare_names("PLA", "People's Liberation Army").explain()
+    assert "transcription" in compare_names("贝拉克·奥巴马", "Barack Obama").explain()
+    german = compare_names("Wolodymyr Selenskyj", "Volodymyr Zelenskyy")
+    assert "transliteration" in german.explain()
+
+
+def test_index_finds_names_written_in_another_system() -> None:
+    listed = [
+        "Xi Jinping",
+        "Volodymyr Zelenskyy",
+        "Barack Obama",
+        "People's Liberation Army",
+        "Volkswagen GmbH",
+        "Gazprom PJSC",
+        "Vladimir Putin",
+        "TANG, Ping-keung",
+        "Mohammed Ali",
+    ]
+    index = ScreeningIndex.build(
+        ListEntry("test", str(i), "Person", (name,)) for i, name in enumerate(listed)
+    )
+    for query, expected in [
+        ("Hsi Chin-ping", "Xi Jinping"),
+        ("Wolodymyr Selenskyj", "Volodymyr Zelenskyy"),
+        ("贝拉克·奥巴马", "Barack Obama"),
+        ("PLA", "People's Liberation Army"),
+        ("Volkswagen Gesellschaft mit beschränkter Haftung", "Volkswagen GmbH"),
+        ("ПАО Газпром", "Gazprom PJSC"),
+    ]:
+        alerts = index.screen(Query(query))
+        assert [h.matched_name for h in alerts] == [expected], query
+
+
+def test_the_pinyin_syllable_table_matches_pypinyin() -> None:
+    assert pinyin_syllables() == pinyin_syllables_from_pypinyin()
