@@ -518,6 +518,7 @@ def list_instruments(request: HttpRequest) -> InstrumentList:
 api.add_router("", "dueprocess.transparency.api.router")
 api.add_router("", "dueprocess.execution.api.router")  # GET /dsa/statements
 api.add_router("/screening", "dueprocess.sanctions.api.router")  # POST /screening/search
+api.add_router("", "dueprocess.sanctions.api.match_router")  # POST /match/{dataset} (yente)
 
 
 from dueprocess.intake.api_intake import router as _intake_router  # noqa: E402
