@@ -46,6 +46,8 @@ MIDDLEWARE = [
     # Probes first: answered before host checks and the HTTPS redirect (load balancers).
     "dueprocess.ops.middleware.ProbeMiddleware",
     "dueprocess.ops.middleware.RequestIdMiddleware",
+    # Outside everything that may answer in its own way (error shapes, redirects, refusals).
+    "dueprocess.web.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
