@@ -51,8 +51,8 @@ _HOSTISH = re.compile(r"^(www\.)?[^\s/@]+\.[^\s/@]{2,}(/|$)", re.IGNORECASE)
 # overrides and isolates, the byte-order mark.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Link schemes that are never an account: they run code or reach outside the platform.
-_OTHER_SCHEME = re.compile(r"^(javascript|vbscript|data|file|blob|about|ftp|ftps|ws|wss|"
-                           r"chrome|intent|jar|view-source):", re.IGNORECASE)
+_OTHER_SCHEME = re.compile(r"^(javascript|vbscript|data|file|blob|about|chrome|intent|jar|"
+                           r"view-source):(?!//)", re.IGNORECASE)
 _MARKUP = re.compile(r"[<>\"'`(){}\[\]\\]")
 
 
