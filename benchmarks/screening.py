@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import os
 import pickle
@@ -50,8 +51,12 @@ from dueprocess.screening.han import HK_SURNAMES, han_syllables
 ROOT = Path(__file__).resolve().parents[1]
 OFAC = ROOT / "src" / "dueprocess" / "sanctions" / "data" / "ofac"
 UN = ROOT / "tests" / "data" / "reference" / "sanctions" / "un_consolidated.xml"
+# nomenklatura from `pip install -e '.[bench]'` when present, else a separate venv
 NK_PYTHON = os.environ.get(
-    "NOMENKLATURA_PYTHON", str(Path(tempfile.gettempdir()) / "nkvenv" / "bin" / "python")
+    "NOMENKLATURA_PYTHON",
+    sys.executable
+    if importlib.util.find_spec("nomenklatura") is not None
+    else str(Path(tempfile.gettempdir()) / "nkvenv" / "bin" / "python"),
 )
 
 # -- name-part tables (synthetic corpus) ---------------------------------------------------

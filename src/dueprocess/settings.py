@@ -46,6 +46,8 @@ MIDDLEWARE = [
     # Probes first: answered before host checks and the HTTPS redirect (load balancers).
     "dueprocess.ops.middleware.ProbeMiddleware",
     "dueprocess.ops.middleware.RequestIdMiddleware",
+    # Outside everything that may answer in its own way (error shapes, redirects, refusals).
+    "dueprocess.web.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -205,7 +207,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# An account is locked after five failures from anywhere (rotating addresses does not buy
+# more guesses), and an address after five failures whatever accounts it tries.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 STAFF_REQUIRE_2FA = CONFIG.mode == "production"

@@ -11,6 +11,7 @@ from dueprocess.intake.api import router as demands_api
 from dueprocess.intake.api_intake import router as intake_api
 from dueprocess.notices.api import router as letters_api
 from dueprocess.review.api import router as review_api
+from dueprocess.sanctions.api import match_router as yente_api
 from dueprocess.sanctions.api import router as screening_api
 from dueprocess.transparency.api import router as transparency_api
 from dueprocess.web.api import api
@@ -20,6 +21,7 @@ for router in (demands_api, review_api, letters_api, transparency_api, execution
                intake_api):
     api.add_router("", router)
 api.add_router("/screening", screening_api)  # POST /screening/search
+api.add_router("", yente_api)  # POST /match/{dataset}, as yente answers it
 
 urlpatterns = [
     path("", include("dueprocess.ops.urls")),  # /healthz, /readyz, /metrics

@@ -8,15 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dueprocess.intake.normalise import (
-    BadLine,
-    BadTarget,
-    Entry,
-    NotText,
-    normalise_identifier,
-    normalise_url,
-    read_entries,
-)
+from dueprocess.demands.identifiers import BadTarget, normalise_identifier, normalise_url
+from dueprocess.intake.normalise import BadLine, Entry, NotText, read_entries
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

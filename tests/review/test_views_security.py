@@ -117,6 +117,17 @@ def test_repeated_failed_sign_ins_lock_the_account(settings: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_guessing_from_many_addresses_still_locks_the_account(settings: Any) -> None:
+    settings.STAFF_REQUIRE_2FA = False
+    user = staff_member("legal_reviewer")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"198.51.100.{i + 1}").post(
+            "/login/", {"username": user.username, "password": "wrong"})
+    locked = _sign_in(Client(REMOTE_ADDR="203.0.113.9"), user)
+    assert locked.status_code == 429
+
+
+@pytest.mark.django_db
 def test_pages_carry_a_strict_content_security_policy(demand: Any) -> None:
     from tests.review.roles import verified_client
 

@@ -107,3 +107,39 @@ def test_the_endpoint_is_in_the_openapi_description(api_as: Callable[[Any], Any]
                                                     reviewer: Any) -> None:
     spec = api_as(reviewer).get("/openapi.json").json()
     assert "post" in spec["paths"]["/api/v1/screening/search"]
+
+
+def test_yente_match_scores_entity_examples(ofac: Callable[..., Any],
+                                            api_as: Callable[[Any], Any],
+                                            reviewer: Any) -> None:
+    ofac()
+    body = {"queries": {
+        "tang": {"schema": "Person", "properties": {"name": ["鄧炳強"],
+                                                     "birthDate": ["1965-07-04"]}},
+        "nobody": {"schema": "Person", "properties": {"name": ["Maria Oliveira Santos"]}},
+    }}
+    r = api_as(reviewer).post("/match/us_ofac_sdn?limit=3", body)
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["limit"] == 3 and set(out["responses"]) == {"tang", "nobody"}
+    top = out["responses"]["tang"]["results"][0]
+    assert (top["id"], top["caption"], top["schema"]) == (TANG, "TANG, Chris", "Person")
+    assert top["match"] is True and top["score"] >= 0.85
+    assert top["datasets"] == ["us_ofac_sdn"] and top["properties"]["programId"] == ["HK-EO13936"]
+    assert "TANG, Ping-keung" in top["explanation"]
+    assert not any(res["match"] for res in out["responses"]["nobody"]["results"])
+    assert api_as(reviewer).post("/match/default", body).status_code == 200
+
+
+def test_yente_match_refuses_unknown_lists_and_bad_queries(ofac: Callable[..., Any],
+                                                           api_as: Callable[[Any], Any],
+                                                           reviewer: Any) -> None:
+    ofac()
+    good = {"queries": {"q": {"schema": "Person", "properties": {"name": ["TANG"]}}}}
+    assert api_as(reviewer).post("/match/eu_fsf", good).status_code == 404
+    no_name = {"queries": {"q": {"schema": "Person", "properties": {"birthDate": ["1965"]}}}}
+    assert api_as(reviewer).post("/match/default", no_name).status_code == 422
+    planet = {"queries": {"q": {"schema": "Planet", "properties": {"name": ["Mars"]}}}}
+    assert api_as(reviewer).post("/match/default", planet).status_code == 422
+    assert api_as(reviewer).post("/match/default?limit=0", good).status_code in (400, 422)
+    assert api_as(None).post("/match/default", good).status_code == 401

@@ -91,6 +91,13 @@ def test_lists_show_warns_when_the_list_in_force_is_old(
     shown = capsys.readouterr()
     assert "2021-01-05" in shown.out
     assert "us_ofac_sdn in force was published" in shown.err and "limit 30 days" in shown.err
+    assert main(["screen", "TANG Ping-keung"]) == 0
+    screened = capsys.readouterr()
+    assert "published 2021-01-05" in screened.out.splitlines()[0]
+    assert "us_ofac_sdn in force was published" in screened.err
+    settings.DUEPROCESS_LIST_MAX_AGE_DAYS = 100_000
+    assert main(["lists", "show"]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_lists_import_of_a_partial_set_needs_the_flag_and_warns(

@@ -161,3 +161,22 @@ def test_closed_demands_keep_the_review_but_are_not_revetted(
     mark_hit(ScreeningResult.objects.get(demand=demand), "false_positive", user=reviewer)
     assert Demand.objects.get(pk=demand.pk).vetted_at == vetted
     assert FalsePositive.objects.count() == 1
+
+
+def test_card_and_lists_page_flag_a_list_published_long_ago(
+        ofac: Callable[..., Any], receive: Callable[..., Any], reviewer: Any,
+        settings: Any) -> None:
+    import datetime
+
+    version = ofac().version
+    settings.DUEPROCESS_LIST_MAX_AGE_DAYS = 30
+    version.published = datetime.date(2021, 1, 5)
+    version.save(update_fields=["published"])
+    demand = receive(officials=[{"name": "鄧炳強", "title": "警務處處長"}])
+    card = _client(reviewer).get(f"/review/demands/{demand.pk}/").content.decode()
+    assert "published 2021-01-05" in card and "load the current list" in card
+    lists = _client(reviewer).get("/sanctions/lists/").content.decode()
+    assert "2021-01-05" in lists and "days old: load the current list" in lists
+    settings.DUEPROCESS_LIST_MAX_AGE_DAYS = 100_000
+    card = _client(reviewer).get(f"/review/demands/{demand.pk}/").content.decode()
+    assert "published 2021-01-05" in card and "load the current list" not in card

@@ -73,6 +73,8 @@ def test_explanations_name_the_reason() -> None:
     assert "legal form differs" in compare_names("Deutsche Bank AG", "Deutsche Bank GmbH").explain()
     assert "acronym" in compare_names("PLA", "People's Liberation Army").explain()
     assert "transcription" in compare_names("贝拉克·奥巴马", "Barack Obama").explain()
+    wade_giles = compare_names("Hsi Chin-ping", "Xi Jinping").explain()
+    assert "hsi~xi (Wade-Giles 0.95)" in wade_giles, wade_giles
     german = compare_names("Wolodymyr Selenskyj", "Volodymyr Zelenskyy")
     assert "transliteration" in german.explain()
 

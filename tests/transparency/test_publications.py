@@ -179,3 +179,15 @@ def test_published_demands_export_as_lumen_notices(order: Demand, publisher: Any
     assert capsys.readouterr().out == ""
     withdraw(draft, user=publisher)
     assert list(notices()) == []
+
+
+@pytest.mark.django_db
+def test_an_officer_learns_nothing_about_which_demands_or_publications_exist(
+        api_as: Any, officer_of: Any, fbi: Any) -> None:
+    api = api_as(officer_of(fbi))
+    for demand_id in (1, 999_999):
+        answer = api.post("/publications", {"demand": demand_id})
+        assert answer.status_code == 403, answer.content
+    for pub_id in (1, 999_999):
+        assert api.put(f"/publications/{pub_id}", {"text": "x"}).status_code == 403
+        assert api.post(f"/publications/{pub_id}/publish").status_code == 403

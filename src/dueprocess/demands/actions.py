@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dueprocess.audit.actors import User, actor_label
@@ -97,9 +97,23 @@ def _target_rows(data: DemandIn) -> list[Target]:
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+def replayed(authority: Authority, idempotency_key: str, request_sha256: str) -> Demand | None:
+    """The demand an earlier request with this ``Idempotency-Key`` made, if any; the same
+    key with a different request is refused, so a client's retry never makes two demands
+    and a reused key never hides a new one."""
+    if not idempotency_key:
+        return None
+    earlier = Demand.objects.filter(authority=authority, idempotency_key=idempotency_key).first()
+    if earlier is not None and earlier.request_sha256 != request_sha256:
+        raise Conflict("this Idempotency-Key was used for a different request",
+                       code="idempotency_conflict", field="Idempotency-Key")
+    return earlier
+
+
 def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester | None,
                    user: User | None, received_at: datetime | None = None,
-                   channel: str = "api", sender_email: str = "") -> Demand:
+                   channel: str = "api", sender_email: str = "", idempotency_key: str = "",
+                   request_sha256: str = "") -> Demand:
     """Store a demand whole (or not at all), vet it and route it to review or hold.
 
     An import (``received_at`` given) was acknowledged when the record it comes from says,
@@ -110,9 +124,27 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
     for field, value in (("received_at", received_at), ("acknowledged_at", data.acknowledged_at)):
         if value is not None and value > now + CLOCK_SKEW:
             raise InvalidInput(f"{field} is in the future", field=field)
+    try:
+        return _receive(data, authority=authority, requester=requester, user=user,
+                        received_at=received_at, now=now, channel=channel,
+                        sender_email=sender_email, idempotency_key=idempotency_key,
+                        request_sha256=request_sha256)
+    except IntegrityError:
+        # The same key arrived twice at once: the other request made the demand.
+        earlier = replayed(authority, idempotency_key, request_sha256)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _receive(data: DemandIn, *, authority: Authority, requester: Requester | None,
+             user: User | None, received_at: datetime | None, now: datetime, channel: str,
+             sender_email: str, idempotency_key: str, request_sha256: str) -> Demand:
     with transaction.atomic():
         nd = data.non_disclosure
         targets = _target_rows(data)
+        earlier = (Demand.objects.filter(authority=authority, reference=data.reference)
+                   .exclude(reference="").order_by("pk").values_list("pk", flat=True).first())
         demand = Demand.objects.create(
             authority=authority,
             requester=requester,
@@ -134,6 +166,9 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             channel=channel,
             sender_email=sender_email,
             target_count=len(targets),
+            duplicate_of_id=earlier,
+            idempotency_key=idempotency_key[:200],
+            request_sha256=request_sha256 if idempotency_key else "",
             created_at=now,
             updated_at=now,
         )
@@ -164,6 +199,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
             "channel": channel,
             "asks": [a.model_dump(mode="json") for a in data.asks],
             "targets": len(targets),
+            **({"duplicate_of": earlier} if earlier else {}),
         })
         _store_vetting(demand, result, "system", route=True)
         ack = hooks.send_acknowledgement(demand, "system", acknowledgement,

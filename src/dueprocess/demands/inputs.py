@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from dueprocess.demands.dsa_vocabulary import Category, Keyword
+from dueprocess.demands.identifiers import BadTarget, normalise_identifier
 from dueprocess.law.regions import ISO_3166_1, WORLDWIDE
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -99,6 +100,14 @@ class TargetIn(Strict):
     def _one_identifier(self) -> TargetIn:
         if not (self.id or self.url):
             raise ValueError("a target needs an id or a url")
+        # The one spelling every channel stores; a bad one is refused with the reason.
+        try:
+            if self.url:
+                self.url = normalise_identifier(self.type, self.url)
+            if self.id:
+                self.id = normalise_identifier(self.type, self.id)
+        except BadTarget as exc:
+            raise ValueError(str(exc)) from exc
         return self
 
     @property

@@ -168,6 +168,12 @@ class Demand(models.Model):
     awaiting_approval = models.BooleanField(default=False)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    # One demand, once: an earlier demand of the authority with the same reference, and the
+    # API client's Idempotency-Key with the hash of the request it came with.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="duplicates")
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    request_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -176,6 +182,12 @@ class Demand(models.Model):
             models.Index(fields=["status", "id"]),
             models.Index(fields=["authority", "id"]),
             models.Index(fields=["status", "risk", "id"], name="demand_queue_idx"),
+            models.Index(fields=["authority", "reference"], name="demand_reference_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "idempotency_key"],
+                                    condition=~models.Q(idempotency_key=""),
+                                    name="demand_idempotency_key_unique"),
         ]
 
     def __str__(self) -> str:

@@ -132,6 +132,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
         non_disclosure_until=demand.non_disclosure_until,
         officials=tuple((o.name, o.title, o.role) for o in demand.officials.all()),
         deadline=demand.deadline,
+        duplicate_of=demand.duplicate_of_id,
         **extra,
     )
 

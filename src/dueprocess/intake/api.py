@@ -3,6 +3,8 @@ and instruments. Thin handlers over the actions; errors are mapped by :mod:`duep
 
 from __future__ import annotations
 
+import hashlib
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -56,6 +58,7 @@ def demand_out(demand: Demand, *, staff: bool, target_limit: int = 1000) -> Dema
     return DemandOut(
         id=demand.pk,
         reference=demand.reference,
+        duplicate_of=demand.duplicate_of_id,
         authority=demand.authority.slug,
         jurisdiction=demand.jurisdiction,
         instrument=demand.instrument,
@@ -102,9 +105,21 @@ def authority_out(a: Authority) -> AuthorityOut:
 # ----------------------------------------------------------------------------- demands
 
 
-@router.post("/demands", response={201: DemandOut, **ERRORS}, tags=["demands"])
+@router.post("/demands", response={200: DemandOut, 201: DemandOut, **ERRORS},
+             tags=["demands"])
 def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
-    """Receive a demand. An unknown instrument is stored with `legal.unknown_instrument`."""
+    """Receive a demand. An unknown instrument is stored with `legal.unknown_instrument`.
+
+    With an `Idempotency-Key` header, sending the same request again returns the demand it
+    made (200) instead of a second one; the same key with another request is
+    `409 idempotency_conflict`. A demand whose authority and reference match an earlier one
+    is stored, linked (`duplicate_of`) and held by the block finding `legal.duplicate_demand`.
+    """
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 200:
+        raise InvalidInput("Idempotency-Key is longer than 200 characters",
+                           field="Idempotency-Key")
+    digest = hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
     user = request.user
     staff = is_staff(user)
     requester = None if staff else requester_of(user)
@@ -126,10 +141,14 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
         received_at = None
     else:
         raise Forbidden("this account may not submit demands")
+    earlier = actions.replayed(authority, key, digest)
+    if earlier is not None:
+        return Status(200, _out(request, earlier))
     demand = actions.receive_demand(payload, authority=authority, requester=requester,
                                     user=user, received_at=received_at,
                                     channel="api" if requester else "import",
-                                    sender_email=getattr(user, "email", "") if requester else "")
+                                    sender_email=getattr(user, "email", "") if requester else "",
+                                    idempotency_key=key, request_sha256=digest)
     return Status(201, _out(request, demand))
 
 

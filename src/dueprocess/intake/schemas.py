@@ -76,6 +76,8 @@ class DemandOut(BaseModel):
     findings: list[FindingOut]
     decisions: list[DecisionOut]
     awaiting_approval: bool
+    duplicate_of: int | None = Field(
+        None, description="An earlier demand of the authority with the same reference")
 
 
 class DemandSummary(BaseModel):

@@ -135,3 +135,105 @@ def signoff(request: HttpRequest, result_id: int, payload: SignoffIn) -> Any:
     return Status(201, SignoffOut(id=row.pk, result=row.result_id,
                                   signed_by=row.signed_by.get_username(),
                                   signed_at=row.signed_at))
+
+
+# ------------------------------------------------------------ yente-compatible matching
+
+match_router = Router(tags=["screening"])
+"""``POST /match/{dataset}`` as yente answers it, so tools built for yente work unchanged.
+
+Self-contained: mount it on any NinjaAPI (today beside ``/screening`` on /api/v1)."""
+
+_YENTE_SCHEMAS = {"Person": "Person", "Organization": "Organization", "Company": "Organization",
+                  "LegalEntity": "LegalEntity", "Vessel": "Vessel", "Airplane": "Aircraft"}
+_FTM_SCHEMAS = {"Aircraft": "Airplane"}
+PropValues = list[Annotated[str, StringConstraints(max_length=500)]]
+
+
+class EntityExample(Schema):
+    schema_: str = Field(alias="schema")
+    properties: dict[str, PropValues] = Field(default_factory=dict)
+
+    model_config = {"populate_by_name": True}
+
+    @field_validator("schema_")
+    @classmethod
+    def _schema(cls, value: str) -> str:
+        if value not in _YENTE_SCHEMAS:
+            raise ValueError(f"schema must be one of {', '.join(_YENTE_SCHEMAS)}")
+        return value
+
+    @field_validator("properties")
+    @classmethod
+    def _props(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if not any(v.strip() for v in value.get("name", [])):
+            raise ValueError("a query needs at least one name")
+        if len(value.get("name", [])) > 20:
+            raise ValueError("at most 20 names per query")
+        return value
+
+
+class MatchIn(Schema):
+    queries: dict[str, EntityExample] = Field(max_length=100)
+
+
+def _first(props: dict[str, list[str]], *keys: str) -> str | None:
+    for k in keys:
+        for v in props.get(k, []):
+            if v.strip():
+                return v.strip()
+    return None
+
+
+def _result(hit: Any, threshold: float) -> dict[str, Any]:
+    e = hit.entry
+    return {
+        "id": e.entry_id, "caption": e.primary_name,
+        "schema": _FTM_SCHEMAS.get(e.schema, e.schema),
+        "properties": {"name": [e.primary_name], "alias": list(e.names[1:]),
+                       "birthDate": list(e.birth_dates),
+                       "nationality": [n.lower() for n in e.nationalities],
+                       "position": list(e.positions), "programId": list(e.programmes)},
+        "datasets": [e.list_id], "score": hit.score, "match": hit.score >= threshold,
+        "features": hit.features, "explanation": hit.explanation,
+    }
+
+
+@match_router.post("/match/{dataset}", response={200: dict[str, Any], **ERRORS, 404: ErrorOut})
+def match(request: HttpRequest, dataset: str, payload: MatchIn, limit: int = 5,
+          threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+    """Score entity examples (schema + FtM properties) against the lists in force.
+
+    `dataset` is a list id in force (e.g. `us_ofac_sdn`) or `default` for all of them.
+    Each query answers with `results` ranked by `score`; `match` is true at or above
+    `threshold` (default: the screening threshold).
+    """
+    from dueprocess.errors import InvalidInput, NotFound
+
+    require_staff(request.user)
+    if not 1 <= limit <= 100 or not 0.0 <= threshold <= 1.0:
+        raise InvalidInput("limit is 1 to 100 and threshold 0 to 1", field="limit")
+    lists = {v.list_id for v in service.active_versions()}
+    if dataset != "default" and dataset not in lists:
+        raise NotFound(f"no list {dataset!r} in force; in force: "
+                       f"{', '.join(sorted(lists)) or 'none'}")
+    responses: dict[str, Any] = {}
+    for key, example in payload.queries.items():
+        props = example.properties
+        best: dict[tuple[str, str], Any] = {}
+        for name in (n for n in props.get("name", []) if n.strip()):
+            query = Query(name.strip(), schema=_YENTE_SCHEMAS[example.schema_],
+                          birth_date=_first(props, "birthDate"),
+                          nationality=_first(props, "nationality", "citizenship", "country"),
+                          position=_first(props, "position"))
+            for h in service.search(query, limit=limit * 4):
+                if dataset != "default" and h.entry.list_id != dataset:
+                    continue
+                if h.entry.key not in best or h.score > best[h.entry.key].score:
+                    best[h.entry.key] = h
+        ranked = sorted(best.values(), key=lambda h: -h.score)[:limit]
+        responses[key] = {"status": 200, "results": [_result(h, threshold) for h in ranked],
+                          "total": {"value": len(ranked), "relation": "eq"},
+                          "query": {"schema": example.schema_, "properties": props}}
+    return {"responses": responses, "limit": limit,
+            "matcher": {"name": "dueprocess", "threshold": threshold}}

@@ -139,8 +139,15 @@ def cmd_screen(args: argparse.Namespace) -> int:
              "alert": h.score >= DEFAULT_THRESHOLD, "programmes": list(h.entry.programmes),
              "explanation": h.explanation} for h in hits]}, ensure_ascii=False, indent=2))
         return 0
-    lists = ", ".join(f"{v.list_id} #{v.pk} ({v.entry_count})" for v in versions)
+    lists = ", ".join(
+        f"{v.list_id} #{v.pk} ({v.entry_count}, published "
+        f"{v.published:%Y-%m-%d})" if v.published else f"{v.list_id} #{v.pk} ({v.entry_count})"
+        for v in versions)
     print(f"{name}: {len(alerts)} alert(s) at {DEFAULT_THRESHOLD:.2f} against {lists}")
+    for v in versions:
+        if v.stale:
+            print(f"warning: {v.list_id} in force was published {v.age_days} days ago: "
+                  "load the current list", file=sys.stderr)
     for rank, h in enumerate(hits, start=1):
         mark = "ALERT" if h.score >= DEFAULT_THRESHOLD else "     "
         programmes = f" [{', '.join(h.entry.programmes)}]" if h.entry.programmes else ""

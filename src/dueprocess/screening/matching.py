@@ -49,6 +49,7 @@ NASAB_ORDER_FACTOR = 0.6
 LEGAL_FORM_FACTOR = 0.85
 """Both names carry a legal form and the forms differ (AG / GmbH): another company."""
 ACRONYM_SIM = 0.9
+WADE_GILES_SIM = 0.95
 _OTHER_CHARACTER = "other character, same reading"
 _MAX_JOINED_FORMS = 12
 
@@ -167,6 +168,9 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
                     break
         if best[0] == 1.0:
             break
+    if not x.han and not y.han and (best[2] != x.text or best[3] != y.text):
+        # a Wade-Giles word met through its pinyin spelling: say so, in both spellings
+        return min(best[0], WADE_GILES_SIM), "Wade-Giles", x.text, y.text
     if (
         x.han
         and y.han

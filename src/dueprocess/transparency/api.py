@@ -19,7 +19,7 @@ from dueprocess.audit.models import AuditEvent
 from dueprocess.demands.models import Demand
 from dueprocess.errors import NotFound
 from dueprocess.transparency import dsa, exporters
-from dueprocess.transparency.access import require_reader
+from dueprocess.transparency.access import require_publisher, require_reader
 from dueprocess.transparency.models import Publication
 from dueprocess.transparency.periods import PeriodError, date_range, parse_date, resolve
 from dueprocess.transparency.publications import (
@@ -160,7 +160,10 @@ def _pub_out(p: Publication) -> PublicationOut:
                           targets=list(p.targets), published_at=p.published_at)
 
 
-def _pub(pub_id: int) -> Publication:
+def _pub(request: HttpRequest, pub_id: int) -> Publication:
+    """A publication to change; the right to change one is checked first, so an answer of
+    404 tells only a publisher which ids exist."""
+    require_publisher(request.user)
     found = Publication.objects.filter(pk=pub_id).first()
     if found is None:
         raise NotFound(f"no publication {pub_id}")
@@ -182,6 +185,7 @@ def list_publications(request: HttpRequest, status: str | None = None) -> list[P
 def create_publication(request: HttpRequest,
                        payload: PublicationIn) -> Status[PublicationOut]:
     """Prepare the redacted draft of a restriction demand; nothing is public yet."""
+    require_publisher(request.user)  # before the lookup: a 404 would confirm an id exists
     demand = Demand.objects.filter(pk=payload.demand).first()
     if demand is None:
         raise NotFound(f"no demand {payload.demand}", field="demand")
@@ -193,7 +197,7 @@ def create_publication(request: HttpRequest,
             tags=["publications"])
 def update_publication(request: HttpRequest, pub_id: int,
                        payload: PublicationEdit) -> PublicationOut:
-    return _pub_out(edit_publication(_pub(pub_id), payload.text, user=request.user,
+    return _pub_out(edit_publication(_pub(request, pub_id), payload.text, user=request.user,
                                      private_names=payload.private_names))
 
 
@@ -201,10 +205,10 @@ def update_publication(request: HttpRequest, pub_id: int,
              tags=["publications"])
 def publish_publication(request: HttpRequest, pub_id: int) -> PublicationOut:
     """The review step: the redacted copy becomes public."""
-    return _pub_out(publish(_pub(pub_id), user=request.user))
+    return _pub_out(publish(_pub(request, pub_id), user=request.user))
 
 
 @router.post("/publications/{pub_id}/withdraw", response={200: PublicationOut, **ERRORS},
              tags=["publications"])
 def withdraw_publication(request: HttpRequest, pub_id: int) -> PublicationOut:
-    return _pub_out(withdraw(_pub(pub_id), user=request.user))
+    return _pub_out(withdraw(_pub(request, pub_id), user=request.user))

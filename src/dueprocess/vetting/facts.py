@@ -177,6 +177,8 @@ class DemandFacts:
     (staff entered or imported the demand); then only the emergency call-back rule of
     ``auth.*`` applies. ``callback_confirmed``: the latest call-back to a registry number
     of the authority confirmed the demand, whatever the channel it came by.
+    ``duplicate_of``: the id of an earlier demand of the same authority with the same
+    reference.
     """
 
     reference: str
@@ -200,3 +202,4 @@ class DemandFacts:
     screening_hits: tuple[ScreeningHitFacts, ...] = ()
     deadline: datetime | None = None
     callback_confirmed: bool = False
+    duplicate_of: int | None = None  # an earlier demand of the authority, same reference

@@ -80,7 +80,8 @@ def requester_of(user: User) -> Requester | None:
 #: or tell a forger what gave them away.
 AUTHORITY_FINDINGS = frozenset({
     "legal.unknown_instrument", "legal.insufficient_process", "legal.issuer_not_competent",
-    "legal.missing_element", "rights.indefinite_gag", "deadline.statutory",
+    "legal.missing_element", "legal.duplicate_demand", "rights.indefinite_gag",
+    "deadline.statutory",
 })
 
 

@@ -1,11 +1,14 @@
-"""Errors that happen outside the API's handlers still answer in its JSON error shape."""
+"""Middleware of the web shell: errors outside the API's handlers in its JSON shape, and no
+cached copy of any page or answer that may carry personal data."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from dueprocess.web.api import internal_error, shape_fallback
 
@@ -25,16 +28,32 @@ class ApiErrorShapeMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX):
             return response
-
         return shape_fallback(request, response)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         # Django turns these into 4xx answers, which __call__ then shapes.
         if not request.path.startswith(API_PREFIX) or isinstance(exc, CLIENT_ERRORS):
             return None
-        import logging
-
-
         logging.getLogger("dueprocess.api").error(
             "unhandled error in %s %s", request.method, request.path, exc_info=exc)
         return internal_error(request)
+
+
+#: Pages anyone may see, which a browser or a proxy may keep: the public transparency record
+#: and static files. Everything else may show a user's data or a demand under a gag.
+PUBLIC_PREFIXES = ("/transparency/", "/static/")
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store, private`` on every answer outside the public record, so no
+    browser history, shared proxy or back button keeps a copy of a demand or a production."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(PUBLIC_PREFIXES):
+            patch_cache_control(response, no_store=True, private=True)
+            response["Pragma"] = "no-cache"
+        return response

@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TypeAlias
 from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import TreeBuilder as _TreeBuilder
 
 import defusedxml
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
 from ..model import ListFormatError
 
@@ -112,10 +113,11 @@ def iter_xml(source: Source, record_tags: frozenset[str]) -> Iterator[tuple[str,
     so a half-read list is never mistaken for a complete one.
     """
     name = source_name(source)
+    parser = DefusedXMLParser(target=_TreeBuilder())
     with open_binary(source) as fh:
         try:
             depth = 0
-            for event, elem in iterparse(fh, events=("start", "end")):
+            for event, elem in iterparse(fh, events=("start", "end"), parser=parser):
                 if event == "start":
                     depth += 1
                     if depth == 1:
@@ -125,8 +127,10 @@ def iter_xml(source: Source, record_tags: frozenset[str]) -> Iterator[tuple[str,
                 if local(elem.tag) in record_tags:
                     yield "record", elem
         except defusedxml.DefusedXmlException as exc:
+            line = getattr(parser.parser, "CurrentLineNumber", 0)
+            where = f", line {line}" if line else ""
             raise ListFormatError(
-                f"{name}: refused unsafe XML ({type(exc).__name__}: entity or DTD "
+                f"{name}{where}: refused unsafe XML ({type(exc).__name__}: entity or DTD "
                 "declarations are not allowed in list files)"
             ) from exc
         except ParseError as exc:

@@ -1,0 +1,34 @@
+"""No cached copies of personal data: every answer but the public record says no-store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.conftest import us_warrant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_answers_and_console_pages_are_not_stored(api_as: Any, reviewer: Any,
+                                                      fbi: Any) -> None:
+    api = api_as(reviewer)
+    made = api.post("/demands", us_warrant(authority="fbi"))
+    assert made.status_code == 201
+    for response in (made, api.get(f"/demands/{made.json()['id']}"),
+                     api.get("/nosuch")):
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get("/review/")
+    assert "no-store" in page["Cache-Control"]
+    assert "no-store" in Client().get("/portal/login/")["Cache-Control"]
+
+
+def test_the_public_record_may_be_cached() -> None:
+    response = Client().get("/transparency/")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
