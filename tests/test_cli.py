@@ -91,3 +91,38 @@ def test_demo_loads_twice_safely_and_serves_an_existing_home(tmp_path: Path) -> 
     assert '"US"' in report.stdout
     checked = _run(tmp_path, "manage", "check")
     assert checked.returncode == 0, checked.stderr
+
+
+def test_version(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("dueprocess 0.")
+
+
+@pytest.mark.django_db
+def test_report_into_a_missing_folder_is_an_error_not_a_traceback(tmp_path: Path,
+                                                                  capsys: Any) -> None:
+    target = tmp_path / "no" / "such" / "folder" / "report.csv"
+    assert main(["report", "--period", "2020-H2", "--output", str(target)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not target.parent.exists()
+
+
+@pytest.mark.django_db
+def test_showing_a_list_that_was_never_loaded_fails(capsys: Any) -> None:
+    assert main(["lists", "show", "--list", "nosuch"]) == 2
+    assert "nosuch" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
+    """`dueprocess … | head`: the pipe closes before the command has written."""
+    env = {**os.environ, "DUEPROCESS_HOME": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "dueprocess", "law", "check"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -149,6 +149,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_lumen_export(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.transparency.commands import run_lumen
+
+    return run_lumen(args)
+
+
 def cmd_law_check(args: argparse.Namespace) -> int:
     """Validate law library and policy files; one ``file:line: reason`` per problem."""
     from pathlib import Path
@@ -279,6 +286,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dueprocess", description=__doc__)
+    p.add_argument("--version", action="version", version=f"dueprocess {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="load the demo scenario into a local SQLite home and serve it")
@@ -339,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_arguments(r)
     r.set_defaults(func=cmd_report)
 
+    lu = sub.add_parser("lumen", help="published demands in Lumen's notice format")
+    lusub = lu.add_subparsers(dest="lumen_command", required=True)
+    le = lusub.add_parser("export", help="one Lumen notice (JSON) per line")
+    le.add_argument("--since", help="published on or after this day (YYYY-MM-DD)")
+    le.add_argument("--output", help="write to this file instead of stdout")
+    le.set_defaults(func=cmd_lumen_export)
+
     a = sub.add_parser("audit", help="the hash-chained audit log")
     asub = a.add_subparsers(dest="audit_command", required=True)
     av = asub.add_parser("verify", help="recompute the chain; non-zero exit on a broken link")
@@ -397,9 +412,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dueprocess")
+    except PackageNotFoundError:
+        from dueprocess import __version__
+
+        return __version__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`dueprocess dsa sor export | head`): not an error of ours.
+        # Point stdout at nothing so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return result
 
 

@@ -40,6 +40,10 @@ def test_the_demo_runs_end_to_end_from_the_console(settings: Any, tmp_path: Path
     # The warrant's gag has lapsed, so the user was told first and the data waits.
     warrant = Demand.objects.get(reference="2:20-mj-00417")
     assert warrant.status == "executing"
+    # The README's tour says what the demo shows.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    tour = next(b for b in readme.split("\n- ") if "US search warrant" in b)
+    assert re.findall(r"\*\*(\w+)\*\*", tour)[0] == warrant.status
     wait = DisclosureWait.objects.get(demand=warrant)
     assert wait.until is not None
 

@@ -244,6 +244,10 @@ def test_statements_carry_no_personal_data_and_the_reviewers_category(
     assert s["category_specification"] == ["KEYWORD_DEFAMATION"]
     assert s["content_language"] == "DE"
     assert s["account_type"] == "ACCOUNT_TYPE_PRIVATE"
+    # The demand carries it too, so the Annex I template counts it in its category row.
+    demand.refresh_from_db()
+    assert demand.content_category == "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"
+    assert demand.category_keywords == ["KEYWORD_DEFAMATION"]
 
 
 def test_no_library_placeholder_reaches_a_statement(approved: Approve) -> None:

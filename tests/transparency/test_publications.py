@@ -143,6 +143,44 @@ def test_api_flow(order: Demand, publisher: Any, reviewer: Any, api_as: Any) -> 
     assert client.post("/publications", {"demand": 10**9}).status_code == 404
 
 
+def test_published_demands_export_as_lumen_notices(order: Demand, publisher: Any,
+                                                   reviewer: Any, tmp_path: Any,
+                                                   capsys: Any) -> None:
+    import json
+
+    import jsonschema
+
+    from dueprocess.cli import main
+    from dueprocess.transparency.lumen import notices, schema
+
+    draft = prepare_publication(order, user=publisher, private_names=["Maria Oliveira"])
+    other = demand("DE", "eu.dsa.art9", "2025-03-11T08:30:00+00:00",
+                   asks=("restrict_content",), accounts=0, content=1)
+    prepare_publication(other, user=publisher)  # a draft: never exported
+    assert list(notices()) == []
+    publish(draft, user=reviewer)
+    [item] = list(notices())
+    jsonschema.validate(item, schema())
+    n = item["notice"]
+    assert n["type"] == "CourtOrder" and n["jurisdiction_list"] == "BR"
+    assert n["date_received"] == "2024-10-01"
+    assert n["works_attributes"][0]["infringing_urls_attributes"] == [
+        {"url": "https://x/[redacted]"}]
+    roles = {r["name"]: r["entity_attributes"] for r in n["entity_notice_roles_attributes"]}
+    assert roles["sender"]["country_code"] == "BR"
+    text = json.dumps(item, ensure_ascii=False)
+    for private in ("maria.oliveira", "91234-5678", "Maria Oliveira", "acc0", "João Pereira"):
+        assert private not in text, private
+    assert "Marco Civil" in n["body"]
+    out = tmp_path / "lumen.jsonl"
+    assert main(["lumen", "export", "--output", str(out)]) == 0
+    assert [json.loads(li) for li in out.read_text().splitlines()] == [item]
+    assert main(["lumen", "export", "--since", "2999-01-01"]) == 0
+    assert capsys.readouterr().out == ""
+    withdraw(draft, user=publisher)
+    assert list(notices()) == []
+
+
 @pytest.mark.django_db
 def test_an_officer_learns_nothing_about_which_demands_or_publications_exist(
         api_as: Any, officer_of: Any, fbi: Any) -> None:

@@ -462,6 +462,7 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
                 reason_codes=list(d.reason_codes), rationale=d.rationale, narrowed=narrowed,
                 decided_by_id=user_id(user), dsa_category=d.dsa_category or "",
                 dsa_keywords=list(dict.fromkeys(d.dsa_keywords))))
+        _categorise_from(demand, made)
         record("demand.decided", actor=actor, demand_id=demand.pk, payload={
             "decisions": [{"ask": d.ask.position, "target": d.target.identifier
                            if d.target else None, "outcome": d.outcome,
@@ -476,6 +477,25 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
         refuse(invariants.check_decision(binding_case(demand)))
         _route_after_decisions(demand, user)
     return demand
+
+
+def _categorise_from(demand: Demand, made: list[Decision]) -> None:
+    """The first DSA category a reviewer gives becomes the demand's (for the Annex I
+    template) unless the demand has one; its keywords join the demand's."""
+    chosen = next((d for d in made if d.dsa_category), None)
+    keywords = [k for d in made for k in d.dsa_keywords]
+    if chosen is None and not keywords:
+        return
+    fields = []
+    if chosen is not None and not demand.content_category:
+        demand.content_category = chosen.dsa_category
+        fields.append("content_category")
+    merged = list(dict.fromkeys([*(demand.category_keywords or []), *keywords]))
+    if merged != (demand.category_keywords or []):
+        demand.category_keywords = merged
+        fields.append("category_keywords")
+    if fields:
+        demand.save(update_fields=fields)
 
 
 def _narrow_dates(ask: Ask, date_from: date | None, date_to: date | None,

@@ -83,9 +83,14 @@ def cmd_lists_show(args: argparse.Namespace) -> int:
     if not args.all:
         versions = versions.filter(active=True)
     rows = list(versions[:500])
+    if args.list and not ListVersion.objects.filter(list_id=args.list).exists():
+        known = sorted(set(ListVersion.objects.values_list("list_id", flat=True)))
+        print(f"dueprocess: no list {args.list!r} was ever loaded"
+              + (f" (loaded: {', '.join(known)})" if known else ""), file=sys.stderr)
+        return 2
     if not rows:
         print("no list loaded" + ("" if args.all else " (see `dueprocess lists import`)"))
-        return 0
+        return 1 if args.list else 0
     print(f"{'list':<20} {'version':>7}  {'state':<9} {'published':<10} {'loaded (UTC)':<16} "
           f"{'entries':>8} {'skipped':>7}  {'changes':<22} source / sha256")
     stale = []

@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from dueprocess.transparency.reports import build_report
 
     fmt = args.format
+    if args.output:
+        folder = Path(args.output).parent
+        if not folder.is_dir():
+            return fail(f"the folder {folder} does not exist; create it or name another file")
     try:
         span = resolve(args.period, args.start, args.end)
         if args.rebuild:
@@ -50,9 +54,35 @@ def run(args: argparse.Namespace) -> int:
     except PeriodError as exc:
         return fail(str(exc))
     if args.output:
-        Path(args.output).write_bytes(data)
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     elif fmt == "xlsx":
         return fail("XLSX is binary; name a file with --output")
     else:
         sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def run_lumen(args: argparse.Namespace) -> int:
+    """`dueprocess lumen export`: published demands as Lumen notices, one JSON per line."""
+    import json
+
+    from dueprocess.transparency.lumen import notices
+    from dueprocess.transparency.periods import PeriodError, parse_date
+
+    try:
+        since = parse_date(args.since, "since") if args.since else None
+    except PeriodError as exc:
+        return fail(str(exc))
+    if args.output and not Path(args.output).parent.is_dir():
+        return fail(f"the folder {Path(args.output).parent} does not exist")
+    lines = [json.dumps(n, ensure_ascii=False) for n in notices(since)]
+    text = "".join(line + "\n" for line in lines)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    print(f"{len(lines)} notice(s)", file=sys.stderr)
     return 0
