@@ -200,3 +200,6 @@ class DemandFacts:
     screening_hits: tuple[ScreeningHitFacts, ...] = ()
     deadline: datetime | None = None
     callback_confirmed: bool = False
+    #: Role of the authority that validated an order issued by another authority
+    #: (e-Evidence Art. 4; EIO Art. 2(c)(ii)), or ``None``.
+    validated_by: str | None = None
