@@ -44,6 +44,9 @@ class AskFacts:
     days: int | None = None
     measure: str | None = None
     territorial_scope: tuple[str, ...] = ()
+    #: The restriction reaches content "identical or equivalent" to the items named, not
+    #: only those items (a stay-down order).
+    equivalent_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
