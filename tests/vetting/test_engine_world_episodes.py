@@ -198,3 +198,21 @@ def test_out_of_scope_process_is_recognised() -> None:
     result = vet(demand, LIB)
     assert result.recommendation == "escalate"
     assert result.by_code("legal.out_of_scope_process")[0].evidence["kind"] == "assistance"
+
+
+def test_identical_content_extension_is_a_matter_for_a_person() -> None:
+    """October 2022: TSE Resolution 23.714 let the Presidency extend a removal to identical
+    content; an ordinary electoral removal of the items named is routine."""
+    named = DemandFacts(
+        reference="TSE-2022", instrument_id="br.tse.res23610", jurisdiction="BR",
+        authority_kind="court", issuer_role="judge", received_at=at(2022, 10, 25),
+        legal_basis="Resolução 23.610/2019",
+        asks=(AskFacts("restrict_content", measure="withhold", territorial_scope=("BR",)),),
+        targets=(post(1, "BR"), post(2, "BR")))
+    assert vet(named, LIB).recommendation == "comply"
+    stay_down = DemandFacts(**{**named.__dict__, "asks": (AskFacts(
+        "restrict_content", measure="withhold", territorial_scope=("BR",),
+        equivalent_content=True),)})
+    result = vet(stay_down, LIB)
+    assert result.recommendation == "escalate"
+    assert result.by_code("scope.equivalent_content")[0].evidence["named_items"] == 2

@@ -256,6 +256,10 @@ class Instrument(_Frozen):
     #: Made to reach data or providers abroad (MLAT, Budapest Art. 29, the UK-US agreement):
     #: a target outside the issuing State is expected, not a finding to escalate.
     cross_border: bool = False
+    #: An order by another competent authority counts as issued by the authority that
+    #: validated it (e-Evidence Art. 4(1)(b), (2)(b); EIO Directive Art. 2(c)(ii)): the
+    #: validator's role must then be one the instrument allows for what is asked.
+    accepts_validation: bool = False
     #: Countries whose residents the instrument may not target (UK-US and AUS-US CLOUD Act
     #: agreements: no US person and no person in the United States).
     excluded_residence: tuple[str, ...] = ()

@@ -44,6 +44,9 @@ class AskFacts:
     days: int | None = None
     measure: str | None = None
     territorial_scope: tuple[str, ...] = ()
+    #: The restriction reaches content "identical or equivalent" to the items named, not
+    #: only those items (a stay-down order).
+    equivalent_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +206,6 @@ class DemandFacts:
     deadline: datetime | None = None
     callback_confirmed: bool = False
     duplicate_of: int | None = None  # an earlier demand of the authority, same reference
+    #: Role of the authority that validated an order issued by another authority
+    #: (e-Evidence Art. 4; EIO Art. 2(c)(ii)), or ``None``.
+    validated_by: str | None = None

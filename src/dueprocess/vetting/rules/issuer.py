@@ -8,6 +8,11 @@ A missing role is not judged here (see ``legal.missing_element``).
 Some roles may issue only in urgency (``urgent_issuers``: an HK Assistant Commissioner
 without a magistrate's warrant). Without a stated emergency they are not competent; with
 one, ``legal.urgent_issuer`` (warning) asks a person to weigh the claimed urgency.
+
+Where the instrument ``accepts_validation``, an order issued by another authority and
+validated by a judge, court or prosecutor (``DemandFacts.validated_by``) is judged by the
+validator's role: an EPOC for subscriber data from a police authority validated by a
+prosecutor is competent; for traffic data it needs a judge's or court's validation.
 """
 
 from __future__ import annotations
@@ -20,7 +25,46 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "legal.issuer"
-VERSION = 2
+VERSION = 3
+
+
+def _validated(
+    ctx: VetContext, instrument: Instrument, role: str, validator: str
+) -> Iterator[Finding]:
+    """Competence of a validated order: the validator's role decides."""
+    label = f"{instrument.name} ({instrument.id})"
+    for index, ask in enumerate(ctx.demand.asks):
+        allowed = instrument.allowed(ask.kind)
+        if allowed is None:
+            continue
+        keys: list[str | None] = (
+            [c for c in dict.fromkeys(ask.data_categories) if c in allowed]
+            if ask.kind == "disclose"
+            else [None]
+        )
+        refused = {
+            (k or ask.kind): list(instrument.issuers_for(ask.kind, k))
+            for k in keys
+            if validator not in instrument.issuers_for(ask.kind, k)
+        }
+        if refused:
+            yield RULE.finding(
+                "legal.issuer_not_competent",
+                "block",
+                f"An order of a {role} validated by a {validator} is not enough for {label}: "
+                + "; ".join(f"{k} needs {', '.join(r)}" for k, r in refused.items())
+                + ".",
+                {
+                    "instrument": instrument.id,
+                    "issuer_role": role,
+                    "validated_by": validator,
+                    "ask_kind": ask.kind,
+                    "categories": [k for k in refused if k != ask.kind],
+                    "allowed_roles": refused,
+                    "partial": len(refused) < len(keys),
+                },
+                ask_index=index,
+            )
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
@@ -29,6 +73,10 @@ def check(ctx: VetContext) -> Iterator[Finding]:
     if instrument is None or role is None or not role.strip():
         return
     role = role.strip().lower()
+    validator = (ctx.demand.validated_by or "").strip().lower()
+    if validator and instrument.accepts_validation:
+        yield from _validated(ctx, instrument, role, validator)
+        return
     label = f"{instrument.name} ({instrument.id})"
     demand = ctx.demand
     urgent = demand.emergency and bool(demand.emergency_justification.strip())
