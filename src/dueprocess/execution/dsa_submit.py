@@ -163,6 +163,14 @@ def _mark(rows: Sequence[StatementOfReasons], status: str, *, error: str = "",
                                 "submission_error", "submission_uuid"])
 
 
+def _settle(rows: Sequence[StatementOfReasons], status: str, outcome: str, error: str) -> None:
+    """A batch that ends without the database taking it: its state and the audit event."""
+    with transaction.atomic():
+        _mark(rows, status, error=error)
+        record("dsa.statements_submitted", actor="system", payload={
+            "outcome": outcome, "puids": [r.puid for r in rows], "error": error[:500]})
+
+
 def _send(client: Client, rows: list[StatementOfReasons], summary: Summary, *,
           tries: int, sleep: Callable[[float], None]) -> None:
     """Send one claimed batch until every statement in it has an outcome."""
@@ -192,11 +200,7 @@ def _send(client: Client, rows: list[StatementOfReasons], summary: Summary, *,
             if not by_index:  # refused as a whole with no statement named: not retried
                 message = str((answer.body or {}).get("message", "refused")
                               if isinstance(answer.body, dict) else answer.body)
-                with transaction.atomic():
-                    _mark(rows, SubmissionStatus.REJECTED, error=message)
-                    record("dsa.statements_submitted", actor="system", payload={
-                        "outcome": "rejected", "puids": [r.puid for r in rows],
-                        "error": message[:500]})
+                _settle(rows, SubmissionStatus.REJECTED, "rejected", message)
                 summary.rejected += len(rows)
                 summary.errors.append(message)
                 return
@@ -228,11 +232,7 @@ def _send(client: Client, rows: list[StatementOfReasons], summary: Summary, *,
         attempt += 1
         problem = problem or f"HTTP {answer.status if answer else '?'}"
         if attempt >= tries:
-            with transaction.atomic():
-                _mark(rows, SubmissionStatus.FAILED, error=problem)
-                record("dsa.statements_submitted", actor="system", payload={
-                    "outcome": "failed", "puids": [r.puid for r in rows],
-                    "error": problem[:500]})
+            _settle(rows, SubmissionStatus.FAILED, "failed", problem)
             summary.failed += len(rows)
             summary.errors.append(problem)
             return
