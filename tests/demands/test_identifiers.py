@@ -28,6 +28,9 @@ def test_what_is_not_an_account_is_refused_with_a_reason(raw: str, reason: str) 
     ("@JaneDoe", "@janedoe"),
     ("+852 9123 4567", "+852 9123 4567"),
     ("user@example.org", "user@example.org"),
+    ("Amelia.Hughes", "amelia.hughes"),  # a dotted handle is not a web site
+    ("www.Demo.Social", "https://www.demo.social/"),
+    ("demo.social/JaneDoe", "https://demo.social/JaneDoe"),
     ("HTTP://Demo.Social/JaneDoe?utm_source=x", "https://demo.social/JaneDoe"),
 ])
 def test_accounts_are_stored_in_one_spelling(raw: str, stored: str) -> None:

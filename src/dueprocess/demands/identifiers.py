@@ -46,7 +46,10 @@ _PLAIN = re.compile(r"^[A-Za-z0-9/._~!$&'()*+,;=:@-]*$")
 _CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{1,10}://")
 _CONTENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.-]{0,199}$")
-_HOSTISH = re.compile(r"^(www\.)?[^\s/@]+\.[^\s/@]{2,}(/|$)", re.IGNORECASE)
+# A URL written without its scheme: "www." in front, or a path after the host. A bare
+# "jane.doe" is a handle (dotted handles are common), not the host of a web site.
+_HOSTISH = re.compile(r"^(?:www\.[^\s/@]+\.[^\s/@]{2,}(/|$)|[^\s/@]+\.[^\s/@]{2,}/)",
+                      re.IGNORECASE)
 # Invisible or direction-changing: zero-width characters, bidirectional marks, embeddings,
 # overrides and isolates, the byte-order mark.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
