@@ -13,6 +13,7 @@ class ReviewConfig(AppConfig):
         hooks.case_facts.subscribe(gates.case_facts)
         hooks.record_override.subscribe(actions.record_override)
 
+        # Execution asks review who is reminded of a hold and whether it already was.
         from dueprocess.execution import preservation
         from dueprocess.review import reminders
 

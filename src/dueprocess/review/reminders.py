@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from dueprocess.audit.chain import record
 from dueprocess.demands.models import Demand
+from dueprocess.execution.models import Preservation
 from dueprocess.review import deadlines
 from dueprocess.review.models import Reminder, ReminderKind
 
@@ -62,7 +63,6 @@ _recipients = recipients
 def _held_by_the_platform(demand_id: int) -> bool:
     """A hold the platform carries out is reminded by ``preservation remind`` with its real
     expiry; the deadline calendar's estimate is then not reminded a second time."""
-    from dueprocess.execution.models import Preservation
 
     return Preservation.objects.filter(demand_id=demand_id).exists()
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints, field_validator
 
+from dueprocess.errors import InvalidInput, NotFound
 from dueprocess.sanctions import service
 from dueprocess.sanctions.actions import sign_off_hit
 from dueprocess.screening import DEFAULT_THRESHOLD, Query
@@ -208,7 +209,6 @@ def match(request: HttpRequest, dataset: str, payload: MatchIn, limit: int = 5,
     Each query answers with `results` ranked by `score`; `match` is true at or above
     `threshold` (default: the screening threshold).
     """
-    from dueprocess.errors import InvalidInput, NotFound
 
     require_staff(request.user)
     if not 1 <= limit <= 100 or not 0.0 <= threshold <= 1.0:

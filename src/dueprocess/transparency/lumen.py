@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from dueprocess.demands.models import Outcome, Status
+from dueprocess.law import default_library
 from dueprocess.transparency.dsa import default_provider
 from dueprocess.transparency.models import Publication, PublicationStatus
 from dueprocess.transparency.reports import legal_process_label
@@ -41,8 +42,6 @@ def schema() -> dict[str, Any]:
 
 
 def _type(pub: Publication) -> str:
-    from dueprocess.law import default_library
-
     instrument = default_library().get(pub.demand.instrument)
     kind = pub.demand.authority.kind
     if kind == "court" or (instrument is not None and instrument.kind in ("order", "warrant")
@@ -97,8 +96,6 @@ def notice(pub: Publication) -> dict[str, Any]:
     if kind in ("CourtOrder", "LawEnforcementRequest"):
         body["regulation_list"] = pub.instrument
     if kind == "LawEnforcementRequest":
-        from dueprocess.law import default_library
-
         instrument = default_library().get(pub.instrument)
         body["request_type"] = _REQUEST_TYPE.get(instrument.kind if instrument else "",
                                                  "Agency")
