@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import translation
 
-#: The skip link's text. Its translation in the active language is the sign that the
-#: interface (not only the letters) is translated into it; until then pages stay English.
+#: The skip link's text and its message context. Its translation in the active language is
+#: the sign that the interface (not only the letters) is translated into it; until then pages
+#: stay English. The context keeps Django's own admin translation of the phrase out.
 SKIP_LINK = "Skip to main content"
+INTERFACE = "dueprocess interface"
 
 
 def interface_language() -> str:
@@ -18,7 +20,7 @@ def interface_language() -> str:
     active = translation.get_language() or "en"
     if active.split("-")[0] == "en":
         return "en"
-    if translation.gettext(SKIP_LINK) != SKIP_LINK:
+    if translation.pgettext(INTERFACE, SKIP_LINK) != SKIP_LINK:
         return active
     return "en"
 
