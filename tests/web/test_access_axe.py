@@ -70,3 +70,44 @@ def test_pages_declare_english_while_the_interface_is_english(live_server: Any,
         for name, path, session in walk.pages:
             open_as(page, live_server.url, path, session)
             assert page.evaluate("() => document.documentElement.lang") == "en", name
+
+
+RING = """sel => {
+  const el = document.querySelector(sel);
+  el.focus();
+  const style = getComputedStyle(el);
+  let bg = 'rgba(0, 0, 0, 0)', node = el.parentElement;
+  while (node && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) {
+    bg = getComputedStyle(node).backgroundColor; node = node.parentElement;
+  }
+  if (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent') bg = 'rgb(255, 255, 255)';  // canvas
+  return [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor, bg];
+}"""
+
+
+def _luminance(css: str) -> float:
+    parts = [float(x) for x in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+              for c in parts]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("path,selector", [
+    ("/login/", "main input[name=username]"),
+    ("/login/", "main button[type=submit]"),
+    ("/login/", "a.brand"),
+    ("/transparency/", "main a"),
+])
+def test_the_focus_ring_is_visible_with_at_least_3_to_1_contrast(
+        live_server: Any, path: str, selector: str) -> None:
+    with browser_page() as page:
+        page.goto(f"{live_server.url}{path}")
+        page.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
+        style, width, colour, background = page.evaluate(RING, selector)
+    assert style == "solid" and width >= 2
+    assert _contrast(colour, background) >= 3, (colour, background)
