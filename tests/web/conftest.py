@@ -43,11 +43,13 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
     demand = Demand.objects.get(pk=demand.pk)
     reviewer = verified_client(staff_member("legal_reviewer", "reviewer@platform.example"))
     rights = verified_client(staff_member("human_rights_reviewer", "rights@platform.example"))
+    intake_desk = verified_client(staff_member("intake", "intake@platform.example"))
     officer_user = make_user("agent@fbi.gov")
     Requester.objects.create(authority=fbi, user=officer_user, title="Special Agent",
                              verified=True)
     officer = verified_client(officer_user)
     staff, cop, hr = _session(reviewer), _session(officer), _session(rights)
+    intake = _session(intake_desk)
     return Walk(pages=[
         ("login", "/login/", ""),
         ("queue", "/review/", staff),
@@ -57,7 +59,16 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
         ("portal home", "/portal/", cop),
         ("portal submit", "/portal/demands/new/", cop),
         ("portal demand", f"/portal/demands/{demand.pk}/", cop),
+        ("search", "/review/search/?q=cs_suspect", staff),
+        ("deadlines", "/review/deadlines/", staff),
+        ("publications", "/review/publications/", staff),
+        ("sanctions lists", "/sanctions/lists/", staff),
+        ("intake", "/intake/", intake),
+        ("two-factor setup", "/account/two-factor/setup/", staff),
+        ("portal account", "/portal/account/", cop),
+        ("portal productions", "/productions/", cop),
         ("transparency", "/transparency/", ""),
+        ("published demands", "/transparency/published/", ""),
         ("not found", "/review/no-such-page/", staff),
     ])
 
