@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -35,9 +36,33 @@ def _next(request: HttpRequest, default: str = "/review/") -> str:
     return default
 
 
+def attempts_left(request: HttpRequest, username: str) -> int | None:
+    """How many more failed sign-ins for ``username`` from this address lock the pair, or
+    ``None`` before the first failure. Counted by django-axes, as its lockout is."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if not username:
+        return None
+    failures = AxesProxyHandler.get_failures(request, {"username": username})
+    if failures <= 0:
+        return None
+    return max(settings.AXES_FAILURE_LIMIT - failures, 0)
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(failure_limit=settings.AXES_FAILURE_LIMIT,
+                       lockout_hours=settings.AXES_COOLOFF_TIME)
+        return context
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        username = str(form.data.get("username", "")).strip()
+        return self.render_to_response(self.get_context_data(
+            form=form, attempts_left=attempts_left(self.request, username)))
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

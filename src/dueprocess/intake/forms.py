@@ -352,9 +352,18 @@ class TargetUploadForm(forms.Form):
                                       ("account", "Accounts"), ("content", "Content")],
                              initial="auto", label="Plain lines are")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown on one page with the document upload: ids must differ from its ``id_file``.
+        kwargs.setdefault("auto_id", "targets_%s")
+        super().__init__(*args, **kwargs)
+
 
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(label="PDF document")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "document_%s")
+        super().__init__(*args, **kwargs)
 
 
 class CallbackForm(forms.Form):
