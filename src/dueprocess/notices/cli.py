@@ -36,42 +36,42 @@ def cmd_letters_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_letters_approve(args: argparse.Namespace) -> int:
-    _setup()
-    # here, not at the top: Django is set up by now (setup() above)
-    from dueprocess.errors import DomainError
-    from dueprocess.notices.actions import approve_letter
+def _act(args: argparse.Namespace, who: str, act: Any) -> Any:
+    """Run ``act(notice, user)`` on the letter the arguments name, as the person ``--user``
+    names; the notice it returns, or the exit code of a refusal. Django is set up."""
+    from dueprocess.errors import DomainError  # here, not at the top: after setup()
 
     user = acting_user(args.user)
     if user is None:
-        return fail("name the person approving with --user EMAIL")
+        return fail(f"name the person {who} with --user EMAIL")
     try:
         notice = _letter(args)
         if notice is None:
             return fail(f"no demand {args.demand}")
-        approve_letter(notice, user=user)
+        return act(notice, user)
     except DomainError as exc:
         return fail(f"{exc.message} [{exc.code}]")
+
+
+def cmd_letters_approve(args: argparse.Namespace) -> int:
+    _setup()
+    from dueprocess.notices.actions import approve_letter  # here: after setup()
+
+    done = _act(args, "approving", lambda notice, user: approve_letter(notice, user=user))
+    if isinstance(done, int):
+        return done
     print(f"letter {args.letter} approved")
     return 0
 
 
 def cmd_letters_send(args: argparse.Namespace) -> int:
     _setup()
-    # here, not at the top: Django is set up by now (setup() above)
-    from dueprocess.errors import DomainError
-    from dueprocess.notices.actions import send_letter
+    from dueprocess.notices.actions import send_letter  # here: after setup()
 
-    user = acting_user(args.user)
-    if user is None:
-        return fail("name the person sending with --user EMAIL")
-    try:
-        notice = _letter(args)
-        if notice is None:
-            return fail(f"no demand {args.demand}")
-        sent = send_letter(notice, user=user, to=args.to or None)
-    except DomainError as exc:
-        return fail(f"{exc.message} [{exc.code}]")
+    sent = _act(args, "sending",
+                lambda notice, user: send_letter(notice, user=user, to=args.to or None))
+    if isinstance(sent, int):
+        return sent
     where = ", ".join(sent.addresses) or "no e-mail address (portal only)"
     print(f"letter {sent.pk} sent: {where}")
     return 0
