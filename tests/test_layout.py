@@ -30,14 +30,3 @@ def test_every_test_file_names_the_module_it_tests() -> None:
         if not any(stem == m or stem.startswith(m + "_") for m in modules):
             astray.append(str(rel))
     assert astray == []
-
-
-def test_the_repository_alone_is_enough() -> None:
-    """Reference data the tests and benchmarks use is copied into the repository: nothing
-    reads a folder beside the clone."""
-    outside = "/".join(("..", "shared"))  # spelled apart so this file does not match itself
-    readers = [str(p.relative_to(TESTS.parent))
-               for folder in ("src", "tests", "benchmarks")
-               for p in (TESTS.parent / folder).rglob("*.py")
-               if outside in p.read_text(encoding="utf-8") and p != Path(__file__)]
-    assert readers == []

@@ -308,33 +308,32 @@ def _is_loopback(host: str) -> bool:
 
 def _execution(env: Mapping[str, str], mode: Mode) -> dict[str, Any]:
     """The execution fields of ``Config`` (connector, production keys, user notices)."""
-    error = ConfigError
     choice = (env.get("DUEPROCESS_CONNECTOR") or "demo").strip()
     connector = CONNECTORS.get(choice, choice).replace(":", ".")
     if "." not in connector or not all(p.isidentifier() for p in connector.split(".")):
-        raise error("DUEPROCESS_CONNECTOR must be demo, webhook or the dotted path of a "
+        raise ConfigError("DUEPROCESS_CONNECTOR must be demo, webhook or the dotted path of a "
                     f"connector class (package.module.ClassName), not {choice!r}")
     url = env.get("DUEPROCESS_WEBHOOK_URL", "").strip()
     secret = env.get("DUEPROCESS_WEBHOOK_SECRET", "")
     if connector == CONNECTORS["webhook"]:
         if not url or not secret:
-            raise error("DUEPROCESS_CONNECTOR=webhook needs DUEPROCESS_WEBHOOK_URL and "
+            raise ConfigError("DUEPROCESS_CONNECTOR=webhook needs DUEPROCESS_WEBHOOK_URL and "
                         "DUEPROCESS_WEBHOOK_SECRET")
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise error(f"DUEPROCESS_WEBHOOK_URL is not an http(s) URL: {url!r}")
+            raise ConfigError(f"DUEPROCESS_WEBHOOK_URL is not an http(s) URL: {url!r}")
         if (mode == "production" and parts.scheme != "https"
                 and not _is_loopback(parts.hostname)):
-            raise error("DUEPROCESS_WEBHOOK_URL must use https in production")
+            raise ConfigError("DUEPROCESS_WEBHOOK_URL must use https in production")
         if len(secret) < 32:
-            raise error("DUEPROCESS_WEBHOOK_SECRET must be at least 32 characters")
+            raise ConfigError("DUEPROCESS_WEBHOOK_SECRET must be at least 32 characters")
     try:
         timeout = float(env.get("DUEPROCESS_WEBHOOK_TIMEOUT") or 10)
         period = int(env.get("DUEPROCESS_NOTICE_PERIOD_DAYS") or 7)
     except ValueError as exc:
-        raise error(f"a numeric execution setting is not a number: {exc}") from exc
+        raise ConfigError(f"a numeric execution setting is not a number: {exc}") from exc
     if timeout <= 0 or period < 0:
-        raise error("DUEPROCESS_WEBHOOK_TIMEOUT must be > 0 and "
+        raise ConfigError("DUEPROCESS_WEBHOOK_TIMEOUT must be > 0 and "
                     "DUEPROCESS_NOTICE_PERIOD_DAYS >= 0")
     old = tuple(k.strip() for k in env.get("DUEPROCESS_OLD_SECRET_KEYS", "").split(",")
                 if k.strip())
