@@ -122,7 +122,7 @@ def test_the_effect_report_says_if_and_when_each_item_was_acted_on(
     assert action.finished_at is not None and demand.acknowledged_at is not None
     when = f"{action.finished_at:%Y-%m-%d %H:%M}"
     assert f"content removed: {platform.US_SUSPECT_POSTS[0]}: done on {when}" in letter.body
-    assert "not acted on (decision: reject)" in letter.body
+    assert "not acted on (decision: refused)" in letter.body
     assert f"Receipt acknowledged: {demand.acknowledged_at:%Y-%m-%d %H:%M}" in letter.body
 
 

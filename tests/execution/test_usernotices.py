@@ -181,7 +181,7 @@ def test_a_gag_delays_the_notice_and_does_not_hold_the_disclosure(approved: Appr
     usernotices.deliver_due(datetime.combine(until + timedelta(days=1), time(12), UTC))
     [message] = _messages(platform.US_SUSPECT)
     assert f"ordered us not to tell you until {until:%Y-%m-%d}" in message.body
-    assert "What we did:" in message.body and "export" in message.body
+    assert "What we did:" in message.body and "data disclosed" in message.body
     assert _timeline(notice) == ["notice.created", "notice.released", "notice.sent"]
 
 

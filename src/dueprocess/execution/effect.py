@@ -15,13 +15,9 @@ from typing import Any
 from django.utils.translation import gettext, gettext_noop
 
 from dueprocess.demands.models import Action, ActionStatus, Decision, Demand, Outcome
+from dueprocess.execution import wording
 
 LIMIT = 500
-_WORDS = {"export": "data disclosed", "preserve": "data preserved",
-          "suspend": "account suspended", "terminate": "account terminated",
-          "remove": "content removed", "disable": "access to content disabled",
-          "withhold": "content withheld", "notify": "user notified",
-          "withhold_account": "account withheld"}
 #: A withholding says where, and that it is no more: the item stays up elsewhere.
 _WITHHELD = {
     "withhold": gettext_noop("content withheld in %(territories)s only (still visible "
@@ -46,7 +42,7 @@ def describe(action: Action) -> str:
         what = gettext(_WITHHELD[action.kind]) % {"territories": territories}
         instead = _INSTEAD.get(str(params.get("instead_of") or ""))
         return f"{what}, {gettext(instead)}" if instead else what
-    return _WORDS.get(action.kind, action.kind)
+    return wording.done(action.kind)
 
 
 WITHHOLDINGS = tuple(_WITHHELD)
@@ -79,15 +75,15 @@ def effect_report(demand: Demand, limit: int = LIMIT) -> EffectReport:
         report.items.append(Item(what=what, target=action.target.identifier
                                  if action.target else "", acted=done,
                                  when=action.finished_at if done else None,
-                                 note="" if done else str(action.status)))
+                                 note="" if done else wording.status(action.status)))
     report.more = max(total - limit, 0)
     refused = Decision.objects.filter(demand=demand, superseded=False).exclude(
         outcome__in=[Outcome.COMPLY, Outcome.COMPLY_PARTIALLY]).select_related("ask", "target")
     for d in refused.order_by("pk")[:limit]:
         report.items.append(Item(
-            what=f"ask {d.ask.position + 1} ({d.ask})", acted=False,
-            target=d.target.identifier if d.target else "all targets",
-            note=f"decision: {d.outcome}"))
+            what=wording.numbered_ask(d.ask), acted=False,
+            target=d.target.identifier if d.target else gettext("all targets"),
+            note=wording.decision(d.outcome)))
     return report
 
 

@@ -48,9 +48,10 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.errors import Conflict, InvalidInput
+from dueprocess.execution import wording
 from dueprocess.execution.actions import cancel_actions
 from dueprocess.execution.deadletters import dead_letter_notice, resolve_done
-from dueprocess.execution.effect import WITHHOLDINGS, describe
+from dueprocess.execution.effect import describe
 from dueprocess.execution.models import DeadLetter, DisclosureWait, NoticeReason, NoticeState
 from dueprocess.execution.tasks import (
     enqueue_demand_actions,
@@ -364,16 +365,17 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
     instrument = default_library().get(demand.instrument)
     asks = []
     for ask in demand.asks.all():
-        asks.append({"kind": ask.kind, "categories": ", ".join(ask.data_categories),
+        asks.append({"kind": wording.ask_kind(ask.kind),
+                     "categories": wording.data_categories(ask.data_categories or ()),
                      "date_from": ask.date_from, "date_to": ask.date_to, "days": ask.days,
-                     "measure": ask.measure, "scope": ", ".join(ask.territorial_scope)})
+                     "measure": wording.measure(ask.measure),
+                     "scope": wording.scope(ask.territorial_scope or ())})
     reason = getattr(NoticeState.objects.filter(notice=notice).first(), "reason",
                      NoticeReason.AFTER_ACTION)
 
     # A withholding says where, so the user is not told their post was removed.
-    actions = [{"kind": describe(a) if a.kind in WITHHOLDINGS else a.kind,
-                "what": a.target.identifier if a.target else "",
-                "status": a.status, "when": a.finished_at}
+    actions = [{"kind": describe(a), "what": a.target.identifier if a.target else "",
+                "status": wording.status(a.status), "when": a.finished_at}
                for a in mine.select_related("target").order_by("pk")[:200]]
     return {
         "recipient": notice.recipient,
@@ -401,8 +403,8 @@ def notice_context(notice: Notice, *, disclose_on: datetime | None) -> dict[str,
 def render(notice: Notice, language: str, *, disclose_on: datetime | None = None,
            template_name: str = TEMPLATE) -> Rendered:
     chosen, fell_back = _choose_language(language, template_name)
-    context = notice_context(notice, disclose_on=disclose_on)
     with translation.override(chosen):
+        context = notice_context(notice, disclose_on=disclose_on)
         text = get_template(template_name).render(context).strip() + "\n"
         subject = translation.gettext(SUBJECT)
     return Rendered(subject=subject, body=text, language=chosen, fell_back=fell_back)
