@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dueprocess.accounts.models import ApiToken
+from dueprocess.accounts.models import ApiToken, Preference
 from dueprocess.accounts.roles import ROLES, grant_role
 from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
@@ -86,3 +87,21 @@ def create_staff_user(email: str, roles: Sequence[str], *, password: str = "",
         record("staff.user_created", actor=actor,
                payload={"user": user.pk, "email": email, "roles": list(roles)})
     return user, password
+
+
+def set_language(user: User, language: str) -> str:
+    """Keep the interface language a person chose; an empty choice hands it back to the
+    browser's own preference. Audited like any other change to an account."""
+    language = (language or "").strip().lower()
+    offered = {code for code, _ in settings.LANGUAGES}
+    if language and language not in offered:
+        raise InvalidInput(f"unknown language {language!r}; choose one of "
+                           f"{', '.join(sorted(offered))}", field="language")
+    with transaction.atomic():
+        preference, _ = Preference.objects.get_or_create(user=user)
+        if preference.language != language:
+            preference.language = language
+            preference.save(update_fields=["language", "updated_at"])
+            record("account.language_set", actor=actor_label(user),
+                   payload={"user": user.pk, "language": language})
+    return language

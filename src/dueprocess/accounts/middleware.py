@@ -14,12 +14,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import translation
 
+from dueprocess.accounts.models import Preference
 from dueprocess.accounts.twofactor import has_device, is_verified
 
 # Paths a half-signed-in staff member may still reach: the 2FA pages themselves, logging
 # out, static files, and the token-authenticated API (sessions play no part there).
-EXEMPT_PREFIXES = ("/account/two-factor/", "/logout/", "/login/", "/static/", "/api/")
+EXEMPT_PREFIXES = ("/account/two-factor/", "/account/language/", "/logout/", "/login/",
+                   "/static/", "/api/")
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
@@ -40,4 +43,33 @@ class StaffTwoFactorMiddleware:
             step = "verify" if has_device(request.user) else "setup"
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"/account/two-factor/{step}/?{query}")
+        return self.get_response(request)
+
+
+#: Where a signed-in person's chosen language is kept for the session (read once).
+LANGUAGE_SESSION_KEY = "dueprocess_language"
+
+
+class UserLanguageMiddleware:
+    """Shows the interface in the language a signed-in person chose, on every device.
+
+    Runs after authentication; Django's LocaleMiddleware has already picked the cookie's or
+    the browser's language, which stays in force for anonymous visitors and for people who
+    chose none. The choice is read from the database once per session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = request.session.get(LANGUAGE_SESSION_KEY)
+            if language is None:
+                language = (Preference.objects.filter(user=user)
+                            .values_list("language", flat=True).first() or "")
+                request.session[LANGUAGE_SESSION_KEY] = language
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -49,3 +49,17 @@ class ApiToken(models.Model):
         token = cls.objects.create(user=user, name=name, key_hash=hash_token(raw),
                                    prefix=raw[:10])
         return token, raw
+
+
+class Preference(models.Model):
+    """What a person chose for themselves, kept with the account so it follows them to any
+    browser (a cookie would not)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="preference")
+    #: One of ``settings.LANGUAGES``, checked by the action; empty: the browser decides.
+    language = models.CharField(max_length=16, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or 'browser default'}"

@@ -8,4 +8,5 @@ app_name = "accounts"
 urlpatterns = [
     path("two-factor/verify/", views.verify, name="two_factor_verify"),
     path("two-factor/setup/", views.setup, name="two_factor_setup"),
+    path("language/", views.language, name="language"),
 ]

@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from dueprocess.accounts.actions import set_language
 from dueprocess.accounts.forms import CodeForm
-from dueprocess.accounts.middleware import needs_second_factor
+from dueprocess.accounts.middleware import LANGUAGE_SESSION_KEY, needs_second_factor
 from dueprocess.accounts.twofactor import (
     confirm_device,
     has_device,
@@ -26,6 +27,7 @@ from dueprocess.accounts.twofactor import (
     secret_base32,
     verify_code,
 )
+from dueprocess.errors import InvalidInput
 
 
 def _next(request: HttpRequest, default: str = "/review/") -> str:
@@ -117,3 +119,27 @@ def setup(request: HttpRequest) -> HttpResponse:
         "form": form, "next": _next(request), "qr": qr_data_uri(device),
         "secret": secret_base32(device), "has_device": has_device(request.user),
     }, status=status)
+
+
+@require_http_methods(["POST"])
+def language(request: HttpRequest) -> HttpResponse:
+    """Choose the interface language: kept with the account when signed in, and in a cookie
+    for this browser either way (the public pages have no account)."""
+    chosen = request.POST.get("language", "")
+    back = _next(request, default="/")
+    try:
+        if request.user.is_authenticated:
+            chosen = set_language(request.user, chosen)
+            request.session[LANGUAGE_SESSION_KEY] = chosen
+        elif chosen not in {code for code, _ in settings.LANGUAGES}:
+            raise InvalidInput(f"unknown language {chosen!r}", field="language")
+    except InvalidInput as exc:
+        return render(request, "accounts/language_refused.html", {"error": exc.message,
+                                                                  "back": back}, status=400)
+    response = HttpResponseRedirect(back)
+    if chosen:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, max_age=365 * 86400,
+                            samesite="Lax", secure=request.is_secure(), httponly=True)
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
