@@ -58,7 +58,7 @@ def instruments_for(authority: Authority) -> list[Any]:
         mine = inst.jurisdiction == j or inst.jurisdiction == "ZZ" or (
             inst.jurisdiction == "EU" and (j in EU_MEMBER_STATES or j == "EU"))
         if mine and (inst.in_force_to is None or inst.in_force_to >= today) and (
-                inst.in_force_from <= today):
+                inst.in_force_from is not None and inst.in_force_from <= today):
             out.append(inst)
     return sorted(out, key=lambda i: (i.jurisdiction == "ZZ", i.id))
 
