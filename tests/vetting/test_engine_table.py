@@ -18,6 +18,7 @@ import pytest
 from dueprocess.vetting import (
     AskFacts,
     DemandFacts,
+    EstablishmentFacts,
     PolicyFacts,
     ScreeningHitFacts,
     SenderFacts,
@@ -169,6 +170,7 @@ def c(name: str, demand: DemandFacts, codes: set[str], rec: str, why: str,
 
 
 NOT_IN_FORCE = "legal.instrument_not_in_force"
+IRELAND = EstablishmentFacts(main="IE")
 P2_ART6, P2_ART7 = "coe.budapest_p2.art6", "coe.budapest_p2.art7"
 #: A Japanese prosecutor's order to a provider abroad under the Second Protocol.
 P2_JP = {"jurisdiction": "JP", "authority_kind": "prosecutor",
@@ -383,6 +385,17 @@ CASES: list[Case] = [
       asks=(preserve(60),)), {ISSUER}, "reject", "Art. 4(3)"),
     c("EPOC from outside the Union", d("epoc", "eu.evidence.epoc", jurisdiction="US",
       targets=(acct("@fraud"),)), {MISMATCH}, "escalate", "only Member State authorities"),
+    # ---- the platform's establishment (Ireland): DSA Art. 9(2)(b), Recital 36
+    c("DSA Art. 9 order of Germany for the whole Union", d("dsa9", "eu.dsa.art9",
+      asks=(restrict("withhold", "EU"),), establishment=IRELAND), {"scope.beyond_issuing_state"},
+      "comply_partially", "Art. 9(2)(b): withhold in DE; Ireland has jurisdiction (Art. 56)"),
+    c("DSA Art. 9 order of Ireland for the whole Union", d("dsa9", "eu.dsa.art9",
+      jurisdiction="IE", asks=(restrict("withhold", "EU"),), targets=(url("p/9", "IE"),),
+      establishment=IRELAND), set(), "comply", "the State of establishment"),
+    c("TCO removal order of Germany", d("dsa9", "eu.tco.art3", asks=(restrict("remove"),),
+      legal_basis="Regulation (EU) 2021/784", establishment=IRELAND), set(), "comply",
+      "TCO Art. 3: all Member States; Art. 4 scrutiny in Ireland",
+      info={"jurisdiction.cross_border_scrutiny"}),
     # ---- Second Additional Protocol to the Budapest Convention (CETS No. 224): not in force
     # when the library was reviewed (Art. 16(3): five Parties' consent, then three months)
     c("Second Protocol Art. 7 order for subscriber data", d("epoc", P2_ART7, **P2_JP),
