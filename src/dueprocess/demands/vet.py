@@ -121,6 +121,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
         jurisdiction=demand.jurisdiction,
         authority_kind=demand.authority.kind,
         issuer_role=issued_by.get("role") or None,
+        validated_by=(demand.validated_by or {}).get("role") or None,
         received_at=demand.received_at,
         emergency=demand.emergency,
         emergency_justification=demand.emergency_justification,
@@ -137,6 +138,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
                 days=a.days,
                 measure=a.measure or None,
                 territorial_scope=tuple(a.territorial_scope or ()),
+                equivalent_content=a.equivalent_content,
             )
             for a in demand.asks.all()
         ),
