@@ -110,3 +110,33 @@ def test_a_bad_storage_url_is_refused_without_echoing_it(url: str, message: str)
     with pytest.raises(ConfigError, match=message) as caught:
         load({**BASE, "DUEPROCESS_STORAGE_URL": url})
     assert "secret" not in str(caught.value)
+
+
+def test_the_establishment_is_a_member_state_with_optional_others() -> None:
+    config = load({**BASE, "DUEPROCESS_ESTABLISHMENT": "ie",
+                   "DUEPROCESS_OTHER_ESTABLISHMENTS": "DE, fr,IE"})
+    assert config.establishment.main == "IE"
+    assert config.establishment.others == ("DE", "FR")
+    assert config.establishment.member_state == "IE"
+    assert load(BASE).establishment.member_state == ""
+    represented = load({**BASE, "DUEPROCESS_LEGAL_REPRESENTATIVE": "NL"}).establishment
+    assert represented.member_state == "NL"
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"DUEPROCESS_ESTABLISHMENT": "US"}, "DUEPROCESS_ESTABLISHMENT must be the ISO code"),
+    ({"DUEPROCESS_ESTABLISHMENT": "IE", "DUEPROCESS_LEGAL_REPRESENTATIVE": "NL"}, "not both"),
+    ({"DUEPROCESS_ESTABLISHMENT": "IE", "DUEPROCESS_OTHER_ESTABLISHMENTS": "DE,CH"},
+     "'CH'"),
+    ({"DUEPROCESS_OTHER_ESTABLISHMENTS": "DE"}, "needs DUEPROCESS_ESTABLISHMENT"),
+])
+def test_a_bad_establishment_is_refused_at_start(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load({**BASE, **env})
+
+
+def test_the_member_states_agree_with_the_law_library() -> None:
+    from dueprocess.config import EU_MEMBER_STATES
+    from dueprocess.law.regions import EU_MEMBER_STATES as LIBRARY_MEMBER_STATES
+
+    assert EU_MEMBER_STATES == LIBRARY_MEMBER_STATES

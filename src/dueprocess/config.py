@@ -101,6 +101,64 @@ def parse_storage_url(url: str) -> StorageSettings:
                            addressing_style=values.get("addressing_style", ""))
 
 
+#: The 27 Member States (ISO 3166-1, and "EL" for Greece); kept here because configuration
+#: sits below the law library, and checked against ``law.regions`` by a test.
+EU_MEMBER_STATES = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "EL", "HR",
+    "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+})
+
+
+@dataclass(frozen=True)
+class Establishment:
+    """Where the platform is established in the Union (DSA Art. 56; TCO Art. 4).
+
+    ``main``: the Member State of the main establishment. ``legal_representative``: the
+    Member State where the legal representative of a provider without an establishment in
+    the Union resides (DSA Art. 13), which then counts as the provider's State.
+    ``others``: Member States of other establishments; recorded, they widen no order.
+    """
+
+    main: str = ""
+    legal_representative: str = ""
+    others: tuple[str, ...] = ()
+
+    @property
+    def member_state(self) -> str:
+        return self.main or self.legal_representative
+
+
+def _member_state(env: Mapping[str, str], name: str) -> str:
+    code = env.get(name, "").strip().upper()
+    if code and code not in EU_MEMBER_STATES:
+        raise ConfigError(f"{name} must be the ISO code of an EU Member State (such as IE, NL, "
+                          f"DE), not {code!r}")
+    return code
+
+
+def _establishment(env: Mapping[str, str]) -> Establishment:
+    main = _member_state(env, "DUEPROCESS_ESTABLISHMENT")
+    representative = _member_state(env, "DUEPROCESS_LEGAL_REPRESENTATIVE")
+    if main and representative:
+        raise ConfigError("DUEPROCESS_LEGAL_REPRESENTATIVE is for a provider without an "
+                          "establishment in the Union (DSA Art. 13): set it or "
+                          "DUEPROCESS_ESTABLISHMENT, not both")
+    others = []
+    for item in env.get("DUEPROCESS_OTHER_ESTABLISHMENTS", "").split(","):
+        code = item.strip().upper()
+        if not code:
+            continue
+        if code not in EU_MEMBER_STATES:
+            raise ConfigError("DUEPROCESS_OTHER_ESTABLISHMENTS must list EU Member State codes "
+                              f"separated by commas (such as DE,FR), not {item.strip()!r}")
+        if code != main and code not in others:
+            others.append(code)
+    if others and not (main or representative):
+        raise ConfigError("DUEPROCESS_OTHER_ESTABLISHMENTS needs DUEPROCESS_ESTABLISHMENT "
+                          "(the main establishment)")
+    return Establishment(main=main, legal_representative=representative, others=tuple(others))
+
+
 @dataclass(frozen=True)
 class Config:
     mode: Mode
@@ -133,6 +191,9 @@ class Config:
     storage: StorageSettings | None = None
     # Seals the signing keys kept in the database; defaults to the secret key.
     key_secret: str = field(default="", repr=False)
+    # Where the platform is established in the Union: vetting limits other Member States'
+    # orders to their own territory (DSA Art. 9(2)(b)).
+    establishment: Establishment = field(default_factory=Establishment)
 
     @property
     def signing_key_secret(self) -> str:
@@ -286,6 +347,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         storage=parse_storage_url(env["DUEPROCESS_STORAGE_URL"].strip())
         if env.get("DUEPROCESS_STORAGE_URL", "").strip() else None,
         key_secret=env.get("DUEPROCESS_KEY_SECRET", ""),
+        establishment=_establishment(env),
         **_execution(env, mode),
     )
 

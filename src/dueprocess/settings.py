@@ -271,6 +271,9 @@ LOGGING = {
                 "django.request": {"level": "ERROR"}},
 }
 
+#: Where the platform is established in the Union (vetting reads it; tests override it).
+DUEPROCESS_ESTABLISHMENT = CONFIG.establishment
+
 # Limits and names an operator sets in the environment (see docs/operations.md).
 for _name, _value in CONFIG.limits.items():
     globals()[_name] = _value

@@ -217,3 +217,30 @@ def test_admin_shows_current_findings_and_their_history(hk_police: Any,
     html = page.content.decode()
     assert "policy.jurisdiction_paused" in html  # superseded, still shown
     assert html.index("rights.high_risk_instrument") < html.index("policy.jurisdiction_paused")
+
+
+def _dsa_order(scope: list[str]) -> dict[str, Any]:
+    return {"reference": "BNetzA-2025-1", "instrument": "eu.dsa.art9",
+            "issued_by": {"name": "Dr. K. Berg", "role": "regulator"},
+            "legal_basis": "Art. 9 DSA", "statement_of_reasons": "Incitement to hatred",
+            "redress": "Verwaltungsgericht Köln", "received_at": "2025-06-02T09:00:00Z",
+            "asks": [{"kind": "restrict_content", "measure": "withhold",
+                      "territorial_scope": scope}],
+            "targets": [{"type": "content", "url": "https://example.social/p/9"}]}
+
+
+def test_the_configured_establishment_limits_another_member_states_order(
+        db: Any, settings: Any) -> None:
+    from dueprocess.config import Establishment
+    from dueprocess.demands.models import Authority
+
+    regulator = Authority.objects.create(slug="bnetza", name="Bundesnetzagentur",
+                                         jurisdiction="DE", kind="regulator")
+    settings.DUEPROCESS_ESTABLISHMENT = Establishment(main="IE")
+    demand = receive(regulator, _dsa_order(["EU"]))
+    finding = demand.findings.current().get(code="scope.beyond_issuing_state")
+    assert finding.evidence["proposal"]["territorial_scope"] == ["DE"]
+    assert demand.recommendation == "comply_partially"
+    settings.DUEPROCESS_ESTABLISHMENT = Establishment(main="DE")
+    demand = actions.revet_demand(demand)
+    assert "scope.beyond_issuing_state" not in current_codes(demand)

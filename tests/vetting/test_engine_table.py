@@ -18,6 +18,7 @@ import pytest
 from dueprocess.vetting import (
     AskFacts,
     DemandFacts,
+    EstablishmentFacts,
     PolicyFacts,
     ScreeningHitFacts,
     SenderFacts,
@@ -169,6 +170,12 @@ def c(name: str, demand: DemandFacts, codes: set[str], rec: str, why: str,
 
 
 NOT_IN_FORCE = "legal.instrument_not_in_force"
+IRELAND = EstablishmentFacts(main="IE")
+P2_ART6, P2_ART7 = "coe.budapest_p2.art6", "coe.budapest_p2.art7"
+#: A Japanese prosecutor's order to a provider abroad under the Second Protocol.
+P2_JP = {"jurisdiction": "JP", "authority_kind": "prosecutor",
+         "legal_basis": "CETS No. 224, Art. 7", "offences": ("unauthorised computer access",),
+         "targets": (acct("@intruder", "JP"),)}
 INSUFFICIENT = "legal.insufficient_process"
 ISSUER = "legal.issuer_not_competent"
 MISSING = "legal.missing_element"
@@ -378,6 +385,28 @@ CASES: list[Case] = [
       asks=(preserve(60),)), {ISSUER}, "reject", "Art. 4(3)"),
     c("EPOC from outside the Union", d("epoc", "eu.evidence.epoc", jurisdiction="US",
       targets=(acct("@fraud"),)), {MISMATCH}, "escalate", "only Member State authorities"),
+    # ---- the platform's establishment (Ireland): DSA Art. 9(2)(b), Recital 36
+    c("DSA Art. 9 order of Germany for the whole Union", d("dsa9", "eu.dsa.art9",
+      asks=(restrict("withhold", "EU"),), establishment=IRELAND), {"scope.beyond_issuing_state"},
+      "comply_partially", "Art. 9(2)(b): withhold in DE; Ireland has jurisdiction (Art. 56)"),
+    c("DSA Art. 9 order of Ireland for the whole Union", d("dsa9", "eu.dsa.art9",
+      jurisdiction="IE", asks=(restrict("withhold", "EU"),), targets=(url("p/9", "IE"),),
+      establishment=IRELAND), set(), "comply", "the State of establishment"),
+    c("TCO removal order of Germany", d("dsa9", "eu.tco.art3", asks=(restrict("remove"),),
+      legal_basis="Regulation (EU) 2021/784", establishment=IRELAND), set(), "comply",
+      "TCO Art. 3: all Member States; Art. 4 scrutiny in Ireland",
+      info={"jurisdiction.cross_border_scrutiny"}),
+    # ---- Second Additional Protocol to the Budapest Convention (CETS No. 224): not in force
+    # when the library was reviewed (Art. 16(3): five Parties' consent, then three months)
+    c("Second Protocol Art. 7 order for subscriber data", d("epoc", P2_ART7, **P2_JP),
+      {NOT_IN_FORCE}, "reject", "CETS 224 Art. 7(1), Art. 16(3): not in force"),
+    c("Second Protocol Art. 7 order for traffic data", d("epoc", P2_ART7, **{**P2_JP,
+      "asks": (disclose("subscriber", "traffic", start=date(2026, 6, 1),
+                        end=date(2026, 8, 31)),)}), {NOT_IN_FORCE, INSUFFICIENT}, "reject",
+      "Art. 7(1): specified, stored subscriber information only"),
+    c("Second Protocol Art. 6 domain registration request", d("epoc", P2_ART6, **P2_JP,
+      issuer_role="police"), {NOT_IN_FORCE}, "reject", "CETS 224 Art. 6(1), Art. 16(3)",
+      info={"legal.voluntary_disclosure"}),
     # ---- Hong Kong NSL Art. 43 Implementation Rules, Schedules 4 and 7
     c("Schedule 4 withholding in HK", d("sch4", "hk.nsl43.sch4"), {RISK}, "escalate",
       "speech offence, no court"),
@@ -558,3 +587,29 @@ def test_every_recommendation_is_exercised_by_the_table() -> None:
         "comply", "comply_partially", "request_clarification", "route_mlat", "reject",
         "hold", "escalate",
     }
+
+
+def _protocol_in_force() -> Any:
+    """The library as it will read once CETS No. 224 has entered into force."""
+    instruments = dict(LIB.instruments)
+    for key in (P2_ART6, P2_ART7):
+        instruments[key] = instruments[key].model_copy(update={"in_force_from": date(2026, 1, 1)})
+    return dataclasses.replace(LIB, instruments=instruments)
+
+
+@pytest.mark.parametrize(("name", "demand", "codes", "rec"), [
+    ("Art. 7 order for subscriber data", d("epoc", P2_ART7, **P2_JP), set(), "comply"),
+    ("Art. 7 order for content", d("epoc", P2_ART7, **{**P2_JP, "asks": (
+        disclose("content", start=date(2026, 6, 1), end=date(2026, 8, 31)),)}),
+     {INSUFFICIENT}, "reject"),
+    ("Art. 7 order naming no offence", d("epoc", P2_ART7, **{**P2_JP, "offences": ()}),
+     {MISSING}, "request_clarification"),
+    ("Art. 6 request by the police", d("epoc", P2_ART6, **P2_JP, issuer_role="police"), set(),
+     "comply"),
+])
+def test_second_protocol_once_in_force(name: str, demand: DemandFacts, codes: set[str],
+                                       rec: str) -> None:
+    """Art. 7(1), (3)(d): stored subscriber information for a stated offence, nothing more."""
+    result = vet(demand, _protocol_in_force())
+    assert {f.code for f in result.findings if f.severity != "info"} == codes, name
+    assert result.recommendation == rec, result.explanation

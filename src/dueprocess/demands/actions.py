@@ -20,7 +20,7 @@ from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
 from dueprocess.connectors import get_connector
 from dueprocess.demands import hooks, invariants
-from dueprocess.demands.inputs import DecisionsIn, DemandIn
+from dueprocess.demands.inputs import DecisionsIn, DemandIn, PersonIn
 from dueprocess.demands.models import (
     ACTION_DONE,
     Action,
@@ -152,6 +152,7 @@ def _receive(data: DemandIn, *, authority: Authority, requester: Requester | Non
             instrument=data.instrument,
             jurisdiction=authority.jurisdiction,
             issued_by=data.issued_by.model_dump(mode="json") if data.issued_by else {},
+            validated_by=data.validated_by.model_dump(mode="json") if data.validated_by else {},
             emergency=data.emergency,
             emergency_justification=data.emergency_justification,
             legal_basis=data.legal_basis,
@@ -175,6 +176,11 @@ def _receive(data: DemandIn, *, authority: Authority, requester: Requester | Non
         officials = list(data.officials)
         if data.issued_by and all(o.name != data.issued_by.name for o in officials):
             officials.insert(0, data.issued_by)
+        validator = data.validated_by
+        if validator and validator.name and all(o.name != validator.name for o in officials):
+            # screened like every person named on the demand
+            officials.append(PersonIn(name=validator.name, title=validator.title,
+                                      role=validator.role))
         created_officials = Official.objects.bulk_create(
             Official(demand=demand, name=o.name, title=o.title, role=o.role or "")
             for o in officials
@@ -182,7 +188,8 @@ def _receive(data: DemandIn, *, authority: Authority, requester: Requester | Non
         created_asks = Ask.objects.bulk_create(
             Ask(demand=demand, position=i, kind=a.kind, data_categories=list(a.data_categories),
                 date_from=a.date_from, date_to=a.date_to, days=a.days, measure=a.measure or "",
-                territorial_scope=list(a.territorial_scope))
+                territorial_scope=list(a.territorial_scope),
+                equivalent_content=a.equivalent_content)
             for i, a in enumerate(data.asks)
         )
         for target in targets:

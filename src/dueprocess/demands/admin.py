@@ -165,7 +165,7 @@ class OfficialInline(_ReadOnlyInline):
 class AskInline(_ReadOnlyInline):
     model = Ask
     fields = ("position", "kind", "data_categories", "date_from", "date_to", "days",
-              "measure", "territorial_scope")
+              "measure", "territorial_scope", "equivalent_content")
 
 
 class FindingInline(_ReadOnlyInline):

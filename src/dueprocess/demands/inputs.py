@@ -74,6 +74,9 @@ class AskIn(Strict):
     days: Annotated[int, Field(ge=1, le=3650)] | None = None
     measure: Literal["suspend", "terminate", "remove", "disable", "withhold"] | None = None
     territorial_scope: list[Territory] = Field(default_factory=list, max_length=60)
+    equivalent_content: bool = Field(default=False, description=(
+        "restrict_content only: the order also reaches content identical or equivalent to "
+        "the items named (stay-down)"))
 
     @model_validator(mode="after")
     def _coherent(self) -> AskIn:
@@ -86,6 +89,8 @@ class AskIn(Strict):
         if self.kind == "restrict_content" and self.measure not in (
                 None, "remove", "disable", "withhold"):
             raise ValueError("restrict_content measures are remove, disable or withhold")
+        if self.equivalent_content and self.kind != "restrict_content":
+            raise ValueError("equivalent_content goes with a restrict_content ask")
         if self.measure == "withhold" and not self.territorial_scope:
             raise ValueError("withholding needs a territorial_scope")
         return self
@@ -115,6 +120,14 @@ class TargetIn(Strict):
         return (self.url or self.id or "").strip()
 
 
+class ValidatorIn(Strict):
+    """The authority that validated an order issued by another (e-Evidence Art. 4)."""
+
+    role: Literal["judge", "court", "prosecutor"]
+    name: Short = ""
+    title: Short = ""
+
+
 class NonDisclosureIn(Strict):
     until: date | None = None
 
@@ -125,6 +138,9 @@ class DemandIn(Strict):
     instrument: Code
     authority: Code | None = None
     issued_by: PersonIn | None = None
+    validated_by: ValidatorIn | None = Field(default=None, description=(
+        "The judge, court or prosecutor who validated an order issued by another authority "
+        "(e-Evidence Regulation 2023/1543 Art. 4; EIO Directive Art. 2(c)(ii))"))
     officials: list[PersonIn] = Field(default_factory=list, max_length=50)
     emergency: bool = False
     emergency_justification: Text = ""

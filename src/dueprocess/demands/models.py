@@ -135,6 +135,9 @@ class Demand(models.Model):
                                       blank=True)
     explanation = models.TextField(blank=True)
     issued_by = models.JSONField(default=dict, blank=True)
+    # The authority that validated an order issued by another (e-Evidence Art. 4(1)(b),
+    # (2)(b); EIO Art. 2(c)(ii)): {"role", "name", "title"}; empty when not validated.
+    validated_by = models.JSONField(default=dict, blank=True)
     emergency = models.BooleanField(default=False)
     emergency_justification = models.TextField(blank=True)
     legal_basis = models.TextField(blank=True)
@@ -220,6 +223,9 @@ class Ask(models.Model):
     days = models.PositiveIntegerField(null=True, blank=True)
     measure = models.CharField(max_length=20, choices=Measure.choices, blank=True)
     territorial_scope = models.JSONField(default=list, blank=True)
+    # The restriction also reaches content identical or equivalent to the items named (a
+    # stay-down order; Glawischnig-Piesczek, C-18/18).
+    equivalent_content = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position", "id"]

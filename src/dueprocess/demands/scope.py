@@ -23,6 +23,8 @@ from dueprocess.errors import InvalidInput
 from dueprocess.law.regions import WORLDWIDE
 
 FINDING = "scope.less_restrictive_available"
+#: Another Member State's order reaching beyond it (DSA Art. 9(2)(b)): the same proposal.
+BEYOND = "scope.beyond_issuing_state"
 
 
 def limited_to(territories: Iterable[str]) -> list[str]:
@@ -81,11 +83,15 @@ def planned_measure(ask: Ask, narrowed: dict[str, Any] | None) -> tuple[str, dic
 def offers(demand: Demand) -> list[dict[str, Any]]:
     """Vetting's current proposals, per ask, in the form a decision takes them."""
     out = []
-    for finding in demand.findings.current().filter(code=FINDING).order_by("pk"):
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    for finding in demand.findings.current().filter(code__in=(FINDING, BEYOND)).order_by("pk"):
         proposal = (finding.evidence or {}).get("proposal") or {}
         scope = list(proposal.get("territorial_scope") or ())
         if finding.ask_position is None or not scope:
             continue
+        if (finding.ask_position, tuple(scope)) in seen:
+            continue
+        seen.add((finding.ask_position, tuple(scope)))
         out.append({"ask": finding.ask_position, "outcome": "comply_partially",
                     "withhold_in": scope, "message": finding.message})
     return out

@@ -19,6 +19,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from dueprocess.demands.models import Demand, Policy
@@ -28,6 +29,7 @@ from dueprocess.vetting import (
     RULES_VERSION,
     AskFacts,
     DemandFacts,
+    EstablishmentFacts,
     PolicyFacts,
     TargetFacts,
     VettingResult,
@@ -97,6 +99,17 @@ def target_facts(demand: Demand) -> tuple[TargetFacts, ...]:
     )
 
 
+def establishment_facts() -> EstablishmentFacts | None:
+    """The platform's establishment in the Union, from ``DUEPROCESS_ESTABLISHMENT`` and
+    ``DUEPROCESS_LEGAL_REPRESENTATIVE``; ``None`` when neither is set."""
+    configured = getattr(settings, "DUEPROCESS_ESTABLISHMENT", None)
+    if configured is None or not configured.member_state:
+        return None
+    return EstablishmentFacts(main=configured.main,
+                              legal_representative=configured.legal_representative,
+                              others=tuple(configured.others))
+
+
 def demand_facts(demand: Demand) -> DemandFacts:
     issued_by = demand.issued_by or {}
     extra: dict[str, Any] = {}
@@ -108,6 +121,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
         jurisdiction=demand.jurisdiction,
         authority_kind=demand.authority.kind,
         issuer_role=issued_by.get("role") or None,
+        validated_by=(demand.validated_by or {}).get("role") or None,
         received_at=demand.received_at,
         emergency=demand.emergency,
         emergency_justification=demand.emergency_justification,
@@ -124,6 +138,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
                 days=a.days,
                 measure=a.measure or None,
                 territorial_scope=tuple(a.territorial_scope or ()),
+                equivalent_content=a.equivalent_content,
             )
             for a in demand.asks.all()
         ),
@@ -133,6 +148,7 @@ def demand_facts(demand: Demand) -> DemandFacts:
         officials=tuple((o.name, o.title, o.role) for o in demand.officials.all()),
         deadline=demand.deadline,
         duplicate_of=demand.duplicate_of_id,
+        establishment=establishment_facts(),
         **extra,
     )
 

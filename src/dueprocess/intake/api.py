@@ -69,11 +69,13 @@ def demand_out(demand: Demand, *, staff: bool, target_limit: int = 1000) -> Dema
         received_at=demand.received_at,
         deadline=demand.deadline,
         issued_by=demand.issued_by or {},
+        validated_by=demand.validated_by or {},
         officials=[PersonOut(name=o.name, title=o.title, role=o.role or None)
                    for o in demand.officials.all()],
         asks=[AskOut(kind=a.kind, data_categories=a.data_categories, date_from=a.date_from,
                      date_to=a.date_to, days=a.days, measure=a.measure or None,
-                     territorial_scope=a.territorial_scope) for a in asks],
+                     territorial_scope=a.territorial_scope,
+                     equivalent_content=a.equivalent_content) for a in asks],
         targets=[TargetOut(type=t.type, identifier=t.identifier, exists=t.exists,
                            country=t.country or None, data_location=t.data_location or None)
                  if staff else TargetOut(type=t.type, identifier=t.identifier)

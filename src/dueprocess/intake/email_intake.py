@@ -62,7 +62,11 @@ _KEYS = {
     "ask": "ask", "target": "target", "targets": "target", "deadline": "deadline",
     "non-disclosure until": "non_disclosure", "non disclosure until": "non_disclosure",
     "language": "language",
+    "validated by": "validated_by", "validator": "validated_by",
+    "validator role": "validator_role", "validated by role": "validator_role",
 }
+#: Words on a restrict_content Ask line saying it reaches identical or equivalent content.
+_STAY_DOWN = frozenset({"equivalent", "identical", "stay-down", "staydown"})
 
 
 def max_email_bytes() -> int:
@@ -257,7 +261,8 @@ def _ask(text: str) -> dict[str, Any]:
     if kind == "restrict_content":
         measure = next((w for w in rest if w in ("remove", "disable", "withhold")), "remove")
         scope = [w.upper() for w in words[1:] if re.fullmatch(r"[A-Z]{2}", w)]
-        return {"kind": kind, "measure": measure, "territorial_scope": scope}
+        return {"kind": kind, "measure": measure, "territorial_scope": scope,
+                "equivalent_content": bool(_STAY_DOWN.intersection(rest))}
     raise ValueError(f"unknown ask {kind!r}")
 
 
@@ -322,9 +327,16 @@ def demand_body(parsed: ParsedEmail) -> tuple[dict[str, Any], list[str]]:
     role = first("role").lower()
     if role:
         issued_by["role"] = role
+    validated_by: dict[str, str] | None = None
+    validator_role = first("validator_role").lower()
+    if validator_role in ("judge", "court", "prosecutor"):
+        validated_by = {"role": validator_role, "name": first("validated_by")[:300]}
+    elif validator_role or f.get("validated_by"):
+        notes.append("Validated by: line without a Validator role (judge, court or "
+                     "prosecutor); the validation must be recorded by a reviewer")
     body: dict[str, Any] = {
         "reference": reference[:200], "instrument": instrument[:100],
-        "issued_by": issued_by, "emergency": emergency,
+        "issued_by": issued_by, "validated_by": validated_by, "emergency": emergency,
         "emergency_justification": first("emergency_justification")[:20_000],
         "legal_basis": first("legal_basis")[:20_000],
         "statement_of_reasons": first("statement_of_reasons")[:20_000],

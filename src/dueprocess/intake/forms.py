@@ -58,7 +58,7 @@ def instruments_for(authority: Authority) -> list[Any]:
         mine = inst.jurisdiction == j or inst.jurisdiction == "ZZ" or (
             inst.jurisdiction == "EU" and (j in EU_MEMBER_STATES or j == "EU"))
         if mine and (inst.in_force_to is None or inst.in_force_to >= today) and (
-                inst.in_force_from <= today):
+                inst.in_force_from is not None and inst.in_force_from <= today):
             out.append(inst)
     return sorted(out, key=lambda i: (i.jurisdiction == "ZZ", i.id))
 
@@ -82,6 +82,13 @@ class DemandForm(forms.Form):
     issued_by_name = forms.CharField(max_length=300, required=False, label="Issued by (name)")
     issued_by_title = forms.CharField(max_length=300, required=False, label="Title")
     issued_by_role = forms.ChoiceField(choices=ROLE_CHOICES, required=False, label="Role")
+    validated_by_role = forms.ChoiceField(
+        choices=[("", "Not validated"), ("judge", "Judge"), ("court", "Court"),
+                 ("prosecutor", "Prosecutor")], required=False, label="Validated by",
+        help_text="When another authority issued the order and a judge, court or prosecutor "
+                  "validated it (e-Evidence Art. 4)")
+    validated_by_name = forms.CharField(max_length=300, required=False,
+                                        label="Validated by (name)")
     approver_name = forms.CharField(max_length=300, required=False,
                                     label="Approved by (name)")
     approver_title = forms.CharField(max_length=300, required=False, label="Approver's title")
@@ -107,6 +114,9 @@ class DemandForm(forms.Form):
     measure = forms.ChoiceField(required=False, label="Measure")
     territorial_scope = forms.CharField(max_length=400, required=False,
                                         help_text="ISO country codes, comma-separated")
+    equivalent_content = forms.BooleanField(
+        required=False, label="Also identical or equivalent content",
+        help_text="The order reaches content identical or equivalent to the items named")
     # A second, optional ask of the same demand (a warrant that also asks for preservation,
     # an order that removes content and asks who posted it).
     also_ask_kind = forms.ChoiceField(required=False, label="Also ask for")
@@ -122,6 +132,9 @@ class DemandForm(forms.Form):
     also_territorial_scope = forms.CharField(max_length=400, required=False,
                                              label="Territorial scope",
                                              help_text="ISO country codes, comma-separated")
+    also_equivalent_content = forms.BooleanField(
+        required=False, label="Also identical or equivalent content",
+        help_text="The order reaches content identical or equivalent to the items named")
     target_type = forms.ChoiceField(choices=[("auto", "Detect (URLs are content)"),
                                              ("account", "Accounts"),
                                              ("content", "Content")], initial="auto",
@@ -156,6 +169,13 @@ class DemandForm(forms.Form):
             assert isinstance(field, forms.MultipleChoiceField)
             field.choices = [(c, c) for c in cats]
             self._choice(f"{prefix}measure").choices = [("", "—"), *((m, m) for m in measures)]
+        # Validation by another authority and stay-down asks only where they can matter.
+        self.offers_validation = bool(instrument.accepts_validation)
+        if not self.offers_validation:
+            del self.fields["validated_by_role"], self.fields["validated_by_name"]
+        self.offers_equivalent = "restrict_content" in compels
+        if not self.offers_equivalent:
+            del self.fields["equivalent_content"], self.fields["also_equivalent_content"]
         self.required_elements = set(instrument.required_elements)
         for element in self.required_elements:
             self._require(element)
@@ -197,6 +217,9 @@ class DemandForm(forms.Form):
         if "approval" in needed and not (data.get("approver_name") or "").strip():
             self.add_error("approver_name", f"{self.instrument.id} needs the approving "
                                             "official.")
+        if (data.get("validated_by_name") or "").strip() and not data.get("validated_by_role"):
+            self.add_error("validated_by_role", "Say whether a judge, court or prosecutor "
+                                                "validated it.")
         if data.get("non_disclosure") == "until" and not data.get("non_disclosure_until"):
             self.add_error("non_disclosure_until", "Give the date the order ends.")
         self.target_rows = self._targets(data, needed)
@@ -214,6 +237,9 @@ class DemandForm(forms.Form):
         if kind in ("restrict_account", "restrict_content") and not data.get(
                 f"{prefix}measure"):
             self.add_error(f"{prefix}measure", "Choose the measure.")
+        if data.get(f"{prefix}equivalent_content") and kind != "restrict_content":
+            self.add_error(f"{prefix}equivalent_content",
+                           "Identical or equivalent content goes with restricting content.")
         scoped = kind == "restrict_content" and (
             data.get(f"{prefix}measure") == "withhold" or "territorial_scope" in needed)
         if scoped and not _lines(data.get(f"{prefix}territorial_scope") or ""):
@@ -273,6 +299,7 @@ class DemandForm(forms.Form):
             if kind == "restrict_content":
                 ask["territorial_scope"] = [c.upper() for c in _lines(
                     d.get(f"{prefix}territorial_scope") or "")]
+                ask["equivalent_content"] = bool(d.get(f"{prefix}equivalent_content"))
         return ask
 
     def to_body(self) -> dict[str, Any]:
@@ -289,6 +316,9 @@ class DemandForm(forms.Form):
         body: dict[str, Any] = {
             "reference": d["reference"], "instrument": self.instrument.id,
             "issued_by": issued_by, "officials": officials,
+            "validated_by": {"role": d["validated_by_role"],
+                             "name": d.get("validated_by_name") or ""}
+            if d.get("validated_by_role") else None,
             "emergency": bool(d.get("emergency")),
             "emergency_justification": d.get("emergency_justification") or "",
             "legal_basis": d.get("legal_basis") or "",

@@ -30,6 +30,7 @@ class AskOut(BaseModel):
     days: int | None
     measure: str | None
     territorial_scope: list[str]
+    equivalent_content: bool = False
 
 
 class TargetOut(BaseModel):
@@ -69,6 +70,8 @@ class DemandOut(BaseModel):
     received_at: datetime
     deadline: datetime | None
     issued_by: dict[str, Any]
+    validated_by: dict[str, Any] = Field(default_factory=dict, description=(
+        "The authority that validated the order (role, name, title); empty if none"))
     officials: list[PersonOut]
     asks: list[AskOut]
     targets: list[TargetOut]

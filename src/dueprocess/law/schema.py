@@ -222,7 +222,12 @@ class Instrument(_Frozen):
     be notified when the person does not reside in the issuing State (e-Evidence Art. 8).
 
     ``in_force_to`` is the last day the instrument was in force (inclusive); ``None`` means
-    still in force.
+    still in force. ``in_force_from`` must be stated; ``null`` means not in force yet on a
+    date the law does not fix (a treaty awaiting its last ratifications): a demand citing
+    it gets ``legal.instrument_not_in_force``.
+
+    ``union_wide``: an order of any Member State's authority reaches the whole Union by law
+    (TCO Regulation Art. 3), so its scope is not limited to the issuing State.
     """
 
     id: str = Field(pattern=_ID)
@@ -231,7 +236,7 @@ class Instrument(_Frozen):
     citation: str = Field(min_length=1)
     kind: InstrumentKind
     legal_process: str = Field(min_length=1)
-    in_force_from: date
+    in_force_from: date | None
     in_force_to: date | None = None
     voluntary: bool = False
     compels: dict[AskKind, tuple[str, ...]]
@@ -253,6 +258,10 @@ class Instrument(_Frozen):
     #: The law calls for removal or disabling across the instrument's whole territory
     #: (TCO Regulation Art. 3: in all Member States): no narrower withholding is proposed.
     removal_required: bool = False
+    #: An order of any Member State's authority applies across the Union by law (TCO
+    #: Regulation 2021/784 Art. 3): the DSA Art. 9(2)(b) limit to the issuing State does
+    #: not apply (a cross-border order goes through Art. 4 scrutiny instead).
+    union_wide: bool = False
     #: Made to reach data or providers abroad (MLAT, Budapest Art. 29, the UK-US agreement):
     #: a target outside the issuing State is expected, not a finding to escalate.
     cross_border: bool = False
@@ -324,8 +333,12 @@ class Instrument(_Frozen):
                 raise ValueError(
                     f"ask_required_elements.{kind}: the instrument does not compel {kind}"
                 )
-        if self.in_force_to is not None and self.in_force_to < self.in_force_from:
-            raise ValueError("in_force_to: in_force_to is before in_force_from")
+        if self.in_force_to is not None and (
+            self.in_force_from is None or self.in_force_to < self.in_force_from
+        ):
+            raise ValueError("in_force_to: in_force_to is before in_force_from (or without it)")
+        if self.union_wide and self.jurisdiction != "EU":
+            raise ValueError("union_wide: only an EU instrument reaches the whole Union")
         if self.kind == "preservation" and "preserve" not in self.compels:
             raise ValueError("compels: a preservation instrument must compel preserve")
         if "preserve" in self.compels and self.deadlines.preservation_days is None:
@@ -333,7 +346,11 @@ class Instrument(_Frozen):
         return self
 
     def in_force(self, on: date) -> bool:
-        return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
+        return (
+            self.in_force_from is not None
+            and self.in_force_from <= on
+            and (self.in_force_to is None or on <= self.in_force_to)
+        )
 
     def allowed(self, ask_kind: str) -> frozenset[str] | None:
         """Values the instrument allows for an ask kind, or ``None`` if it cannot compel it."""

@@ -24,6 +24,7 @@ __all__ = [
     "AskFacts",
     "AskKind",
     "DemandFacts",
+    "EstablishmentFacts",
     "PolicyEffect",
     "PolicyFacts",
     "ScreeningHitFacts",
@@ -167,6 +168,26 @@ class ScreeningHitFacts:
 
 
 @dataclass(frozen=True)
+class EstablishmentFacts:
+    """Where the platform is established in the Union, as the operator configured it.
+
+    ``main`` is the Member State of the main establishment; ``legal_representative`` the
+    Member State of the legal representative of a provider without one (DSA Art. 13), which
+    then stands in for it; ``others`` are further establishments, which widen no order.
+    """
+
+    main: str = ""
+    legal_representative: str = ""
+    others: tuple[str, ...] = ()
+
+    @property
+    def member_state(self) -> str:
+        """The Member State whose authorities' orders may reach beyond their territory."""
+        code = (self.main or self.legal_representative).strip().upper()
+        return "GR" if code == "EL" else code
+
+
+@dataclass(frozen=True)
 class DemandFacts:
     """One received demand.
 
@@ -181,7 +202,8 @@ class DemandFacts:
     ``auth.*`` applies. ``callback_confirmed``: the latest call-back to a registry number
     of the authority confirmed the demand, whatever the channel it came by.
     ``duplicate_of``: the id of an earlier demand of the same authority with the same
-    reference.
+    reference. ``establishment``: where the platform is established in the Union (the
+    platform's configuration, the same for every demand); ``None`` when not configured.
     """
 
     reference: str
@@ -209,3 +231,4 @@ class DemandFacts:
     #: Role of the authority that validated an order issued by another authority
     #: (e-Evidence Art. 4; EIO Art. 2(c)(ii)), or ``None``.
     validated_by: str | None = None
+    establishment: EstablishmentFacts | None = None

@@ -29,10 +29,12 @@ The first tier that applies wins:
    ``legal.statute_mismatch``, ``policy.human_rights_review``, ``policy.condition_error``,
    ``policy.invalid``, ``vetting.rule_error``, and findings from outside this package
    (``sanctions.*``). Unknown codes escalate rather than pass silently.
-6. ``comply_partially`` — ``scope.overbroad``; a removal or account restriction with no
-   territorial limit (or a worldwide one) where withholding in the issuing territory would
-   do (``scope.less_restrictive_available`` with ``evidence["global"]``: least restrictive
-   first); or some (not all) asks or parts of asks are beyond the instrument or the issuer.
+6. ``comply_partially`` — ``scope.overbroad``; ``scope.beyond_issuing_state`` (another
+   Member State's order reaching beyond it: withhold there only); a removal or account
+   restriction with no territorial limit (or a worldwide one) where withholding in the
+   issuing territory would do (``scope.less_restrictive_available`` with
+   ``evidence["global"]``: least restrictive first); or some (not all) asks or parts of
+   asks are beyond the instrument or the issuer.
 7. ``comply`` — only ``info`` findings, or none.
 
 Whatever the recommendation, its explanation names the least restrictive proposals, so a
@@ -72,9 +74,10 @@ _LESS = "scope.less_restrictive_available"
 #: Findings that make an unknown instrument a matter for a person, not a clarification.
 _UNKNOWN_BUT = ("rights.", "jurisdiction.extraterritorial_scope", "legal.out_of_scope_process",
                 "policy.human_rights_review")
+_BEYOND = "scope.beyond_issuing_state"
 _CLASSIFIED = frozenset(
     {"policy.route_mlat", "policy.jurisdiction_paused", "legal.instrument_not_in_force",
-     "scope.overbroad"}
+     "scope.overbroad", _BEYOND}
 ) | _LEGAL_DEFECTS | _CLARIFY  # fmt: skip
 
 
@@ -162,7 +165,9 @@ def recommend(findings: Sequence[Finding], ask_count: int) -> tuple[str, str]:
         )
     )
     narrower = [f for f in having(_LESS) if f.evidence.get("global")]
-    tiers.append(("comply_partially", having("scope.overbroad") + narrower + defects))
+    tiers.append(
+        ("comply_partially", having("scope.overbroad", _BEYOND) + narrower + defects)
+    )
     for recommendation, drivers in tiers:
         if drivers:
             return recommendation, _explain(recommendation, drivers, findings)

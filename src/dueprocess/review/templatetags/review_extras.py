@@ -68,6 +68,8 @@ def ask_summary(ask: Ask) -> str:
     text = f"Restrict content: {ask.measure or 'unspecified'}"
     if ask.territorial_scope:
         text += " in " + ", ".join(ask.territorial_scope)
+    if ask.equivalent_content:
+        text += " · and identical or equivalent content (stay-down)"
     return text
 
 

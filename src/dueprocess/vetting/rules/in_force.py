@@ -14,15 +14,18 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "legal.in_force"
-VERSION = 2
+VERSION = 3
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
     instrument = ctx.instrument
     if instrument is None or instrument.in_force(ctx.local_on):
         return
-    if ctx.local_on < instrument.in_force_from or instrument.in_force_to is None:
-        when = f"applies only from {instrument.in_force_from.isoformat()}"
+    start = instrument.in_force_from
+    if start is None:
+        when = "is not in force yet (no date of entry into force)"
+    elif ctx.local_on < start or instrument.in_force_to is None:
+        when = f"applies only from {start.isoformat()}"
     else:
         when = f"ceased to apply after {instrument.in_force_to.isoformat()}"
     yield RULE.finding(
@@ -33,7 +36,7 @@ def check(ctx: VetContext) -> Iterator[Finding]:
         {
             "instrument": instrument.id,
             "received_on": ctx.local_on.isoformat(),
-            "in_force_from": instrument.in_force_from.isoformat(),
+            "in_force_from": start.isoformat() if start else None,
             "in_force_to": instrument.in_force_to.isoformat() if instrument.in_force_to else None,
         },
     )
