@@ -25,3 +25,12 @@ def test_a_bad_territory_names_the_accepted_values(bad: str) -> None:
     message = str(info.value)
     assert repr(bad) in message
     assert "ISO 3166-1" in message and "EU" in message and "WW for worldwide" in message
+
+
+def test_an_account_may_be_withheld_in_named_countries_only() -> None:
+    ask = AskIn(kind="restrict_account", measure="withhold", territorial_scope=["tr"])
+    assert (ask.measure, ask.territorial_scope) == ("withhold", ["TR"])
+    with pytest.raises(ValidationError, match="withholding needs a territorial_scope"):
+        AskIn(kind="restrict_account", measure="withhold")
+    with pytest.raises(ValidationError, match="suspend, terminate or withhold"):
+        AskIn(kind="restrict_account", measure="remove")

@@ -196,3 +196,13 @@ def test_a_message_that_cannot_be_used_is_kept_with_its_reason(fbi: Authority, c
     inbound = import_eml(unknown, user=reviewer, authority="fbi")
     assert inbound.demand is not None and inbound.problem == ""
     assert InboundEmail.objects.filter(demand__isnull=True).count() == 1
+
+
+def test_an_account_withheld_in_one_country_is_read_from_the_ask_line(fbi: Authority) -> None:
+    body = ("Reference: FBI-WH-1\nInstrument: generic.court_order\n"
+            "Ask: restrict_account withhold US\nTarget: @suspect\n")
+    inbound = import_eml(eml(body=body), user=None)
+    assert inbound.demand is not None
+    [ask] = inbound.demand.asks.all()
+    assert (ask.kind, ask.measure, ask.territorial_scope) == (
+        "restrict_account", "withhold", ["US"])

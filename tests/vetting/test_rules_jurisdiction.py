@@ -194,3 +194,20 @@ def test_the_proposal_is_explained_even_when_the_demand_is_escalated() -> None:
     assert result.recommendation == "escalate"
     assert "Least restrictive: Ask 0 (remove the content) names no territorial limit: " \
            "withholding the content in HK only" in result.explanation
+
+
+def test_an_account_restriction_asked_beyond_the_issuing_state_is_extraterritorial() -> None:
+    # Law 5651-style order from Turkey asking the account be withheld in Germany as well.
+    result = run(demand(
+        instrument_id="generic.court_order", jurisdiction="TR", issuer_role="judge",
+        offences=(), targets=(account("@gazeteci", country="DE", data_location="IE"),),
+        asks=(AskFacts("restrict_account", measure="withhold", territorial_scope=("TR", "DE")),)))
+    finding = only(result, "jurisdiction.extraterritorial_scope")
+    assert finding.evidence["outside"] == ["DE"]
+    assert result.recommendation != "comply"
+    at_home = run(demand(
+        instrument_id="generic.court_order", jurisdiction="TR", issuer_role="judge",
+        offences=(), targets=(account("@gazeteci", country="TR", data_location="IE"),),
+        asks=(AskFacts("restrict_account", measure="withhold", territorial_scope=("TR",)),)))
+    assert "jurisdiction.extraterritorial_scope" not in codes(at_home)
+    assert "scope.less_restrictive_available" not in codes(at_home)

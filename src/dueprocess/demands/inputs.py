@@ -84,8 +84,9 @@ class AskIn(Strict):
             raise ValueError("date_from is after date_to")
         if self.kind == "disclose" and not self.data_categories:
             raise ValueError("a disclose ask names at least one data category")
-        if self.kind == "restrict_account" and self.measure not in (None, "suspend", "terminate"):
-            raise ValueError("restrict_account measures are suspend or terminate")
+        if self.kind == "restrict_account" and self.measure not in (
+                None, "suspend", "terminate", "withhold"):
+            raise ValueError("restrict_account measures are suspend, terminate or withhold")
         if self.kind == "restrict_content" and self.measure not in (
                 None, "remove", "disable", "withhold"):
             raise ValueError("restrict_content measures are remove, disable or withhold")

@@ -255,9 +255,10 @@ def _ask(text: str) -> dict[str, Any]:
         days = next((int(w) for w in rest if w.isdigit()), 90)
         return {"kind": kind, "days": days}
     if kind == "restrict_account":
-        return {"kind": kind, "measure": next((w for w in rest if w in ("suspend",
-                                                                         "terminate")),
-                                              "suspend")}
+        measure = next((w for w in rest if w in ("suspend", "terminate", "withhold")),
+                       "suspend")
+        scope = [w.upper() for w in words[1:] if re.fullmatch(r"[A-Z]{2}", w)]
+        return {"kind": kind, "measure": measure, "territorial_scope": scope}
     if kind == "restrict_content":
         measure = next((w for w in rest if w in ("remove", "disable", "withhold")), "remove")
         scope = [w.upper() for w in words[1:] if re.fullmatch(r"[A-Z]{2}", w)]

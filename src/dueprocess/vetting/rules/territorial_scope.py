@@ -1,7 +1,7 @@
 """Where a restriction would take effect, and whether less would do.
 
-- ``jurisdiction.extraterritorial_scope`` (warning): a content restriction is asked for
-  territories beyond the requesting jurisdiction (or worldwide);
+- ``jurisdiction.extraterritorial_scope`` (warning): a content or account restriction is
+  asked for territories beyond the requesting jurisdiction (or worldwide);
 - ``scope.less_restrictive_available`` (info): a removal, a worldwide restriction or an
   account restriction could be met by withholding the content or the account in the
   requesting jurisdiction only, and the instrument allows it. Carries the proposal.
@@ -30,7 +30,7 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "jurisdiction.territorial_scope"
-VERSION = 3
+VERSION = 4
 
 _ACCOUNT_MEASURES = (None, "", "suspend", "terminate")
 
@@ -66,6 +66,15 @@ def check(ctx: VetContext) -> Iterator[Finding]:
                         "proposal": {"measure": "withhold", "territorial_scope": [local]},
                         "global": True,
                     },
+                    ask_index=index,
+                )
+            if outside and not universal:
+                yield RULE.finding(
+                    "jurisdiction.extraterritorial_scope",
+                    "warning",
+                    f"Ask {index} asks to restrict the account beyond {local}: "
+                    f"{', '.join(outside)}.",
+                    {"territorial_scope": scope, "outside": outside, "home": local},
                     ask_index=index,
                 )
             continue
