@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dueprocess.audit.models import AuditEvent
 from dueprocess.demands.models import Demand
 from dueprocess.demo import scenario
 from dueprocess.transparency.models import Publication
@@ -68,3 +69,32 @@ def test_the_publisher_publishes_the_draft_someone_else_prepared(live_server: An
         page.click(f"text={draft.title}")
         assert "Hong Kong" in page.inner_text("main")
     assert Publication.objects.get(pk=draft.pk).reviewed_by.username.startswith("publisher@")
+
+
+def test_the_auditor_verifies_the_chain_reads_a_history_and_exports(live_server: Any,
+                                                                    demo: None) -> None:
+    hk = Demand.objects.get(reference="NSD-2020-0715-001")
+    base = live_server.url
+    with browser_page() as page:
+        _sign_in(page, base, "auditor")
+        page.click("nav >> text=Audit")
+        page.click("#verify")
+        assert "Intact." in page.inner_text("#verify-result")
+
+        page.click("text=Audit chain")
+        page.fill("#f-demand", str(hk.pk))
+        page.click("form.filters button[type=submit]")
+        page.click(f"#audit-events >> text=#{hk.pk} >> nth=0")
+        page.wait_for_url(f"**/review/audit/demands/{hk.pk}/")
+        history = page.inner_text("#history")
+        assert "demand.received" in history and "demand.viewed" in history
+
+        with page.expect_download() as download:
+            page.click("text=Export CSV")
+        text = Path(download.value.path()).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("seq,at,actor,demand_id,verb")
+    assert all(f",{hk.pk}," in line for line in lines[1:]) and len(lines) > 2
+    verbs = set(AuditEvent.objects.filter(actor__contains="auditor@").values_list("verb",
+                                                                                   flat=True))
+    assert {"audit.viewed", "audit.verified", "audit.exported", "demand.viewed"} <= verbs
