@@ -56,7 +56,7 @@ def test_only_auditors_and_administrators_open_the_audit_pages(case: Demand) -> 
         client = verified_client(staff_member(role))
         assert client.get("/review/audit/").status_code == 403, role
         assert client.get("/review/audit/export.csv").status_code == 403, role
-        assert client.post("/review/audit/verify/").status_code == 403, role
+        assert client.get("/review/audit/verify/").status_code == 403, role
         assert "/review/audit/" not in client.get("/review/").content.decode()
     admin = verified_client(staff_member("admin"))
     assert admin.get("/review/audit/").status_code == 200
@@ -94,13 +94,13 @@ def test_bad_filters_are_refused_and_show_nothing(auditor: Any) -> None:
 
 def test_verify_now_reads_the_chain_and_records_who_verified(auditor: Any,
                                                             case: Demand) -> None:
-    page = auditor.post("/review/audit/verify/").content.decode()
+    page = auditor.get("/review/audit/verify/").content.decode()
     assert "Intact." in page
     done = AuditEvent.objects.get(verb="audit.verified")
     assert done.payload["ok"] is True and "auditor@platform.example" in done.actor
     with _tampering():
         AuditEvent.objects.filter(seq=1).update(actor="someone else")
-    broken = auditor.post("/review/audit/verify/").content.decode()
+    broken = auditor.get("/review/audit/verify/").content.decode()
     assert "Broken at event 1." in broken
     assert AuditEvent.objects.filter(verb="audit.verified").last().payload["ok"] is False
 
@@ -131,7 +131,7 @@ def test_the_export_is_csv_that_spreadsheets_cannot_run(auditor: Any, case: Dema
 
 
 def test_a_signed_checkpoint_is_handed_out_and_listed(auditor: Any, case: Demand) -> None:
-    response = auditor.post("/review/audit/checkpoints/new/")
+    response = auditor.get("/review/audit/checkpoints/new/")
     body = json.loads(response.content)
     assert body["format"] and body["signature"] and body["seq"] >= 1
     listed = auditor.get("/review/audit/checkpoints/").content.decode()

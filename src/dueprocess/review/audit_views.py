@@ -1,6 +1,7 @@
 """The audit chain in the console, for auditors: read it, verify it, take a copy.
 
-Auditors change nothing here. Every page they open is recorded in the chain it shows (as a
+Auditors change nothing here: every route is a GET, verifying included (it recomputes the
+links and changes nothing). Every page they open is recorded in the chain it shows (as a
 reviewer's view of a case is), and so is each verification, export and checkpoint handed
 out; those records go through :mod:`dueprocess.review.actions`.
 """
@@ -18,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from dueprocess.accounts.roles import AUDIT_PERM
 from dueprocess.demands import actions as demand_actions
@@ -72,7 +73,7 @@ def chain(request: HttpRequest) -> HttpResponse:
 
 
 @auditor_required
-@require_POST
+@require_GET
 def verify(request: HttpRequest) -> HttpResponse:
     result = selectors.verify_chain()
     actions.record_verification(result, user=request.user)
@@ -89,7 +90,7 @@ def checkpoints(request: HttpRequest) -> HttpResponse:
 
 
 @auditor_required
-@require_POST
+@require_GET
 def checkpoint_download(request: HttpRequest) -> HttpResponse:
     body = actions.hand_out_checkpoint(user=request.user)
     response = HttpResponse(json.dumps(body, indent=2, sort_keys=True) + "\n",
