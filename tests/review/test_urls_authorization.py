@@ -46,6 +46,7 @@ HR = frozenset({"human_rights_reviewer", "admin"})
 PUBLISHERS = frozenset(r for r, role in ROLES.items()
                        if role.grants("transparency", "review_publication") and r != "auditor")
 EVERYONE = frozenset(PEOPLE) - {ANON}
+AUDITORS = frozenset(r for r, role in ROLES.items() if role.grants("audit", "view_auditevent"))
 NOTERS = frozenset(r for r, role in ROLES.items() if role.grants("review", "add_note"))
 
 LOGIN_PATHS = ("/login/", "/admin/login/", "/portal/login/", "/account/two-factor/")
@@ -99,6 +100,12 @@ RULES: dict[str, Rule] = {
     "review:publication_edit": Rule(post=PUBLISHERS, body="publication_text"),
     "review:publication_publish": Rule(post=PUBLISHERS),
     "review:publication_withdraw": Rule(post=PUBLISHERS, body="publication_text"),
+    "review:audit": Rule(get=AUDITORS),
+    "review:audit_verify": Rule(get=AUDITORS),
+    "review:audit_checkpoints": Rule(get=AUDITORS),
+    "review:audit_checkpoint_download": Rule(get=AUDITORS),
+    "review:audit_history": Rule(get=AUDITORS),
+    "review:audit_export": Rule(get=AUDITORS),
     "accounts:two_factor_verify": Rule(get=STAFF, post=STAFF),
     "accounts:two_factor_setup": Rule(get=STAFF, post=STAFF),
     "api-v1:list_demands": Rule(get=EVERYONE),

@@ -138,3 +138,19 @@ def test_an_empty_database_still_renders(client: Client) -> None:
     r = client.get("/transparency/")
     assert r.status_code == 200
     assert "None in this period." in r.content.decode()
+
+
+def test_every_closed_half_year_with_data_is_in_the_selector(db: Any, client: Client) -> None:
+    """However many half-years came since, the oldest story stays one choice away; the
+    trend shows up to twelve half-years that include the one reported."""
+    demand("HK", "hk.nsl43.sch4", "2014-09-01T00:00:00+00:00")
+    demand("US", "us.ecpa.warrant", "2020-08-01T00:00:00+00:00")
+    html = client.get("/transparency/").content.decode()
+    options = re.findall(r'<option value="([^"]+)"', html)
+    assert options[0] == "2014-H2" and "2020-H2" in options and len(options) > 12
+    assert options == sorted(options)
+    old = client.get("/transparency/?period=2014-H2").content.decode()
+    rows = re.findall(r'<th scope="row">(\d{4}-H\d)</th>', old)
+    assert rows[0] == "2014-H2" and len(rows) == 12
+    recent = client.get("/transparency/?period=2020-H2").content.decode()
+    assert re.findall(r'<th scope="row">(\d{4}-H\d)</th>', recent)[-1] == "2020-H2"

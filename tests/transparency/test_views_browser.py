@@ -50,7 +50,7 @@ def test_public_report_with_charts_and_country_pages(live_server: Any) -> None:
         trend = page.evaluate(
             "() => Chart.getChart(document.querySelector(\"canvas[data-chart='trend']\"))"
             ".data.datasets[0].data")
-        assert trend == [None, 22]  # 2020-H1 had one demand: a band, not drawn
+        assert trend == [[1, 9], 22]  # 2020-H1 had one demand: drawn as its band
         # Each chart is described for assistive technology and has a table beside it.
         assert page.locator("canvas[role='img'][aria-label]").count() == canvases.count()
         assert page.locator("table caption").count() >= canvases.count()
@@ -64,3 +64,36 @@ def test_public_report_with_charts_and_country_pages(live_server: Any) -> None:
         with page.expect_download() as download:
             page.click("#h-user_data_requests ~ p.downloads >> text=CSV")
         assert download.value.suggested_filename == "user_data_requests-2020-H2.csv"
+
+
+def test_the_demo_story_of_2020_h2_is_one_choice_away_and_drawn(live_server: Any,
+                                                                settings: Any,
+                                                                tmp_path: Path) -> None:
+    import dataclasses
+
+    from dueprocess.demo import scenario
+
+    settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, mode="demo", home=tmp_path)
+    scenario.load_scenario()
+    with browser_page() as page:
+        page.set_viewport_size({"width": 1300, "height": 900})
+        page.goto(f"{live_server.url}/transparency/")
+        options = page.eval_on_selector_all("#period option", "els => els.map(e => e.value)")
+        assert options[0] == "2020-H2"
+        page.select_option("#period", "2020-H2")
+        page.click("form.period button[type=submit]")
+        page.wait_for_url("**/transparency/?period=2020-H2")
+        page.wait_for_selector("canvas[data-chart='trend'][data-rendered='true']")
+        trend = page.evaluate("""() => {
+            const chart = Chart.getChart(document.querySelector("canvas[data-chart='trend']"));
+            return {labels: chart.data.labels, top: chart.scales.y.max,
+                    heights: chart.getDatasetMeta(0).data.map(bar => bar.height)};
+        }""")
+        assert trend["labels"][0] == "2020-H2"
+        assert trend["heights"][0] > 0  # the Hong Kong and US demands of 2020-H2
+        assert 9 <= trend["top"] <= 20  # the axis fits the figures shown, not a fixed scale
+        widths = page.evaluate("""() => Chart.getChart(document.querySelector(
+            "canvas[data-chart='user_data_requests']")).getDatasetMeta(0).data
+            .map(bar => bar.width)""")
+        assert widths and all(w > 0 for w in widths)
+        _shot(page, "transparency-2020-H2")

@@ -44,6 +44,7 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
     reviewer = verified_client(staff_member("legal_reviewer", "reviewer@platform.example"))
     rights = verified_client(staff_member("human_rights_reviewer", "rights@platform.example"))
     intake_desk = verified_client(staff_member("intake", "intake@platform.example"))
+    auditor = _session(verified_client(staff_member("auditor", "auditor@platform.example")))
     officer_user = make_user("agent@fbi.gov")
     Requester.objects.create(authority=fbi, user=officer_user, title="Special Agent",
                              verified=True)
@@ -69,6 +70,10 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
         ("portal productions", "/productions/", cop),
         ("transparency", "/transparency/", ""),
         ("published demands", "/transparency/published/", ""),
+        ("audit chain", f"/review/audit/?demand={demand.pk}", auditor),
+        ("audit checkpoints", "/review/audit/checkpoints/", auditor),
+        ("audit history", f"/review/audit/demands/{demand.pk}/", auditor),
+        ("transparency 2020-H2", "/transparency/?period=2020-H2", ""),
         ("not found", "/review/no-such-page/", staff),
     ])
 

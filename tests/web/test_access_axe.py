@@ -41,6 +41,15 @@ def test_no_serious_or_critical_violation_on_any_page(live_server: Any, walk: Wa
     assert found == {}
 
 
+def test_the_verification_result_passes_too(live_server: Any, walk: Walk) -> None:
+    session = next(s for name, _path, s in walk.pages if name == "audit chain")
+    with browser_page() as page:
+        open_as(page, live_server.url, "/review/audit/", session)
+        page.click("#verify")
+        page.wait_for_selector("#verify-result")
+        assert _blocking(Axe().run(page, options=WCAG_AA)) == []
+
+
 FIRST_FOCUSABLE = """() => document.querySelector(
     'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
 ).className"""

@@ -25,6 +25,8 @@ HUMAN_RIGHTS_PERM = "review.add_humanrightsreview"
 OVERRIDE_PERM = "review.add_override"  # comply against block findings or the HR conclusion
 NOTE_PERM = "review.add_note"  # internal notes on a demand
 SIGNOFF_PERM = "sanctions.add_hitsignoff"  # sanctions counsel's sign-off of a confirmed hit
+PUBLISH_PERM = "transparency.review_publication"  # prepare, correct, publish the public copy
+AUDIT_PERM = "audit.view_auditevent"  # the audit chain in the console
 
 _READ_CASES = ("demands.view_*", "review.view_*", "intake.view_*", "execution.view_*")
 
@@ -74,6 +76,11 @@ ROLES: dict[str, Role] = {
     "executor": Role(
         "Executor", "Watches execution against the platform and retries failed actions.",
         (*_READ_CASES, "demands.change_action", "execution.*", NOTE_PERM)),
+    "publisher": Role(
+        "Publisher", "Prepares and corrects the redacted public copy of restriction demands "
+        "and publishes a copy someone else prepared; reads the cases it comes from; decides "
+        "nothing.",
+        (*_READ_CASES, PUBLISH_PERM, "transparency.view_publication")),
     "auditor": Role(
         "Auditor", "Reads everything, including the audit log and user accounts; changes "
         "nothing.",

@@ -28,6 +28,8 @@ from dueprocess.demo import platform
 from dueprocess.review.actions import record_human_rights_review
 from dueprocess.review.gates import human_rights_triggers
 from dueprocess.sanctions.actions import BUNDLED_OFAC, import_list
+from dueprocess.transparency.models import Publication
+from dueprocess.transparency.publications import prepare_publication
 
 DOMAIN = "demo.dueprocess.example"
 
@@ -63,12 +65,16 @@ ROLES = {
     "lead": "Legal lead (may record overrides)",
     "counsel": "Sanctions counsel (signs off confirmed hits)",
     "auditor": "Auditor (reads everything, changes nothing)",
+    "publisher": "Publisher (publishes redacted demands another person prepared)",
 }
 # Demo login name -> staff role (dueprocess.accounts.roles).
 DEMO_ROLES = {"admin": "admin", "reviewer": "legal_reviewer", "approver": "approver",
               "hr-reviewer": "human_rights_reviewer", "lead": "legal_lead",
-              "counsel": "sanctions_counsel", "auditor": "auditor"}
+              "counsel": "sanctions_counsel", "auditor": "auditor",
+              "publisher": "publisher"}
 REVIEW_PERMS = ("add_decision", "change_decision", "view_demand")
+# The restriction demand whose redacted copy waits, prepared by admin@, for the publisher.
+DRAFT_PUBLICATION = "NSD-2020-0820-003"
 
 
 @dataclass
@@ -311,6 +317,13 @@ def _decide(demand: Demand, user: Any, outcome: str, rationale: str,
         for a in demand.asks.all()]}), user=user)
 
 
+def _draft_publication(preparer: Any) -> None:
+    """A draft for the publisher to review: whoever prepared a copy never publishes it."""
+    demand = Demand.objects.filter(reference=DRAFT_PUBLICATION).first()
+    if demand is not None and not Publication.objects.filter(demand=demand).exists():
+        prepare_publication(demand, user=preparer)
+
+
 def load_scenario(progress: Callable[[str], None] = lambda _m: None) -> DemoSummary:
     creds = _credentials()
     progress("demo platform: accounts, posts, logins")
@@ -355,6 +368,7 @@ def load_scenario(progress: Callable[[str], None] = lambda _m: None) -> DemoSumm
                     ["valid_legal_process"])
         progress("executing approved demands")
         call_command("db_worker", batch=True, verbosity=0)
+    _draft_publication(users["admin"])
     statuses: dict[str, int] = {}
     for status in Demand.objects.values_list("status", flat=True):
         statuses[status] = statuses.get(status, 0) + 1

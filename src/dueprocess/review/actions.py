@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from dueprocess.accounts.roles import OVERRIDE_PERM
+from dueprocess.audit import checkpoint
 from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
 from dueprocess.audit.models import AuditEvent
@@ -208,3 +209,35 @@ def record_search(results: Any, *, user: User) -> None:
             "q": results.query[:200],
             "demands": len(results.demands), "targets": len(results.targets),
             "officials": len(results.officials)})
+
+
+# ----------------------------------------------------------------------------- audit console
+
+
+def record_audit_view(*, user: User, page: str, filters: dict[str, Any] | None = None) -> None:
+    """An auditor's look at the chain is itself in the chain, like any view of a case."""
+    with transaction.atomic():
+        record("audit.viewed", actor=actor_label(user),
+               payload={"page": page, **({"filters": filters} if filters else {})})
+
+
+def record_verification(result: Any, *, user: User) -> None:
+    """Who verified the chain, when, and what they were told (the check itself only reads)."""
+    with transaction.atomic():
+        record("audit.verified", actor=actor_label(user), payload={
+            "ok": bool(result.ok), "checked": int(result.checked),
+            "broken_seq": result.broken_seq, "reason": str(result.reason)[:500]})
+
+
+def record_audit_export(*, user: User, filters: dict[str, Any]) -> None:
+    """A copy of the log leaves the system: who took it and what it covered."""
+    with transaction.atomic():
+        record("audit.exported", actor=actor_label(user),
+               payload={"format": "csv", **({"filters": filters} if filters else {})})
+
+
+def hand_out_checkpoint(*, user: User) -> dict[str, Any]:
+    """A signed checkpoint of the chain head for the auditor to keep outside the system."""
+    body = checkpoint.create()
+    checkpoint.record_export(body, actor=actor_label(user))
+    return body

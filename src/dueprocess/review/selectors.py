@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from dueprocess.audit.models import AuditEvent
+from dueprocess.audit.chain import VerifyResult, verify
+from dueprocess.audit.models import AuditEvent, SigningKey
 from dueprocess.demands import actions, invariants
 from dueprocess.demands.models import (
     Action,
@@ -350,3 +352,85 @@ def queue_page(q: QueueQuery) -> QueuePage:
         cursor_row = page[-1] if more and page else None
     return QueuePage(rows=page, counts=counts, by_risk=by_risk, more=more,
                      cursor=cursor_row.demand.pk if more and cursor_row else None)
+
+
+# ----------------------------------------------------------------------------- audit console
+
+AUDIT_PAGE = 50
+AUDIT_EXPORT_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an auditor narrowed the chain to; empty fields narrow nothing."""
+
+    demand: int | None = None
+    actor: str = ""
+    verb: str = ""
+
+    def applied(self, qs: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        if self.demand is not None:
+            qs = qs.filter(demand_id=self.demand)
+        if self.actor:
+            qs = qs.filter(actor__icontains=self.actor)
+        if self.verb:
+            qs = qs.filter(verb__startswith=self.verb)
+        return qs
+
+    def as_payload(self) -> dict[str, Any]:
+        return {k: v for k, v in (("demand", self.demand), ("actor", self.actor),
+                                  ("verb", self.verb)) if v not in (None, "")}
+
+
+@dataclass
+class AuditPage:
+    events: list[AuditEvent]
+    older: int | None  # the ``before`` of the next (older) page, if any
+    head: int
+
+
+def audit_page(filters: AuditFilter, *, before: int | None = None,
+               size: int = AUDIT_PAGE) -> AuditPage:
+    """Newest first, a page at a time by sequence number (keyset: page 1,000 costs as page 1)."""
+    qs = filters.applied(AuditEvent.objects.order_by("-seq"))
+    if before is not None:
+        qs = qs.filter(seq__lt=before)
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return AuditPage(rows, rows[-1].seq if more and rows else None, head)
+
+
+def audit_history(demand_id: int, *, after: int = 0, size: int = EVENTS_PAGE) -> AuditPage:
+    """One demand's events in the order they happened."""
+    rows = list(AuditEvent.objects.filter(demand_id=demand_id, seq__gt=after)
+                .order_by("seq")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return AuditPage(rows, rows[-1].seq if more and rows else None, 0)
+
+
+def audit_export_rows(filters: AuditFilter) -> Iterator[list[Any]]:
+    """The filtered chain in order, with both hashes, so a reader can recompute each link."""
+    yield ["seq", "at", "actor", "demand_id", "verb", "payload", "prev_hash", "hash"]
+    qs = filters.applied(AuditEvent.objects.order_by("seq"))[:AUDIT_EXPORT_LIMIT]
+    for e in qs.iterator(chunk_size=2000):
+        yield [e.seq, e.at.isoformat(), e.actor, e.demand_id if e.demand_id is not None else "",
+               e.verb, json.dumps(e.payload, sort_keys=True, ensure_ascii=False),
+               e.prev_hash, e.hash]
+
+
+def checkpoints_handed_out(limit: int = LIST_LIMIT) -> list[AuditEvent]:
+    """The signed checkpoints given out so far (each hand-out is itself in the chain)."""
+    return list(AuditEvent.objects.filter(verb="audit.checkpoint_exported")
+                .order_by("-seq")[:limit])
+
+
+def signing_keys() -> list[SigningKey]:
+    return list(SigningKey.objects.order_by("created_at"))
+
+
+def verify_chain() -> VerifyResult:
+    """Recompute every link of the chain now; reads only."""
+    return verify()

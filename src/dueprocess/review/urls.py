@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dueprocess.review import demand_views, publication_views, views
+from dueprocess.review import audit_views, demand_views, publication_views, views
 
 app_name = "review"
 urlpatterns = [
@@ -38,4 +38,11 @@ urlpatterns = [
          name="publication_publish"),
     path("publications/<int:pub_id>/withdraw/", publication_views.publication_withdraw,
          name="publication_withdraw"),
+    path("audit/", audit_views.chain, name="audit"),
+    path("audit/verify/", audit_views.verify, name="audit_verify"),
+    path("audit/checkpoints/", audit_views.checkpoints, name="audit_checkpoints"),
+    path("audit/checkpoints/new/", audit_views.checkpoint_download,
+         name="audit_checkpoint_download"),
+    path("audit/demands/<int:pk>/", audit_views.history, name="audit_history"),
+    path("audit/export.csv", audit_views.export, name="audit_export"),
 ]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dueprocess.accounts import roles
 from dueprocess.demands.models import Requester
 from dueprocess.errors import Forbidden
 
 AUDITOR_GROUP = "auditor"
-PUBLISH_PERM = "transparency.review_publication"
+PUBLISH_PERM = roles.PUBLISH_PERM
 
 
 def _active(user: Any) -> bool:

@@ -53,7 +53,8 @@ class TransparencyConfig(AppConfig):
 
 #: Audit verbs that record an access, not a change.
 READ_VERBS = frozenset({"demand.viewed", "production.downloaded", "console.searched",
-                        "audit.checkpoint_exported"})
+                        "audit.checkpoint_exported", "audit.viewed", "audit.verified",
+                        "audit.exported"})
 
 
 def _mark(demand_id: int | None) -> None:

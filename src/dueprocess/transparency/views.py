@@ -31,6 +31,7 @@ from dueprocess.transparency.reports import (
 )
 
 MAX_TREND_PERIODS = 12
+MAX_SELECTABLE_PERIODS = 60  # thirty years of half-years
 #: Per table: the column charted per country, and how the bar is labelled.
 CHARTED = {
     "user_data_requests": "User Data Requests",
@@ -45,7 +46,7 @@ CHARTED = {
 def _period(request: HttpRequest) -> Period:
     """The period asked for, if it is closed (see :mod:`dueprocess.transparency.public`)."""
     if not request.GET.get("period"):
-        return _trend_periods()[-1]  # the newest closed half-year with demands
+        return _selectable_periods()[-1]  # the newest closed half-year with demands
     try:
         period = public.public_period(request.GET.get("period"))
     except InvalidInput as exc:
@@ -55,8 +56,12 @@ def _period(request: HttpRequest) -> Period:
     return period
 
 
-def _trend_periods() -> list[Period]:
-    """Closed half-years from the oldest demand to the newest public one."""
+def _selectable_periods() -> list[Period]:
+    """Every closed half-year from the oldest demand to the newest public one with data.
+
+    All of them, not the last few: a platform's oldest story (the demo's is 2020-H2) stays
+    one choice away in the selector however many half-years came since.
+    """
     newest = public.latest_public()
     span = DemandTally.objects.aggregate(lo=Min("received_at"), hi=Max("received_at"))
     if span["hi"] is not None and half_year_of(span["hi"].date()).end < newest.end:
@@ -64,12 +69,35 @@ def _trend_periods() -> list[Period]:
     first = half_year_of(span["lo"].date()) if span["lo"] is not None else newest
     periods: list[Period] = []
     current = newest
-    while len(periods) < MAX_TREND_PERIODS:
+    while len(periods) < MAX_SELECTABLE_PERIODS:
         periods.append(current)
         if current.start <= first.start:
             break
         current = half_year_of(date.fromordinal(current.start.toordinal() - 1))
     return list(reversed(periods))
+
+
+def _trend_periods(shown: Period | None = None) -> list[Period]:
+    """Up to ``MAX_TREND_PERIODS`` half-years around the period shown, ending with it when
+    there are enough before it, so the trend always includes what the page reports."""
+    periods = _selectable_periods()
+    if shown is None:
+        return periods[-MAX_TREND_PERIODS:]
+    inside = [i for i, p in enumerate(periods) if p.start <= shown.end and p.end >= shown.start]
+    last = inside[-1] if inside else len(periods) - 1
+    start = max(0, last - MAX_TREND_PERIODS + 1)
+    return periods[start:start + MAX_TREND_PERIODS]
+
+
+def _drawn(total: int) -> int | list[int] | None:
+    """What a chart draws for a public count: the count, or the band as a range [1, 9].
+
+    A banded count is drawn as the whole band, never as a guessed point inside it, so a
+    small platform's chart shows that something happened without giving the count away.
+    """
+    if public.band(total) == public.BAND:
+        return [1, public.BAND_BELOW - 1]
+    return total
 
 
 def _only_country(table: Table, code: str) -> Table:
@@ -79,21 +107,28 @@ def _only_country(table: Table, code: str) -> Table:
 
 
 def _by_country(table: Table, column: str) -> dict[str, Any]:
-    """Bars per country; a banded (small) figure is left out of the chart, not guessed."""
+    """Bars per country from the public (banded) table: exact rows add up to a bar; a
+    country with banded rows is drawn as the range its total must lie in, never guessed."""
     idx = table.columns.index(column)
-    totals: dict[str, int] = {}
+    low: dict[str, int] = {}
+    high: dict[str, int] = {}
     for row in table.rows:
-        if isinstance(row[idx], int):
-            totals[row[1]] = totals.get(row[1], 0) + row[idx]
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-    return {"labels": [k for k, _ in ranked], "values": [v for _, v in ranked],
+        value = row[idx]
+        if isinstance(value, int):
+            low[row[1]], high[row[1]] = low.get(row[1], 0) + value, high.get(row[1], 0) + value
+        elif value == public.BAND:
+            low[row[1]] = low.get(row[1], 0) + 1
+            high[row[1]] = high.get(row[1], 0) + public.BAND_BELOW - 1
+    ranked = sorted(low, key=lambda k: (-high[k], k))[:15]
+    return {"labels": ranked,
+            "values": [low[k] if low[k] == high[k] else [low[k], high[k]] for k in ranked],
             "label": column}
 
 
-def _trend(code: str | None) -> dict[str, Any]:
-    periods = _trend_periods()
-    series: dict[str, list[int | None]] = {"User data requests": [], "Restriction requests": [],
-                                           "Emergency requests": []}
+def _trend(code: str | None, reported: Period) -> dict[str, Any]:
+    periods = _trend_periods(reported)
+    series: dict[str, list[int | list[int] | None]] = {
+        "User data requests": [], "Restriction requests": [], "Emergency requests": []}
     shown: dict[str, list[Any]] = {name: [] for name in series}  # the table: banded
     columns = (("User data requests", "user_data_requests", "User Data Requests"),
                ("Restriction requests", "restriction_requests", "Requests"),
@@ -105,7 +140,7 @@ def _trend(code: str | None) -> dict[str, Any]:
             idx = table.columns.index(column)
             total = sum(int(r[idx]) for r in table.rows)
             shown[label].append(public.band(total))
-            series[label].append(None if public.band(total) == public.BAND else total)
+            series[label].append(_drawn(total))
     return {"labels": [p.label for p in periods], "series": series, "shown": shown}
 
 
@@ -125,7 +160,8 @@ def index(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     report = build_report(period)
     context = _context(report, None)
-    context.update({"trend": _trend(None), "periods": [p.label for p in _trend_periods()],
+    context.update({"trend": _trend(None, period),
+                    "periods": [p.label for p in _selectable_periods()],
                     "formats": exporters.FORMATS})
     return render(request, "transparency/index.html", context)
 
@@ -140,8 +176,8 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
     report = build_report(period)
     context = _context(report, code)
     context["charts"] = {}  # one country: the trend says more than single bars would
-    context.update({"code": code, "name": name, "trend": _trend(code),
-                    "periods": [p.label for p in _trend_periods()],
+    context.update({"code": code, "name": name, "trend": _trend(code, period),
+                    "periods": [p.label for p in _selectable_periods()],
                     "formats": exporters.FORMATS})
     return render(request, "transparency/country.html", context)
 
