@@ -64,7 +64,13 @@ from dueprocess.intake.uploads import limited_upload
 from dueprocess.law import default_library
 from dueprocess.web.access import ERROR_TEMPLATE, otp_required, portal_required
 from dueprocess.web.auth import requester_of
-from dueprocess.web.limits import RateLimited, client_address, hit, upload_was_cut
+from dueprocess.web.limits import (
+    MULTIPART_OVERHEAD,
+    RateLimited,
+    client_address,
+    hit,
+    upload_was_cut,
+)
 from dueprocess.web.requests import PortalRequest
 
 View = Callable[..., HttpResponse]
@@ -392,7 +398,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """A page of its own that asks for the reason and a deliberate second click."""
     demand = _own_demand(request, pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST) if request.method == "POST" else WithdrawForm()
     error, status = "", 200
     if request.method == "POST":
         if form.is_valid():
@@ -539,8 +545,12 @@ def max_verify_bytes() -> int:
     return int(getattr(settings, "DUEPROCESS_VERIFY_MAX_BYTES", DEFAULT_VERIFY_MAX_BYTES))
 
 
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
 def _verify_limit() -> int:
-    return max_verify_bytes() + MAX_FORM_BYTES
+    return max_verify_bytes() + MULTIPART_OVERHEAD
 
 
 @portal_required
@@ -553,17 +563,21 @@ def verify_package(request: HttpRequest) -> HttpResponse:
     from dueprocess.execution.productions import key_fingerprint, public_key, public_key_pem
     from dueprocess.execution.verify import verify_zip
 
-    form = VerifyPackageForm(request.POST or None, request.FILES or None)
+    form = (VerifyPackageForm(request.POST, request.FILES) if request.method == "POST"
+            else VerifyPackageForm())
     result = None
     status = 200
     if request.method == "POST":
         if (limited := _throttle(request, f"user:{request.user.pk}")) is not None:
             return limited
+        too_large = (f"The file is larger than {_size(max_verify_bytes())}, the limit here; "
+                     "check it with the command line instead.")
         if upload_was_cut(request):
             form = VerifyPackageForm()
-            form.add_error("package", f"The file is larger than "
-                                      f"{max_verify_bytes() // (1024 * 1024)} MiB, the limit "
-                                      "here; check it with the command line instead.")
+            form.add_error("package", too_large)
+            status = 413
+        elif form.is_valid() and form.cleaned_data["package"].size > max_verify_bytes():
+            form.add_error("package", too_large)
             status = 413
         elif form.is_valid():
             key = (form.cleaned_data["public_key"] or "").strip() or public_key_pem()
@@ -578,7 +592,7 @@ def verify_package(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/portal_verify.html", {
         "form": form, "result": result, "public_key": public_key_pem().decode("ascii"),
         "fingerprint": key_fingerprint(public_key()),
-        "max_mib": max_verify_bytes() // (1024 * 1024)}, status=status)
+        "max_size": _size(max_verify_bytes())}, status=status)
 
 
 # ----------------------------------------------------------------------------- letters
