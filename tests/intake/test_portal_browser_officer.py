@@ -93,6 +93,7 @@ def test_an_officer_submits_with_the_signed_order_and_withdraws_with_a_reason(
             "The end date is before the start date.")
         assert "Value error" not in page.inner_text("main")
         assert not Demand.objects.exists()
+        assert "choose them again" in page.inner_text("#attachments-again")
         page.fill("#id_date_from", "2021-01-01")
         page.fill("#id_date_to", "2021-03-31")
         page.set_input_files("#id_attach_order", str(order))  # files are never re-filled

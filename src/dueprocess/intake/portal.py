@@ -39,6 +39,7 @@ from dueprocess.demands.reasons import REASON_LABELS
 from dueprocess.errors import DomainError
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk
+from dueprocess.intake.api import demand_out
 from dueprocess.intake.api_intake import document_response
 from dueprocess.intake.checklist import check, checklist, documents_needed
 from dueprocess.intake.documents import check_document, max_document_bytes, store_document
@@ -292,13 +293,15 @@ def new_demand(request: HttpRequest) -> HttpResponse:
                         user=request.user, channel="portal",
                         sender_email=getattr(request.user, "email", ""))
                 except DomainError as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None,
-                                   exc.message)
+                    loc = tuple(int(p) if p.isdigit() else p
+                                for p in (exc.field or "").split(".") if p)
+                    form.add_error(_field_for(form, loc), _plain(exc.message))
                 else:
                     return _attach(request, demand, uploads)
         error = "The demand was not sent: correct the fields marked below."
     return render(request, "intake/portal_new.html", {
-        "form": form, "attachments": attachments, "instrument": instrument, "error": error,
+        "form": form, "attachments": attachments, "files_dropped": bool(request.FILES),
+        "instrument": instrument, "error": error,
         "requester": requester, "ask_requirements": form.ask_requirements(),
         "checklist": items, "max_document_mib": max_document_bytes() // (1024 * 1024)},
         status=400 if error else 200)
@@ -423,8 +426,6 @@ def decision_rows(demand: Demand, asks: list[Any]) -> list[dict[str, Any]]:
     """The decisions as the demand's authority may see them: read through the API's own
     authority view (:func:`~dueprocess.intake.api.demand_out` without staff), so the page
     never shows what the API withholds (rationales, what is known of the targets)."""
-    from dueprocess.intake.api import demand_out
-
     by_position = {a.position: a for a in asks}
     rows = []
     for d in demand_out(demand, staff=False, target_limit=0).decisions:
