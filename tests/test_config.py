@@ -57,9 +57,11 @@ def test_a_database_url_django_cannot_use_is_refused_at_once(url: str, message: 
 
 def test_limits_and_names_come_from_the_environment() -> None:
     conf = load({**BASE, "DUEPROCESS_DOCUMENT_MAX_BYTES": "1000",
+                 "DUEPROCESS_VERIFY_MAX_BYTES": "2000",
                  "DUEPROCESS_RATE_LIMITS": "read=10, upload=0",
                  "DUEPROCESS_PROVIDER_NAME": "Example Ltd", "DUEPROCESS_SERVICE_NAME": "Ex"})
     assert conf.limits == {"DUEPROCESS_DOCUMENT_MAX_BYTES": 1000,
+                           "DUEPROCESS_VERIFY_MAX_BYTES": 2000,
                            "DUEPROCESS_RATE_LIMITS": {"read": 10, "upload": 0}}
     assert (conf.provider_name, conf.service_name) == ("Example Ltd", "Ex")
     assert load(BASE).limits == {}

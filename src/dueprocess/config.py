@@ -248,7 +248,7 @@ def check_database_url(url: str) -> None:
 # Limits an operator may set (environment variable = Django setting of the same name).
 LIMIT_SETTINGS = ("DUEPROCESS_DOCUMENT_MAX_BYTES", "DUEPROCESS_TARGETS_MAX_BYTES",
                   "DUEPROCESS_TARGETS_SYNC_BYTES", "DUEPROCESS_EMAIL_MAX_BYTES",
-                  "DUEPROCESS_LIST_MAX_AGE_DAYS")
+                  "DUEPROCESS_LIST_MAX_AGE_DAYS", "DUEPROCESS_VERIFY_MAX_BYTES")
 RATE_BUCKETS = ("read", "write", "upload", "auth_failure", "portal")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -149,10 +150,15 @@ def verify_zip(path: Path | str | IO[bytes],
                 result.problems.append(f"{name}: listed but missing")
                 continue
             sha, size = hashlib.sha256(), 0
-            with zf.open(name) as member:
-                while chunk := member.read(CHUNK):
-                    sha.update(chunk)
-                    size += len(chunk)
+            try:
+                with zf.open(name) as member:
+                    while chunk := member.read(CHUNK):
+                        sha.update(chunk)
+                        size += len(chunk)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+                # a member changed in place fails its CRC before its hash can
+                result.problems.append(f"{name}: damaged, cannot be read ({exc})")
+                continue
             if size != entry.get("size") or sha.hexdigest() != entry.get("sha256"):
                 result.problems.append(f"{name}: content differs from the manifest")
         result.ok = not result.problems

@@ -137,6 +137,23 @@ def spool(chunks: Iterable[bytes], *, limit: int, name: str) -> tuple[Path, str,
     return tmp, digest.hexdigest(), size
 
 
+def check_document(filename: str, chunks: Iterable[bytes]) -> str:
+    """Judge a file as :func:`store_document` would, keeping nothing; its SHA-256.
+
+    For a form that creates a demand and its documents together: every file is checked
+    first, so a bad one stops the submission before anything is stored.
+    """
+    name = safe_filename(filename)
+    tmp, sha, size = spool(chunks, limit=max_document_bytes(), name=name)
+    try:
+        if size == 0:
+            raise UnsupportedMedia(f"{name} is empty", field="file")
+        check_pdf(tmp, name=name)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return sha
+
+
 def store_document(demand: Demand, *, filename: str, chunks: Iterable[bytes],
                    user: User | None) -> Document:
     """Validate, store and attach one PDF; all or nothing."""

@@ -245,6 +245,9 @@ class DemandForm(forms.Form):
         if scoped and not _lines(data.get(f"{prefix}territorial_scope") or ""):
             self.add_error(f"{prefix}territorial_scope",
                            "Name the countries the restriction applies in.")
+        start, end = data.get(f"{prefix}date_from"), data.get(f"{prefix}date_to")
+        if start and end and end < start:
+            self.add_error(f"{prefix}date_to", "The end date is before the start date.")
         if "date_range" in needed and kind == "disclose" and not (
                 data.get(f"{prefix}date_from") and data.get(f"{prefix}date_to")):
             self.add_error(f"{prefix}date_from",
@@ -350,7 +353,42 @@ class AnswerForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=1000, required=False)
+    """The reason is required: it is recorded with the withdrawal and read by the reviewer
+    whose work stops."""
+
+    reason = forms.CharField(
+        max_length=1000, label="Why do you withdraw this demand?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for withdrawing the demand.",
+                        "max_length": "Keep the reason under 1,000 characters."})
+
+    def clean_reason(self) -> str:
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason for withdrawing the demand.")
+        return reason
+
+
+class AttachmentsForm(forms.Form):
+    """Documents sent with a new demand, one input per kind the checklist names; each is
+    stored through the same path as a document uploaded later (PDF only, size-limited)."""
+
+    attach_order = forms.FileField(required=False, label="Signed order (PDF)")
+    attach_translation = forms.FileField(required=False, label="Translation (PDF)")
+    attach_other = forms.FileField(required=False, label="Another document (PDF)")
+
+    def uploads(self) -> list[tuple[str, Any]]:
+        return [(name, self.cleaned_data[name]) for name in self.fields
+                if self.cleaned_data.get(name)]
+
+
+class VerifyPackageForm(forms.Form):
+    package = forms.FileField(label="Production package (ZIP)",
+                              error_messages={"required": "Choose the ZIP file to check."})
+    public_key = forms.CharField(
+        required=False, label="Public key (PEM)", max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text="Empty: the platform's key shown on this page")
 
 
 class TokenForm(forms.Form):

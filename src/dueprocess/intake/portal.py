@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -34,20 +35,26 @@ from dueprocess.demands.models import (
     Requester,
     Status,
 )
+from dueprocess.demands.reasons import REASON_LABELS
 from dueprocess.errors import DomainError
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk
+from dueprocess.intake.api import demand_out
 from dueprocess.intake.api_intake import document_response
-from dueprocess.intake.documents import max_document_bytes, store_document
+from dueprocess.intake.checklist import check, checklist, documents_needed
+from dueprocess.intake.documents import check_document, max_document_bytes, store_document
 from dueprocess.intake.forms import (
+    ASK_PREFIXES,
     AcceptInvitationForm,
     AnswerForm,
+    AttachmentsForm,
     DemandForm,
     DocumentUploadForm,
     InstrumentChoiceForm,
     PortalLoginForm,
     TargetUploadForm,
     TokenForm,
+    VerifyPackageForm,
     WithdrawForm,
     instruments_for,
 )
@@ -58,7 +65,13 @@ from dueprocess.intake.uploads import limited_upload
 from dueprocess.law import default_library
 from dueprocess.web.access import ERROR_TEMPLATE, otp_required, portal_required
 from dueprocess.web.auth import requester_of
-from dueprocess.web.limits import RateLimited, client_address, hit, upload_was_cut
+from dueprocess.web.limits import (
+    MULTIPART_OVERHEAD,
+    RateLimited,
+    client_address,
+    hit,
+    upload_was_cut,
+)
 from dueprocess.web.requests import PortalRequest
 
 View = Callable[..., HttpResponse]
@@ -153,30 +166,126 @@ def home(request: HttpRequest) -> HttpResponse:
                                           status=Status.AWAITING_AUTHORITY).count()})
 
 
+def submission_limit_bytes() -> int:
+    """A new demand's body: the form and up to three documents of the usual size."""
+    return 3 * max_document_bytes() + MAX_FORM_BYTES
+
+
+#: The typed fields of the demand form (up to 1,000 targets), generously.
+MAX_FORM_BYTES = 4 * 1024 * 1024
+OUTCOMES = {
+    "comply": "Complied", "comply_partially": "Partially complied", "reject": "Refused",
+    "hold": "On hold", "route_mlat": "Referred to mutual legal assistance (MLAT)",
+}
+
+
+def _plain(message: str) -> str:
+    """Pydantic's wording without its prefix, as a sentence."""
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else message + "."
+
+
+def _field_for(form: DemandForm, loc: tuple[Any, ...]) -> str | None:
+    """The form field an API validation error belongs beside (``asks.1.days`` is the
+    second ask's ``also_days``); ``None`` puts it above the form."""
+    head = str(loc[0]) if loc else ""
+    if head == "asks" and len(loc) > 1 and isinstance(loc[1], int):
+        used = [p for p in ASK_PREFIXES if form.cleaned_data.get(f"{p}ask_kind")]
+        prefix = used[loc[1]] if loc[1] < len(used) else ""
+        name = f"{prefix}{loc[2]}" if len(loc) > 2 else f"{prefix}ask_kind"
+        return name if name in form.fields else f"{prefix}ask_kind"
+    names = {"targets": "targets", "issued_by": "issued_by_name", "officials": "approver_name",
+             "non_disclosure": "non_disclosure_until", "instrument": None}
+    if head in names:
+        return names[head]
+    return head if head in form.fields else None
+
+
+#: API messages about a whole ask that belong beside one field, in the portal's words.
+ASK_MESSAGES = {
+    "date_from is after date_to": ("date_to", "The end date is before the start date."),
+    "a disclose ask names at least one data category": (
+        "data_categories", "Choose at least one data category."),
+    "withholding needs a territorial_scope": (
+        "territorial_scope", "Name the countries the restriction applies in."),
+}
+
+
+def _place_errors(form: DemandForm, exc: ValidationError) -> None:
+    """Put each of the API's validation errors beside the form field it concerns."""
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        raw = str(err["msg"]).removeprefix("Value error, ")
+        field = _field_for(form, loc)
+        message = _plain(raw)
+        if raw in ASK_MESSAGES and field is not None and field.endswith("ask_kind"):
+            name, message = ASK_MESSAGES[raw]
+            field = field.removesuffix("ask_kind") + name
+        elif loc and loc[0] == "targets" and len(loc) > 1 and isinstance(loc[1], int):
+            message = f"Target {loc[1] + 1}: {message}"
+        form.add_error(field, message)
+
+
+def _check_attachments(attachments: AttachmentsForm) -> list[tuple[str, Any]]:
+    """Every attached file must be a readable PDF within the limit before the demand is
+    made, so a bad file leaves nothing behind; the reason goes beside its field."""
+    uploads = []
+    seen: dict[str, str] = {}
+    for name, upload in attachments.uploads():
+        try:
+            sha = check_document(upload.name, upload.chunks(1 << 20))
+        except DomainError as exc:
+            attachments.add_error(name, exc.message)
+            continue
+        if sha in seen:
+            attachments.add_error(name, f"The same file is already attached as "
+                                        f"{attachments.fields[seen[sha]].label}.")
+            continue
+        seen[sha] = name
+        uploads.append((name, upload))
+    return uploads
+
+
 @portal_required
+@limited_upload(submission_limit_bytes, error_template=ERROR_TEMPLATE)
 @require_http_methods(["GET", "POST"])
 def new_demand(request: HttpRequest) -> HttpResponse:
     requester = _requester(request)
     instrument_id = request.GET.get("instrument") or request.POST.get("instrument_id")
+    offered = instruments_for(requester.authority)
     if not instrument_id:
         choose = InstrumentChoiceForm(authority=requester.authority)
-        return render(request, "intake/portal_choose.html", {"form": choose,
-                                                             "requester": requester})
+        return render(request, "intake/portal_choose.html", {
+            "form": choose, "requester": requester,
+            "checklists": {i.id: [{"label": item.label, "kind": item.kind, "asks": item.asks}
+                                  for item in checklist(i)] for i in offered},
+            "first": checklist(offered[0]) if offered else []})
     instrument = default_library().get(instrument_id)
-    if instrument is None or instrument.id not in {
-            i.id for i in instruments_for(requester.authority)}:
+    if instrument is None or instrument.id not in {i.id for i in offered}:
         raise Http404("no such instrument for this authority")
+    if request.method == "POST" and upload_was_cut(request):
+        return render(request, ERROR_TEMPLATE, {
+            "status": 413, "title": "The attachments are too large",
+            "message": "The documents together are larger than the upload limit; nothing "
+                       "was sent. Submit the demand with fewer documents and attach the rest "
+                       "on its page."}, status=413)
     form = DemandForm(request.POST or None, instrument=instrument)
+    attachments = AttachmentsForm(request.POST or None, request.FILES or None)
     error = ""
+    items = checklist(instrument)
     if request.method == "POST":
+        items = check(instrument, request.POST, request.FILES)
         if (limited := _throttle(request, f"user:{request.user.pk}")) is not None:
             return limited
-        if form.is_valid():
+        valid = form.is_valid() & attachments.is_valid()
+        uploads = _check_attachments(attachments) if attachments.is_bound else []
+        if valid and not attachments.errors:
             try:
                 data = DemandIn.model_validate(form.to_body())
             except ValidationError as exc:
-                first = exc.errors()[0]
-                error = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+                _place_errors(form, exc)
             else:
                 try:
                     demand = actions.receive_demand(
@@ -184,14 +293,35 @@ def new_demand(request: HttpRequest) -> HttpResponse:
                         user=request.user, channel="portal",
                         sender_email=getattr(request.user, "email", ""))
                 except DomainError as exc:
-                    error = exc.message
+                    loc = tuple(int(p) if p.isdigit() else p
+                                for p in (exc.field or "").split(".") if p)
+                    form.add_error(_field_for(form, loc), _plain(exc.message))
                 else:
-                    return redirect("portal:demand", pk=demand.pk)
-        else:
-            error = "The demand was not sent: correct the marked fields."
+                    return _attach(request, demand, uploads)
+        error = "The demand was not sent: correct the fields marked below."
     return render(request, "intake/portal_new.html", {
-        "form": form, "instrument": instrument, "error": error, "requester": requester,
-        "ask_requirements": form.ask_requirements()}, status=400 if error else 200)
+        "form": form, "attachments": attachments, "files_dropped": bool(request.FILES),
+        "instrument": instrument, "error": error,
+        "requester": requester, "ask_requirements": form.ask_requirements(),
+        "checklist": items, "max_document_mib": max_document_bytes() // (1024 * 1024)},
+        status=400 if error else 200)
+
+
+def _attach(request: HttpRequest, demand: Demand, uploads: list[tuple[str, Any]]
+            ) -> HttpResponse:
+    """Store the checked attachments on the new demand; the demand stands either way."""
+    failed = []
+    for _, upload in uploads:
+        try:
+            store_document(demand, filename=upload.name, chunks=upload.chunks(1 << 20),
+                           user=request.user)
+        except DomainError as exc:
+            failed.append(f"{upload.name}: {exc.message}")
+    if failed:
+        return _demand_page(request, demand, status=201, error=(
+            "The demand was received, but not every document could be attached: "
+            + "; ".join(failed) + ". Attach them again below."))
+    return redirect("portal:demand", pk=demand.pk)
 
 
 def _timeline(demand: Demand) -> list[dict[str, Any]]:
@@ -223,8 +353,11 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                    .filter(status=NoticeStatus.SENT).order_by("pk"))
     questions = [n for n in letters if n.kind == NoticeKind.CLARIFICATION_REQUEST]
     answers = list(ClarificationAnswer.objects.filter(demand=demand).order_by("pk"))
+    asks = list(demand.asks.all())
+    instrument = default_library().get(demand.instrument)
     return render(request, "intake/portal_demand.html", {
-        "demand": demand, "asks": list(demand.asks.all()),
+        "demand": demand, "asks": asks, "decisions": decision_rows(demand, asks),
+        "documents_expected": documents_needed(instrument) if instrument else [],
         "targets": list(demand.targets.order_by("pk")[:TARGETS_SHOWN]),
         "targets_shown": TARGETS_SHOWN,
         "documents": list(demand.documents.order_by("pk")),
@@ -264,16 +397,60 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page of its own that asks for the reason and a deliberate second click."""
     demand = _own_demand(request, pk)
-    form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        actions.withdraw_demand(demand, user=request.user, reason=reason)
-    except DomainError as exc:
-        return _demand_page(request, demand, status=exc.status, error=exc.message)
-    return redirect("portal:demand", pk=demand.pk)
+    form = WithdrawForm(request.POST) if request.method == "POST" else WithdrawForm()
+    error, status = "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.withdraw_demand(demand, user=request.user,
+                                        reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                error = exc.message
+                status = exc.status
+            else:
+                return redirect("portal:demand", pk=demand.pk)
+        else:
+            error, status = "The demand was not withdrawn: give the reason below.", 400
+    if not error and Status.WITHDRAWN not in actions.TRANSITIONS[demand.status]:
+        error, status = f"A demand that is {demand.get_status_display().lower()} cannot be " \
+                        "withdrawn.", 409
+    return render(request, "intake/portal_withdraw.html", {
+        "demand": demand, "form": form, "error": error}, status=status)
+
+
+def decision_rows(demand: Demand, asks: list[Any]) -> list[dict[str, Any]]:
+    """The decisions as the demand's authority may see them: read through the API's own
+    authority view (:func:`~dueprocess.intake.api.demand_out` without staff), so the page
+    never shows what the API withholds (rationales, what is known of the targets)."""
+    by_position = {a.position: a for a in asks}
+    rows = []
+    for d in demand_out(demand, staff=False, target_limit=0).decisions:
+        ask = by_position.get(d.ask)
+        narrowed = d.narrowed or {}
+        detail = []
+        if narrowed.get("measure") == "withhold":
+            where = ", ".join(narrowed.get("territorial_scope") or ()) or "some countries"
+            detail.append(f"withheld in {where}")
+        elif narrowed.get("measure"):
+            detail.append(f"measure: {narrowed['measure']}")
+        if narrowed.get("data_categories"):
+            detail.append("only " + ", ".join(narrowed["data_categories"]))
+        if narrowed.get("date_from") or narrowed.get("date_to"):
+            detail.append(f"{narrowed.get('date_from') or '…'} to "
+                          f"{narrowed.get('date_to') or '…'}")
+        rows.append({
+            "ask": ask.kind if ask else f"ask {d.ask + 1}",
+            "target": d.target or "every target",
+            "outcome": d.outcome, "outcome_label": OUTCOMES.get(d.outcome, d.outcome),
+            "detail": "; ".join(detail),
+            "reasons": [str(REASON_LABELS.get(c, c)) for c in d.reason_codes],
+            "decided_at": d.decided_at,
+        })
+    return rows
 
 
 @portal_required
@@ -357,6 +534,66 @@ def job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
         return JsonResponse(bulk.job_summary(row))
     return render(request, "intake/portal_job.html", {"demand": demand, "job": row,
                                                       "errors": row.errors[:200]})
+
+
+# ----------------------------------------------------------------------------- verification
+
+DEFAULT_VERIFY_MAX_BYTES = 512 * 1024 * 1024
+
+
+def max_verify_bytes() -> int:
+    """The largest package the page checks; bigger ones are for the command line."""
+    return int(getattr(settings, "DUEPROCESS_VERIFY_MAX_BYTES", DEFAULT_VERIFY_MAX_BYTES))
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def _verify_limit() -> int:
+    return max_verify_bytes() + MULTIPART_OVERHEAD
+
+
+@portal_required
+@limited_upload(_verify_limit, error_template=ERROR_TEMPLATE)
+@require_http_methods(["GET", "POST"])
+def verify_package(request: HttpRequest) -> HttpResponse:
+    """Check a downloaded production package with the code of ``dueprocess production
+    verify``. The upload is only read: it lives in a temporary file for the request and is
+    gone afterwards; nothing is recorded but the officer's rate count."""
+    from dueprocess.execution.productions import key_fingerprint, public_key, public_key_pem
+    from dueprocess.execution.verify import verify_zip
+
+    form = (VerifyPackageForm(request.POST, request.FILES) if request.method == "POST"
+            else VerifyPackageForm())
+    result = None
+    status = 200
+    if request.method == "POST":
+        if (limited := _throttle(request, f"user:{request.user.pk}")) is not None:
+            return limited
+        too_large = (f"The file is larger than {_size(max_verify_bytes())}, the limit here; "
+                     "check it with the command line instead.")
+        if upload_was_cut(request):
+            form = VerifyPackageForm()
+            form.add_error("package", too_large)
+            status = 413
+        elif form.is_valid() and form.cleaned_data["package"].size > max_verify_bytes():
+            form.add_error("package", too_large)
+            status = 413
+        elif form.is_valid():
+            key = (form.cleaned_data["public_key"] or "").strip() or public_key_pem()
+            upload = form.cleaned_data["package"]
+            try:
+                result = verify_zip(upload.open("rb"), key)
+            finally:
+                upload.close()
+            status = 200
+        else:
+            status = 400
+    return render(request, "intake/portal_verify.html", {
+        "form": form, "result": result, "public_key": public_key_pem().decode("ascii"),
+        "fingerprint": key_fingerprint(public_key()),
+        "max_size": _size(max_verify_bytes())}, status=status)
 
 
 # ----------------------------------------------------------------------------- letters

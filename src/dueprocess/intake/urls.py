@@ -12,6 +12,7 @@ portal_patterns = ([
     path("account/tokens/<int:token>/revoke/", portal.revoke_token, name="revoke_token"),
     path("invitations/<str:token>/", portal.invitation, name="invitation"),
     path("demands/new/", portal.new_demand, name="new"),
+    path("verify/", portal.verify_package, name="verify"),
     path("demands/<int:pk>/", portal.demand_detail, name="demand"),
     path("demands/<int:pk>/answer/", portal.answer, name="answer"),
     path("demands/<int:pk>/withdraw/", portal.withdraw, name="withdraw"),
