@@ -60,6 +60,7 @@ SHOTS = [
     Shot("narrow-portal-home", "officer@fbi", "/portal/", PHONE),
     Shot("portal-demand", "officer@fbi", "/portal/demands/{ref:2:20-mj-00417}/"),
     Shot("portal-new", "officer@fbi", "/portal/demands/new/"),
+    Shot("portal-verify", "officer@fbi", "/portal/verify/"),
     Shot("transparency", "", "/transparency/"),
 ]
 
