@@ -100,7 +100,7 @@ def test_views_fold_into_one_count_and_the_timeline_filters_by_kind(
     actions.claim_demand(demand, reviewer)
     page = selectors.case_file(_fresh(demand))
     assert page.views_total == 3 and len(page.views) == 3
-    assert page.views[0].sentence == "Maria Chen viewed demand_page"
+    assert page.views[0].sentence == "Maria Chen viewed the demand"
     verbs = [line.event.verb for line in page.lines]
     assert "demand.viewed" not in verbs and "demand.claimed" in verbs
     assert "Maria Chen claimed the demand" in [line.sentence for line in page.lines]

@@ -187,6 +187,29 @@ OUTCOME_WORDS: dict[str, Promise] = {
 }
 
 
+#: What a ``demand.viewed`` event says was looked at.
+VIEWED: dict[str, Promise] = {
+    "demand_page": _("the demand"),
+    "targets": _("the target list"),
+    "original_email": _("the original e-mail"),
+    "productions": _("the productions"),
+    "screening": _("the screening"),
+    "intake_page": _("the intake page"),
+    "api": _("the demand through the API"),
+}
+
+
+def _viewed(what: str) -> str:
+    if what in VIEWED:
+        return str(VIEWED[what])
+    kind, _sep, pk = what.partition(":")
+    if kind == "document":
+        return gettext("document %(pk)s") % {"pk": pk}
+    if kind == "email":
+        return gettext("e-mail %(pk)s") % {"pk": pk}
+    return what
+
+
 def codes_of(kind: str) -> list[str]:
     """The codes a timeline filter shows (empty for "all")."""
     return sorted(code for code, s in SENTENCES.items() if s.kind == kind) if kind else []
@@ -242,6 +265,7 @@ class Line:
     kind: str
     sentence: str
     points: list[str] = field(default_factory=list)
+    who: str = ""
 
 
 def _points(event: AuditEvent) -> list[str]:
@@ -269,7 +293,9 @@ def describe(event: AuditEvent, names: Mapping[int, str]) -> Line:
     payload = event.payload if isinstance(event.payload, dict) else {}
     known = SENTENCES.get(event.verb)
     fill = _Fill({k: _text(k, v) for k, v in payload.items()})
-    fill["actor"] = actor_name(event.actor, names)
+    who = fill["actor"] = actor_name(event.actor, names)
+    if event.verb == "demand.viewed":
+        fill["what"] = _viewed(str(payload.get("what", "")))
     if known is None:
-        return Line(event, "", f"{fill['actor']}: {event.verb}")
-    return Line(event, known.kind, str(known.text) % fill, _points(event))
+        return Line(event, "", f"{who}: {event.verb}", who=who)
+    return Line(event, known.kind, str(known.text) % fill, _points(event), who=who)
