@@ -148,6 +148,7 @@ def _withhold_defaults(demand: Demand, asks: list[Any]) -> dict[int, list[str]]:
 def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  forms: list[DecisionForm] | None = None,
                  table_data: Any = None,
+                 table_errors: dict[str, list[str]] | None = None,
                  clarify: ClarifyForm | None = None,
                  hr_form: HumanRightsForm | None = None,
                  override_form: OverrideForm | None = None,
@@ -177,6 +178,9 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         if decidable else None
     if table is not None and table_data is not None:
         table.is_valid()  # show its errors beside the rows again
+        for key, errors in (table_errors or {}).items():
+            if key in table.fields and key not in table.errors:
+                table.add_error(key, errors)
     context = {
         "demand": demand,
         "version": page.version,
@@ -399,7 +403,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     def failed(status: int, error: str, again: Demand | None = None) -> HttpResponse:
         """The page again with what was submitted, and why nothing was recorded."""
         return _demand_page(request, again or demand, status=status, forms=forms,
-                            table_data=request.POST, override_form=override, error=error)
+                            table_data=request.POST, override_form=override, error=error,
+                            table_errors={k: list(v) for k, v in table.errors.items()})
 
     if len(rows) != len(set(keys)):
         return failed(422, "The decision was not recorded: a target row names a target "
@@ -410,8 +415,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         exceptions = table.to_decisions(forms)
         if table.errors:
-            return failed(400, "The decision was not recorded: correct the marked target "
-                               "rows.")
+            said = sorted({e for errors in table.errors.values() for e in errors})
+            return failed(400, "The decision was not recorded: " + "; ".join(said) + ".")
         data = DecisionsIn(decisions=[f.to_decision() for f in forms] + exceptions,
                            override=override.to_override())
     except ValidationError as exc:
