@@ -415,7 +415,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         exceptions = table.to_decisions(forms)
         if table.errors:
-            said = sorted({e for errors in table.errors.values() for e in errors})
+            said = sorted({str(e) for errors in table.errors.values() for e in errors})
             return failed(400, "The decision was not recorded: " + "; ".join(said) + ".")
         data = DecisionsIn(decisions=[f.to_decision() for f in forms] + exceptions,
                            override=override.to_override())
