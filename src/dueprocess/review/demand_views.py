@@ -404,7 +404,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         """The page again with what was submitted, and why nothing was recorded."""
         return _demand_page(request, again or demand, status=status, forms=forms,
                             table_data=request.POST, override_form=override, error=error,
-                            table_errors={k: list(v) for k, v in table.errors.items()})
+                            table_errors={k: [str(e) for e in v]
+                                          for k, v in table.errors.items()})
 
     if len(rows) != len(set(keys)):
         return failed(422, "The decision was not recorded: a target row names a target "
