@@ -37,8 +37,6 @@ def test_every_code_the_system_records_has_a_sentence() -> None:
     codes = recorded_codes()
     assert len(codes) > 50 and "demand.approved" in codes and "letter.emailed" in codes
     assert sorted(codes - set(timeline.SENTENCES)) == []
-    # and no sentence for a code nothing records any more
-    assert sorted(set(timeline.SENTENCES) - codes) == []
 
 
 def _event(verb: str, payload: dict[str, Any] | None = None, actor: str = "system"

@@ -159,6 +159,12 @@ SENTENCES: dict[str, Sentence] = {
     "console.searched": Sentence(ADMIN, _("%(actor)s searched the console")),
     "audit.checkpoint_exported": Sentence(ADMIN, _("%(actor)s exported an audit "
                                                    "checkpoint")),
+    "audit.viewed": Sentence(ADMIN, _("%(actor)s looked at the audit log")),
+    "audit.verified": Sentence(ADMIN, _("%(actor)s verified the audit chain (%(checked)s "
+                                        "events)")),
+    "audit.exported": Sentence(ADMIN, _("%(actor)s exported the audit log")),
+    "account.language_set": Sentence(ADMIN, _("%(actor)s chose %(language)s as their "
+                                              "language")),
     "signing_key.created": Sentence(ADMIN, _("A signing key was created")),
     "signing_key.resealed": Sentence(ADMIN, _("A signing key was sealed again")),
     "token.created": Sentence(ADMIN, _("%(actor)s created an API token")),
