@@ -132,7 +132,8 @@ def test_claim_ask_narrow_approve_and_see_the_letters(live_server: Any, settings
         for verb in ("notice.sent", "demand.clarification_answered", "demand.decided",
                      "demand.approval_requested", "demand.approved"):
             assert verb in timeline, verb
-        assert "clarification_request" in timeline
+        assert "A clarification request letter was drafted" in timeline
+        assert "approver@platform.example approved the decisions" in timeline
         _shot(page, "timeline", full=True)
 
 

@@ -23,15 +23,20 @@ def test_a_target_row_overrides_the_ask_for_that_target(make_demand: Callable[..
                                                         django_capture_on_commit_callbacks: Any
                                                         ) -> None:
     demand = make_demand(targets=TWO)
+    bob = demand.targets.get(identifier="bob_2")
+    alice = demand.targets.get(identifier="alice_1")
     client = verified_client(staff_member("legal_reviewer"))
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("review:decide", args=[demand.pk]), {
             "ask-0-outcome": "comply", "ask-0-reason_codes": ["valid_legal_process"],
-            "target-0-ask": "0", "target-0-target": "bob_2", "target-0-outcome": "reject",
-            "target-0-reason_codes": ["no_data"], "target-0-rationale": "Not the suspect."})
+            f"row-{bob.pk}-0": "reject", f"row-{alice.pk}-0": "",
+            "row_reasons": ["no_data"], "row_rationale": "Not the suspect."})
     assert response.status_code == 302
     override = Decision.objects.get(demand=demand, target__identifier="bob_2")
     assert override.outcome == "reject" and override.reason_codes == ["no_data"]
+    assert override.rationale == "Not the suspect."
+    # a row left as its ask decides records nothing for that target alone
+    assert not Decision.objects.filter(demand=demand, target=alice).exists()
     exported = set(Action.objects.filter(demand=demand).values_list("target__identifier",
                                                                      flat=True))
     assert exported == {"alice_1"}
@@ -41,13 +46,30 @@ def test_a_target_row_overrides_the_ask_for_that_target(make_demand: Callable[..
 def test_a_target_row_for_an_unknown_target_is_refused(make_demand: Callable[..., Demand]
                                                        ) -> None:
     demand = make_demand(targets=TWO)
+    other = make_demand(reference="OTHER-9", targets=[{"type": "account", "id": "mallory"}])
+    mallory = other.targets.get()
     client = verified_client(staff_member("legal_reviewer"))
     response = client.post(reverse("review:decide", args=[demand.pk]), {
         "ask-0-outcome": "comply", "ask-0-reason_codes": ["valid_legal_process"],
-        "target-1-ask": "0", "target-1-target": "mallory", "target-1-outcome": "reject",
-        "target-1-reason_codes": ["no_data"]})
+        f"row-{mallory.pk}-0": "reject", "row_reasons": ["no_data"]})
     assert response.status_code == 422
-    assert "the demand has no target" in response.content.decode()
+    assert "does not have under that ask" in response.content.decode()
+    assert not Decision.objects.filter(demand=demand).exists()
+
+
+@pytest.mark.django_db
+def test_a_changed_row_without_reasons_is_refused_beside_the_table(
+        make_demand: Callable[..., Demand]) -> None:
+    demand = make_demand(targets=TWO)
+    bob = demand.targets.get(identifier="bob_2")
+    client = verified_client(staff_member("legal_reviewer"))
+    response = client.post(reverse("review:decide", args=[demand.pk]), {
+        "ask-0-outcome": "comply", "ask-0-reason_codes": ["valid_legal_process"],
+        f"row-{bob.pk}-0": "reject"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "give at least one reason for the targets decided differently" in body
+    assert '<option value="reject" selected>' in body  # the row keeps what was chosen
     assert not Decision.objects.filter(demand=demand).exists()
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from dueprocess.demands.actions import receive_demand
-from dueprocess.demands.inputs import DemandIn
+from dueprocess.demands.actions import receive_demand, record_decisions
+from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import Authority, Demand, Requester
 from tests.review.roles import staff_member, verified_client
 
@@ -41,7 +41,19 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
     demand = receive_demand(DemandIn.model_validate(body), authority=fbi, requester=None,
                             user=None, received_at=datetime(2020, 10, 5, 14, tzinfo=UTC))
     demand = Demand.objects.get(pk=demand.pk)
-    reviewer = verified_client(staff_member("legal_reviewer", "reviewer@platform.example"))
+    reviewer_user = staff_member("legal_reviewer", "reviewer@platform.example")
+    reviewer = verified_client(reviewer_user)
+    # a second demand decided and executing: the target table shows each row's execution
+    executing = receive_demand(DemandIn.model_validate({
+        **body, "reference": "2:21-mj-00778",
+        "targets": [{"type": "account", "id": f"acct_{i}"} for i in range(3)]}),
+        authority=fbi, requester=None, user=None,
+        received_at=datetime(2020, 10, 6, 14, tzinfo=UTC))
+    # (its actions are queued for a worker that never starts here)
+    record_decisions(Demand.objects.get(pk=executing.pk), DecisionsIn.model_validate(
+        {"decisions": [{"ask": 0, "outcome": "comply", "reason_codes": ["valid_legal_process"]},
+                       {"ask": 0, "target": "acct_2", "outcome": "reject",
+                        "reason_codes": ["no_data"]}]}), user=reviewer_user)
     rights = verified_client(staff_member("human_rights_reviewer", "rights@platform.example"))
     intake_desk = verified_client(staff_member("intake", "intake@platform.example"))
     auditor = _session(verified_client(staff_member("auditor", "auditor@platform.example")))
@@ -56,6 +68,7 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
         ("queue", "/review/", staff),
         ("demand", f"/review/demands/{demand.pk}/", staff),
         ("demand, human-rights review", f"/review/demands/{demand.pk}/", hr),
+        ("demand, executing", f"/review/demands/{executing.pk}/?events=execution", staff),
         ("execution", "/execution/", staff),
         ("portal home", "/portal/", cop),
         ("portal submit", "/portal/demands/new/", cop),

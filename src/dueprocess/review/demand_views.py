@@ -48,7 +48,7 @@ from dueprocess.notices import actions as letter_actions
 from dueprocess.notices.delivery import verified_addresses
 from dueprocess.notices.reasons import reason_options
 from dueprocess.review import actions as review_actions
-from dueprocess.review import selectors
+from dueprocess.review import selectors, timeline
 from dueprocess.review.forms import (
     AssignForm,
     ClarifyForm,
@@ -59,9 +59,9 @@ from dueprocess.review.forms import (
     OverrideForm,
     SendBackForm,
     SendLetterForm,
-    TargetDecisionForm,
+    TargetTableForm,
     decision_forms,
-    target_forms,
+    posted_rows,
 )
 from dueprocess.web.access import staff_required
 
@@ -147,7 +147,8 @@ def _withhold_defaults(demand: Demand, asks: list[Any]) -> dict[int, list[str]]:
 
 def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  forms: list[DecisionForm] | None = None,
-                 rows: list[TargetDecisionForm] | None = None,
+                 table_data: Any = None,
+                 table_errors: dict[str, list[str]] | None = None,
                  clarify: ClarifyForm | None = None,
                  hr_form: HumanRightsForm | None = None,
                  override_form: OverrideForm | None = None,
@@ -157,8 +158,10 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
                  error: str = "") -> HttpResponse:
     """Render the whole case file; each render of user data is an audited view."""
     actions.record_view(demand, user=request.user, what="demand_page")
+    kind = request.GET.get("events", "")
     page = selectors.case_file(demand, targets_after=_int_param(request, "targets_after"),
-                               events_after=_int_param(request, "events_after"))
+                               events_after=_int_param(request, "events_after"),
+                               events_kind=kind if kind in dict(timeline.KINDS) else "")
     drafts = _draft_panels(request, demand, page.drafts, letter_form)
     asks, case, reviews, triggers = page.asks, page.case, page.reviews, page.hr_triggers
     current_review = page.hr_current
@@ -170,6 +173,14 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
     approval_refusal = invariants.check_approval(case, user.pk, second_person=True) \
         if may_approve else None
     blocks = sorted(case.block_findings)
+    withhold = _withhold_defaults(demand, asks) if decidable else {}
+    table = TargetTableForm(page.rows, data=table_data, withhold_in=withhold) \
+        if decidable else None
+    if table is not None and table_data is not None:
+        table.is_valid()  # show its errors beside the rows again
+        for key, errors in (table_errors or {}).items():
+            if key in table.fields and key not in table.errors:
+                table.add_error(key, errors)
     context = {
         "demand": demand,
         "version": page.version,
@@ -205,10 +216,15 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
         "decidable": decidable,
         "view_only": not may_decide and demand.status in actions.DECIDABLE,
         "forms": forms if forms is not None else (
-            decision_forms(asks, current=page.current, withhold_in=_withhold_defaults(demand, asks))
+            decision_forms(asks, current=page.current, withhold_in=withhold)
             if decidable else []),
-        "target_rows": rows if rows is not None else (
-            target_forms(asks) if decidable else []),
+        "rows": page.rows,
+        "table": table,
+        "timeline": page.lines,
+        "timeline_kinds": timeline.KINDS,
+        "events_kind": page.events_kind,
+        "views": page.views,
+        "views_total": page.views_total,
         "clarify": clarify or ClarifyForm(),
         "assign_form": AssignForm(_deciders(), initial={"assignee": demand.assignee_id})
         if may_decide and demand.is_open else None,
@@ -379,30 +395,39 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     asks = list(demand.asks.all())
     forms = decision_forms(asks, data=request.POST)
-    rows = target_forms(asks, data=request.POST)
+    keys = posted_rows(request.POST)
+    rows = selectors.posted_target_rows(demand, asks, keys)
+    table = TargetTableForm(rows, data=request.POST)
     override = OverrideForm(_block_codes(demand), data=request.POST)
-    valid = (all(f.is_valid() for f in forms) & all(r.is_valid() for r in rows)
-             & override.is_valid())
+
+    def failed(status: int, error: str, again: Demand | None = None) -> HttpResponse:
+        """The page again with what was submitted, and why nothing was recorded."""
+        return _demand_page(request, again or demand, status=status, forms=forms,
+                            table_data=request.POST, override_form=override, error=error,
+                            table_errors={k: [str(e) for e in v]
+                                          for k, v in table.errors.items()})
+
+    if len(rows) != len(set(keys)):
+        return failed(422, "The decision was not recorded: a target row names a target "
+                           "this demand does not have under that ask.")
+    valid = (all(f.is_valid() for f in forms) & table.is_valid() & override.is_valid())
     if not forms or not valid:
-        return _demand_page(request, demand, status=400, forms=forms, rows=rows,
-                            override_form=override,
-                            error="The decision was not recorded: correct the marked fields.")
+        return failed(400, "The decision was not recorded: correct the marked fields.")
     try:
-        data = DecisionsIn(decisions=[f.to_decision() for f in forms]
-                           + [r.to_decision() for r in rows if r.cleaned_data],
+        exceptions = table.to_decisions(forms)
+        if table.errors:
+            said = sorted({str(e) for errors in table.errors.values() for e in errors})
+            return failed(400, "The decision was not recorded: " + "; ".join(said) + ".")
+        data = DecisionsIn(decisions=[f.to_decision() for f in forms] + exceptions,
                            override=override.to_override())
     except ValidationError as exc:
         detail = "; ".join(str(e["msg"]) for e in exc.errors())
-        return _demand_page(request, demand, status=400, forms=forms, rows=rows,
-                            override_form=override,
-                            error=f"The decision was not recorded: {detail}")
+        return failed(400, f"The decision was not recorded: {detail}")
     try:
         updated = review_actions.decide(demand, data, user=request.user,
                                         version=_version_param(request))
     except DomainError as exc:
-        return _demand_page(request, _load(pk), status=exc.status, forms=forms, rows=rows,
-                            override_form=override,
-                            error=exc.message)
+        return failed(exc.status, exc.message, _load(pk))
     if updated.awaiting_approval:
         messages.success(request, "Decisions recorded. A second reviewer must approve them "
                                   "before anything is carried out.")

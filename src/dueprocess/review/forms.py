@@ -253,42 +253,124 @@ def decision_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None,
     return out
 
 
-class TargetDecisionForm(forms.Form):
-    """An exception for one target of one ask, overriding the ask's decision for it."""
+#: A row of the target table: ``row-<target id>-<ask position>``.
+ROW_KEY = re.compile(r"^row-(\d{1,18})-(\d{1,4})$")
+#: The row follows its ask's decision (no decision for the target alone).
+AS_ASK = ""
+#: Comply in part by withholding only in the countries named for the ask.
+WITHHOLD = "withhold"
+ROW_LIMIT = 2000
 
-    ask = forms.TypedChoiceField(coerce=int, choices=())
-    target = forms.CharField(max_length=2048, label="Target identifier")
-    outcome = forms.ChoiceField(choices=[("", "— choose —"), *OUTCOME_CHOICES])
-    reason_codes = forms.MultipleChoiceField(
-        choices=REASONS, widget=forms.CheckboxSelectMultiple, label="Reasons",
-        error_messages={"required": "give at least one reason"})
-    rationale = forms.CharField(required=False, max_length=20_000,
-                                widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, asks: Sequence[Ask], *args: Any, **kwargs: Any) -> None:
+def row_value(decision: Decision | None) -> str:
+    """How a decision for one target shows in its row's select."""
+    if decision is None:
+        return AS_ASK
+    if (decision.outcome == Outcome.COMPLY_PARTIALLY
+            and (decision.narrowed or {}).get("measure") == "withhold"):
+        return WITHHOLD
+    return str(decision.outcome)
+
+
+def row_choices(ask: Ask, withhold_in: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The outcomes the decision action accepts for one target of this ask."""
+    out = [(AS_ASK, f"As ask {ask.position} decides"), (str(Outcome.COMPLY), "Comply")]
+    if ask.kind == AskKind.DISCLOSE:
+        out.append((str(Outcome.COMPLY_PARTIALLY), "Comply in part (the ask's narrowing)"))
+    if ask.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT):
+        where = ", ".join(withhold_in) or "the ask's countries"
+        out.append((WITHHOLD, f"Withhold only in {where}"))
+    out += [(str(Outcome.REJECT), "Refuse"), (str(Outcome.HOLD), "Hold"),
+            (str(Outcome.ROUTE_MLAT), "Refer to MLAT")]
+    return out
+
+
+class TargetTableForm(forms.Form):
+    """One outcome per target and ask, replacing the ask's decision for that target.
+
+    Only rows whose select changed become decisions; they share one set of reasons and a
+    rationale. A row set back to "as the ask decides" is decided again like its ask, so
+    the earlier decision for that target alone no longer applies. Narrowing (categories,
+    dates, countries) and anything else the ask's decision carries comes from the ask's
+    fields, so a target is never narrowed differently from what the form shows.
+    """
+
+    row_reasons = forms.MultipleChoiceField(
+        required=False, choices=REASONS, widget=forms.CheckboxSelectMultiple,
+        label="Reasons for the targets decided differently")
+    row_rationale = forms.CharField(required=False, max_length=20_000,
+                                    label="Rationale for those targets",
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, rows: Sequence[Any], *args: Any,
+                 withhold_in: Mapping[int, list[str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["ask"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "— ask —"), *[
-            (a.position, f"Ask {a.position}: {a.kind}") for a in asks]]
-        self.fields["target"].widget.attrs["list"] = "target-ids"
+        self.rows = list(rows)
+        for row in self.rows:
+            self.fields[row.key] = forms.ChoiceField(
+                required=False, label=f"Outcome for {row.target.identifier}, ask "
+                                      f"{row.ask.position}",
+                choices=row_choices(row.ask, (withhold_in or {}).get(row.ask.position, ())),
+                initial=row_value(row.exception))
 
-    def to_decision(self) -> DecisionIn:
-        data = self.cleaned_data
-        return DecisionIn(ask=data["ask"], target=data["target"].strip(),
-                          outcome=data["outcome"], reason_codes=list(data["reason_codes"]),
-                          rationale=data.get("rationale") or "")
+    def changed_rows(self) -> list[tuple[Any, str]]:
+        data = getattr(self, "cleaned_data", {})
+        return [(row, data.get(row.key) or AS_ASK) for row in self.rows
+                if (data.get(row.key) or AS_ASK) != row_value(row.exception)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        deciding = [row for row, value in self.changed_rows() if value != AS_ASK]
+        if deciding and not data.get("row_reasons"):
+            self.add_error("row_reasons", "give at least one reason for the targets "
+                                          "decided differently from their ask")
+        return data
+
+    def to_decisions(self, ask_forms: Sequence[DecisionForm]) -> list[DecisionIn]:
+        """Decisions for the changed rows, built on their ask's decision."""
+        by_position = {f.ask.position: f for f in ask_forms}
+        out = []
+        for row, value in self.changed_rows():
+            form = by_position[row.ask.position]
+            base = form.to_decision()
+            target = {"target": row.target.identifier}
+            if value == AS_ASK:
+                out.append(base.model_copy(update=target))
+                continue
+            update: dict[str, Any] = {
+                **target, "outcome": value, "reason_codes": list(self.cleaned_data[
+                    "row_reasons"]), "rationale": self.cleaned_data.get("row_rationale") or "",
+                "data_categories": None, "date_from": None, "date_to": None,
+                "withhold_in": None}
+            if value == WITHHOLD:
+                where = list(form.cleaned_data.get("withhold_in") or ())
+                if not where:
+                    self.add_error(row.key, f"name the countries to withhold in under ask "
+                                            f"{row.ask.position}")
+                    continue
+                update.update(outcome=Outcome.COMPLY_PARTIALLY, withhold_in=where)
+            elif value == Outcome.COMPLY_PARTIALLY:
+                if not (form.cleaned_data.get("data_categories")
+                        or form.cleaned_data.get("date_from") or form.cleaned_data.get("date_to")):
+                    self.add_error(row.key, f"narrow ask {row.ask.position} (categories or "
+                                            "dates) to comply in part for a target")
+                    continue
+                cats = form.cleaned_data.get("data_categories")
+                update.update(data_categories=list(cats) if cats else None,
+                              date_from=form.cleaned_data.get("date_from"),
+                              date_to=form.cleaned_data.get("date_to"))
+            out.append(DecisionIn.model_validate({**base.model_dump(), **update}))
+        return out
 
 
-TARGET_ROWS = 3
-
-
-def target_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None
-                 ) -> list[TargetDecisionForm]:
-    """A few optional exception rows; a row left without a target is ignored."""
-    return [TargetDecisionForm(asks, data=data, prefix=f"target-{i}", empty_permitted=True,
-                               use_required_attribute=False)
-            for i in range(TARGET_ROWS)]
+def posted_rows(data: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """(target id, ask position) of the target rows a POST carries, at most ROW_LIMIT."""
+    out = []
+    for key in data:
+        m = ROW_KEY.match(key)
+        if m:
+            out.append((int(m.group(1)), int(m.group(2))))
+    return out[:ROW_LIMIT]
 
 
 class AssignForm(forms.Form):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 
 from dueprocess.audit.chain import VerifyResult, verify
@@ -37,15 +38,62 @@ from dueprocess.demands.models import (
 from dueprocess.intake.models import ClarificationAnswer, InboundEmail
 from dueprocess.law import default_library
 from dueprocess.notices.delivery import is_verified_address, verified_addresses
-from dueprocess.review import deadlines, gates
+from dueprocess.review import deadlines, gates, timeline
 from dueprocess.review.actions import demand_version
 from dueprocess.review.forms import QUEUE_STATUSES
 from dueprocess.review.models import HumanRightsReview, Note, Override
 from dueprocess.review.search import related_demands
+from dueprocess.review.timeline import Line
 
 TARGETS_PAGE = 200
 EVENTS_PAGE = 300
+VIEWS_SHOWN = 100
 LIST_LIMIT = 200
+
+
+@dataclass
+class TargetRow:
+    """One target under one ask: what is decided for it and what execution did about it.
+
+    ``exception`` is a decision made for this target alone (it overrides the ask's);
+    ``decision`` is the one in force for it, either way.
+    """
+
+    target: Target
+    ask: Ask
+    exception: Decision | None
+    decision: Decision | None
+    actions: list[Action]
+
+    @property
+    def key(self) -> str:
+        return f"row-{self.target.pk}-{self.ask.position}"
+
+
+def applies(ask: Ask, target: Target) -> bool:
+    """Whether an ask acts on a target: restricting content on content, everything else
+    on accounts (the rule execution plans by)."""
+    wanted = "content" if ask.kind == "restrict_content" else "account"
+    return target.type == wanted
+
+
+def target_rows(asks: Sequence[Ask], targets: Sequence[Target],
+                decisions: Sequence[Decision], actions_: Sequence[Any]) -> list[TargetRow]:
+    """Rows for (target, ask) pairs an ask acts on, from rows already read."""
+    by_ask = {d.ask_id: d for d in decisions if d.target_id is None}
+    by_pair = {(d.ask_id, d.target_id): d for d in decisions if d.target_id is not None}
+    acts: dict[tuple[int | None, int | None], list[Action]] = {}
+    for a in actions_:
+        acts.setdefault((getattr(a, "ask_id", None), a.target_id), []).append(a)
+    rows = []
+    for t in targets:
+        for ask in asks:
+            if not applies(ask, t):
+                continue
+            own = by_pair.get((ask.pk, t.pk))
+            rows.append(TargetRow(t, ask, own, own or by_ask.get(ask.pk),
+                                  acts.get((ask.pk, t.pk), [])))
+    return rows
 
 
 @dataclass
@@ -89,6 +137,11 @@ class CaseFile:
     case: invariants.Case
     overrides: list[Override] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    rows: list[TargetRow] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    views: list[Line] = field(default_factory=list)
+    views_total: int = 0
+    events_kind: str = ""
 
 
 def severity_order() -> Case:
@@ -116,6 +169,20 @@ def screening_by_official(findings: list[Any], officials: list[Any]) -> dict[int
     return hits
 
 
+def posted_target_rows(demand: Demand, asks: list[Ask],
+                       keys: list[tuple[int, int]]) -> list[TargetRow]:
+    """The target rows a submitted decision form names, with the decisions in force for
+    them (two queries, whatever the number of rows)."""
+    if not keys:
+        return []
+    wanted = set(keys)
+    targets = list(demand.targets.filter(pk__in={pk for pk, _ in keys}).order_by("pk"))
+    decisions = list(demand.decisions.filter(superseded=False).filter(
+        Q(target__isnull=True) | Q(target_id__in=[t.pk for t in targets] or [0])))
+    rows = target_rows(asks, targets, decisions, [])
+    return [r for r in rows if (r.target.pk, r.ask.position) in wanted]
+
+
 def inbound_email(demand: Demand) -> InboundEmail | None:
     return InboundEmail.objects.filter(demand=demand).first()
 
@@ -127,19 +194,35 @@ def _page(rows: list[Any], size: int, key: str) -> tuple[list[Any], int | None]:
 
 
 def case_file(demand: Demand, *, targets_after: int | None = None,
-              events_after: int | None = None) -> CaseFile:
+              events_after: int | None = None, events_kind: str = "") -> CaseFile:
     asks = list(demand.asks.all())
-    current = {d.ask_id: d for d in demand.decisions.filter(superseded=False,
-                                                             target__isnull=True)}
     targets_qs = demand.targets.order_by("pk")
     if targets_after:
         targets_qs = targets_qs.filter(pk__gt=targets_after)
     targets, targets_next = _page(list(targets_qs[: TARGETS_PAGE + 1]), TARGETS_PAGE, "pk")
+    page_ids = [t.pk for t in targets] or [0]  # never an empty IN: the same queries always
+    # The decisions in force for every ask, and those for single targets of this page
+    in_force = list(demand.decisions.filter(superseded=False).filter(
+        Q(target__isnull=True) | Q(target_id__in=page_ids)))
+    current = {d.ask_id: d for d in in_force if d.target_id is None}
+    page_actions = list(Action.objects.filter(demand=demand, target_id__in=page_ids)
+                        .annotate(ask_id=F("decision__ask_id")).order_by("pk"))
 
-    events_qs = AuditEvent.objects.filter(demand_id=demand.pk).order_by("seq")
+    events_qs = AuditEvent.objects.filter(demand_id=demand.pk).exclude(
+        verb__in=timeline.VIEW_CODES).order_by("seq")
+    if events_kind:
+        events_qs = events_qs.filter(verb__in=timeline.codes_of(events_kind))
     if events_after:
         events_qs = events_qs.filter(seq__gt=events_after)
     events, events_next = _page(list(events_qs[: EVENTS_PAGE + 1]), EVENTS_PAGE, "seq")
+    # Page views and downloads fold into one line: the latest few, and how many in all
+    views = list(AuditEvent.objects.filter(demand_id=demand.pk, verb__in=timeline.VIEW_CODES)
+                 .annotate(total=Window(Count("pk"))).order_by("-seq")[:VIEWS_SHOWN])
+    people = timeline.person_ids([*events, *views])
+    names = {pk: (f"{first} {last}".strip() or username)
+             for pk, first, last, username in get_user_model().objects
+             .filter(pk__in=sorted(people) or [0])
+             .values_list("pk", "first_name", "last_name", "username")}
 
     findings = list(demand.findings.current().order_by(severity_order(), "pk")[: LIST_LIMIT * 2])
     if len(findings) < LIST_LIMIT * 2:  # all of them: count here rather than ask again
@@ -215,6 +298,11 @@ def case_file(demand: Demand, *, targets_after: int | None = None,
                        .order_by("-pk")[:20]),
         notes=list(Note.objects.filter(demand=demand).select_related("author")
                    .order_by("-pk")[:LIST_LIMIT]),
+        rows=target_rows(asks, targets, in_force, page_actions),
+        lines=[timeline.describe(e, names) for e in events],
+        views=[timeline.describe(e, names) for e in views],
+        views_total=int(getattr(views[0], "total", 0)) if views else 0,
+        events_kind=events_kind,
     )
 
 

@@ -100,3 +100,21 @@ def second_factor(request: Any) -> str:
 def capped(count: int, cap: int = 10_000) -> str:
     """Counts the queue stops at: ``10,000+`` rather than a full scan."""
     return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
+@register.filter
+def bound(form: Any, key: str) -> Any:
+    """``form[key]`` for a field whose name is only known at render time (a target row)."""
+    return form[key] if form is not None and key in form.fields else None
+
+
+@register.filter
+def outcome_label(decision: Any) -> str:
+    """A decision in force as the target table says it (withholding names its countries)."""
+    if decision is None:
+        return "not decided"
+    narrowed = decision.narrowed or {}
+    if narrowed.get("measure") == "withhold":
+        return "withhold in " + ", ".join(narrowed.get("territorial_scope") or ())
+    return {"comply_partially": "comply in part", "reject": "refuse",
+            "route_mlat": "refer to MLAT"}.get(decision.outcome, str(decision.outcome))
