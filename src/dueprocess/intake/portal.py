@@ -34,7 +34,7 @@ from dueprocess.demands.models import (
     Requester,
     Status,
 )
-from dueprocess.errors import DomainError
+from dueprocess.errors import DomainError, ForeignInstrument
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk
 from dueprocess.intake.api_intake import document_response
@@ -51,6 +51,7 @@ from dueprocess.intake.forms import (
     WithdrawForm,
     instruments_for,
 )
+from dueprocess.intake.instruments import refuse_foreign_instrument
 from dueprocess.intake.models import BulkTargetJob, ClarificationAnswer
 from dueprocess.intake.providers import requester_confidence
 from dueprocess.intake.tasks import enqueue_target_job
@@ -162,6 +163,10 @@ def new_demand(request: HttpRequest) -> HttpResponse:
         choose = InstrumentChoiceForm(authority=requester.authority)
         return render(request, "intake/portal_choose.html", {"form": choose,
                                                              "requester": requester})
+    try:
+        refuse_foreign_instrument(requester.authority, instrument_id)
+    except ForeignInstrument as exc:
+        return _error(request, exc, "Another jurisdiction's instrument")
     instrument = default_library().get(instrument_id)
     if instrument is None or instrument.id not in {
             i.id for i in instruments_for(requester.authority)}:
