@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from dueprocess.accounts.actions import issue_token
 from dueprocess.demands.actions import receive_demand
 from dueprocess.demands.inputs import DemandIn
 from dueprocess.demands.models import Authority, Demand, Requester
@@ -41,7 +42,9 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
     demand = receive_demand(DemandIn.model_validate(body), authority=fbi, requester=None,
                             user=None, received_at=datetime(2020, 10, 5, 14, tzinfo=UTC))
     demand = Demand.objects.get(pk=demand.pk)
-    reviewer = verified_client(staff_member("legal_reviewer", "reviewer@platform.example"))
+    reviewer_user = staff_member("legal_reviewer", "reviewer@platform.example")
+    reviewer = verified_client(reviewer_user)
+    token, _ = issue_token(reviewer_user, name="case export script", scopes=["read"])
     rights = verified_client(staff_member("human_rights_reviewer", "rights@platform.example"))
     intake_desk = verified_client(staff_member("intake", "intake@platform.example"))
     officer_user = make_user("agent@fbi.gov")
@@ -56,6 +59,8 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
         ("demand", f"/review/demands/{demand.pk}/", staff),
         ("demand, human-rights review", f"/review/demands/{demand.pk}/", hr),
         ("execution", "/execution/", staff),
+        ("API tokens", "/review/tokens/", staff),
+        ("revoke a token", f"/review/tokens/{token.pk}/revoke/", staff),
         ("portal home", "/portal/", cop),
         ("portal submit", "/portal/demands/new/", cop),
         ("portal demand", f"/portal/demands/{demand.pk}/", cop),
