@@ -99,6 +99,9 @@ RULES: dict[str, Rule] = {
     "review:publication_edit": Rule(post=PUBLISHERS, body="publication_text"),
     "review:publication_publish": Rule(post=PUBLISHERS),
     "review:publication_withdraw": Rule(post=PUBLISHERS, body="publication_text"),
+    "review:tokens": Rule(get=STAFF),
+    # The officer's token: only the administrator sees everyone's and revokes them.
+    "review:revoke_token": Rule(get=frozenset({"admin"}), post=frozenset({"admin"})),
     "accounts:two_factor_verify": Rule(get=STAFF, post=STAFF),
     "accounts:two_factor_setup": Rule(get=STAFF, post=STAFF),
     "api-v1:list_demands": Rule(get=EVERYONE),
@@ -195,6 +198,7 @@ class World:
                         for k, u in people.items()}
         self.tokens = {k: (ApiToken.issue(u)[1] if u is not None else None)
                        for k, u in people.items()}
+        self.values["token"] = ApiToken.objects.get(user=people[OFFICER]).pk
 
     def client(self, person: str) -> Client:
         client = Client()
