@@ -142,3 +142,29 @@ def test_the_member_states_agree_with_the_law_library() -> None:
     from dueprocess.law.regions import EU_MEMBER_STATES as LIBRARY_MEMBER_STATES
 
     assert EU_MEMBER_STATES == LIBRARY_MEMBER_STATES
+
+
+def test_dsa_submission_is_scheduled_only_with_a_token() -> None:
+    plain = load(BASE)
+    assert plain.dsa_api_url == "https://transparency.dsa.ec.europa.eu/api/v1/"
+    assert plain.dsa_submit_every_minutes == 60 and not plain.dsa_submission_scheduled
+    conf = load({**BASE, "DUEPROCESS_DSA_API_TOKEN": " secret-token ",
+                 "DUEPROCESS_DSA_API_URL": "http://127.0.0.1:9000/api/v1",
+                 "DUEPROCESS_DSA_SUBMIT_EVERY_MINUTES": "15"})
+    assert conf.dsa_api_token == "secret-token" and "secret-token" not in repr(conf)
+    assert conf.dsa_api_url == "http://127.0.0.1:9000/api/v1/"
+    assert conf.dsa_submit_every_minutes == 15 and conf.dsa_submission_scheduled
+    off = load({**BASE, "DUEPROCESS_DSA_API_TOKEN": "t",
+                "DUEPROCESS_DSA_SUBMIT_EVERY_MINUTES": "0"})
+    assert not off.dsa_submission_scheduled
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"DUEPROCESS_DSA_API_URL": "ftp://db.example/"}, "not an http"),
+    ({"DUEPROCESS_DSA_API_URL": "http://db.example/api/v1/"}, "https in production"),
+    ({"DUEPROCESS_DSA_SUBMIT_EVERY_MINUTES": "hourly"}, "number of minutes"),
+    ({"DUEPROCESS_DSA_SUBMIT_EVERY_MINUTES": "-5"}, "number of minutes"),
+])
+def test_a_bad_dsa_setting_is_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load({**BASE, **env})

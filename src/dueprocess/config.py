@@ -194,6 +194,15 @@ class Config:
     # Where the platform is established in the Union: vetting limits other Member States'
     # orders to their own territory (DSA Art. 9(2)(b)).
     establishment: Establishment = field(default_factory=Establishment)
+    # DSA Transparency Database: with a token, the worker's maintenance sends statements of
+    # reasons every ``dsa_submit_every_minutes`` (0: only ``dueprocess dsa sor submit``).
+    dsa_api_url: str = "https://transparency.dsa.ec.europa.eu/api/v1/"
+    dsa_api_token: str = field(default="", repr=False)
+    dsa_submit_every_minutes: int = 60
+
+    @property
+    def dsa_submission_scheduled(self) -> bool:
+        return bool(self.dsa_api_token) and self.dsa_submit_every_minutes > 0
 
     @property
     def signing_key_secret(self) -> str:
@@ -349,7 +358,25 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         key_secret=env.get("DUEPROCESS_KEY_SECRET", ""),
         establishment=_establishment(env),
         **_execution(env, mode),
+        **_dsa(env, mode),
     )
+
+
+def _dsa(env: Mapping[str, str], mode: Mode) -> dict[str, Any]:
+    """The DSA Transparency Database fields of ``Config``: endpoint, token, interval."""
+    url = (env.get("DUEPROCESS_DSA_API_URL") or "").strip() or Config.dsa_api_url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"DUEPROCESS_DSA_API_URL is not an http(s) URL: {redact_url(url)!r}")
+    if mode == "production" and parts.scheme != "https" and not _is_loopback(parts.hostname):
+        raise ConfigError("DUEPROCESS_DSA_API_URL must use https in production")
+    raw = (env.get("DUEPROCESS_DSA_SUBMIT_EVERY_MINUTES") or "").strip()
+    if raw and (not raw.isdigit() or int(raw) > 10_080):
+        raise ConfigError("DUEPROCESS_DSA_SUBMIT_EVERY_MINUTES must be a number of minutes "
+                          f"(0 to 10080; 0 sends only on `dsa sor submit`), not {raw!r}")
+    return {"dsa_api_url": url if url.endswith("/") else url + "/",
+            "dsa_api_token": (env.get("DUEPROCESS_DSA_API_TOKEN") or "").strip(),
+            "dsa_submit_every_minutes": int(raw) if raw else Config.dsa_submit_every_minutes}
 
 
 #: Short names for the connectors that ship with dueprocess; anything else is a dotted path.

@@ -58,3 +58,10 @@ class ApprovalRequired(Conflict):
     """A letter refusing all or part of a demand needs a second person's approval first."""
 
     code = "approval_required"
+
+
+class ForeignInstrument(Forbidden):
+    """An authority's own officer cites an instrument of another legal system; staff
+    recording a demand on an authority's behalf get a vetting finding instead."""
+
+    code = "foreign_instrument"

@@ -250,3 +250,12 @@ def test_an_invited_officer_sets_a_password_and_an_authenticator(
     assert officer.get("/portal/").status_code == 200
     assert Invitation.objects.get().accepted_at is not None
     assert officer.get(path).status_code == 409  # used
+
+
+def test_the_portal_refuses_another_jurisdictions_instrument_with_the_reason(
+        portal: Client) -> None:
+    r = portal.post("/portal/demands/new/?instrument=hk.nsl43.sch4", WARRANT)
+    assert r.status_code == 403
+    assert "law of HK" in r.content.decode()
+    assert Demand.objects.count() == 0
+    assert portal.get("/portal/demands/new/?instrument=intl.mlat").status_code == 200

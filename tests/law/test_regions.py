@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dueprocess.law.regions import EU_MEMBER_STATES, covered, home_of, zone_of
+import pytest
+
+from dueprocess.law.regions import EU_MEMBER_STATES, covered, foreign_law, home_of, zone_of
 
 
 def test_single_zone_jurisdictions_have_their_legal_time() -> None:
@@ -30,3 +32,12 @@ def test_eu_covers_member_states_and_home_follows_the_instrument() -> None:
     assert "DE" in covered("EU") and "EU" in covered("eu")
     assert home_of("DE", "EU") == covered("EU")
     assert home_of("DE", "ZZ") == frozenset({"DE"})
+
+
+@pytest.mark.parametrize("law, requester, foreign", [
+    ("ZZ", "HK", False), ("EU", "DE", False), ("EU", "EU", False), ("EU", "US", True),
+    ("US", "US-TX", False), ("US-TX", "US", False), ("US-CA", "US-TX", True),
+    ("US-TX", "US-TX", False), ("HK", "US", True), ("de", "DE", False)])
+def test_foreign_law_is_another_legal_systems(law: str, requester: str,
+                                              foreign: bool) -> None:
+    assert foreign_law(law, requester) is foreign

@@ -53,13 +53,14 @@ LOGIN_PATHS = ("/login/", "/admin/login/", "/portal/login/", "/account/two-facto
 # Reachable without signing in: sign-in pages, the API's own description, public keys, the
 # load balancer's probes and the metrics (kept from strangers by the proxy or a token).
 PUBLIC = {"login", "logout", "portal:login", "portal:logout", "portal:invitation",
+          "accounts:language",
           "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root",
           "productions:public_key", "healthz", "readyz", "metrics",
           ""}  # "": the root, a redirect to the console
 PUBLIC_NAMESPACES = {"transparency", "public"}
 # Signing in and out, and the API's description: posting there changes no case data.
 AUTH_ROUTES = {"login", "logout", "accounts:two_factor_verify", "accounts:two_factor_setup",
-               "portal:login", "portal:logout", "", "api-v1:openapi-json",
+               "portal:login", "portal:logout", "", "api-v1:openapi-json", "accounts:language",
                "api-v1:openapi-view", "api-v1:api-root", "productions:public_key"}
 # Without an exact rule only the invariants apply, so only the people they concern are
 # sent (plus the admin, whose every permission reaches the deepest code paths).
@@ -106,8 +107,13 @@ RULES: dict[str, Rule] = {
     "review:audit_checkpoint_download": Rule(get=AUDITORS),
     "review:audit_history": Rule(get=AUDITORS),
     "review:audit_export": Rule(get=AUDITORS),
+    "review:tokens": Rule(get=STAFF),
+    # The officer's token: only the administrator sees everyone's and revokes them.
+    "review:revoke_token": Rule(get=frozenset({"admin"}), post=frozenset({"admin"})),
     "accounts:two_factor_verify": Rule(get=STAFF, post=STAFF),
     "accounts:two_factor_setup": Rule(get=STAFF, post=STAFF),
+    # Anyone may choose the interface language (a visitor gets a cookie); it reads nothing.
+    "accounts:language": Rule(post=frozenset(PEOPLE)),
     "api-v1:list_demands": Rule(get=EVERYONE),
     "api-v1:create_demand": Rule(get=EVERYONE, post=frozenset({"intake", "admin", OFFICER}),
                                  body="demand"),
@@ -202,6 +208,7 @@ class World:
                         for k, u in people.items()}
         self.tokens = {k: (ApiToken.issue(u)[1] if u is not None else None)
                        for k, u in people.items()}
+        self.values["token"] = ApiToken.objects.get(user=people[OFFICER]).pk
 
     def client(self, person: str) -> Client:
         client = Client()

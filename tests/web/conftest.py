@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from dueprocess.accounts.actions import issue_token
 from dueprocess.demands.actions import receive_demand, record_decisions
 from dueprocess.demands.inputs import DecisionsIn, DemandIn
 from dueprocess.demands.models import Authority, Demand, Requester
@@ -54,6 +55,7 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
         {"decisions": [{"ask": 0, "outcome": "comply", "reason_codes": ["valid_legal_process"]},
                        {"ask": 0, "target": "acct_2", "outcome": "reject",
                         "reason_codes": ["no_data"]}]}), user=reviewer_user)
+    token, _ = issue_token(reviewer_user, name="case export script", scopes=["read"])
     rights = verified_client(staff_member("human_rights_reviewer", "rights@platform.example"))
     intake_desk = verified_client(staff_member("intake", "intake@platform.example"))
     auditor = _session(verified_client(staff_member("auditor", "auditor@platform.example")))
@@ -70,6 +72,8 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
         ("demand, human-rights review", f"/review/demands/{demand.pk}/", hr),
         ("demand, executing", f"/review/demands/{executing.pk}/?events=execution", staff),
         ("execution", "/execution/", staff),
+        ("API tokens", "/review/tokens/", staff),
+        ("revoke a token", f"/review/tokens/{token.pk}/revoke/", staff),
         ("portal home", "/portal/", cop),
         ("portal submit", "/portal/demands/new/", cop),
         ("portal submit form", "/portal/demands/new/?instrument=us.ecpa.warrant", cop),

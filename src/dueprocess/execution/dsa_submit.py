@@ -30,19 +30,21 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings as django_settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from dueprocess.audit.chain import record
+from dueprocess.config import Config
 from dueprocess.execution.models import StatementOfReasons, SubmissionStatus
 from dueprocess.execution.sor import BATCH_SIZE, StatementBatch, ensure_all
 
-DEFAULT_URL = "https://transparency.dsa.ec.europa.eu/api/v1/"
+DEFAULT_URL = Config.dsa_api_url
 STALE_SENDING = timedelta(minutes=15)
 _DUPLICATE = re.compile(r"(not unique|already|taken|exist)", re.IGNORECASE)
 _ERROR_KEY = re.compile(r"^statements\.(\d+)\.")
@@ -70,6 +72,13 @@ class ApiSettings:
             raise SubmissionError("set DUEPROCESS_DSA_API_TOKEN to the token the Transparency "
                                   "Database issued to the platform")
         return cls(url=url if url.endswith("/") else url + "/", token=token)
+
+    @classmethod
+    def from_config(cls, config: Config) -> ApiSettings | None:
+        """The typed settings' endpoint and token; ``None`` while no token is set."""
+        if not config.dsa_api_token:
+            return None
+        return cls(url=config.dsa_api_url, token=config.dsa_api_token)
 
 
 @dataclass
@@ -258,6 +267,27 @@ def submit_pending(client: Client, *, limit: int | None = None, tries: int = 4,
         if summary.failed:
             break  # the database is unreachable or refuses us: stop, leave the rest queued
     return summary
+
+
+def submit_when_due(now: datetime | None = None) -> int:
+    """Maintenance job: send what is pending once the interval has passed since the last
+    attempt; returns the statements the database took.
+
+    Runs only when a Transparency Database token is configured and the interval is not 0.
+    The interval runs from the newest ``submitted_at`` (any outcome), so failures wait a
+    full interval before going out again; the claim in :func:`submit_pending` keeps two
+    workers from ever sending a statement twice.
+    """
+    config: Config = django_settings.DUEPROCESS
+    api = ApiSettings.from_config(config)
+    if api is None or not config.dsa_submission_scheduled:
+        return 0
+    now = now or timezone.now()
+    last = StatementOfReasons.objects.aggregate(last=Max("submitted_at"))["last"]
+    if last is not None and last > now - timedelta(minutes=config.dsa_submit_every_minutes):
+        return 0
+    summary = submit_pending(Client(api))
+    return summary.accepted + summary.already_there
 
 
 def requeue_rejected(puids: Sequence[str] = ()) -> int:

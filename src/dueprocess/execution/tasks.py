@@ -458,8 +458,9 @@ def register_maintenance(name: str, job: Callable[[], int]) -> None:
 @task()
 def maintenance(every_seconds: int = 0) -> dict[str, int]:
     """Housekeeping: resume stale actions, deliver due notices, remind of expiring holds,
-    write missing DSA statements, purge expired productions, bring report tallies up to date
-    (so the next report has little left to do).
+    write missing DSA statements, purge expired productions, then the registered jobs: bring
+    report tallies up to date (so the next report has little left to do), send statements
+    to the DSA Transparency Database when configured.
 
     With ``every_seconds`` it queues its own next run, so a worker needs no cron.
     """

@@ -13,6 +13,7 @@ from dueprocess.demands.inputs import DemandIn
 from dueprocess.demands.models import Authority, Demand
 from dueprocess.errors import Forbidden, InvalidInput
 from dueprocess.intake import actions as intake_actions
+from dueprocess.intake.instruments import refuse_foreign_instrument
 from dueprocess.intake.schemas import (
     AskOut,
     AuthorityIn,
@@ -114,7 +115,10 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
 
     With an `Idempotency-Key` header, sending the same request again returns the demand it
     made (200) instead of a second one; the same key with another request is
-    `409 idempotency_conflict`. A demand whose authority and reference match an earlier one
+    `409 idempotency_conflict`. An authority's own token citing an instrument of another
+    jurisdiction (not its own, not EU law in a Member State, not a cross-border one such as
+    `intl.mlat`) is `403 foreign_instrument`; staff imports keep it with the finding
+    `legal.statute_mismatch`. A demand whose authority and reference match an earlier one
     is stored, linked (`duplicate_of`) and held by the block finding `legal.duplicate_demand`.
     """
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -141,6 +145,7 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
             if getattr(payload, field) is not None:
                 raise Forbidden(f"only staff imports may set {field}", field=field)
         received_at = None
+        refuse_foreign_instrument(authority, payload.instrument)
     else:
         raise Forbidden("this account may not submit demands")
     earlier = actions.replayed(authority, key, digest)

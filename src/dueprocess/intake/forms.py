@@ -15,10 +15,10 @@ from django import forms
 
 from dueprocess.accounts.actions import TOKEN_SCOPES
 from dueprocess.demands.models import Authority
+from dueprocess.intake.instruments import may_cite
 from dueprocess.intake.models import CallbackOutcome
 from dueprocess.intake.normalise import BadLine, Entry, read_entries
 from dueprocess.law import default_library
-from dueprocess.law.regions import EU_MEMBER_STATES
 
 MAX_FORM_TARGETS = 1000
 #: Field-name prefixes of the form's asks: the first, and an optional second.
@@ -52,13 +52,11 @@ def instruments_for(authority: Authority) -> list[Any]:
     """Instruments this authority may use: its own jurisdiction's, the EU's for a Member
     State, and the generic ones; only those in force today."""
     today = date.today()
-    j = authority.jurisdiction.upper()
     out = []
     for inst in default_library().instruments.values():
-        mine = inst.jurisdiction == j or inst.jurisdiction == "ZZ" or (
-            inst.jurisdiction == "EU" and (j in EU_MEMBER_STATES or j == "EU"))
-        if mine and (inst.in_force_to is None or inst.in_force_to >= today) and (
-                inst.in_force_from is not None and inst.in_force_from <= today):
+        in_force = inst.in_force_from is not None and inst.in_force_from <= today and (
+            inst.in_force_to is None or inst.in_force_to >= today)
+        if in_force and may_cite(authority, inst):
             out.append(inst)
     return sorted(out, key=lambda i: (i.jurisdiction == "ZZ", i.id))
 

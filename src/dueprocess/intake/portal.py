@@ -36,7 +36,7 @@ from dueprocess.demands.models import (
     Status,
 )
 from dueprocess.demands.reasons import REASON_LABELS
-from dueprocess.errors import DomainError
+from dueprocess.errors import DomainError, ForeignInstrument
 from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk
 from dueprocess.intake.api import demand_out
@@ -58,6 +58,7 @@ from dueprocess.intake.forms import (
     WithdrawForm,
     instruments_for,
 )
+from dueprocess.intake.instruments import refuse_foreign_instrument
 from dueprocess.intake.models import BulkTargetJob, ClarificationAnswer
 from dueprocess.intake.providers import requester_confidence
 from dueprocess.intake.tasks import enqueue_target_job
@@ -262,6 +263,10 @@ def new_demand(request: HttpRequest) -> HttpResponse:
             "checklists": {i.id: [{"label": item.label, "kind": item.kind, "asks": item.asks}
                                   for item in checklist(i)] for i in offered},
             "first": checklist(offered[0]) if offered else []})
+    try:
+        refuse_foreign_instrument(requester.authority, instrument_id)
+    except ForeignInstrument as exc:
+        return _error(request, exc, "Another jurisdiction's instrument")
     instrument = default_library().get(instrument_id)
     if instrument is None or instrument.id not in {i.id for i in offered}:
         raise Http404("no such instrument for this authority")

@@ -128,6 +128,24 @@ def covered(code: str) -> frozenset[str]:
     return frozenset({upper, country})
 
 
+def foreign_law(law_jurisdiction: str, requester: str) -> bool:
+    """True when law of ``law_jurisdiction`` is another legal system's than ``requester``'s.
+
+    Generic law ("ZZ": MLATs, the Budapest Convention) is everyone's; EU law is every Member
+    State's. A State's authority ("US-TX") may cite federal law and a federal authority a
+    State's; one State may not cite another's.
+    """
+    law_code = law_jurisdiction.strip().upper()
+    asking = requester.strip().upper()
+    if law_code == "ZZ":
+        return False
+    law = covered(law_code)
+    if asking in law:
+        return False
+    state_law = country_of(law_code) != law_code
+    return state_law or country_of(asking) not in law
+
+
 def home_of(demand_jurisdiction: str, instrument_jurisdiction: str | None) -> frozenset[str]:
     """The territory a demand legitimately speaks for.
 

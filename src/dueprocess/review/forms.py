@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, get_args
 
 from django import forms
 from django.core.validators import RegexValidator
 
+from dueprocess.demands.dsa_vocabulary import Category, Keyword
 from dueprocess.demands.inputs import DecisionIn, OverrideIn
 from dueprocess.demands.models import Ask, AskKind, Decision, Outcome, Status
 from dueprocess.demands.reasons import REASONS
@@ -28,6 +29,18 @@ OUTCOME_CHOICES: list[tuple[str, str]] = [
 ]
 
 CATEGORY_LABELS = {"subscriber": "Subscriber", "traffic": "Traffic", "content": "Content"}
+
+
+
+def _dsa_label(value: str) -> str:
+    """``STATEMENT_CATEGORY_SCAMS_AND_FRAUD`` -> ``Scams and fraud``."""
+    words = value.removeprefix("STATEMENT_CATEGORY_").removeprefix("KEYWORD_")
+    return words.replace("_", " ").capitalize().replace(" eu ", " EU ").replace(" tc", " T&C")
+
+
+#: The Transparency Database's own enumerations (the same lists the API validates against).
+DSA_CATEGORY_CHOICES = [(c, _dsa_label(c)) for c in get_args(Category)]
+DSA_KEYWORD_CHOICES = [(k, _dsa_label(k)) for k in get_args(Keyword)]
 
 QUEUE_STATUSES: tuple[str, ...] = (
     Status.RECEIVED, Status.IN_REVIEW, Status.AWAITING_AUTHORITY, Status.ON_HOLD,
@@ -110,6 +123,16 @@ class DecisionForm(forms.Form):
                 required=False, max_length=200, label=f"Withhold the {what} only in",
                 help_text="Comply in part: the least restrictive way. Country codes, e.g. "
                           "HK; the item stays available everywhere else.")
+            # What the DSA statement of reasons reports; empty keeps the demand's category.
+            self.fields["dsa_category"] = forms.ChoiceField(
+                required=False, label="DSA category",
+                choices=[("", "— as recorded on the demand —"), *DSA_CATEGORY_CHOICES],
+                help_text="Reported in the statement of reasons to the DSA Transparency "
+                          "Database.")
+            self.fields["dsa_keywords"] = forms.MultipleChoiceField(
+                required=False, label="DSA keywords", choices=DSA_KEYWORD_CHOICES,
+                widget=forms.SelectMultiple(attrs={"size": 6}),
+                help_text="Optional; hold Ctrl or Cmd to pick several.")
         if self.narrowable:
             self.fields["data_categories"] = forms.MultipleChoiceField(
                 required=False, widget=forms.CheckboxSelectMultiple,
@@ -164,6 +187,8 @@ class DecisionForm(forms.Form):
             withhold_in=(list(data["withhold_in"])
                          if data["outcome"] == Outcome.COMPLY_PARTIALLY and self.withholdable
                          else None),
+            dsa_category=data.get("dsa_category") or None,
+            dsa_keywords=list(data.get("dsa_keywords") or ()),
         )
 
 
@@ -247,6 +272,10 @@ def decision_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None,
                 "date_from": narrowed.get("date_from"),
                 "date_to": narrowed.get("date_to"),
             }
+            if made.dsa_category:
+                initial["dsa_category"] = made.dsa_category
+            if made.dsa_keywords:
+                initial["dsa_keywords"] = list(made.dsa_keywords)
             if narrowed.get("measure") == "withhold":
                 initial["withhold_in"] = list(narrowed.get("territorial_scope") or ())
         out.append(DecisionForm(ask, initial=initial))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dueprocess.review import audit_views, demand_views, publication_views, views
+from dueprocess.review import audit_views, demand_views, publication_views, token_views, views
 
 app_name = "review"
 urlpatterns = [
@@ -28,6 +28,8 @@ urlpatterns = [
          name="letter_approve"),
     path("demands/<int:pk>/letters/<int:notice_id>/send/", demand_views.letter_send,
          name="letter_send"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:token>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("publications/", publication_views.publication_list, name="publications"),
     path("publications/prepare/", publication_views.publication_prepare,
          name="publication_prepare"),

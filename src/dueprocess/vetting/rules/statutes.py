@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dueprocess.law.regions import country_of, covered
-from dueprocess.law.schema import ANY_JURISDICTION
+from dueprocess.law.regions import foreign_law
 from dueprocess.vetting.context import VetContext
 from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
@@ -24,30 +23,18 @@ NAME = "legal.statutes"
 VERSION = 3
 
 
-def _foreign(law_jurisdiction: str, requester: str) -> bool:
-    """Law of another legal system. A State's authority (``US-TX``) may cite federal law;
-    a federal authority may cite a State's; one State may not cite another's."""
-    if law_jurisdiction == ANY_JURISDICTION:
-        return False
-    law = covered(law_jurisdiction)
-    if requester in law:
-        return False
-    state_law = country_of(law_jurisdiction) != law_jurisdiction
-    return state_law or country_of(requester) not in law
-
-
 def check(ctx: VetContext) -> Iterator[Finding]:
     demand = ctx.demand
     requester = demand.jurisdiction.strip().upper()
     mismatches: list[dict[str, Any]] = []
     instrument = ctx.instrument
-    if instrument is not None and _foreign(instrument.jurisdiction, requester):
+    if instrument is not None and foreign_law(instrument.jurisdiction, requester):
         mismatches.append(
             {"type": "instrument", "id": instrument.id, "jurisdiction": instrument.jurisdiction}
         )
     unknown: list[str] = list(ctx.unknown_offences)
     for offence in ctx.offences:
-        if _foreign(offence.jurisdiction, requester):
+        if foreign_law(offence.jurisdiction, requester):
             mismatches.append(
                 {"type": "offence", "id": offence.id, "jurisdiction": offence.jurisdiction}
             )
