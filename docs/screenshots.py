@@ -55,6 +55,7 @@ SHOTS = [
          scroll_to="#human-rights"),
     Shot("demo-deadlines", "reviewer", "/review/deadlines/"),
     Shot("publications", "publisher", "/review/publications/"),
+    Shot("tokens", "admin", "/review/tokens/"),
     Shot("audit-chain", "auditor", "/review/audit/"),
     Shot("audit-verify", "auditor", "/review/audit/verify/"),
     Shot("narrow-portal-home", "officer@fbi", "/portal/", PHONE),
