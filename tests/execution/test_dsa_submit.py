@@ -3,7 +3,9 @@ stand-in that enforces the database's documented limits."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,6 @@ from dueprocess.demands.models import Authority, Demand
 from dueprocess.execution.dsa_submit import (
     ApiSettings,
     Client,
-    SubmissionError,
     requeue_rejected,
     submit_pending,
 )
@@ -42,8 +43,7 @@ def statements(approved: Callable[..., Demand], de_bka: Authority) -> Demand:
 
 
 def _client(server: StandIn, token: str = TOKEN) -> Client:
-    return Client(ApiSettings.from_environment({"DUEPROCESS_DSA_API_URL": server.url,
-                                                "DUEPROCESS_DSA_API_TOKEN": token}))
+    return Client(ApiSettings(url=server.url, token=token))
 
 
 def _no_sleep(_seconds: float) -> None:
@@ -117,20 +117,16 @@ def test_a_wrong_token_fails_without_losing_anything(statements: Demand,
     summary = submit_pending(_client(standin, token="wrong"), sleep=_no_sleep)
     assert summary.failed == 100 and "401" in summary.errors[0]
     assert not standin.stored
-    with pytest.raises(SubmissionError, match="DUEPROCESS_DSA_API_TOKEN"):
-        ApiSettings.from_environment({"DUEPROCESS_DSA_API_URL": standin.url})
 
 
-def test_the_cli_submits(statements: Demand, standin: StandIn,
-                         monkeypatch: pytest.MonkeyPatch,
+def test_the_cli_submits(statements: Demand, standin: StandIn, settings: Any,
                          capsys: pytest.CaptureFixture[str]) -> None:
     from dueprocess.cli import main
 
-    monkeypatch.delenv("DUEPROCESS_DSA_API_TOKEN", raising=False)
     assert main(["dsa", "sor", "submit"]) == 2
     assert "DUEPROCESS_DSA_API_TOKEN" in capsys.readouterr().err
-    monkeypatch.setenv("DUEPROCESS_DSA_API_URL", standin.url)
-    monkeypatch.setenv("DUEPROCESS_DSA_API_TOKEN", TOKEN)
+    settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, dsa_api_url=standin.url,
+                                              dsa_api_token=TOKEN)
     assert main(["dsa", "sor", "submit", "--limit", "150"]) == 0
     assert "150 accepted" in capsys.readouterr().out
     assert main(["dsa", "sor", "submit"]) == 0

@@ -116,18 +116,26 @@ def cmd_dsa_export(args: argparse.Namespace) -> int:
 
 
 def cmd_dsa_submit(args: argparse.Namespace) -> int:
-    from dueprocess.execution.dsa_submit import ApiSettings, Client, SubmissionError
-
-    try:
-        settings = ApiSettings.from_environment()
-    except SubmissionError as exc:
-        print(f"dueprocess: {exc}", file=sys.stderr)
-        return 2
     if args.limit is not None and args.limit < 1:
         print("dueprocess: --limit must be at least 1", file=sys.stderr)
         return 2
     setup()
-    from dueprocess.execution.dsa_submit import requeue_rejected, submit_pending
+    # here, not at the top: Django is set up by now (setup() above)
+    from django.conf import settings as django_settings
+
+    from dueprocess.execution.dsa_submit import (
+        ApiSettings,
+        Client,
+        requeue_rejected,
+        submit_pending,
+    )
+
+    settings = ApiSettings.from_config(django_settings.DUEPROCESS)
+    if settings is None:
+        print("dueprocess: set DUEPROCESS_DSA_API_TOKEN to the token the Transparency "
+              "Database issued to the platform (and DUEPROCESS_DSA_API_URL for another "
+              "endpoint)", file=sys.stderr)
+        return 2
 
     if args.requeue_rejected:
         print(f"{requeue_rejected()} rejected statement(s) queued again")

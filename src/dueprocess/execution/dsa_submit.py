@@ -23,7 +23,6 @@ Every outcome is written with an audit event (``dsa.statements_submitted``).
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 import urllib.error
@@ -32,7 +31,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 from django.db import transaction
@@ -44,7 +42,6 @@ from dueprocess.config import Config
 from dueprocess.execution.models import StatementOfReasons, SubmissionStatus
 from dueprocess.execution.sor import BATCH_SIZE, StatementBatch, ensure_all
 
-DEFAULT_URL = Config.dsa_api_url
 STALE_SENDING = timedelta(minutes=15)
 _DUPLICATE = re.compile(r"(not unique|already|taken|exist)", re.IGNORECASE)
 _ERROR_KEY = re.compile(r"^statements\.(\d+)\.")
@@ -59,19 +56,6 @@ class ApiSettings:
     url: str
     token: str
     timeout: float = 30.0
-
-    @classmethod
-    def from_environment(cls, env: Mapping[str, str] | None = None) -> ApiSettings:
-        env = os.environ if env is None else env
-        url = (env.get("DUEPROCESS_DSA_API_URL") or DEFAULT_URL).strip()
-        token = (env.get("DUEPROCESS_DSA_API_TOKEN") or "").strip()
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SubmissionError(f"DUEPROCESS_DSA_API_URL is not an http(s) URL: {url!r}")
-        if not token:
-            raise SubmissionError("set DUEPROCESS_DSA_API_TOKEN to the token the Transparency "
-                                  "Database issued to the platform")
-        return cls(url=url if url.endswith("/") else url + "/", token=token)
 
     @classmethod
     def from_config(cls, config: Config) -> ApiSettings | None:
