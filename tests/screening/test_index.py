@@ -115,6 +115,13 @@ def test_index_pickles(index: ScreeningIndex) -> None:
     for name in ("鄧炳強", "Carrie Lam", "Saddam Hussein"):
         before = [(h.entry.key, h.score) for h in index.search(Query(name))]
         assert [(h.entry.key, h.score) for h in restored.search(Query(name))] == before
+    # entries are stored packed and unpacked on demand, every field intact, any position
+    assert len(restored.entries) == len(index.entries)
+    assert list(restored.entries) == list(index.entries)
+    assert restored.entries[-1] == index.entries[-1]
+    assert restored.entries[1:3] == list(index.entries[1:3])
+    again = pickle.loads(pickle.dumps(restored))  # noqa: S301 - our own object
+    assert list(again.entries) == list(index.entries)
 
 
 def test_aliases_dedupe_per_entry() -> None:
