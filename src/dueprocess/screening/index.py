@@ -24,7 +24,7 @@ from __future__ import annotations
 import marshal
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from itertools import islice, product
 from typing import Any, overload
@@ -315,6 +315,14 @@ class PackedEntries(Sequence[ListEntry]):
             # packed by `pack` from our own entries; stored indexes are signed by the caller
             entry = self._open[i] = ListEntry(*marshal.loads(self._blobs[i]))  # noqa: S302
         return entry
+
+    def __iter__(self) -> Iterator[ListEntry]:
+        """Every entry, without keeping the ones not yet opened: a pass over all of them
+        (the service collects their keys) should not double the memory they take."""
+        opened = self._open
+        for i, blob in enumerate(self._blobs):
+            entry = opened.get(i)
+            yield entry if entry is not None else ListEntry(*marshal.loads(blob))  # noqa: S302
 
     def __reduce__(self) -> tuple[type[PackedEntries], tuple[list[bytes]]]:
         return (PackedEntries, (self._blobs,))
