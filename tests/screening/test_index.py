@@ -115,9 +115,26 @@ def test_index_pickles(index: ScreeningIndex) -> None:
     for name in ("鄧炳強", "Carrie Lam", "Saddam Hussein"):
         before = [(h.entry.key, h.score) for h in index.search(Query(name))]
         assert [(h.entry.key, h.score) for h in restored.search(Query(name))] == before
+    # entries are stored packed and unpacked on demand, every field intact, any position
+    assert len(restored.entries) == len(index.entries)
+    assert list(restored.entries) == list(index.entries)
+    assert restored.entries[-1] == index.entries[-1]
+    assert restored.entries[1:3] == list(index.entries[1:3])
+    again = pickle.loads(pickle.dumps(restored))  # noqa: S301 - our own object
+    assert list(again.entries) == list(index.entries)
 
 
 def test_aliases_dedupe_per_entry() -> None:
     entry = ListEntry("t", "1", "Person", ("TANG, Chris", "Chris TANG", "TANG Chris"))
     hits = ScreeningIndex.build([entry]).search(Query("Chris Tang"))
     assert len(hits) == 1 and hits[0].matched_name == "TANG, Chris"
+
+
+def test_a_name_many_entries_share_returns_as_many_as_the_limit_asks() -> None:
+    # more entries than the names scored by default: a larger limit still shows them all
+    namesakes = [ListEntry("t", str(i), "Person", ("MOHAMMED, Ali",)) for i in range(40)]
+    other = ListEntry("t", "x", "Person", ("ALI, Mohammad Reza",))
+    index = ScreeningIndex.build([*namesakes, other])
+    hits = index.search(Query("Ali Mohammed"), limit=40, threshold=0.85)
+    assert sorted(h.entry.entry_id for h in hits) == sorted(str(i) for i in range(40))
+    assert len(index.search(Query("Ali Mohammed"), limit=5)) == 5

@@ -213,63 +213,181 @@ def export_signals() -> str:
     return csv_text(SIGNAL_COLUMNS, rows)
 
 
+SIGNAL_HEADER_NAMES = frozenset({*SIGNAL_COLUMNS, "type"})
+"""Columns a signal CSV may name (``type`` is read as ``kind``)."""
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    line: int
+    kind: str
+    value: str
+    reason: str
+    first_seen: date | None
+
+
 @dataclass
 class SignalImport:
     added: int = 0
     updated: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     rejected: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    plan: list[tuple[str, SignalRow]] = field(default_factory=list)
+    """``("add" | "reactivate" | "unchanged", row)`` for each row read, in file order."""
+    demands: int = 0
+    """Open demands vetted again (or, in a dry run, that would be)."""
 
 
-def import_signals(data: bytes, *, user: User | None, source: str = "import") -> SignalImport:
-    """Read a CSV of known-bad senders; good rows are kept, bad ones reported by line."""
+def _signal_header(cells: list[str], lineno: int, strict: bool) -> list[str] | None:
+    names = [c.lower() for c in cells]
+    if not set(names) & {"kind", "value", "type"}:
+        if strict:
+            raise InvalidInput(
+                f"line {lineno}: the first line is not a header; name the columns "
+                f"({','.join(SIGNAL_COLUMNS)}), as `fraud export` writes them", field="file")
+        return None
+    if strict:
+        unknown = [n for n in names if n not in SIGNAL_HEADER_NAMES]
+        if unknown:
+            raise InvalidInput(f"line {lineno}: unknown column {unknown[0]!r} in the header "
+                               f"(known: {', '.join(SIGNAL_COLUMNS)})", field="file")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice or ("kind" in names and "type" in names):
+            raise InvalidInput(f"line {lineno}: the column {(twice or ['kind'])[0]!r} is named "
+                               "twice in the header", field="file")
+        if "value" not in names:
+            raise InvalidInput(f"line {lineno}: the header has no 'value' column", field="file")
+    return names
+
+
+def _signal_row(cells: list[str], header: list[str] | None, lineno: int,
+                strict: bool) -> SignalRow:
+    if strict and header is not None and len(cells) > len(header):
+        raise InvalidInput(f"{len(cells)} cells where the header names {len(header)}")
+    rec = (dict(zip(header, cells, strict=False)) if header
+           else dict(zip(["value", "reason"], cells, strict=False)))
+    if strict and not rec.get("value"):
+        raise InvalidInput("the value is empty")
+    kind, value = normalise_signal(rec.get("kind") or rec.get("type") or "auto",
+                                   rec.get("value", ""))
+    reason = rec.get("reason", "")
+    if strict and len(reason) > 2000:
+        raise InvalidInput(f"the reason is longer than 2000 characters ({len(reason):,})")
+    raw_date = rec.get("first_seen") or ""
+    try:
+        first_seen = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        raise InvalidInput(f"first_seen {raw_date[:40]!r} is not a date (YYYY-MM-DD)") from None
+    if strict and first_seen is not None and first_seen > timezone.now().date():
+        raise InvalidInput(f"first_seen {raw_date} is in the future")
+    return SignalRow(lineno, kind, value, reason, first_seen)
+
+
+def read_signals(data: bytes, *, strict: bool = False) -> tuple[list[SignalRow],
+                                                                list[dict[str, Any]]]:
+    """The rows of a signal CSV and the lines refused, each with its reason.
+
+    ``strict`` (the command line): the first line must be a header of known columns, a row
+    may not have more cells than the header, and a reason is not cut at 2,000 characters
+    but refused. A file that is not text is refused whole (``InvalidInput``).
+    """
     if b"\x00" in data[:8192]:
         raise InvalidInput("the file is binary; send the CSV as text", field="file")
     text = data.decode("utf-8-sig", errors="strict") if _is_utf8(data) else None
     if text is None:
         raise InvalidInput("the CSV is not UTF-8", field="file")
-    result = SignalImport()
-    rows = csv.reader(io.StringIO(text))
+    rows: list[SignalRow] = []
+    errors: list[dict[str, Any]] = []
+    reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
-    parsed: list[tuple[int, str, str, str, date | None]] = []
-    for lineno, row in enumerate(rows, start=1):
-        cells = [restore(c.strip()) for c in row]
-        if not any(cells):
-            continue
-        if header is None and {c.lower() for c in cells} & {"kind", "value", "type"}:
-            header = [c.lower() for c in cells]
-            continue
-        rec = (dict(zip(header, cells, strict=False)) if header
-               else dict(zip(["value", "reason"], cells, strict=False)))
-        try:
-            kind, value = normalise_signal(rec.get("kind") or rec.get("type") or "auto",
-                                           rec.get("value", ""))
-            first_seen = rec.get("first_seen") or ""
-            parsed.append((lineno, kind, value, rec.get("reason", ""),
-                           date.fromisoformat(first_seen) if first_seen else None))
-        except (InvalidInput, ValueError) as exc:
-            result.rejected += 1
-            if len(result.errors) < MAX_SIGNAL_ERRORS:
-                message = exc.message if isinstance(exc, InvalidInput) else str(exc)
-                result.errors.append({"line": lineno, "message": message})
-    with transaction.atomic():
+    first = True
+    end = 0
+    try:
+        for row in reader:
+            lineno, end = end + 1, reader.line_num  # a quoted cell may span lines
+            cells = [restore(c.strip()) for c in row]
+            if not any(cells):
+                continue
+            if first:
+                first = False
+                header = _signal_header(cells, lineno, strict)
+                if header is not None:
+                    continue
+            try:
+                rows.append(_signal_row(cells, header, lineno, strict))
+            except InvalidInput as exc:
+                errors.append({"line": lineno, "message": exc.message})
+    except csv.Error as exc:
+        errors.append({"line": end + 1, "message": f"malformed CSV: {exc}"})
+    return rows, errors
+
+
+def import_signals(data: bytes, *, user: User | None, source: str = "import",
+                   strict: bool = False, dry_run: bool = False) -> SignalImport:
+    """Read a CSV of known-bad senders and mark them; open demands from them are re-vetted.
+
+    By default good rows are kept and bad ones reported by line. ``strict`` (the command
+    line) imports nothing when any line is refused: the result then carries the errors
+    only. ``dry_run`` reads and checks the same way and says what each row would do
+    (add, reactivate, unchanged) without changing anything or writing an audit event.
+    """
+    rows, errors = read_signals(data, strict=strict)
+    result = SignalImport(errors=errors[:MAX_SIGNAL_ERRORS], rejected=len(errors),
+                          dry_run=dry_run)
+    if strict and errors:
+        return result
+    if dry_run:
+        known = {(s.kind, s.value): s for s in FraudSignal.objects.filter(
+            Q(kind=SignalKind.SENDER, value__in=[r.value for r in rows
+                                                 if r.kind == SignalKind.SENDER])
+            | Q(kind=SignalKind.DOMAIN, value__in=[r.value for r in rows
+                                                   if r.kind == SignalKind.DOMAIN]))}
         affected: set[int] = set()
-        for _lineno, kind, value, reason, seen_on in parsed:
+        seen: set[tuple[str, str]] = set()
+        for r in rows:
+            existing = known.get((r.kind, r.value))
+            if (r.kind, r.value) in seen or (existing is not None and existing.active):
+                what = "unchanged"
+                result.unchanged += 1
+            elif existing is None:
+                what = "add"
+                result.added += 1
+            else:
+                what = "reactivate"
+                result.updated += 1
+            if what != "unchanged":
+                affected.update(_affected_demands(r.kind, r.value))
+            seen.add((r.kind, r.value))
+            result.plan.append((what, r))
+        result.demands = len(affected)
+        return result
+    with transaction.atomic():
+        affected = set()
+        for r in rows:
             obj, created = FraudSignal.objects.get_or_create(
-                kind=kind, value=value, defaults={
-                    "reason": reason[:2000], "source": source[:200], "first_seen": seen_on,
+                kind=r.kind, value=r.value, defaults={
+                    "reason": r.reason[:2000], "source": source[:200],
+                    "first_seen": r.first_seen,
                     "created_by_id": user.pk if user is not None and user.is_authenticated
                     else None})
             if created:
                 result.added += 1
+                result.plan.append(("add", r))
             elif obj.revoked_at is not None:
                 obj.revoked_at = None
                 obj.save(update_fields=["revoked_at"])
                 result.updated += 1
-            affected.update(_affected_demands(kind, value))
+                result.plan.append(("reactivate", r))
+            else:
+                result.unchanged += 1
+                result.plan.append(("unchanged", r))
+            affected.update(_affected_demands(r.kind, r.value))
         record("fraud_signal.imported", actor=actor_label(user), payload={
             "source": source, "added": result.added, "reactivated": result.updated,
             "rejected": result.rejected})
+        result.demands = len(affected)
         _revet_all(sorted(affected), user)
     return result
 

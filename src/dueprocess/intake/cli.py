@@ -93,6 +93,8 @@ def _print_errors(errors: list[dict[str, Any]], *, limit: int) -> None:
 
 
 def cmd_fraud_import(args: argparse.Namespace) -> int:
+    """Check the whole file first: one refused line and nothing is imported (each refused
+    line is printed as ``file:line: reason``). ``--dry-run`` says what would change."""
     setup()
     # here, not at the top: Django is set up by now (setup() above)
     from dueprocess.errors import DomainError
@@ -103,12 +105,28 @@ def cmd_fraud_import(args: argparse.Namespace) -> int:
         return fail(f"no file {path}")
     try:
         result = import_signals(path.read_bytes(), user=acting_user(args.user),
-                                source=args.source or path.name)
+                                source=args.source or path.name, strict=True,
+                                dry_run=args.dry_run)
     except DomainError as exc:
-        return fail(exc.message)
-    print(f"{result.added} added, {result.updated} reactivated, {result.rejected} refused")
-    _print_errors(result.errors, limit=20)
-    return 0 if not result.rejected else 1
+        return fail(f"{path}: {exc.message}; nothing was imported")
+    if result.rejected:
+        for e in result.errors[:args.show_errors]:
+            print(f"{path}:{e['line']}: {e['message']}", file=sys.stderr)
+        if result.rejected > args.show_errors:
+            print(f"… {result.rejected - args.show_errors} more (use --show-errors N)",
+                  file=sys.stderr)
+        return fail(f"{path}: {result.rejected} line(s) refused; nothing was imported")
+    if result.dry_run:
+        for what, row in result.plan:
+            print(f"  {what:<10} {row.kind:<6} {row.value}"
+                  + (f"  ({row.reason[:60]})" if row.reason else ""))
+        print(f"dry run: would add {result.added}, reactivate {result.updated}, leave "
+              f"{result.unchanged} unchanged; {result.demands} open demand(s) would be "
+              "vetted again; nothing was changed")
+        return 0
+    print(f"{result.added} added, {result.updated} reactivated, {result.unchanged} unchanged; "
+          f"{result.demands} open demand(s) vetted again")
+    return 0
 
 
 def cmd_fraud_export(args: argparse.Namespace) -> int:
@@ -187,6 +205,10 @@ def register(sub: Any) -> None:
     fi.add_argument("file")
     fi.add_argument("--source", default="", help="where the list came from")
     fi.add_argument("--user")
+    fi.add_argument("--dry-run", action="store_true",
+                    help="check the file and say what would be imported; change nothing")
+    fi.add_argument("--show-errors", type=int, default=20, metavar="N",
+                    help="refused lines to print")
     fi.set_defaults(func=cmd_fraud_import)
     fe = fsub.add_parser("export", help="export the active signals as CSV")
     fe.add_argument("--output")

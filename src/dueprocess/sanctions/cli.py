@@ -113,9 +113,11 @@ def cmd_lists_show(args: argparse.Namespace) -> int:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    setup()
-    # here, not at the top: Django is set up by now (setup() above)
-    from dueprocess.sanctions import service
+    """Answer from the stored index of the versions in force when there is one (no Django
+    start-up: see :mod:`dueprocess.sanctions.stored_index`), else build it the usual way."""
+    from datetime import UTC, datetime
+
+    from dueprocess.sanctions import stored_index
     from dueprocess.screening import DEFAULT_THRESHOLD, Query
     from dueprocess.screening.dates import parse_dates
 
@@ -125,12 +127,24 @@ def cmd_screen(args: argparse.Namespace) -> int:
     if args.dob and not parse_dates(args.dob):
         return fail(f"cannot read the birth date {args.dob!r} (use YYYY, YYYY-MM or "
                      "YYYY-MM-DD)")
-    versions = service.active_versions()
-    if not versions:
-        return fail("no sanctions list is loaded (see `dueprocess lists import`)", 1)
+    stored = stored_index.load()
+    if stored is None:
+        setup()
+        # here, not at the top: Django is set up by now (setup() above)
+        from dueprocess.sanctions import service
+        from dueprocess.sanctions.models import list_max_age_days
+
+        loaded = service.current_index()
+        if loaded is None:
+            return fail("no sanctions list is loaded (see `dueprocess lists import`)", 1)
+        index = loaded.index
+        versions = [stored_index.VersionInfo.of(v) for v in service.active_versions()]
+        max_age = list_max_age_days()
+    else:
+        index, versions, max_age = stored.index, list(stored.versions), stored.max_age_days
     query = Query(name, schema=args.schema, birth_date=args.dob or None,
                   nationality=args.country or None, position=args.position or None)
-    hits = service.search(query, limit=args.limit, threshold=args.threshold)
+    hits = index.search(query, limit=args.limit, threshold=args.threshold)
     alerts = [h for h in hits if h.score >= DEFAULT_THRESHOLD]
     if args.json:
         print(json.dumps({"query": name, "threshold": DEFAULT_THRESHOLD, "hits": [
@@ -144,9 +158,11 @@ def cmd_screen(args: argparse.Namespace) -> int:
         f"{v.published:%Y-%m-%d})" if v.published else f"{v.list_id} #{v.pk} ({v.entry_count})"
         for v in versions)
     print(f"{name}: {len(alerts)} alert(s) at {DEFAULT_THRESHOLD:.2f} against {lists}")
+    today = datetime.now(UTC).date()
     for v in versions:
-        if v.stale:
-            print(f"warning: {v.list_id} in force was published {v.age_days} days ago: "
+        age = v.age_days(today)
+        if age is not None and age > max_age:
+            print(f"warning: {v.list_id} in force was published {age} days ago: "
                   "load the current list", file=sys.stderr)
     for rank, h in enumerate(hits, start=1):
         mark = "ALERT" if h.score >= DEFAULT_THRESHOLD else "     "

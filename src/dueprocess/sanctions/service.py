@@ -11,16 +11,10 @@ than unpickled.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import os
-import pickle
-import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +22,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-import dueprocess.screening as screening_pkg
 from dueprocess.audit.chain import record
 from dueprocess.demands import hooks, invariants
 from dueprocess.demands.models import Demand
+from dueprocess.sanctions import stored_index
 from dueprocess.sanctions.models import (
     FalsePositive,
     HitSignoff,
@@ -47,7 +41,6 @@ from dueprocess.vetting.facts import ScreeningHitFacts
 
 log = logging.getLogger(__name__)
 
-_PICKLE_PREFIX = "index-"
 _MEMO_SIZE = 20_000
 _lock = threading.Lock()
 _cached: LoadedIndex | None = None
@@ -81,74 +74,26 @@ class LoadedIndex:
         return hits
 
 
-@cache
-def _code_fingerprint() -> str:
-    """Changes whenever the matcher's code does, so an old pickle is never reused."""
-    digest = hashlib.sha256()
-    root = Path(screening_pkg.__file__).parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def active_versions() -> list[ListVersion]:
     return list(ListVersion.objects.filter(active=True).order_by("list_id", "pk")
-                .only("pk", "list_id", "sha256", "entry_count", "loaded_at", "source"))
+                .only("pk", "list_id", "sha256", "entry_count", "loaded_at", "source",
+                      "published"))
 
 
 def _key(versions: Sequence[ListVersion]) -> str:
-    text = _code_fingerprint() + "|" + ";".join(
-        f"{v.pk}:{v.list_id}:{v.sha256}:{v.entry_count}" for v in versions)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return stored_index.index_key([stored_index.VersionInfo.of(v) for v in versions])
 
 
 def cache_dir() -> Path:
     return Path(settings.DUEPROCESS.home) / "screening"
 
 
-def _pickle_path(key: str) -> Path:
-    return cache_dir() / f"{_PICKLE_PREFIX}{key[:40]}.pickle"
-
-
-def _signature(payload: bytes) -> bytes:
-    return hmac.new(settings.SECRET_KEY.encode(), payload, hashlib.sha256).digest()
-
-
 def _read_pickle(key: str) -> ScreeningIndex | None:
-    path = _pickle_path(key)
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    mac, payload = blob[:32], blob[32:]
-    if not hmac.compare_digest(mac, _signature(payload)):
-        log.warning("screening index cache %s is not signed by this installation; rebuilding",
-                    path.name)
-        return None
-    try:
-        index = pickle.loads(payload)  # noqa: S301 - signed by us, checked above
-    except Exception:  # a truncated or foreign file: rebuild from the database
-        log.warning("screening index cache %s is unreadable; rebuilding", path.name)
-        return None
-    return index if isinstance(index, ScreeningIndex) else None
+    return stored_index.read_index(cache_dir(), key, settings.SECRET_KEY)
 
 
 def _write_pickle(key: str, index: ScreeningIndex) -> None:
-    """Write beside, then rename: a reader never sees half a file. Older ones are removed."""
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        payload = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".index-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_signature(payload) + payload)
-        target = _pickle_path(key)
-        os.replace(tmp, target)
-        for other in folder.glob(f"{_PICKLE_PREFIX}*.pickle"):
-            if other != target:
-                other.unlink(missing_ok=True)
-    except OSError as exc:  # a read-only home only costs start-up time
-        log.warning("cannot keep the screening index cache: %s", exc)
+    stored_index.write_index(cache_dir(), key, settings.SECRET_KEY, index)
 
 
 def _entries(versions: Iterable[ListVersion],
