@@ -39,7 +39,7 @@ def test_an_officer_submits_a_warrant_uploads_targets_and_answers(
         page.fill("#id_email", "agent@fbi.gov")
         page.fill("#id_password", "correct horse battery staple")
         page.fill("#id_otp_token", f"{TOTP(bytes.fromhex(KEY)).token():06d}")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{live_server.url}/portal/")
 
         page.click("text=Submit a new demand")

@@ -41,7 +41,7 @@ def _sign_in(page: Any, base: str) -> None:
     page.fill("#id_email", "agent@fbi.gov")
     page.fill("#id_password", "correct horse battery staple")
     page.fill("#id_otp_token", f"{TOTP(bytes.fromhex(KEY)).token():06d}")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/portal/")
 
 

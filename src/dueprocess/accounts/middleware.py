@@ -10,6 +10,7 @@ enrolling is never a way to weaken a login.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -50,12 +51,24 @@ class StaffTwoFactorMiddleware:
 LANGUAGE_SESSION_KEY = "dueprocess_language"
 
 
+def chosen_language(user: Any) -> str:
+    return (Preference.objects.filter(user=user).values_list("language", flat=True).first()
+            or "")
+
+
+def remember_language(sender: Any, request: HttpRequest | None, user: Any,
+                      **_: Any) -> None:
+    """At sign-in, put the person's choice in the session: pages then never ask again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LANGUAGE_SESSION_KEY] = chosen_language(user)
+
+
 class UserLanguageMiddleware:
     """Shows the interface in the language a signed-in person chose, on every device.
 
     Runs after authentication; Django's LocaleMiddleware has already picked the cookie's or
     the browser's language, which stays in force for anonymous visitors and for people who
-    chose none. The choice is read from the database once per session.
+    chose none. The choice is put in the session at sign-in.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -65,9 +78,8 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             language = request.session.get(LANGUAGE_SESSION_KEY)
-            if language is None:
-                language = (Preference.objects.filter(user=user)
-                            .values_list("language", flat=True).first() or "")
+            if language is None:  # a session from before the choice was kept at sign-in
+                language = chosen_language(user)
                 request.session[LANGUAGE_SESSION_KEY] = language
             if language:
                 translation.activate(language)
