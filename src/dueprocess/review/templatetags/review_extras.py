@@ -98,3 +98,24 @@ def second_factor(request: Any) -> str:
 def capped(count: int, cap: int = 10_000) -> str:
     """Counts the queue stops at: ``10,000+`` rather than a full scan."""
     return f"{cap:,}+" if count > cap else f"{count:,}"
+
+
+@register.filter
+def countdown(due: Any, now: Any) -> str:
+    """Time left until ``due`` as a reviewer reads it ("2 h 5 min left", "overdue by 3 d").
+
+    The queue's script recomputes the same text each minute from the ``datetime`` attribute.
+    """
+    if due is None or now is None:
+        return ""
+    seconds = int((due - now).total_seconds())
+    minutes = abs(seconds) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        span = f"{days} d {hours} h"
+    elif hours:
+        span = f"{hours} h {mins} min"
+    else:
+        span = f"{mins} min"
+    return f"{span} left" if seconds >= 0 else f"overdue by {span}"
