@@ -81,7 +81,9 @@ class BulkAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.people = {p.pk for p in people}
         ids = [v for v in (args[0].getlist("demands") if args else []) if v.isdigit()]
-        self.fields["demands"].choices = [(v, v) for v in ids[:200]]
+        field = self.fields["demands"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(v, v) for v in ids[:200]]
 
     def clean_assignee(self) -> str:
         value = str(self.cleaned_data["assignee"])
