@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -33,6 +34,7 @@ from dueprocess.demands.models import (
     Action,
     ActionStatus,
     Ask,
+    Authority,
     Decision,
     Demand,
     Document,
@@ -282,6 +284,71 @@ def _order(key: str, desc: bool) -> list[Any]:
     return [term(column), F("id").desc()]
 
 
+#: Risk ranks stored by vetting (see demands.actions.risk_of), riskiest first.
+RISK_LEVELS = (6, 5, 4, 3, 2, 1, 0)
+
+
+def _groups(key: str, desc: bool) -> list[Q] | None:
+    """The values of a column with few of them, in sort order, as one filter each.
+
+    Ordering a million rows by such a column would read and sort every open row; reading
+    the groups one after the other takes, per group, one range of an index that already
+    holds it in id order, and stops as soon as the page is full.
+    """
+    groups: list[Q]
+    if key == "risk":
+        groups = [Q(risk=r) for r in RISK_LEVELS]
+    elif key == "status":
+        groups = [Q(status=v) for v in sorted(Status.values)]
+    elif key == "authority":
+        names = Authority.objects.order_by("name", "pk").values_list("pk", flat=True)
+        groups = [Q(authority_id=pk) for pk in names[:500]]
+        if len(groups) >= 500:
+            return None  # too many to walk: let the database sort
+    elif key == "assignee":
+        people = (get_user_model().objects
+                  .filter(Exists(Demand.objects.filter(assignee_id=OuterRef("pk"))))
+                  .order_by("username").values_list("pk", flat=True))
+        groups = [Q(assignee_id=pk) for pk in people[:500]]
+        if len(groups) >= 500:
+            return None
+        groups.append(Q(assignee__isnull=True))  # unassigned last, whichever the direction
+        if desc:
+            return [*groups[-2::-1], groups[-1]]
+        return groups
+    else:
+        return None
+    return groups[::-1] if desc == (key != "risk") else groups
+
+
+def _inner_order(key: str) -> list[Any]:
+    if key == "risk":  # the severity tuple goes on with the nearest deadline
+        return [deadlines.due_estimate().asc(nulls_last=True), F("id").desc()]
+    return [F("id").desc()]
+
+
+def _walk(rows: QuerySet[Demand], groups: list[Q], inner: list[Any], skip: int,
+          want: int) -> list[int]:
+    """Ids ``skip`` to ``skip + want`` of ``rows`` taken group by group (see :func:`_groups`).
+
+    Groups before the page are counted, not read; counting is an index range too.
+    """
+    ids: list[int] = []
+    for group in groups:
+        part = rows.filter(group)
+        if skip:
+            n = part.order_by().count()
+            if n <= skip:
+                skip -= n
+                continue
+        page = part.order_by(*inner).values_list("pk", flat=True)
+        ids.extend(page[skip: skip + want - len(ids)])
+        skip = 0
+        if len(ids) >= want:
+            break
+    return ids
+
+
 def capped_count(qs: QuerySet[Demand], cap: int) -> int:
     """Count up to ``cap`` (a status with millions shows as "10,000+"): an index range
     that stops, instead of a scan of every row of the status."""
@@ -299,7 +366,6 @@ def due_bound(due: str) -> Any:
 
 def assignable_people() -> list[Any]:
     """Who a demand can be assigned to: active staff who may decide (the reviewer right)."""
-    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
     from dueprocess.accounts.roles import DECIDE_PERM
@@ -423,15 +489,21 @@ def queue_page(q: QueueQuery) -> QueuePage:
     elif q.status != "all":
         rows = rows.filter(status=q.status)
     key, desc = parse_sort(q.sort)
-    rows = rows.order_by(*_order(key, desc))
+    if q.status not in ("", *QUEUE_STATUSES) and q.sort == DEFAULT_SORT:
+        key, desc = "received", True  # the archive: newest first, along the receipt index
     page = max(1, min(q.page, MAX_PAGE))
     start = (page - 1) * PAGE_SIZE
     bound = due_bound(q.due)
+    groups = _groups(key, desc)
     if bound is not None:
-        ids = _exactly_due(deadlines.filter_due(rows, bound), bound, start + PAGE_SIZE + 1)
+        ordered = rows.order_by(*_order(key, desc))
+        ids = _exactly_due(deadlines.filter_due(ordered, bound), bound, start + PAGE_SIZE + 1)
         ids = ids[start:]
+    elif groups is not None:
+        ids = _walk(rows, groups, _inner_order(key), start, PAGE_SIZE + 1)
     else:
-        ids = list(rows.values_list("pk", flat=True)[start: start + PAGE_SIZE + 1])
+        ids = list(rows.order_by(*_order(key, desc))
+                   .values_list("pk", flat=True)[start: start + PAGE_SIZE + 1])
     found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
              .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
     result = [QueueRow(found[pk], deadlines.response_due(found[pk]))
