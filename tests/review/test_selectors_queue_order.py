@@ -109,3 +109,24 @@ def test_assignable_people_are_staff_who_may_decide(reviewer: Any,
     make_user("clerk@platform.example", staff=True)
     make_user("outsider@example.org", perms=("demands.add_decision",))
     assert [p.pk for p in selectors.assignable_people()] == [reviewer.pk]
+
+
+@pytest.mark.parametrize("sort", ["deadline", "-deadline"])
+def test_the_deadline_order_matches_the_estimate_sql_would_sort_by(
+        make_demand: Callable[..., Demand], sort: str) -> None:
+    now = timezone.now()
+    for i in range(9):
+        d = make_demand(reference=f"D-{i}")
+        if i % 3 == 0:
+            _set(d, deadline=now + timedelta(hours=5 * i - 10))
+        elif i % 3 == 1:
+            _set(d, instrument="eu.tco.art3", received_at=now - timedelta(minutes=30 * i))
+    from dueprocess.review import deadlines
+
+    desc = sort.startswith("-")
+    estimate = deadlines.due_estimate()
+    expected = list(Demand.objects.annotate(e=estimate).order_by(
+        estimate.desc(nulls_last=True) if desc else estimate.asc(nulls_last=True),
+        "-id").values_list("pk", flat=True))
+    assert _ids(sort=sort) == expected
+    assert len(expected) == 9

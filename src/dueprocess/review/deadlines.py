@@ -53,7 +53,7 @@ def response_due(demand: Demand) -> datetime | None:
     return demand.deadline or statutory_due(demand)
 
 
-def _periods() -> tuple[dict[timedelta, list[str]], dict[timedelta, list[str]]]:
+def periods() -> tuple[dict[timedelta, list[str]], dict[timedelta, list[str]]]:
     """Instrument ids by their ordinary response period, and by their emergency one."""
     ordinary: dict[timedelta, list[str]] = {}
     emergency: dict[timedelta, list[str]] = {}
@@ -74,7 +74,7 @@ def _periods() -> tuple[dict[timedelta, list[str]], dict[timedelta, list[str]]]:
 def due_before_q(moment: datetime) -> Q:
     """Demands whose response may be due before ``moment`` (a superset; see module doc)."""
     q = Q(deadline__lt=moment)
-    ordinary, emergency = _periods()
+    ordinary, emergency = periods()
     for period, ids in ordinary.items():
         q |= Q(deadline__isnull=True, instrument__in=ids, received_at__lt=moment - period)
     for period, ids in emergency.items():
@@ -90,7 +90,7 @@ def due_estimate() -> Coalesce:
     emergency and hour limits). Never later than :func:`response_due`, whose counting
     rules only lengthen a period; ``NULL`` where the law sets no limit.
     """
-    ordinary, emergency = _periods()
+    ordinary, emergency = periods()
     whens = [When(emergency=True, instrument__in=ids, then=F("received_at") + period)
              for period, ids in sorted(emergency.items())]
     whens += [When(instrument__in=ids, then=F("received_at") + period)
