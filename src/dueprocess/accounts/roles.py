@@ -26,7 +26,11 @@ OVERRIDE_PERM = "review.add_override"  # comply against block findings or the HR
 NOTE_PERM = "review.add_note"  # internal notes on a demand
 SIGNOFF_PERM = "sanctions.add_hitsignoff"  # sanctions counsel's sign-off of a confirmed hit
 
-_READ_CASES = ("demands.view_*", "review.view_*", "intake.view_*", "execution.view_*")
+SAVE_VIEW_PERM = "review.add_savedview"  # keep a named queue view (and delete one's own)
+
+# Every role but the auditor: read the cases, and keep one's own queue views.
+_READ_CASES = ("demands.view_*", "review.view_*", "intake.view_*", "execution.view_*",
+               SAVE_VIEW_PERM, "review.delete_savedview")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dueprocess.accounts.roles import DECIDE_PERM
+from dueprocess.accounts.roles import DECIDE_PERM, SAVE_VIEW_PERM
 from dueprocess.demands.models import Status
 from dueprocess.errors import DomainError
 from dueprocess.review import actions as review_actions
@@ -166,27 +166,32 @@ def _back(raw: str) -> HttpResponse:
     return redirect(f"{reverse('review:queue')}{'?' + query if query else ''}")
 
 
+def _refused(request: HttpRequest, back: str, message: str, *, status: int) -> HttpResponse:
+    """A queue step that changed nothing: say why, with the way back to the same view."""
+    query = QueryDict(back.lstrip("?")[:1000]).urlencode()
+    return render(request, "review/queue_refused.html",
+                  {"message": message, "back": query}, status=status)
+
+
 @staff_required
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign or claim the ticked rows; each demand is its own step, refusals are listed."""
-    if not request.user.has_perm(DECIDE_PERM):
-        messages.error(request, f"Nothing was assigned: you lack the permission {DECIDE_PERM}.")
-        return _back(request.POST.get("next", ""))
-    form = BulkAssignForm(selectors.assignable_people(), request.POST)
     back = request.POST.get("next", "")
+    if not request.user.has_perm(DECIDE_PERM):
+        return _refused(request, back, f"You lack the permission {DECIDE_PERM} needed to "
+                        "assign demands. Nothing was changed.", status=403)
+    form = BulkAssignForm(selectors.assignable_people(), request.POST)
     if not form.is_valid():
-        messages.error(request, "Nothing was assigned: tick at least one demand and choose "
-                       "one of the listed reviewers.")
-        return _back(back)
+        return _refused(request, back, "Nothing was assigned: tick at least one demand and "
+                        "choose one of the listed reviewers.", status=400)
     who = form.cleaned_data["assignee"]
     assignee_id = request.user.pk if who == "me" else int(who)
     try:
         done = review_actions.bulk_assign(form.cleaned_data["demands"], assignee_id,
                                           user=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return _back(back)
+        return _refused(request, back, exc.message, status=exc.status)
     name = "you" if assignee_id == request.user.pk else next(
         (p.get_username() for p in selectors.assignable_people() if p.pk == assignee_id), "")
     if done.assigned:
@@ -206,14 +211,16 @@ def save_view(request: HttpRequest) -> HttpResponse:
     form = SaveViewForm(request.POST)
     query = QueryDict(request.POST.get("query", "")[:1000])
     clean = urlencode([(k, v) for k, v in query.items() if k != "page" and v])
+    if not request.user.has_perm(SAVE_VIEW_PERM):
+        return _refused(request, clean, f"You lack the permission {SAVE_VIEW_PERM} needed "
+                        "to save a view; share the page's link instead.", status=403)
     if not form.is_valid():
-        messages.error(request, "Name the view (at most 80 characters) to save it.")
-        return _back(clean)
+        return _refused(request, clean, "Name the view (at most 80 characters) to save it.",
+                        status=400)
     try:
         view = review_actions.save_view(form.cleaned_data["name"], clean, user=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return _back(clean)
+        return _refused(request, clean, exc.message, status=exc.status)
     messages.success(request, f"Saved the view \u201c{view.name}\u201d.")
     return _back(view.query)
 
@@ -221,11 +228,13 @@ def save_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
+    if not request.user.has_perm("review.delete_savedview"):
+        return _refused(request, "", "You lack the permission review.delete_savedview "
+                        "needed to delete a view.", status=403)
     try:
         review_actions.delete_view(view_id, user=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return _back("")
+        return _refused(request, "", exc.message, status=exc.status)
     messages.success(request, "Deleted the view.")
     return _back("")
 
