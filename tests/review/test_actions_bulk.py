@@ -10,7 +10,7 @@ import pytest
 from dueprocess.audit.models import AuditEvent
 from dueprocess.demands import actions as demand_actions
 from dueprocess.demands.models import Demand
-from dueprocess.errors import InvalidInput, NotFound
+from dueprocess.errors import InvalidInput
 from dueprocess.review import actions
 from dueprocess.review.models import SavedView
 
@@ -56,7 +56,7 @@ def test_a_saved_view_is_kept_replaced_by_name_and_deleted_with_audit(reviewer: 
     same = actions.save_view("HK emergencies", "jurisdiction=HK&emergency=1&sort=deadline",
                              user=reviewer)
     assert same.pk == view.pk and SavedView.objects.get().query.endswith("sort=deadline")
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput):
         actions.delete_view(view.pk, user=approver)  # someone else's view is not theirs
     actions.delete_view(view.pk, user=reviewer)
     assert not SavedView.objects.exists()

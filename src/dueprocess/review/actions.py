@@ -24,7 +24,7 @@ from dueprocess.demands.actions import refuse
 from dueprocess.demands.inputs import DecisionsIn, OverrideIn
 from dueprocess.demands.models import Demand
 from dueprocess.demands.reasons import REASON_LABELS
-from dueprocess.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from dueprocess.errors import Conflict, DomainError, Forbidden, InvalidInput
 from dueprocess.locking import for_update
 from dueprocess.review.models import Alternative, HumanRightsReview, Note, Override, SavedView
 
@@ -164,8 +164,8 @@ def delete_view(view_id: int, *, user: Any) -> None:
         raise Forbidden("a person must be logged in to delete a view")
     with transaction.atomic():
         view = SavedView.objects.filter(pk=view_id, owner_id=user.pk).first()
-        if view is None:
-            raise NotFound("no such saved view")
+        if view is None:  # a choice that was not offered: someone else's, or gone
+            raise InvalidInput("no saved view of yours with that id", field="view")
         record("review.view_deleted", actor=actor_label(user),
                payload={"view": view.pk, "name": view.name})
         view.delete()

@@ -227,12 +227,14 @@ def save_view(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
+def delete_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("review.delete_savedview"):
         return _refused(request, "", "You lack the permission review.delete_savedview "
                         "needed to delete a view.", status=403)
+    raw = request.POST.get("view", "")
     try:
-        review_actions.delete_view(view_id, user=request.user)
+        review_actions.delete_view(int(raw) if raw.isdigit() and len(raw) < 19 else 0,
+                                   user=request.user)
     except DomainError as exc:
         return _refused(request, "", exc.message, status=exc.status)
     messages.success(request, "Deleted the view.")
