@@ -1,13 +1,15 @@
-"""Review console speed with 1,000,000 demands in PostgreSQL.
+"""Review console speed with 1,000,000 demands in PostgreSQL or SQLite.
 
-Loads a dedicated database (default ``dp6bench``) by COPY with a realistic mix (most demands
+Loads a dedicated database (default ``dp6bench``; a ``sqlite:///file`` URL for SQLite) in
+bulk (COPY on PostgreSQL, batched ``executemany`` on SQLite) with a realistic mix (most demands
 closed, a few percent open, risk and deadlines spread as vetting would set them; one ask,
 one or two targets, one official and two findings per demand), then times the console's
 pages in process through Django's test client, each beside a reference measured in the same
 run:
 
-- the queue (first page, a later page through the keyset cursor, a jurisdiction, the
-  archive, the overdue filter) against a bare ``SELECT … ORDER BY id DESC LIMIT 50``;
+- the queue (first page in the risk order, a later page, a jurisdiction, the archive, the
+  overdue filter, each sortable column, the built-in views) against a bare
+  ``SELECT … ORDER BY id DESC LIMIT 50``;
 - the demand page against a bare primary-key ``SELECT`` of the demand row;
 - search (reference prefix, target exact and prefix, official prefix) against the same
   bare ``SELECT``;
@@ -43,13 +45,15 @@ def _setup(url: str) -> None:
     os.environ["DUEPROCESS_MODE"] = "test"
     os.environ.setdefault("DUEPROCESS_HOME", tempfile.mkdtemp(prefix="dp6bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "dueprocess.settings"
-    import psycopg
+    if url.startswith("postgres"):
+        import psycopg
 
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        base, _, name = url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
@@ -70,10 +74,32 @@ def _weighted(pairs: list[tuple[Any, int]], rnd: random.Random, n: int) -> list[
     return rnd.choices(values, weights=weights, k=n)
 
 
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):  # as Django stores it: naive UTC text
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _copy(table: str, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> int:
-    from django.db import connection
+    from django.db import connection, transaction
 
     count = 0
+    if connection.vendor == "sqlite":  # batched inserts, one transaction per batch
+        names = ", ".join(f'"{c}"' for c in columns)  # "exists" is a keyword there
+        sql = (f"INSERT INTO {table} ({names}) "
+               f"VALUES ({', '.join('?' * len(columns))})")
+        raw = connection.cursor().connection
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(tuple(_sqlite_value(v) for v in row))
+            if len(batch) == 20_000:
+                with transaction.atomic():
+                    raw.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        with transaction.atomic():
+            raw.executemany(sql, batch)
+        return count + len(batch)
     with connection.cursor() as cur:
         raw = cur.cursor
         with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -92,10 +118,15 @@ def load(n: int, seed: int = 6) -> None:
 
     rnd = random.Random(seed)
     instruments = sorted(default_library().instruments)
+    tables = ["demands_decision", "demands_action", "demands_notice", "demands_finding",
+              "demands_official", "demands_target", "demands_ask", "demands_demand",
+              "demands_authority"]
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE demands_demand, demands_ask, demands_target, demands_official, "
-                    "demands_finding, demands_decision, demands_action, demands_notice, "
-                    "demands_authority RESTART IDENTITY CASCADE")
+        if connection.vendor == "sqlite":
+            for table in tables:
+                cur.execute(f"DELETE FROM {table}")
+        else:
+            cur.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     authorities = [Authority.objects.create(slug=f"authority-{i}", name=f"Authority {i}",
                                             jurisdiction=j, kind="police",
                                             domains=[f"a{i}.example"])
@@ -113,7 +144,7 @@ def load(n: int, seed: int = 6) -> None:
         "non_disclosure_until", "deadline", "language", "received_at", "vetted_at",
         "rules_version", "data_version", "target_count", "channel", "sender_email", "risk",
         "acknowledged_at", "content_category", "category_keywords", "awaiting_approval",
-        "created_at", "updated_at"]
+        "created_at", "updated_at", "idempotency_key", "request_sha256"]
 
     def demands() -> Iterator[tuple[Any, ...]]:
         for i in range(1, n + 1):
@@ -127,7 +158,7 @@ def load(n: int, seed: int = 6) -> None:
                    risks[i - 1] == 2, "", "Statute 1", "Suspected offence", "", "[]",
                    gag is not None, gag, deadline, "en", received, received, "bench", "bench",
                    2 if i % 10 == 0 else 1, "api", "", risks[i - 1], received, "", "[]",
-                   status == "in_review" and i % 7 == 0, received, received)
+                   status == "in_review" and i % 7 == 0, received, received, "", "")
 
     _copy("demands_demand", demand_cols, demands())
     _copy("demands_ask", ["id", "demand_id", "position", "kind", "data_categories", "measure",
@@ -165,6 +196,11 @@ def load(n: int, seed: int = 6) -> None:
     _copy("demands_finding", ["id", "demand_id", "code", "severity", "message", "evidence",
                               "rule", "rule_version", "data_version", "ask_position",
                               "created_at", "superseded_at"], findings())
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+        print(f"loaded {n:,} demands in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        return
     with transaction.atomic(), connection.cursor() as cur:
         for table in ("demands_demand", "demands_ask", "demands_target", "demands_official",
                       "demands_finding"):
@@ -231,14 +267,6 @@ def main(argv: list[str] | None = None) -> int:
                 return cur.fetchall()
         return call
 
-    # A cursor ten pages deep, found by following the queue's own "next" links.
-    import re
-
-    after = ""
-    for _ in range(10):
-        page = client.get("/review/", {"after": after} if after else {}).content.decode()
-        found = re.search(r'href="\?after=(\d+)"', page)
-        after = found.group(1) if found else after
     pks = list(Demand.objects.order_by("?").values_list("pk", flat=True)[:n]) \
         if args.demands <= 10_000 else [rnd.randint(1, args.demands) for _ in range(n)]
     it = iter(pks * 2)
@@ -261,10 +289,20 @@ def main(argv: list[str] | None = None) -> int:
     ref_pk = _time(bare_pk, n)
     for label, fn in (
         ("queue: first page (open, riskiest first)", get("/review/")),
-        ("queue: 11th page via keyset cursor", get("/review/", after=after)),
+        ("queue: 11th page", get("/review/", page="11")),
         ("queue: jurisdiction HK", get("/review/", jurisdiction="HK")),
         ("queue: archive (all statuses)", get("/review/", status="all")),
         ("queue: overdue filter", get("/review/", due="overdue")),
+        ("queue: sorted by received, newest", get("/review/", sort="-received")),
+        ("queue: sorted by deadline", get("/review/", sort="deadline")),
+        ("queue: sorted by authority", get("/review/", sort="authority")),
+        ("queue: sorted by jurisdiction", get("/review/", sort="jurisdiction")),
+        ("queue: sorted by status", get("/review/", sort="status")),
+        ("queue: sorted by assignee", get("/review/", sort="assignee")),
+        ("queue: archive by deadline", get("/review/", status="all", sort="deadline")),
+        ("queue: emergencies view", get("/review/", emergency="1")),
+        ("queue: needs human-rights review", get("/review/", hr="1")),
+        ("queue: my demands", get("/review/", mine="1")),
     ):
         rows.append((label, _time(fn, n), "bare SELECT … ORDER BY id DESC LIMIT 50", ref_list))
     rows.append(("demand page (random of all demands)", _time(demand_page, n),
@@ -277,8 +315,10 @@ def main(argv: list[str] | None = None) -> int:
                      "bare SELECT … ORDER BY id DESC LIMIT 50", ref_list))
 
     total = Demand.objects.count()
-    print(f"\nReview console, {total:,} demands, PostgreSQL "
-          f"{connection.cursor().connection.info.server_version}, {n} requests each, "
+    engine = (f"PostgreSQL {connection.cursor().connection.info.server_version}"
+              if connection.vendor == "postgresql"
+              else f"SQLite {connection.Database.sqlite_version}")
+    print(f"\nReview console, {total:,} demands, {engine}, {n} requests each, "
           "in process (Django test client), times in ms\n")
     print(f"| {'page':<42} | {'p50':>6} | {'p95':>6} | {'reference':<40} | {'p50':>6} | "
           f"{'p95':>6} |")

@@ -70,7 +70,7 @@ def test_fact_providers_feed_the_sender_and_list_hits(monkeypatch: pytest.Monkey
     assert demand.status == "on_hold"
     hit = demand.findings.current().get(code="sanctions.listed_person")
     assert hit.evidence["programmes"] == ["HK-EO13936"] and hit.severity == "block"
-    assert demand.risk == 3
+    assert demand.risk == 6  # the forgery block ranks above the sanctions one
 
 
 def test_the_demands_stated_deadline_reaches_vetting(fbi: Any) -> None:

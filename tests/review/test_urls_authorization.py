@@ -92,6 +92,9 @@ RULES: dict[str, Rule] = {
     "review:human_rights": Rule(post=HR),
     "review:send_back": Rule(post=APPROVERS, body="send_back"),
     "review:add_note": Rule(post=NOTERS, body="note"),
+    "review:bulk_assign": Rule(post=DECIDERS, body="bulk_assign"),
+    "review:save_view": Rule(post=STAFF - {"auditor"}, body="saved_view"),
+    "review:delete_view": Rule(post=STAFF - {"auditor"}, body="saved_view_id"),
     "review:letter_edit": Rule(post=DECIDERS),
     "review:letter_approve": Rule(post=APPROVERS),
     "review:letter_send": Rule(post=DECIDERS | APPROVERS),
@@ -225,6 +228,9 @@ class World:
             "publication_text": {"text": "Corrected text", "reason": "court asked"},
             "send_back": {"comment": "Check the date range again."},
             "note": {"body": "Called the issuing office; the order is genuine."},
+            "bulk_assign": {"demands": [self.values["pk"]], "assignee": "me"},
+            "saved_view": {"name": "Emergencies in HK", "query": "jurisdiction=HK&emergency=1"},
+            "saved_view_id": {"view": "999999"},
         }
 
     def path(self, pattern: str) -> str:

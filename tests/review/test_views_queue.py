@@ -25,7 +25,7 @@ def _ids(response: Any) -> list[int]:
 
 
 def _next_link(response: Any) -> str | None:
-    match = re.search(rb'href="\?([^"]*after=\d+[^"]*)" class="btn" rel="next"',
+    match = re.search(rb'href="\?([^"]*page=\d+[^"]*)" class="btn" rel="next"',
                       response.content)
     return match.group(1).decode().replace("&amp;", "&") if match else None
 
@@ -88,7 +88,7 @@ def test_counts_per_status(make_demand: Callable[..., Demand], reviewer: Any,
 
 
 @pytest.mark.django_db
-def test_keyset_pagination_returns_every_demand_once(make_demand: Callable[..., Demand],
+def test_pagination_returns_every_demand_once(make_demand: Callable[..., Demand],
                                                      reviewer_client: Client) -> None:
     made = [make_demand(reference=f"P-{i:02d}", emergency=i % 12 == 0,
                         received_at=RECEIVED + timedelta(minutes=i)) for i in range(60)]
@@ -134,8 +134,11 @@ def test_queue_query_count_does_not_grow_with_rows(make_demand: Callable[..., De
 
 
 @pytest.mark.django_db
-def test_unknown_cursor_starts_from_the_top(demand: Demand, reviewer_client: Client) -> None:
-    assert _ids(reviewer_client.get(QUEUE, {"after": "987654"})) == [demand.pk]
+def test_a_page_past_the_end_is_empty_not_an_error(demand: Demand,
+                                                   reviewer_client: Client) -> None:
+    response = reviewer_client.get(QUEUE, {"page": "150"})
+    assert response.status_code == 200 and _ids(response) == []
+    assert _ids(reviewer_client.get(QUEUE, {"page": "1"})) == [demand.pk]
 
 
 @pytest.mark.django_db
@@ -149,10 +152,10 @@ def test_status_filter_for_single_status(make_demand: Callable[..., Demand],
 
 
 @pytest.mark.django_db
-def test_archive_views_page_by_id(make_demand: Callable[..., Demand],
+def test_archive_sorted_by_receipt_pages_newest_first(make_demand: Callable[..., Demand],
                                   reviewer_client: Client) -> None:
     made = [make_demand(reference=f"R-{i:02d}", emergency=i == 3) for i in range(55)]
-    first = reviewer_client.get(QUEUE, {"status": "all"})
+    first = reviewer_client.get(QUEUE, {"status": "all", "sort": "-received"})
     page1 = _ids(first)
     assert page1 == sorted((d.pk for d in made), reverse=True)[:50]
     link = _next_link(first)

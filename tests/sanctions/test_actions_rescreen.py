@@ -38,7 +38,7 @@ def test_a_new_designation_flags_an_open_demand(ofac: Callable[..., Any],
     assert finding.code == "sanctions.listed_person"
     assert finding.evidence["entry_id"] == LI_KWAI_WAH
     open_demand.refresh_from_db()
-    assert open_demand.recommendation == "escalate" and open_demand.risk == 3
+    assert open_demand.recommendation == "escalate" and open_demand.risk == 5  # a sanctions block
     event = AuditEvent.objects.get(verb="sanctions.rescreened", demand_id=open_demand.pk)
     assert event.payload["new"][0]["entry_id"] == LI_KWAI_WAH
     assert f"version #{outcome.version.pk}" in event.payload["reason"]

@@ -26,7 +26,7 @@ def test_a_listed_official_in_latin_script_blocks_and_escalates(
     assert (ev["list"], ev["entry_id"], ev["entry_name"]) == ("us_ofac_sdn", TANG, "TANG, Chris")
     assert ev["programmes"] == ["HK-EO13936"] and ev["score"] >= 0.85
     assert ev["subject"] == "official" and "TANG, Ping-keung" in ev["explanation"]
-    assert demand.recommendation == "escalate" and demand.risk == 3
+    assert demand.recommendation == "escalate" and demand.risk == 5  # a sanctions block
     row = ScreeningResult.objects.get(demand=demand)
     assert (row.status, row.subject, row.official.name) == ("open", "official", "TANG Ping-keung")
     event = AuditEvent.objects.get(verb="sanctions.screened", demand_id=demand.pk)

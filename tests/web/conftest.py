@@ -68,6 +68,7 @@ def walk(fbi: Authority, make_user: Callable[..., Any]) -> Walk:
     return Walk(pages=[
         ("login", "/login/", ""),
         ("queue", "/review/", staff),
+        ("queue, sorted by deadline, emergencies", "/review/?emergency=1&sort=deadline", staff),
         ("demand", f"/review/demands/{demand.pk}/", staff),
         ("demand, human-rights review", f"/review/demands/{demand.pk}/", hr),
         ("demand, executing", f"/review/demands/{executing.pk}/?events=execution", staff),

@@ -28,7 +28,11 @@ SIGNOFF_PERM = "sanctions.add_hitsignoff"  # sanctions counsel's sign-off of a c
 PUBLISH_PERM = "transparency.review_publication"  # prepare, correct, publish the public copy
 AUDIT_PERM = "audit.view_auditevent"  # the audit chain in the console
 
-_READ_CASES = ("demands.view_*", "review.view_*", "intake.view_*", "execution.view_*")
+SAVE_VIEW_PERM = "review.add_savedview"  # keep a named queue view (and delete one's own)
+
+# Every role but the auditor: read the cases, and keep one's own queue views.
+_READ_CASES = ("demands.view_*", "review.view_*", "intake.view_*", "execution.view_*",
+               SAVE_VIEW_PERM, "review.delete_savedview")
 
 
 @dataclass(frozen=True)

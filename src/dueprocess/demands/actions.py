@@ -263,14 +263,30 @@ def _store_vetting(demand: Demand, result: VettingResult, actor: str, *, route: 
         _transition(demand, to, actor, reason=f"vetting recommends {result.recommendation}")
 
 
+#: Queue rank of a demand's worst block, by kind (higher is riskier); see docs/reviewers.md.
+#: A forged or spoofed demand is the worst (nothing it asks may be done), then a sanctions
+#: hit, then a human-rights block, then any other block (legal process: the instrument
+#: cannot compel it, the issuer is not competent, ...). Emergencies and warnings rank below.
+BLOCK_RANKS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("auth.",), 6),
+    (("sanctions.",), 5),
+    (("rights.", "policy.human_rights_review"), 4),
+)
+RISK_LEGAL_BLOCK = 3
+RISK_EMERGENCY = 2
+RISK_WARNING = 1
+
+
 def risk_of(demand: Demand, findings: Iterable[Any]) -> int:
-    """Queue order: block findings first, then emergencies, then anything to look at."""
-    severities = {f.severity for f in findings}
-    if "block" in severities:
-        return 3
+    """Queue order: blocks by kind first, then emergencies, then anything to look at."""
+    found = list(findings)
+    blocks = [f.code for f in found if f.severity == "block"]
+    if blocks:
+        return max(next((rank for prefixes, rank in BLOCK_RANKS
+                         if code.startswith(prefixes)), RISK_LEGAL_BLOCK) for code in blocks)
     if demand.emergency:
-        return 2
-    return 1 if "warning" in severities else 0
+        return RISK_EMERGENCY
+    return RISK_WARNING if any(f.severity == "warning" for f in found) else 0
 
 
 def revet_demand(demand: Demand, *, user: User | None = None) -> Demand:

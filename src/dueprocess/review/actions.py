@@ -7,6 +7,7 @@ on a page that no longer shows the demand as it is gets a :class:`Conflict` inst
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,9 +25,9 @@ from dueprocess.demands.actions import refuse
 from dueprocess.demands.inputs import DecisionsIn, OverrideIn
 from dueprocess.demands.models import Demand
 from dueprocess.demands.reasons import REASON_LABELS
-from dueprocess.errors import Conflict, Forbidden, InvalidInput
+from dueprocess.errors import Conflict, DomainError, Forbidden, InvalidInput
 from dueprocess.locking import for_update
-from dueprocess.review.models import Alternative, HumanRightsReview, Note, Override
+from dueprocess.review.models import Alternative, HumanRightsReview, Note, Override, SavedView
 
 # Events that read a case without changing it; they do not make a loaded page stale.
 READ_VERBS = ("demand.viewed", "production.downloaded", "reminder.sent")
@@ -90,6 +91,85 @@ def assign(demand: Demand, assignee_id: int | None, *, user: Any) -> Demand:
         record("demand.assigned", actor=actor_label(user), demand_id=locked.pk,
                payload={"from": before, "to": assignee_id})
     return locked
+
+
+@dataclass
+class BulkAssignment:
+    """What a bulk assignment did, demand by demand: nothing is silently skipped."""
+
+    assigned: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)  # already with that person
+    refused: dict[int, str] = field(default_factory=dict)  # demand id -> why
+
+
+BULK_LIMIT = 200
+
+
+def bulk_assign(demand_ids: list[int], assignee_id: int | None, *, user: Any) -> BulkAssignment:
+    """Assign many demands to one person (claiming is assigning to oneself).
+
+    One transaction per demand, each with its own audit event, so a demand decided in the
+    meantime is refused and reported without holding back the others. Running it again
+    changes nothing and records nothing for demands already with that person.
+    """
+    if user is None or not user.is_authenticated:
+        raise Forbidden("a person must be logged in to assign demands")
+    ids = list(dict.fromkeys(demand_ids))
+    if not ids:
+        raise InvalidInput("select at least one demand", field="demands")
+    if len(ids) > BULK_LIMIT:
+        raise InvalidInput(f"select at most {BULK_LIMIT} demands at once", field="demands")
+    out = BulkAssignment()
+    found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)}
+    for pk in ids:
+        demand = found.get(pk)
+        if demand is None:
+            out.refused[pk] = "no such demand"
+            continue
+        try:
+            with transaction.atomic():
+                locked = _lock(demand)
+                if locked.is_open and locked.assignee_id == assignee_id:
+                    out.unchanged.append(pk)
+                    continue
+                assign(locked, assignee_id, user=user)
+        except DomainError as exc:
+            out.refused[pk] = exc.message
+            continue
+        out.assigned.append(pk)
+    return out
+
+
+def save_view(name: str, query: str, *, user: Any) -> SavedView:
+    """Keep the queue's current filters and order under a name; the same name replaces."""
+    name = (name or "").strip()
+    if user is None or not user.is_authenticated:
+        raise Forbidden("a person must be logged in to save a view")
+    if not name:
+        raise InvalidInput("name the view", field="name")
+    if len(name) > 80:
+        raise InvalidInput("a view's name is at most 80 characters", field="name")
+    if len(query) > 1000:
+        raise InvalidInput("that view has too many filters to keep", field="query")
+    with transaction.atomic():
+        view, created = SavedView.objects.update_or_create(
+            owner_id=user.pk, name=name, defaults={"query": query})
+        record("review.view_saved", actor=actor_label(user),
+               payload={"view": view.pk, "name": name, "query": query, "replaced": not created})
+    return view
+
+
+def delete_view(view_id: int, *, user: Any) -> None:
+    """Delete one of one's own saved views (someone else's is not found)."""
+    if user is None or not user.is_authenticated:
+        raise Forbidden("a person must be logged in to delete a view")
+    with transaction.atomic():
+        view = SavedView.objects.filter(pk=view_id, owner_id=user.pk).first()
+        if view is None:  # a choice that was not offered: someone else's, or gone
+            raise InvalidInput("no saved view of yours with that id", field="view")
+        record("review.view_deleted", actor=actor_label(user),
+               payload={"view": view.pk, "name": view.name})
+        view.delete()
 
 
 HR_FIELDS = ("legality", "legality_notes", "necessity", "necessity_notes", "proportionality",

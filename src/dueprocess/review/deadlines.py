@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from dueprocess.demands.models import OPEN_STATUSES, Ask, AskKind, Decision, Demand, Outcome, Status
 from dueprocess.law import default_library, response_deadline
@@ -52,18 +53,52 @@ def response_due(demand: Demand) -> datetime | None:
     return demand.deadline or statutory_due(demand)
 
 
+def periods() -> tuple[dict[timedelta, list[str]], dict[timedelta, list[str]]]:
+    """Instrument ids by their ordinary response period, and by their emergency one."""
+    ordinary: dict[timedelta, list[str]] = {}
+    emergency: dict[timedelta, list[str]] = {}
+    for instrument in _library().instruments.values():
+        limits = instrument.deadlines
+        if limits.emergency_hours is not None:
+            emergency.setdefault(timedelta(hours=limits.emergency_hours), []).append(
+                instrument.id)
+        if limits.response_hours is not None:
+            ordinary.setdefault(timedelta(hours=limits.response_hours), []).append(
+                instrument.id)
+        elif limits.response_days is not None:
+            ordinary.setdefault(timedelta(days=limits.response_days), []).append(
+                instrument.id)
+    return ordinary, emergency
+
+
 def due_before_q(moment: datetime) -> Q:
     """Demands whose response may be due before ``moment`` (a superset; see module doc)."""
     q = Q(deadline__lt=moment)
-    for instrument in _library().instruments.values():
-        limits = instrument.deadlines
-        if limits.response_days is not None:
-            q |= Q(deadline__isnull=True, instrument=instrument.id,
-                   received_at__lt=moment - timedelta(days=limits.response_days))
-        if limits.emergency_hours is not None:
-            q |= Q(deadline__isnull=True, instrument=instrument.id, emergency=True,
-                   received_at__lt=moment - timedelta(hours=limits.emergency_hours))
+    ordinary, emergency = periods()
+    for period, ids in ordinary.items():
+        q |= Q(deadline__isnull=True, instrument__in=ids, received_at__lt=moment - period)
+    for period, ids in emergency.items():
+        q |= Q(deadline__isnull=True, instrument__in=ids, emergency=True,
+               received_at__lt=moment - period)
     return q
+
+
+def due_estimate() -> Coalesce:
+    """The response deadline as SQL can tell it, for ordering the queue.
+
+    The stated deadline, else receipt plus the instrument's period (in hours for the
+    emergency and hour limits). Never later than :func:`response_due`, whose counting
+    rules only lengthen a period; ``NULL`` where the law sets no limit.
+    """
+    ordinary, emergency = periods()
+    whens = [When(emergency=True, instrument__in=ids, then=F("received_at") + period)
+             for period, ids in sorted(emergency.items())]
+    whens += [When(instrument__in=ids, then=F("received_at") + period)
+              for period, ids in sorted(ordinary.items())]
+    if not whens:
+        return Coalesce("deadline", Value(None, output_field=DateTimeField()))
+    return Coalesce("deadline", Case(*whens, default=None, output_field=DateTimeField()),
+                    output_field=DateTimeField())
 
 
 def longest_response_period() -> timedelta:

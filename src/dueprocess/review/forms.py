@@ -66,7 +66,11 @@ class QueueFilterForm(forms.Form):
                                                      ("overdue", "Overdue"),
                                                      ("week", "Due within 7 days")])
     approval = forms.BooleanField(required=False)
-    after = forms.IntegerField(required=False, min_value=1)
+    emergency = forms.BooleanField(required=False)
+    hr = forms.BooleanField(required=False)
+    answered = forms.BooleanField(required=False)
+    sort = forms.RegexField(required=False, max_length=20, regex=r"^-?[a-z]{1,15}$")
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     def clean_jurisdiction(self) -> str:
         return str(self.cleaned_data.get("jurisdiction") or "").upper()
@@ -77,6 +81,33 @@ class QueueFilterForm(forms.Form):
             return None
         self.is_valid()
         return self.cleaned_data.get(name)
+
+
+class BulkAssignForm(forms.Form):
+    """Rows ticked in the queue, and to whom they go ("me" claims them)."""
+
+    demands = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    assignee = forms.CharField(max_length=20, validators=[RegexValidator(r"^(me|\d{1,18})$")])
+    next = forms.CharField(required=False, max_length=1000)
+
+    def __init__(self, people: Sequence[Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk for p in people}
+        ids = [v for v in (args[0].getlist("demands") if args else []) if v.isdigit()]
+        field = self.fields["demands"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(v, v) for v in ids[:200]]
+
+    def clean_assignee(self) -> str:
+        value = str(self.cleaned_data["assignee"])
+        if value != "me" and int(value) not in self.people:
+            raise forms.ValidationError("choose one of the listed reviewers")
+        return value
+
+
+class SaveViewForm(forms.Form):
+    name = forms.CharField(max_length=80, strip=True)
+    query = forms.CharField(required=False, max_length=1000)
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

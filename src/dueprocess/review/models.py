@@ -134,3 +134,25 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.pk} on demand {self.demand_id}"
+
+
+class SavedView(models.Model):
+    """A reviewer's named queue view: the filters and the order, as the query string.
+
+    The queue keeps every filter and sort in its URL, so a view is just that URL's query;
+    it is checked again whenever it is opened, like any link someone pastes.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"],
+                                               name="saved_view_name_per_owner")]
+
+    def __str__(self) -> str:
+        return f"view {self.name!r} of user {self.owner_id}"

@@ -15,7 +15,19 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.utils import timezone
 
 from dueprocess.audit.chain import VerifyResult, verify
@@ -25,23 +37,27 @@ from dueprocess.demands.models import (
     Action,
     ActionStatus,
     Ask,
+    Authority,
     Decision,
     Demand,
     Document,
+    Finding,
     Notice,
     NoticeKind,
     NoticeStatus,
     Official,
     Severity,
+    Status,
     Target,
 )
 from dueprocess.intake.models import ClarificationAnswer, InboundEmail
-from dueprocess.law import default_library
+from dueprocess.law import default_library, response_deadline
+from dueprocess.law.regions import zone_of
 from dueprocess.notices.delivery import is_verified_address, verified_addresses
 from dueprocess.review import deadlines, gates, timeline
 from dueprocess.review.actions import demand_version
 from dueprocess.review.forms import QUEUE_STATUSES
-from dueprocess.review.models import HumanRightsReview, Note, Override
+from dueprocess.review.models import HumanRightsReview, Note, Override, SavedView
 from dueprocess.review.search import related_demands
 from dueprocess.review.timeline import Line
 
@@ -311,9 +327,11 @@ def case_file(demand: Demand, *, targets_after: int | None = None,
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 OVERDUE_CAP = 50
-# With a deadline filter the SQL condition is a superset; this many candidates are checked
-# exactly per page before the page is cut.
-DUE_SCAN = 2 * PAGE_SIZE
+#: Sorted views page by number; past this page the order would cost a long scan.
+MAX_PAGE = 200
+# With a deadline filter the SQL condition is a superset; candidates are checked exactly in
+# chunks of this many until the page is full.
+DUE_CHUNK = 4 * PAGE_SIZE
 
 QUEUE_FIELDS = (
     "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
@@ -321,29 +339,146 @@ QUEUE_FIELDS = (
     "authority__name", "authority__slug", "assignee__username",
 )
 
+#: The columns the queue sorts by, each with the direction a first click gives.
+SORTS: dict[str, str] = {
+    "received": "desc", "deadline": "asc", "risk": "desc", "authority": "asc",
+    "jurisdiction": "asc", "status": "asc", "assignee": "asc",
+}
+DEFAULT_SORT = "-risk"
+
+#: The kind of block a demand's risk stands for (see demands.actions.risk_of).
+BLOCK_KINDS: dict[int, str] = {6: "forgery", 5: "sanctions", 4: "human rights",
+                               3: "legal process"}
+
+
+def parse_sort(value: str) -> tuple[str, bool]:
+    """``"-received"`` -> ``("received", True)``; anything unknown is the default order."""
+    key = value.lstrip("-")
+    if key not in SORTS:
+        return parse_sort(DEFAULT_SORT)
+    return key, value.startswith("-")
+
+
+def _order(key: str, desc: bool) -> list[Any]:
+    """ORDER BY terms: the column, then ties broken the same way every time (newest first)."""
+    def term(expr: Any) -> Any:
+        e = expr if hasattr(expr, "resolve_expression") else F(expr)
+        return e.desc(nulls_last=True) if desc else e.asc(nulls_last=True)
+
+    due = deadlines.due_estimate()
+    if key == "risk":  # the severity tuple: kind of block, then the nearest deadline
+        return [term("risk"), due.asc(nulls_last=True), F("id").desc()]
+    column = {"received": "received_at", "deadline": due, "authority": "authority__name",
+              "jurisdiction": "jurisdiction", "status": "status",
+              "assignee": "assignee__username"}[key]
+    return [term(column), F("id").desc()]
+
+
+#: Risk ranks stored by vetting (see demands.actions.risk_of), riskiest first.
+RISK_LEVELS = (6, 5, 4, 3, 2, 1, 0)
+
+
+def _groups(key: str, desc: bool) -> list[Q] | None:
+    """The values of a column with few of them, in sort order, as one filter each.
+
+    Ordering a million rows by such a column would read and sort every open row; reading
+    the groups one after the other takes, per group, one range of an index that already
+    holds it in id order, and stops as soon as the page is full.
+    """
+    groups: list[Q]
+    if key == "risk":
+        groups = [Q(risk=r) for r in RISK_LEVELS]
+    elif key == "status":
+        groups = [Q(status=v) for v in sorted(Status.values)]
+    elif key == "authority":
+        names = Authority.objects.order_by("name", "pk").values_list("pk", flat=True)
+        groups = [Q(authority_id=pk) for pk in names[:500]]
+        if len(groups) >= 500:
+            return None  # too many to walk: let the database sort
+    elif key == "assignee":
+        people = (get_user_model().objects
+                  .filter(Exists(Demand.objects.filter(assignee_id=OuterRef("pk"))))
+                  .order_by("username").values_list("pk", flat=True))
+        groups = [Q(assignee_id=pk) for pk in people[:500]]
+        if len(groups) >= 500:
+            return None
+        groups.append(Q(assignee__isnull=True))  # unassigned last, whichever the direction
+        if desc:
+            return [*groups[-2::-1], groups[-1]]
+        return groups
+    else:
+        return None
+    return groups[::-1] if desc == (key != "risk") else groups
+
+
+def _inner_order(key: str) -> list[Any]:
+    if key == "risk":  # the severity tuple goes on with the nearest deadline
+        return [deadlines.due_estimate().asc(nulls_last=True), F("id").desc()]
+    return [F("id").desc()]
+
+
+def _walk(rows: QuerySet[Demand], groups: list[Q], inner: list[Any], skip: int,
+          want: int) -> list[int]:
+    """Ids ``skip`` to ``skip + want`` of ``rows`` taken group by group (see :func:`_groups`).
+
+    Groups before the page are counted, not read; counting is an index range too.
+    """
+    ids: list[int] = []
+    for group in groups:
+        part = rows.filter(group)
+        if skip:
+            n = part.order_by().count()
+            if n <= skip:
+                skip -= n
+                continue
+        page = part.order_by(*inner).values_list("pk", flat=True)
+        ids.extend(page[skip: skip + want - len(ids)])
+        skip = 0
+        if len(ids) >= want:
+            break
+    return ids
+
+
+def _by_due(rows: QuerySet[Demand], desc: bool, skip: int, want: int) -> list[int]:
+    """Ids in the order of :func:`deadlines.due_estimate`, without sorting every open row.
+
+    The estimate is the stated deadline, or receipt plus one period per group of
+    instruments; within a group it follows an indexed column, so each group gives its first
+    rows from an index range, and those few are merged here. Demands without any deadline
+    come last, newest first.
+    """
+    n = skip + want
+    ordinary, emergency = deadlines.periods()
+    urgent = [i for ids in emergency.values() for i in ids]
+    direction = "-" if desc else ""
+    stated = rows.filter(deadline__isnull=False).order_by(f"{direction}deadline", "-id")
+    keyed: list[tuple[Any, int]] = list(stated.values_list("deadline", "pk")[:n])
+    streams: list[tuple[timedelta, QuerySet[Demand]]] = [
+        (period, rows.filter(deadline__isnull=True, emergency=True, instrument__in=ids))
+        for period, ids in emergency.items()]
+    streams += [(period, rows.filter(deadline__isnull=True, instrument__in=ids)
+                 .exclude(emergency=True, instrument__in=urgent))
+                for period, ids in ordinary.items()]
+    for period, part in streams:
+        keyed += [(received + period, pk) for received, pk in
+                  part.order_by(f"{direction}received_at", "-id")
+                  .values_list("received_at", "pk")[:n]]
+    keyed.sort(key=lambda k: (-k[0].timestamp() if desc else k[0].timestamp(), -k[1]))
+    ids = [pk for _, pk in keyed[skip:n]]
+    if len(keyed) < n:  # every demand with a deadline is in hand; then those without
+        limited = [i for ids in ordinary.values() for i in ids]
+        without = (rows.filter(deadline__isnull=True).exclude(instrument__in=limited)
+                   .exclude(emergency=True, instrument__in=urgent))
+        rest = max(0, skip - len(keyed))
+        ids += list(without.order_by("-id").values_list("pk", flat=True)[
+            rest: rest + want - len(ids)])
+    return ids
+
 
 def capped_count(qs: QuerySet[Demand], cap: int) -> int:
     """Count up to ``cap`` (a status with millions shows as "10,000+"): an index range
     that stops, instead of a scan of every row of the status."""
     return qs.order_by().values("pk")[: cap + 1].count()
-
-
-def _riskiest(rows: QuerySet[Demand], statuses: tuple[str, ...],
-              cursor: tuple[int, int] | None, limit: int) -> list[int]:
-    """Ids of the next ``limit`` demands in (risk, id) order, newest first.
-
-    One short backward scan of the (status, risk, id) index per status, merged here: a
-    single query over several statuses would have to read and sort all of their rows.
-    """
-    keys: list[tuple[int, int]] = []
-    for s in statuses:
-        qs = rows.filter(status=s)
-        if cursor is not None:
-            risk, pk = cursor
-            qs = qs.filter(Q(risk__lt=risk) | Q(risk=risk, pk__lt=pk))
-        keys.extend(qs.order_by("-risk", "-pk").values_list("risk", "pk")[:limit])
-    keys.sort(reverse=True)
-    return [pk for _, pk in keys[:limit]]
 
 
 def due_bound(due: str) -> Any:
@@ -355,10 +490,27 @@ def due_bound(due: str) -> Any:
     return None
 
 
+def assignable_people() -> list[Any]:
+    """Who a demand can be assigned to: active staff who may decide (the reviewer right)."""
+    from django.contrib.auth.models import Permission
+
+    from dueprocess.accounts.roles import DECIDE_PERM
+
+    app, codename = DECIDE_PERM.split(".")
+    ids = list(Permission.objects.filter(content_type__app_label=app, codename=codename)
+               .values_list("pk", flat=True))
+    return list(get_user_model().objects.filter(is_active=True, is_staff=True).filter(
+        Q(is_superuser=True) | Q(user_permissions__in=ids) | Q(groups__permissions__in=ids))
+        .distinct().order_by("username")[:200])
+
+
+def saved_views(user: Any) -> list[SavedView]:
+    return list(SavedView.objects.filter(owner_id=user.pk).order_by("name", "pk")[:100])
+
 
 @dataclass(frozen=True)
 class QueueQuery:
-    """The queue's filters, checked by the form: what a reviewer asked to see."""
+    """The queue's filters and order, checked by the form: what a reviewer asked to see."""
 
     status: str = ""
     jurisdiction: str = ""
@@ -366,7 +518,16 @@ class QueueQuery:
     unassigned: bool = False
     due: str = ""
     approval: bool = False
-    after: int | None = None
+    emergency: bool = False
+    needs_hr: bool = False  # a human-rights review is called for and none is in force
+    answered: bool = False  # the authority answered a clarification request
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.jurisdiction or self.unassigned or self.assignee_id is not None
+                    or self.approval or self.emergency or self.needs_hr or self.answered)
 
 
 @dataclass(frozen=True)
@@ -374,22 +535,23 @@ class QueueRow:
     demand: Demand
     due: Any  # the response deadline, or None
 
+    @property
+    def block(self) -> str:
+        """The kind of the demand's worst block finding, or "" without one."""
+        return BLOCK_KINDS.get(self.demand.risk, "")
+
 
 @dataclass(frozen=True)
 class QueuePage:
     rows: list[QueueRow]
     counts: dict[str, int]  # per open status, capped; empty under a filter
-    by_risk: bool
+    sort: str
+    descending: bool
+    page: int
     more: bool
-    cursor: int | None  # the id to continue after
 
 
-def queue_page(q: QueueQuery) -> QueuePage:
-    """Open demands, riskiest first, with keyset pagination (no OFFSET at a million rows).
-
-    The cursor is the last demand's id; its stored risk (set by vetting, indexed with status)
-    is looked up again, so the next page starts exactly after it in (risk, id) order.
-    """
+def _scope(q: QueueQuery) -> QuerySet[Demand]:
     scope: QuerySet[Demand] = Demand.objects.all()
     if q.jurisdiction:
         scope = scope.filter(jurisdiction=q.jurisdiction)
@@ -399,47 +561,83 @@ def queue_page(q: QueueQuery) -> QueuePage:
         scope = scope.filter(assignee_id=q.assignee_id)
     if q.approval:
         scope = scope.filter(awaiting_approval=True)
-    # Unfiltered, each count is a short index-only range. Under a filter every candidate row
-    # would have to be read to count it, so the tabs then go without numbers.
-    filtered = bool(q.jurisdiction or q.unassigned or q.assignee_id is not None or q.approval)
-    counts = {} if filtered else {s: capped_count(scope.filter(status=s), COUNT_CAP)
-                                  for s in QUEUE_STATUSES}
+    if q.emergency:
+        scope = scope.filter(emergency=True)
+    if q.needs_hr:
+        triggers = Finding.objects.filter(
+            demand=OuterRef("pk"), superseded_at__isnull=True,
+            severity__in=(Severity.WARNING, Severity.BLOCK)).filter(
+            Q(code=gates.HR_POLICY_CODE) | Q(code__startswith="rights."))
+        done = HumanRightsReview.objects.filter(demand=OuterRef("pk"),
+                                                superseded_at__isnull=True)
+        scope = scope.filter(Exists(triggers)).exclude(Exists(done))
+    if q.answered:
+        scope = scope.filter(status=Status.IN_REVIEW).filter(
+            Exists(ClarificationAnswer.objects.filter(demand=OuterRef("pk"))))
+    return scope
+
+
+def _exactly_due(rows: QuerySet[Demand], bound: Any, want: int) -> list[int]:
+    """Ids of the first ``want`` rows (in the query's order) due before ``bound``, exactly."""
+    library = default_library()
+    out: list[int] = []
+    start = 0
+    while len(out) < want:
+        chunk = list(rows.values_list("pk", "deadline", "instrument", "received_at",
+                                      "emergency", "jurisdiction")[start: start + DUE_CHUNK])
+        for pk, deadline, instrument_id, received_at, emergency, jurisdiction in chunk:
+            due = deadline
+            if due is None:
+                instrument = library.get(instrument_id)
+                due = (response_deadline(instrument, received_at, emergency,
+                                         zone=zone_of(jurisdiction)) if instrument else None)
+            if due is not None and due < bound:
+                out.append(pk)
+        if len(chunk) < DUE_CHUNK:
+            break
+        start += DUE_CHUNK
+    return out[:want]
+
+
+def queue_page(q: QueueQuery) -> QueuePage:
+    """One page of the queue, in the order asked for (riskiest first unless told).
+
+    Every order ends in the id, so equal values always come in the same order and a page
+    never repeats or skips a row of the one before. Filters are plain columns or short
+    EXISTS probes; counts per status are shown only unfiltered (an index range each).
+    """
+    scope = _scope(q)
+    counts = {} if q.filtered else {s: capped_count(scope.filter(status=s), COUNT_CAP)
+                                    for s in QUEUE_STATUSES}
     rows = scope
+    if q.status == "":
+        rows = rows.filter(status__in=QUEUE_STATUSES)
+    elif q.status != "all":
+        rows = rows.filter(status=q.status)
+    key, desc = parse_sort(q.sort)
+    if q.status not in ("", *QUEUE_STATUSES) and q.sort == DEFAULT_SORT:
+        key, desc = "received", True  # the archive: newest first, along the receipt index
+    page = max(1, min(q.page, MAX_PAGE))
+    start = (page - 1) * PAGE_SIZE
     bound = due_bound(q.due)
+    groups = _groups(key, desc)
     if bound is not None:
-        rows = deadlines.filter_due(rows, bound)
-    # Working queues (open statuses) put risk first; the archive views (closed statuses,
-    # "all") span the whole table, so they keep to the primary key and stay index-backed.
-    by_risk = q.status in ("", *QUEUE_STATUSES)
-    fetch = DUE_SCAN if bound is not None else PAGE_SIZE
-    if by_risk:
-        cursor = None
-        if q.after:
-            risk = Demand.objects.filter(pk=q.after).values_list("risk", flat=True).first()
-            cursor = (risk, q.after) if risk is not None else None
-        ids = _riskiest(rows, (q.status,) if q.status else QUEUE_STATUSES, cursor, fetch + 1)
+        ordered = rows.order_by(*_order(key, desc))
+        ids = _exactly_due(deadlines.filter_due(ordered, bound), bound, start + PAGE_SIZE + 1)
+        ids = ids[start:]
+    elif groups is not None:
+        ids = _walk(rows, groups, _inner_order(key), start, PAGE_SIZE + 1)
+    elif key == "deadline":
+        ids = _by_due(rows, desc, start, PAGE_SIZE + 1)
     else:
-        if q.status != "all":
-            rows = rows.filter(status=q.status)
-        if q.after:
-            rows = rows.filter(pk__lt=q.after)
-        ids = list(rows.order_by("-pk").values_list("pk", flat=True)[: fetch + 1])
+        ids = list(rows.order_by(*_order(key, desc))
+                   .values_list("pk", flat=True)[start: start + PAGE_SIZE + 1])
     found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
              .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
-    candidates = [QueueRow(found[pk], deadlines.response_due(found[pk]))
-                  for pk in ids if pk in found]
-    if bound is not None:
-        page = [r for r in candidates[:fetch] if r.due is not None and r.due < bound]
-        more = len(page) > PAGE_SIZE or len(candidates) > fetch
-        cursor_row = page[PAGE_SIZE - 1] if len(page) > PAGE_SIZE else (
-            candidates[fetch - 1] if len(candidates) > fetch else None)
-        page = page[:PAGE_SIZE]
-    else:
-        more = len(candidates) > PAGE_SIZE
-        page = candidates[:PAGE_SIZE]
-        cursor_row = page[-1] if more and page else None
-    return QueuePage(rows=page, counts=counts, by_risk=by_risk, more=more,
-                     cursor=cursor_row.demand.pk if more and cursor_row else None)
+    result = [QueueRow(found[pk], deadlines.response_due(found[pk]))
+              for pk in ids[:PAGE_SIZE] if pk in found]
+    return QueuePage(rows=result, counts=counts, sort=key, descending=desc, page=page,
+                     more=len(ids) > PAGE_SIZE and page < MAX_PAGE)
 
 
 # ----------------------------------------------------------------------------- audit console

@@ -165,6 +165,8 @@ SENTENCES: dict[str, Sentence] = {
     "audit.exported": Sentence(ADMIN, _("%(actor)s exported the audit log")),
     "account.language_set": Sentence(ADMIN, _("%(actor)s chose %(language)s as their "
                                               "language")),
+    "review.view_saved": Sentence(ADMIN, _("%(actor)s saved the queue view %(name)s")),
+    "review.view_deleted": Sentence(ADMIN, _("%(actor)s deleted the queue view %(name)s")),
     "signing_key.created": Sentence(ADMIN, _("A signing key was created")),
     "signing_key.resealed": Sentence(ADMIN, _("A signing key was sealed again")),
     "token.created": Sentence(ADMIN, _("%(actor)s created an API token")),

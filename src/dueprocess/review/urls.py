@@ -7,6 +7,9 @@ from dueprocess.review import audit_views, demand_views, publication_views, toke
 app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("assign/", views.bulk_assign, name="bulk_assign"),
+    path("views/", views.save_view, name="save_view"),
+    path("views/delete/", views.delete_view, name="delete_view"),
     path("search/", views.search, name="search"),
     path("deadlines/", views.calendar, name="calendar"),
     path("demands/<int:pk>/", demand_views.demand_detail, name="demand"),

@@ -10,15 +10,20 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from dueprocess.accounts.roles import DECIDE_PERM, SAVE_VIEW_PERM
 from dueprocess.demands.models import Status
+from dueprocess.errors import DomainError
 from dueprocess.review import actions as review_actions
 from dueprocess.review import deadlines, selectors
-from dueprocess.review.forms import QUEUE_STATUSES, QueueFilterForm
+from dueprocess.review.forms import QUEUE_STATUSES, BulkAssignForm, QueueFilterForm, SaveViewForm
 from dueprocess.review.search import search as run_search
 from dueprocess.web.access import staff_required
 
@@ -28,45 +33,111 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "", False)})
 
 
+#: Column headers: (sort key, label, extra class).
+COLUMNS = (("risk", "Risk", "flags"), (None, "Reference", ""), ("authority", "Authority", ""),
+           ("jurisdiction", "Jur.", ""), (None, "Instrument", ""), ("status", "Status", ""),
+           (None, "Recommendation", ""), (None, "Targets", "num"),
+           ("received", "Received", ""), ("deadline", "Due", ""),
+           ("assignee", "Assignee", ""))
+
+#: Views every reviewer has, by role: (label, query string).
+BUILT_IN_VIEWS = (
+    ("Needs human-rights review", "hr=1"),
+    ("Answer received", "answered=1"),
+    ("Awaiting approval", "approval=1"),
+    ("Emergencies", "emergency=1"),
+    ("My demands", "mine=1"),
+)
+
+
+def _headers(params: dict[str, Any], sort: str, descending: bool) -> list[dict[str, Any]]:
+    """Each sortable header links to its order (a second click reverses it), keeping filters."""
+    out = []
+    for key, text, css in COLUMNS:
+        head: dict[str, Any] = {"label": text, "class": css, "key": key, "aria": None}
+        if key is not None:
+            active = key == sort
+            desc = (not descending) if active else selectors.SORTS[key] == "desc"
+            head["aria"] = ("descending" if descending else "ascending") if active else "none"
+            head["query"] = _query(params, sort=f"-{key}" if desc else key, page="")
+            head["next_dir"] = "descending" if desc else "ascending"
+        out.append(head)
+    return out
+
+
+def _filters(request: HttpRequest) -> tuple[QueueFilterForm, dict[str, Any]]:
+    filters = QueueFilterForm(request.GET)
+    mine = bool(filters.value("mine"))
+    sort = filters.value("sort") or ""
+    key, desc = selectors.parse_sort(sort)
+    params = {
+        "status": filters.value("status") or "",
+        "jurisdiction": filters.value("jurisdiction") or "",
+        "mine": "1" if mine else "",
+        "assignee": "" if mine else (filters.value("assignee") or ""),
+        "due": filters.value("due") or "",
+        "approval": "1" if filters.value("approval") else "",
+        "emergency": "1" if filters.value("emergency") else "",
+        "hr": "1" if filters.value("hr") else "",
+        "answered": "1" if filters.value("answered") else "",
+        # the default order stays out of the URL, so links stay short
+        "sort": "" if f"{'-' if desc else ''}{key}" == selectors.DEFAULT_SORT else sort,
+    }
+    return filters, params
+
+
 @staff_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    """The queue (read by :func:`dueprocess.review.selectors.queue_page`) with its filters."""
-    filters = QueueFilterForm(request.GET)
-    status = filters.value("status") or ""
-    jurisdiction = filters.value("jurisdiction") or ""
-    mine = bool(filters.value("mine"))
-    assignee = filters.value("assignee") or ""
-    due = filters.value("due") or ""
-    approval = bool(filters.value("approval"))
-    after = filters.value("after")
+    """The queue (read by :func:`dueprocess.review.selectors.queue_page`) with its filters.
+
+    Every filter and the order live in the query string, so a view is shared by its link.
+    """
+    filters, params = _filters(request)
+    assignee = params["assignee"]
+    mine = bool(params["mine"])
+    page_no = filters.value("page") or 1
     result = selectors.queue_page(selectors.QueueQuery(
-        status=status, jurisdiction=jurisdiction,
+        status=params["status"], jurisdiction=params["jurisdiction"],
         assignee_id=request.user.pk if mine else (
             int(assignee) if assignee and assignee != "none" else None),
-        unassigned=not mine and assignee == "none", due=due, approval=approval, after=after))
+        unassigned=not mine and assignee == "none", due=params["due"],
+        approval=bool(params["approval"]), emergency=bool(params["emergency"]),
+        needs_hr=bool(params["hr"]), answered=bool(params["answered"]),
+        sort=params["sort"] or selectors.DEFAULT_SORT, page=page_no))
     counts, cap = result.counts, selectors.COUNT_CAP
-    page = result.rows
-    params = {"status": status, "jurisdiction": jurisdiction, "mine": "1" if mine else "",
-              "assignee": "" if mine else assignee, "due": due,
-              "approval": "1" if approval else ""}
+    status = params["status"]
     status_tabs = [
         {"value": s, "label": Status(s).label, "count": counts.get(s),
          "query": _query(params, status=s), "active": status == s}
         for s in QUEUE_STATUSES
     ]
+    here = _query(params)
+    people = selectors.assignable_people()
     now = timezone.now()
     return render(request, "review/queue.html", {
-        "demands": page,
+        "demands": result.rows,
         "filters": filters,
+        "params": params,
         "status": status,
-        "by_risk": result.by_risk,
-        "jurisdiction": jurisdiction,
+        "jurisdiction": params["jurisdiction"],
         "mine": mine,
         "assignee": assignee,
-        "due": due,
-        "approval": approval,
-        "after": after,
+        "due": params["due"],
+        "approval": bool(params["approval"]),
+        "emergency": bool(params["emergency"]),
+        "hr": bool(params["hr"]),
+        "answered": bool(params["answered"]),
+        "sort": result.sort,
+        "descending": result.descending,
+        "headers": _headers(params, result.sort, result.descending),
+        "people": people,
+        "can_assign": request.user.has_perm(DECIDE_PERM),
+        "here": here,
+        "built_in_views": [{"label": label, "query": q, "active": q == here}
+                           for label, q in BUILT_IN_VIEWS],
+        "saved_views": [{"view": v, "active": v.query == here}
+                        for v in selectors.saved_views(request.user)],
         "status_tabs": status_tabs,
         "open_total": sum(min(n, cap) for n in counts.values()) if counts else None,
         "open_capped": any(n > cap for n in counts.values()),
@@ -75,15 +146,99 @@ def queue(request: HttpRequest) -> HttpResponse:
         "all_query": _query(params, status="all"),
         "overdue_query": _query(params, status="", due="overdue"),
         "approval_query": _query(params, status="", approval="1"),
-        "next_query": _query(params, after=result.cursor) if result.cursor else "",
-        "first_query": _query(params) if after else "",
+        "next_query": _query(params, page=result.page + 1) if result.more else "",
+        "prev_query": _query(params, page=result.page - 1 if result.page > 2 else "")
+        if result.page > 1 else "",
+        "page_no": result.page,
         "status_choices": Status.choices,
         "page_size": selectors.PAGE_SIZE,
         # On the first page only: the banner is a pointer, not part of paging.
-        "overdue": 0 if due or after else deadlines.overdue_count(now, cap=selectors.OVERDUE_CAP),
+        "overdue": 0 if params["due"] or result.page > 1
+        else deadlines.overdue_count(now, cap=selectors.OVERDUE_CAP),
         "overdue_cap": selectors.OVERDUE_CAP,
         "now": now,
     })
+
+
+def _back(raw: str) -> HttpResponse:
+    """Back to the queue with the filters the person was looking at (a query string only)."""
+    query = QueryDict(raw.lstrip("?")[:1000]).urlencode()
+    return redirect(f"{reverse('review:queue')}{'?' + query if query else ''}")
+
+
+def _refused(request: HttpRequest, back: str, message: str, *, status: int) -> HttpResponse:
+    """A queue step that changed nothing: say why, with the way back to the same view."""
+    query = QueryDict(back.lstrip("?")[:1000]).urlencode()
+    return render(request, "review/queue_refused.html",
+                  {"message": message, "back": query}, status=status)
+
+
+@staff_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign or claim the ticked rows; each demand is its own step, refusals are listed."""
+    back = request.POST.get("next", "")
+    if not request.user.has_perm(DECIDE_PERM):
+        return _refused(request, back, f"You lack the permission {DECIDE_PERM} needed to "
+                        "assign demands. Nothing was changed.", status=403)
+    form = BulkAssignForm(selectors.assignable_people(), request.POST)
+    if not form.is_valid():
+        return _refused(request, back, "Nothing was assigned: tick at least one demand and "
+                        "choose one of the listed reviewers.", status=400)
+    who = form.cleaned_data["assignee"]
+    assignee_id = request.user.pk if who == "me" else int(who)
+    try:
+        done = review_actions.bulk_assign(form.cleaned_data["demands"], assignee_id,
+                                          user=request.user)
+    except DomainError as exc:
+        return _refused(request, back, exc.message, status=exc.status)
+    name = "you" if assignee_id == request.user.pk else next(
+        (p.get_username() for p in selectors.assignable_people() if p.pk == assignee_id), "")
+    if done.assigned:
+        messages.success(request, f"Assigned {len(done.assigned)} demand"
+                         f"{pluralize(len(done.assigned))} to {name}.")
+    if done.unchanged:
+        messages.info(request, f"{len(done.unchanged)} already with {name}: "
+                      + ", ".join(f"#{pk}" for pk in done.unchanged) + ".")
+    for pk, why in done.refused.items():
+        messages.error(request, f"Not assigned #{pk}: {why}.")
+    return _back(back)
+
+
+@staff_required
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    form = SaveViewForm(request.POST)
+    query = QueryDict(request.POST.get("query", "")[:1000])
+    clean = urlencode([(k, v) for k, v in query.items() if k != "page" and v])
+    if not request.user.has_perm(SAVE_VIEW_PERM):
+        return _refused(request, clean, f"You lack the permission {SAVE_VIEW_PERM} needed "
+                        "to save a view; share the page's link instead.", status=403)
+    if not form.is_valid():
+        return _refused(request, clean, "Name the view (at most 80 characters) to save it.",
+                        status=400)
+    try:
+        view = review_actions.save_view(form.cleaned_data["name"], clean, user=request.user)
+    except DomainError as exc:
+        return _refused(request, clean, exc.message, status=exc.status)
+    messages.success(request, f"Saved the view \u201c{view.name}\u201d.")
+    return _back(view.query)
+
+
+@staff_required
+@require_POST
+def delete_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("review.delete_savedview"):
+        return _refused(request, "", "You lack the permission review.delete_savedview "
+                        "needed to delete a view.", status=403)
+    raw = request.POST.get("view", "")
+    try:
+        review_actions.delete_view(int(raw) if raw.isdigit() and len(raw) < 19 else 0,
+                                   user=request.user)
+    except DomainError as exc:
+        return _refused(request, "", exc.message, status=exc.status)
+    messages.success(request, "Deleted the view.")
+    return _back("")
 
 
 @staff_required

@@ -118,3 +118,24 @@ def outcome_label(decision: Any) -> str:
         return "withhold in " + ", ".join(narrowed.get("territorial_scope") or ())
     return {"comply_partially": "comply in part", "reject": "refuse",
             "route_mlat": "refer to MLAT"}.get(decision.outcome, str(decision.outcome))
+
+
+@register.filter
+def countdown(due: Any, now: Any) -> str:
+    """Time left until ``due`` as a reviewer reads it ("2 h 5 min left", "overdue by 3 d").
+
+    The queue's script recomputes the same text each minute from the ``datetime`` attribute.
+    """
+    if due is None or now is None:
+        return ""
+    seconds = int((due - now).total_seconds())
+    minutes = abs(seconds) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        span = f"{days} d {hours} h"
+    elif hours:
+        span = f"{hours} h {mins} min"
+    else:
+        span = f"{mins} min"
+    return f"{span} left" if seconds >= 0 else f"overdue by {span}"
