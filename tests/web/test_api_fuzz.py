@@ -1,6 +1,6 @@
 """The whole API fuzzed from its own OpenAPI document, as staff and as an authority's officer:
-whatever arrives, the answer is never a server error, its status is declared, and its body
-has the declared shape (errors: ``ErrorOut``).
+whatever arrives, the answer is never a server error, its status is declared, its body
+has the declared shape (errors: ``ErrorOut``), and input the schema forbids is refused.
 
 Bounded and derandomised so it runs in the ordinary suite: a few examples per operation,
 the same ones every run.
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -34,7 +35,7 @@ from dueprocess.web.api import api
 from tests.conftest import us_warrant
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+          response_schema_conformance, negative_data_rejection]
 
 
 def _schema() -> Any:
