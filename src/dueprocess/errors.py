@@ -6,6 +6,25 @@ console shows their message. Code that raises them never thinks about HTTP.
 
 from __future__ import annotations
 
+#: Codes raised with ``code=`` (a rule's own code) rather than as a class of their own.
+_DECLARED: set[str] = set()
+
+
+def declare_codes(*codes: str) -> None:
+    """Name the codes a module raises with ``code=``, so the API's description lists them."""
+    _DECLARED.update(codes)
+
+
+def error_codes() -> list[str]:
+    """Every code an error answer may carry: the classes' codes and the declared ones."""
+    found = set(_DECLARED)
+    todo: list[type[DomainError]] = [DomainError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.code)
+        todo.extend(cls.__subclasses__())
+    return sorted(found)
+
 
 class DomainError(Exception):
     status = 400

@@ -43,10 +43,18 @@ from dueprocess.demands.models import (
 from dueprocess.demands.scope import narrow_to_withholding, planned_measure
 from dueprocess.demands.states import DECIDABLE, TRANSITIONS
 from dueprocess.demands.vet import open_demands, run_vetting
-from dueprocess.errors import Conflict, Forbidden, InvalidInput, SenderNotVerified
+from dueprocess.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    SenderNotVerified,
+    declare_codes,
+)
 from dueprocess.locking import for_update
 from dueprocess.vetting import VettingResult
 from dueprocess.vetting.recommend import VERIFY_FIRST, held_for_authenticity
+
+declare_codes("idempotency_conflict")
 
 
 def user_id(user: User) -> int:

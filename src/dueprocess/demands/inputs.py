@@ -16,9 +16,11 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from dueprocess.demands.dsa_vocabulary import Category, Keyword
 from dueprocess.demands.identifiers import BadTarget, normalise_identifier
+from dueprocess.demands.models import AskKind, DataCategory, Measure, Outcome, TargetType
 from dueprocess.law.regions import ISO_3166_1, WORLDWIDE
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -55,7 +57,10 @@ RoleName = Literal["judge", "court", "prosecutor", "police_senior", "police", "r
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Closed vocabularies are the models' choices: the OpenAPI document names them as
+    enums, and a validated value is the plain string the rows store."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
 
 class PersonIn(Strict):
@@ -66,13 +71,13 @@ class PersonIn(Strict):
 
 
 class AskIn(Strict):
-    kind: Literal["disclose", "preserve", "restrict_account", "restrict_content"]
-    data_categories: list[Literal["subscriber", "traffic", "content"]] = Field(
+    kind: AskKind
+    data_categories: list[DataCategory] = Field(
         default_factory=list, max_length=3)
     date_from: date | None = None
     date_to: date | None = None
     days: Annotated[int, Field(ge=1, le=3650)] | None = None
-    measure: Literal["suspend", "terminate", "remove", "disable", "withhold"] | None = None
+    measure: Measure | None = None
     territorial_scope: list[Territory] = Field(default_factory=list, max_length=60)
     equivalent_content: bool = Field(default=False, description=(
         "restrict_content only: the order also reaches content identical or equivalent to "
@@ -98,7 +103,7 @@ class AskIn(Strict):
 
 
 class TargetIn(Strict):
-    type: Literal["account", "content"]
+    type: TargetType
     id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)] | None = None
     url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)] | None = None
 
@@ -133,7 +138,20 @@ class NonDisclosureIn(Strict):
     until: date | None = None
 
 
+DEMAND_EXAMPLE: JsonDict = {
+    "instrument": "us.ecpa.warrant", "reference": "2:21-mj-00777", "authority": "us-fbi",
+    "issued_by": {"name": "Hon. Jane Doe", "role": "judge"},
+    "legal_basis": "18 U.S.C. 2703(a)", "statement_of_reasons": "Probable cause: wire fraud",
+    "asks": [{"kind": "disclose", "data_categories": ["subscriber"],
+              "date_from": "2020-01-01", "date_to": "2020-06-30"}],
+    "targets": [{"type": "account", "id": "cs_suspect_42"}],
+    "deadline": "2020-11-05T17:00:00Z",
+}
+
+
 class DemandIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [DEMAND_EXAMPLE]})
+
     reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                 max_length=200)]
     instrument: Code
@@ -177,10 +195,10 @@ class DecisionIn(Strict):
     ask: Annotated[int, Field(ge=0)] = Field(description="Position of the ask in the demand")
     target: Annotated[str, StringConstraints(max_length=2048)] | None = Field(
         default=None, description="Target identifier; empty for every target of the ask")
-    outcome: Literal["comply", "comply_partially", "reject", "hold", "route_mlat"]
+    outcome: Outcome
     reason_codes: list[Code] = Field(default_factory=list, max_length=20)
     rationale: Text = ""
-    data_categories: list[Literal["subscriber", "traffic", "content"]] | None = None
+    data_categories: list[DataCategory] | None = None
     date_from: date | None = None
     date_to: date | None = None
     withhold_in: list[Country] | None = Field(
@@ -206,7 +224,17 @@ class OverrideIn(Strict):
     rationale: Text = ""
 
 
+DECISIONS_EXAMPLE: JsonDict = {"decisions": [{
+    "ask": 0, "outcome": "comply_partially", "reason_codes": ["overbroad"],
+    "rationale": "Subscriber data for the named account only; the period is narrowed to the "
+                 "months the statement of reasons covers.",
+    "data_categories": ["subscriber"], "date_from": "2020-03-01", "date_to": "2020-04-30",
+}]}
+
+
 class DecisionsIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [DECISIONS_EXAMPLE]})
+
     decisions: list[DecisionIn] = Field(min_length=1, max_length=1000)
     override: OverrideIn | None = Field(default=None, description=(
         "Needed (with the override permission) to comply against a block finding or the "

@@ -28,6 +28,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from dueprocess.errors import declare_codes
+
+declare_codes("override_invalid", "human_rights_review_required", "human_rights_limits",
+              "override_required", "screening_unresolved", "sanctions_signoff_required",
+              "four_eyes")
+
 COMPLYING = frozenset({"comply", "comply_partially"})
 MIN_RATIONALE = 20
 """An override's rationale is read by the approver and the auditor: "ok" does not explain."""

@@ -22,12 +22,19 @@ from dueprocess.intake import actions as intake_actions
 from dueprocess.intake import bulk, permissions
 from dueprocess.intake.documents import TooLarge, open_document, store_document
 from dueprocess.intake.email_intake import import_eml
-from dueprocess.intake.models import BulkTargetJob, FraudSignal
+from dueprocess.intake.models import (
+    BulkTargetJob,
+    CallbackOutcome,
+    FraudSignal,
+    JobStatus,
+    SignalKind,
+)
 from dueprocess.intake.providers import requester_confidence, sender_report
 from dueprocess.intake.tasks import enqueue_target_job
+from dueprocess.web.api import CSV, download
 from dueprocess.web.auth import get_visible_demand, is_staff, requester_of
 from dueprocess.web.limits import upload_was_cut
-from dueprocess.web.schemas import ErrorOut
+from dueprocess.web.schemas import ErrorOut, OneOf
 
 router = Router(tags=["intake"])
 
@@ -54,7 +61,7 @@ class LineError(Schema):
 class TargetJobOut(Schema):
     job: int
     demand: int
-    status: str
+    status: Annotated[str, OneOf(JobStatus)]
     stage: str
     percent: int
     filename: str
@@ -77,8 +84,10 @@ class AnswerIn(Schema):
 
 
 class CallbackIn(Schema):
+    model_config = {"use_enum_values": True}
+
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
-    outcome: Literal["confirmed", "denied", "unreachable"]
+    outcome: CallbackOutcome
     spoke_with: Annotated[str, StringConstraints(max_length=200)] = ""
     notes: Annotated[str, StringConstraints(max_length=5000)] = ""
     called_at: datetime | None = None
@@ -87,7 +96,7 @@ class CallbackIn(Schema):
 class CallbackOut(Schema):
     id: int
     phone: str
-    outcome: str
+    outcome: Annotated[str, OneOf(CallbackOutcome)]
     spoke_with: str
     called_at: datetime
 
@@ -117,7 +126,7 @@ class SignalIn(Schema):
 
 class SignalOut(Schema):
     id: int
-    kind: str
+    kind: Annotated[str, OneOf(SignalKind)]
     value: str
     reason: str
     source: str
@@ -188,7 +197,8 @@ def list_documents(request: HttpRequest, demand_id: int) -> list[DocumentOut]:
     return [_doc_out(d) for d in demand.documents.order_by("pk")]
 
 
-@router.get("/demands/{demand_id}/documents/{document_id}", response={200: None, **ERRORS})
+@router.get("/demands/{demand_id}/documents/{document_id}", response={200: None, **ERRORS},
+            openapi_extra=download("application/pdf", description="The PDF, as an attachment"))
 def download_document(request: HttpRequest, demand_id: int, document_id: int) -> Any:
     """The stored PDF as an attachment download (never rendered inline); audited."""
     demand = get_visible_demand(request.user, demand_id)
@@ -353,7 +363,8 @@ def mark_signal(request: HttpRequest, payload: SignalIn) -> Status[SignalOut]:
     return Status(201, _signal_out(signal))
 
 
-@router.get("/fraud-signals/export", response={200: None, **ERRORS})
+@router.get("/fraud-signals/export", response={200: None, **ERRORS},
+            openapi_extra=download(CSV))
 def export_signals(request: HttpRequest) -> Any:
     """Known-bad senders and domains as CSV, to share with other platforms."""
     from django.http import HttpResponse

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dueprocess.demands.inputs import Country
-from dueprocess.web.schemas import ErrorBody, ErrorOut  # noqa: F401  (part of this API's shapes)
+from dueprocess.demands.models import (
+    AskKind,
+    AuthorityKind,
+    DataCategory,
+    Measure,
+    Outcome,
+    Recommendation,
+    Severity,
+    Status,
+    TargetType,
+)
+from dueprocess.web.schemas import (  # noqa: F401  (part of this API's shapes)
+    ErrorBody,
+    ErrorOut,
+    OneOf,
+)
 
 
 class FindingOut(BaseModel):
     code: str
-    severity: str
+    severity: Annotated[str, OneOf(Severity)]
     message: str
     rule: str
     rule_version: int
@@ -23,18 +38,18 @@ class FindingOut(BaseModel):
 
 
 class AskOut(BaseModel):
-    kind: str
-    data_categories: list[str]
+    kind: Annotated[str, OneOf(AskKind)]
+    data_categories: list[Annotated[str, OneOf(DataCategory)]]
     date_from: date | None
     date_to: date | None
     days: int | None
-    measure: str | None
+    measure: Annotated[str, OneOf(Measure)] | None
     territorial_scope: list[str]
     equivalent_content: bool = False
 
 
 class TargetOut(BaseModel):
-    type: str
+    type: Annotated[str, OneOf(TargetType)]
     identifier: str
     exists: bool | None = None
     country: str | None = None
@@ -50,7 +65,7 @@ class PersonOut(BaseModel):
 class DecisionOut(BaseModel):
     ask: int
     target: str | None
-    outcome: str
+    outcome: Annotated[str, OneOf(Outcome)]
     reason_codes: list[str]
     rationale: str | None
     narrowed: dict[str, Any]
@@ -63,8 +78,8 @@ class DemandOut(BaseModel):
     authority: str
     jurisdiction: str
     instrument: str
-    status: str
-    recommendation: str | None
+    status: Annotated[str, OneOf(Status)]
+    recommendation: Annotated[str, OneOf(Recommendation)] | None
     explanation: str | None
     emergency: bool
     received_at: datetime
@@ -89,8 +104,8 @@ class DemandSummary(BaseModel):
     authority: str
     jurisdiction: str
     instrument: str
-    status: str
-    recommendation: str | None
+    status: Annotated[str, OneOf(Status)]
+    recommendation: Annotated[str, OneOf(Recommendation)] | None
     received_at: datetime
     target_count: int
 
@@ -108,11 +123,14 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0
 
 
 class AuthorityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, json_schema_extra={
+        "examples": [{"slug": "us-fbi", "name": "Federal Bureau of Investigation",
+                      "jurisdiction": "US", "kind": "police", "domains": ["fbi.gov"],
+                      "phones": ["+1 202 324 3000"]}]})
     slug: Slug
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     jurisdiction: Country
-    kind: Literal["police", "prosecutor", "court", "regulator", "agency", "executive"]
+    kind: AuthorityKind
     domains: list[Domain] = Field(default_factory=list, max_length=50)
     phones: list[Phone] = Field(default_factory=list, max_length=20)
 
@@ -122,7 +140,7 @@ class AuthorityOut(BaseModel):
     slug: str
     name: str
     jurisdiction: str
-    kind: str
+    kind: Annotated[str, OneOf(AuthorityKind)]
     domains: list[str]
     phones: list[str]
 

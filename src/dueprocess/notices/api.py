@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router
@@ -15,6 +15,7 @@ from dueprocess.notices import actions as letters
 from dueprocess.notices.reasons import reason_options
 from dueprocess.web.api import ERRORS
 from dueprocess.web.auth import TokenAuth, get_visible_demand, is_staff, require_perm
+from dueprocess.web.schemas import OneOf
 
 router = Router(auth=TokenAuth())
 
@@ -24,8 +25,8 @@ class LetterOut(BaseModel):
     details (generated text, quoted reason keys, who edited or approved)."""
 
     id: int
-    kind: str
-    status: str
+    kind: Annotated[str, OneOf(NoticeKind)]
+    status: Annotated[str, OneOf(NoticeStatus)]
     subject: str
     body: str
     language: str

@@ -25,9 +25,11 @@ from dueprocess.demands.actions import refuse
 from dueprocess.demands.inputs import DecisionsIn, OverrideIn
 from dueprocess.demands.models import Demand
 from dueprocess.demands.reasons import REASON_LABELS
-from dueprocess.errors import Conflict, DomainError, Forbidden, InvalidInput
+from dueprocess.errors import Conflict, DomainError, Forbidden, InvalidInput, declare_codes
 from dueprocess.locking import for_update
 from dueprocess.review.models import Alternative, HumanRightsReview, Note, Override, SavedView
+
+declare_codes("override_forbidden")
 
 # Events that read a case without changing it; they do not make a loaded page stale.
 READ_VERBS = ("demand.viewed", "production.downloaded", "reminder.sent")

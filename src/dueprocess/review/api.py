@@ -44,7 +44,8 @@ def approve(request: HttpRequest, demand_id: int) -> DemandOut:
 
 
 class SendBackIn(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
+    model_config = pydantic.ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"comment": "The rationale does not say why the whole period is needed."}]})
     comment: str = pydantic.Field(max_length=5000, description="Why the decision goes back")
 
 

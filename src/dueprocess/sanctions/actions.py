@@ -24,7 +24,7 @@ from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
 from dueprocess.demands.actions import DECIDABLE, revet_demand
 from dueprocess.demands.models import Demand, Official
-from dueprocess.errors import Conflict, Forbidden, InvalidInput, NotFound
+from dueprocess.errors import Conflict, Forbidden, InvalidInput, NotFound, declare_codes
 from dueprocess.locking import for_update
 from dueprocess.sanctions import service
 from dueprocess.sanctions.models import (
@@ -49,6 +49,8 @@ from dueprocess.screening import (
     diff,
     load_list,
 )
+
+declare_codes("sanctions_signoff_forbidden")
 
 Progress = Callable[[str, int, int], None]
 """``(stage, done, total)``; stages: ``store``, ``rescreen``."""

@@ -8,7 +8,7 @@ a publication. Bad periods, formats and tables raise ``InvalidInput`` and are an
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -20,7 +20,7 @@ from dueprocess.demands.models import Demand
 from dueprocess.errors import NotFound
 from dueprocess.transparency import dsa, exporters
 from dueprocess.transparency.access import require_publisher, require_reader
-from dueprocess.transparency.models import Publication
+from dueprocess.transparency.models import Publication, PublicationStatus
 from dueprocess.transparency.periods import PeriodError, date_range, parse_date, resolve
 from dueprocess.transparency.publications import (
     edit_publication,
@@ -29,7 +29,8 @@ from dueprocess.transparency.publications import (
     withdraw,
 )
 from dueprocess.transparency.reports import build_report
-from dueprocess.web.schemas import ErrorOut
+from dueprocess.web.api import CSV, XLSX, download
+from dueprocess.web.schemas import ErrorOut, OneOf
 
 router = Router()
 ERRORS: dict[int | str, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
@@ -43,7 +44,9 @@ def _file(data: bytes, fmt: str, filename: str) -> HttpResponse:
     return response
 
 
-@router.get("/reports/transparency", response={200: Any, **ERRORS}, tags=["reports"])
+@router.get("/reports/transparency", response={200: dict[str, Any], **ERRORS},
+            tags=["reports"], openapi_extra=download(CSV, XLSX, description=(
+                "The report: JSON, or a CSV or XLSX download")))
 def transparency_report(request: HttpRequest, period: str | None = None,
                         start: str | None = None, end: str | None = None,
                         format: str = "json", table: str | None = None) -> HttpResponse:
@@ -61,8 +64,8 @@ def transparency_report(request: HttpRequest, period: str | None = None,
     return _file(data, fmt, f"{name}{'-' + table if table else ''}.{fmt}")
 
 
-@router.get("/reports/dsa/member-state-orders", response={200: Any, **ERRORS},
-            tags=["reports"])
+@router.get("/reports/dsa/member-state-orders", response={200: None, **ERRORS},
+            tags=["reports"], openapi_extra=download(CSV, XLSX))
 def dsa_member_state_orders(request: HttpRequest, start: str, end: str,
                             format: str = "csv") -> HttpResponse:
     """Sheet `3_member_states_orders` of the DSA template (Reg. (EU) 2024/2835, Annex I).
@@ -130,7 +133,7 @@ def audit_checkpoint(request: HttpRequest) -> dict[str, Any]:
 class PublicationOut(Schema):
     id: int
     demand: int
-    status: str
+    status: Annotated[str, OneOf(PublicationStatus)]
     title: str
     jurisdiction: str
     authority_name: str

@@ -19,14 +19,73 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 
-from dueprocess.errors import DomainError
+from dueprocess.errors import DomainError, declare_codes
 from dueprocess.locking import is_lock_conflict
 from dueprocess.web.auth import TokenAuth
 from dueprocess.web.limits import RateLimited
 from dueprocess.web.schemas import ErrorOut
 
+#: Codes this module answers with itself (the rest are the domain errors' own).
+declare_codes("unauthenticated", "malformed_json", "method_not_allowed", "error", "busy",
+              "internal_error", "too_large")
+
+#: Error answers, with what each means, that an operation may give besides its own list.
+ERROR_MEANINGS = {
+    400: "The body is not valid JSON",
+    401: "No valid bearer token",
+    403: "The token or its user may not do this",
+    404: "No such resource, or not one this token may see",
+    409: "The resource is not in a state that allows this step",
+    413: "The request body is too large",
+    422: "The input is not valid; `field` names the first bad one",
+    429: "The token's rate limit is spent; see Retry-After",
+    503: "The change met a conflicting one and nothing was recorded; send it again",
+}
+WRITES = ("post", "put", "patch", "delete")
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def declare_errors(schema: dict[str, Any]) -> None:
+    """Declare on every operation the errors the shared machinery can answer with, in the
+    ``ErrorOut`` shape: authentication, scopes and rate limits for every route (401, 403,
+    429), input checks where there is input (422, 400, 413), lookups where the path names a
+    resource (404), and state and lock conflicts for writes (409, 503). A handler's own
+    ``response`` adds its specific ones."""
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for operations in schema.get("paths", {}).values():
+        for method, op in operations.items():
+            params = op.get("parameters", [])
+            statuses = {403, 429}
+            if op.get("security"):
+                statuses.add(401)
+            if params or "requestBody" in op:
+                statuses.add(422)
+            if any(p.get("in") == "path" for p in params):
+                statuses.add(404)
+            if "requestBody" in op:
+                statuses |= {400, 413}
+            if method in WRITES:
+                statuses |= {409, 503}
+            responses = op.setdefault("responses", {})
+            for status in sorted(statuses):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": ERROR_MEANINGS[status],
+                                         "content": {"application/json": {"schema": ref}}}
+
+
+def download(*media_types: str, description: str = "The file") -> dict[str, Any]:
+    """``openapi_extra`` for a 200 answered with a file in one of ``media_types``."""
+    content = {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types}
+    return {"responses": {200: {"description": description, "content": content}}}
+
 
 class Api(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        declare_errors(schema)
+        return schema
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """``createDemand`` for ``create_demand``: names a client generator can use,
         independent of the module a handler lives in."""
