@@ -1880,6 +1880,27 @@ BASE: list[Row] = [
         "Korea-US MLAT (1997); 18 U.S.C. 3512"),
     Row("EIO for preservation", "IT", "eu.eio", "prosecutor", (keep(90),), C,
         "Directive 2014/41/EU Art. 32"),
+    # emergencies and child sexual abuse material outside the United States
+    Row("UK police emergency request without a call-back", "GB", "generic.police_request",
+        "police", (sub(),), H, "18 U.S.C. 2702(c)(4): the provider must believe in good faith "
+        "that the emergency is real", emergency=True),
+    Row("Indian police emergency request with a call-back", "IN", "generic.police_request",
+        "police", (sub(),), C, "18 U.S.C. 2702(c)(4)", emergency=True, callback=True),
+    Row("Korean police emergency request with a call-back", "KR", "generic.police_request",
+        "police", (sub(),), C, "18 U.S.C. 2702(c)(4)", emergency=True, callback=True),
+    Row("Thai court order on child sexual abuse material", "TH", "th.cca.s20", "court",
+        (cut("withhold", "TH"),), C, "Computer Crime Act s. 20; Criminal Code s. 287/1",
+        offences=("s. 287/1 Criminal Code (child pornography)",), approver=True),
+    Row("Indian court order on child sexual abuse material", "IN", "in.it.s79_3b", "court",
+        (cut("withhold", "IN"),), C, "IT Act ss. 67B, 79(3)(b); Shreya Singhal v Union of "
+        "India (2015): a court order", offences=("section 67B",)),
+    Row("KCSC request on illegal gambling pages", "KR", "kr.kcsc.correction", "regulator",
+        (cut("withhold", "KR"),), C, "Network Act art. 44-7(1)"),
+    Row("Mexican court order for worldwide removal", "MX", "generic.court_order", "court",
+        (cut("remove", "WW"),), E, "a national court's order reaches access from Mexico"),
+    Row("TOLA technical assistance request", "AU", "au.tola.tar", "police_senior",
+        (sub("content"),), E, "Telecommunications Act 1997 s. 317G: a voluntary request to "
+        "build or use a capability"),
 ]
 
 #: Variants of each routine row that must not change the answer.
