@@ -7,8 +7,8 @@ from types import MappingProxyType
 from typing import Any
 
 from dueprocess.law import Instrument, Library
-from dueprocess.vetting import vet
-from tests.vetting.factories import LIB, account, codes, demand, hk, run
+from dueprocess.vetting import AskFacts, vet
+from tests.vetting.factories import LIB, account, codes, demand, hk, post, run
 
 
 def only(result: Any, code: str) -> Any:
@@ -42,6 +42,39 @@ def test_ordinary_warrant_is_not_high_risk() -> None:
 def test_unknown_instrument_with_a_flagged_offence() -> None:
     d = hk(instrument_id="hk.unknown", offences=("hk.crimes.sedition",))
     assert "rights.high_risk_instrument" in codes(run(d))
+
+
+def _thai_order(*offences: str) -> Any:
+    return hk(
+        instrument_id="th.cca.s20", jurisdiction="TH", authority_kind="court",
+        issuer_role="court", legal_basis="Computer Crime Act s. 20", offences=offences,
+        asks=(AskFacts("restrict_content", measure="withhold", territorial_scope=("TH",)),),
+        targets=(post(country="TH"),),
+    )
+
+
+def test_speech_flags_are_moot_when_every_offence_is_unlawful_everywhere() -> None:
+    assert "rights.high_risk_instrument" not in codes(run(_thai_order("th.cc.s287_1")))
+
+
+def test_speech_flags_stay_beside_a_speech_or_unknown_offence() -> None:
+    for cited in (("th.cc.s287_1", "th.cc.s112"), ("th.cc.s287_1", "insulting officials")):
+        finding = only(run(_thai_order(*cited)), "rights.high_risk_instrument")
+        assert "political_expression" in finding.evidence["instrument_flags"], cited
+    flagged = only(run(_thai_order()), "rights.high_risk_instrument")
+    assert "political_expression" in flagged.evidence["instrument_flags"]
+
+
+def test_missing_judicial_oversight_is_moot_only_for_a_judicial_issuer() -> None:
+    order = dict(
+        instrument_id="in.it.s79_3b", jurisdiction="IN", authority_kind="court",
+        legal_basis="IT Act s. 79(3)(b)", offences=("in.it.s67b",),
+        asks=(AskFacts("restrict_content", measure="withhold", territorial_scope=("IN",)),),
+        targets=(post(country="IN"),),
+    )
+    assert "rights.high_risk_instrument" not in codes(run(hk(**order, issuer_role="court")))
+    notice = only(run(hk(**order, issuer_role="executive")), "rights.high_risk_instrument")
+    assert notice.evidence["instrument_flags"] == ["no_judicial_oversight"]
 
 
 # rights.target_at_risk

@@ -42,6 +42,11 @@ AT_RISK_FLAGS: frozenset[str] = frozenset(
 )
 #: Roles of an official that record an approval (``approval`` element).
 APPROVER_ROLES: frozenset[str] = frozenset({"approver", "approval", "approving_authority"})
+#: Issuer roles that are themselves judicial oversight.
+JUDICIAL_ROLES: frozenset[str] = frozenset({"judge", "court"})
+#: Instrument risk flags about a law's use against speech, moot for offences unlawful
+#: everywhere.
+SPEECH_FLAGS: frozenset[str] = frozenset({"political_expression", "vague_offence"})
 #: How many example identifiers evidence carries; demands can have a million targets.
 EXAMPLES = 10
 
@@ -267,6 +272,27 @@ class VetContext:
             return ()
         return tuple(profile.risk_flags)
 
+    def instrument_flags(self) -> tuple[str, ...]:
+        """The instrument's risk flags that bear on this demand.
+
+        A flag for missing judicial oversight is moot when a judge or court issued the
+        demand; flags for use against speech are moot when every cited offence is known
+        and unlawful everywhere (a court's order on child sexual abuse material under a
+        law also used for lèse-majesté). The other flags stay.
+        """
+        if self.instrument is None:
+            return ()
+        flags = self.instrument.risk_flags
+        if self.demand.issuer_role in JUDICIAL_ROLES:
+            flags = tuple(f for f in flags if f != "no_judicial_oversight")
+        if (
+            self.offences
+            and not self.unknown_offences
+            and all(o.universal for o in self.offences)
+        ):
+            flags = tuple(f for f in flags if f not in SPEECH_FLAGS)
+        return tuple(flags)
+
     @property
     def universal(self) -> bool:
         """A cited offence is unlawful everywhere (child sexual abuse material)."""
@@ -277,7 +303,7 @@ class VetContext:
         """Risk flags of the instrument, of every cited offence the library knows, and of
         the legal system where the demand rests on generic law."""
         if self._flags is None:
-            flags: set[str] = set(self.instrument.risk_flags) if self.instrument else set()
+            flags: set[str] = set(self.instrument_flags())
             for offence in self.offences:
                 flags.update(offence.flags)
             flags.update(self.profile_flags())

@@ -4,7 +4,8 @@ Flags come from the instrument and from every cited offence the library knows, b
 by citation (a court order is unremarkable; a court order for "subversion" is not), and,
 where the demand rests on a generic or unknown instrument, from the legal system's profile
 (a minister's blocking order under a "false statements" law is not harmless because the
-library lacks its statute).
+library lacks its statute). Instrument flags that the demand itself makes moot are left
+out (``VetContext.instrument_flags``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from dueprocess.vetting.findings import Finding
 from dueprocess.vetting.rules.base import Rule
 
 NAME = "rights.instrument_risk"
-VERSION = 2
+VERSION = 3
 
 
 def check(ctx: VetContext) -> Iterator[Finding]:
-    instrument_flags = list(ctx.instrument.risk_flags) if ctx.instrument else []
+    instrument_flags = list(ctx.instrument_flags())
     offence_flags: dict[str, list[str]] = {}
     for offence in ctx.offences:
         if offence.flags:
