@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,6 +18,14 @@ from dueprocess.demands.inputs import DemandIn
 from dueprocess.demands.models import Authority, Demand, Requester
 
 TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238 test key, hex
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters() -> Any:
+    """Rate-limit counters live in the cache: each test starts, and leaves, them empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from dueprocess.accounts.actions import issue_token
@@ -19,13 +18,6 @@ from tests.conftest import ApiClient
 from tests.intake.conftest import emergency_body, receive
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

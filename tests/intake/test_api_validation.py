@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,13 +16,6 @@ from tests.intake.conftest import TOTP_KEY, eml, totp_now
 pytestmark = pytest.mark.django_db
 
 ISSUER = "legal.issuer_not_competent"
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

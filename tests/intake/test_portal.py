@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,13 +21,6 @@ from dueprocess.notices.actions import send_letter
 from tests.intake.conftest import TOTP_KEY, emergency_body, make_pdf, receive, totp_now
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 WARRANT = {

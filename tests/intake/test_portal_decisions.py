@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from dueprocess.demands import actions
@@ -15,13 +14,6 @@ from dueprocess.demands.models import Authority
 from tests.intake.conftest import receive
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _rows(html: str) -> list[str]:

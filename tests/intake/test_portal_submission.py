@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from dueprocess.audit.models import AuditEvent
@@ -25,13 +24,6 @@ WARRANT = {
     "data_categories": ["subscriber"], "date_from": "2020-01-01", "date_to": "2020-03-01",
     "target_type": "auto", "targets": "@suspect\n", "language": "en",
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _file(data: bytes, name: str) -> io.BytesIO:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from dueprocess.audit.models import AuditEvent
@@ -13,13 +12,6 @@ from dueprocess.demands.models import Authority
 from tests.intake.conftest import emergency_body, receive
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_withdrawing_asks_for_a_reason_and_records_it(portal: Client, officer: Any,
