@@ -4,7 +4,7 @@ demands and a plainly created export action."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 
 from dueprocess.demands.models import Action, Authority, Demand, Target
 from dueprocess.demo import platform
+from tests.execution.dsa_standin import TOKEN, StandIn
 from tests.execution.support import comply, receive, warrant_body
 
 
@@ -73,3 +74,10 @@ def fr_parquet(db: Any) -> Authority:
 def de_bka(db: Any) -> Authority:
     return Authority.objects.create(slug="de-bka", name="Bundeskriminalamt",
                                     jurisdiction="DE", kind="police", domains=["bka.bund.de"])
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    """A local Transparency Database stand-in that enforces the documented limits."""
+    with StandIn(TOKEN) as server:
+        yield server

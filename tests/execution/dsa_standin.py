@@ -23,6 +23,10 @@ from dueprocess.execution.sor import StatementOfReasonsIn
 DUPLICATE = "The identifier given is not unique within this platform."
 
 
+#: The token the stand-in accepts (any string the database might issue; this one has a "|").
+TOKEN = "X|ybqkCFX7ZkIFoLxtI0VAk1JBzMR9jVk4c4EU"
+
+
 class StandIn:
     def __init__(self, token: str) -> None:
         self.token = token

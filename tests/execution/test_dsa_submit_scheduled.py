@@ -5,7 +5,7 @@ the local stand-in of the batch endpoint)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,18 +17,11 @@ from dueprocess.demands.models import Action, Authority, Demand
 from dueprocess.execution import tasks
 from dueprocess.execution.models import StatementOfReasons
 from dueprocess.execution.sor import ensure_all
-from tests.execution.dsa_standin import StandIn
+from tests.execution.dsa_standin import TOKEN, StandIn
 from tests.execution.support import run_worker
 from tests.execution.test_sor import _dsa_order, _many_statements
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TOKEN = "X|ybqkCFX7ZkIFoLxtI0VAk1JBzMR9jVk4c4EU"
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with StandIn(TOKEN) as server:
-        yield server
 
 
 @pytest.fixture
