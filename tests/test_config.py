@@ -168,3 +168,11 @@ def test_dsa_submission_is_scheduled_only_with_a_token() -> None:
 def test_a_bad_dsa_setting_is_refused(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load({**BASE, **env})
+
+
+def test_the_emergency_response_target_is_hours_and_may_be_off() -> None:
+    assert load(BASE).emergency_response_hours == 1
+    assert load({**BASE, "DUEPROCESS_EMERGENCY_RESPONSE_HOURS": "4"}).emergency_response_hours == 4
+    assert load({**BASE, "DUEPROCESS_EMERGENCY_RESPONSE_HOURS": "0"}).emergency_response_hours == 0
+    with pytest.raises(ConfigError, match="number of hours"):
+        load({**BASE, "DUEPROCESS_EMERGENCY_RESPONSE_HOURS": "soon"})

@@ -114,3 +114,33 @@ def test_reminders_send_from_the_command_line(make_demand: Callable[..., Demand]
     assert main(["reminders", "send"]) == 0
     out = capsys.readouterr().out
     assert "1 reminder(s) sent" in out and "PRES-86" in out
+
+
+@pytest.mark.django_db
+def test_an_emergency_the_law_sets_no_limit_for_is_due_by_the_platforms_target(
+        make_demand: Callable[..., Demand], settings: Any) -> None:
+    import dataclasses
+
+    now = timezone.now()
+    asked = make_demand(reference="EDR-1", instrument="us.ecpa.emergency", emergency=True,
+                        emergency_justification="Imminent threat to life",
+                        received_at=now - timedelta(minutes=20))
+    assert deadlines.response_due(asked) == asked.received_at + timedelta(hours=1)
+    assert deadlines.response_source(asked) == "the platform's emergency target"
+    client = verified_client(staff_member("legal_reviewer"))
+    queue = client.get(reverse("review:queue")).content.decode()
+    assert "40 min left" in queue or "39 min left" in queue
+    # An hour later it is overdue, in the queue's SQL filter as in Python.
+    late = make_demand(reference="EDR-2", instrument="us.ecpa.emergency", emergency=True,
+                       emergency_justification="Imminent threat to life",
+                       received_at=now - timedelta(hours=2))
+    overdue = client.get(reverse("review:queue"), {"due": "overdue"}).content.decode()
+    assert "EDR-2" in overdue and "EDR-1" not in overdue
+    assert deadlines.response_due(late) < now
+    # The same demand not marked as an emergency has no deadline (the law sets none).
+    plain = make_demand(reference="EDR-3", instrument="us.ecpa.emergency",
+                        emergency_justification="Imminent threat to life")
+    assert deadlines.response_due(plain) is None
+    # Turned off, only the law's limits count.
+    settings.DUEPROCESS = dataclasses.replace(settings.DUEPROCESS, emergency_response_hours=0)
+    assert deadlines.response_due(asked) is None

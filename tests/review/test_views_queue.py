@@ -103,8 +103,9 @@ def test_pagination_returns_every_demand_once(make_demand: Callable[..., Demand]
     assert _next_link(second) is None
     assert len(set(page1) | set(page2)) == 60
     assert set(page1) | set(page2) == {d.pk for d in made}
-    # Emergencies are riskier, so they come first, newest first within a tier.
-    emergencies = sorted((d.pk for d in made if d.emergency), reverse=True)
+    # Emergencies are riskier, so they come first; within the tier the nearest deadline
+    # (the platform's emergency target after receipt) first, so the oldest first.
+    emergencies = sorted(d.pk for d in made if d.emergency)
     assert page1[: len(emergencies)] == emergencies
 
 

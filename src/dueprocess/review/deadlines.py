@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
@@ -48,26 +49,66 @@ def statutory_due(demand: Demand) -> datetime | None:
     return result
 
 
+def emergency_target() -> timedelta | None:
+    """The platform's own answer time for emergencies (``DUEPROCESS_EMERGENCY_RESPONSE_HOURS``)."""
+    hours = settings.DUEPROCESS.emergency_response_hours
+    return timedelta(hours=hours) if hours else None
+
+
+def due_from(deadline: datetime | None, instrument_id: str, received_at: datetime,
+             emergency: bool, jurisdiction: str) -> datetime | None:
+    """:func:`response_due` from the demand's columns (the queue reads only those)."""
+    if deadline:
+        return deadline
+    instrument = _library().get(instrument_id)
+    statutory: datetime | None = (
+        response_deadline(instrument, received_at, emergency, zone=zone_of(jurisdiction))
+        if instrument is not None else None)
+    target = emergency_target() if emergency else None
+    if target is None:
+        return statutory
+    ours = received_at + target
+    return min(statutory, ours) if statutory is not None else ours
+
+
 def response_due(demand: Demand) -> datetime | None:
-    """The demand's own deadline when it states one, else the statutory one."""
-    return demand.deadline or statutory_due(demand)
+    """The demand's own deadline when it states one, else the statutory one; an emergency
+    is due by the platform's emergency target at the latest (the law may set none)."""
+    return due_from(demand.deadline, demand.instrument, demand.received_at, demand.emergency,
+                    demand.jurisdiction)
+
+
+def response_source(demand: Demand) -> str:
+    """Where :func:`response_due` comes from, as the deadline calendar says it."""
+    if demand.deadline:
+        return "stated in the demand"
+    statutory = statutory_due(demand)
+    due = response_due(demand)
+    if due is not None and due != statutory:
+        return "the platform's emergency target"
+    return f"statutory ({demand.instrument})"
 
 
 def periods() -> tuple[dict[timedelta, list[str]], dict[timedelta, list[str]]]:
     """Instrument ids by their ordinary response period, and by their emergency one."""
     ordinary: dict[timedelta, list[str]] = {}
     emergency: dict[timedelta, list[str]] = {}
+    target = emergency_target()
     for instrument in _library().instruments.values():
         limits = instrument.deadlines
-        if limits.emergency_hours is not None:
-            emergency.setdefault(timedelta(hours=limits.emergency_hours), []).append(
-                instrument.id)
+        usual: timedelta | None = None
         if limits.response_hours is not None:
-            ordinary.setdefault(timedelta(hours=limits.response_hours), []).append(
-                instrument.id)
+            usual = timedelta(hours=limits.response_hours)
         elif limits.response_days is not None:
-            ordinary.setdefault(timedelta(days=limits.response_days), []).append(
-                instrument.id)
+            usual = timedelta(days=limits.response_days)
+        if usual is not None:
+            ordinary.setdefault(usual, []).append(instrument.id)
+        urgent = (timedelta(hours=limits.emergency_hours)
+                  if limits.emergency_hours is not None else usual)
+        if target is not None:
+            urgent = min(urgent, target) if urgent is not None else target
+        if urgent is not None and (limits.emergency_hours is not None or target is not None):
+            emergency.setdefault(urgent, []).append(instrument.id)
     return ordinary, emergency
 
 
@@ -169,7 +210,7 @@ def response_items(start: date, end: date, *, limit: int = 500,
         due = response_due(d)
         if due is None or due >= upper or (not include_overdue and due < lower):
             continue
-        source = "stated in the demand" if d.deadline else f"statutory ({d.instrument})"
+        source = response_source(d)
         out.append(_item("response_deadline", due.date(), d, source, exact=due))
     out.sort(key=lambda i: (i.due, i.demand_id))
     return out[:limit]
@@ -279,8 +320,8 @@ def demand_deadlines(demand: Demand, *, asks: list[Ask] | None = None,
     out: list[DueItem] = []
     due = response_due(demand)
     if due is not None:
-        out.append(_item("response_deadline", due.date(), demand,
-                         "stated in the demand" if demand.deadline else "statutory", exact=due))
+        out.append(_item("response_deadline", due.date(), demand, response_source(demand),
+                         exact=due))
     asks = asks if asks is not None else list(demand.asks.all())
     if refused is None:
         refused = _refused_asks(a.pk for a in asks)

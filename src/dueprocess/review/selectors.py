@@ -51,8 +51,7 @@ from dueprocess.demands.models import (
     Target,
 )
 from dueprocess.intake.models import ClarificationAnswer, InboundEmail
-from dueprocess.law import default_library, response_deadline
-from dueprocess.law.regions import zone_of
+from dueprocess.law import default_library
 from dueprocess.notices.delivery import is_verified_address, verified_addresses
 from dueprocess.review import deadlines, gates, timeline
 from dueprocess.review.actions import demand_version
@@ -579,18 +578,14 @@ def _scope(q: QueueQuery) -> QuerySet[Demand]:
 
 def _exactly_due(rows: QuerySet[Demand], bound: Any, want: int) -> list[int]:
     """Ids of the first ``want`` rows (in the query's order) due before ``bound``, exactly."""
-    library = default_library()
     out: list[int] = []
     start = 0
     while len(out) < want:
         chunk = list(rows.values_list("pk", "deadline", "instrument", "received_at",
                                       "emergency", "jurisdiction")[start: start + DUE_CHUNK])
         for pk, deadline, instrument_id, received_at, emergency, jurisdiction in chunk:
-            due = deadline
-            if due is None:
-                instrument = library.get(instrument_id)
-                due = (response_deadline(instrument, received_at, emergency,
-                                         zone=zone_of(jurisdiction)) if instrument else None)
+            due = deadlines.due_from(deadline, instrument_id, received_at, emergency,
+                                     jurisdiction)
             if due is not None and due < bound:
                 out.append(pk)
         if len(chunk) < DUE_CHUNK:
