@@ -32,3 +32,19 @@ def test_the_public_record_may_be_cached() -> None:
     response = Client().get("/transparency/")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_before_it_reaches_a_query(client: Any) -> None:
+    from dueprocess.accounts.actions import issue_token
+    from tests.review.roles import staff_member
+
+    _, raw = issue_token(staff_member("legal_reviewer"), name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    answer = client.get("/api/v1/demands", {"reference": "A\x00B"}, **auth)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["field"] == "reference"
+    posted = client.post("/api/v1/demands", data='{"reference": "A\\u0000B"}',
+                         content_type="application/json", **auth)
+    assert posted.status_code == 422 and posted.json()["error"]["field"] == "body"
+    assert client.get("/api/v1/demands", {"reference": "AB"}, **auth).status_code == 200

@@ -6,14 +6,33 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-from dueprocess.web.api import internal_error, shape_fallback
+from dueprocess.web.api import error_response, internal_error, shape_fallback
 
 API_PREFIX = "/api/"
 CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
+
+
+def _nul_in(request: HttpRequest) -> str | None:
+    """The first query parameter (or the JSON body) carrying a NUL character, if any."""
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return key.replace("\x00", "")
+    if request.content_type != "application/json":
+        return None
+    try:
+        body = request.body
+    except RequestDataTooBig:  # the handler answers 413 in the API's shape
+        return None
+    return "body" if b"\\u0000" in body or b"\x00" in body else None
 
 
 class ApiErrorShapeMiddleware:
@@ -25,10 +44,15 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
         if not request.path.startswith(API_PREFIX):
-            return response
-        return shape_fallback(request, response)
+            return self.get_response(request)
+        if (field := _nul_in(request)) is not None:
+            # No database stores a NUL character in text (PostgreSQL refuses it outright):
+            # refused here, for every operation alike, before it reaches a query.
+            return error_response(request, 422, "invalid",
+                                  f"{field}: a NUL character (\\u0000) is not allowed",
+                                  field)
+        return shape_fallback(request, self.get_response(request))
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         # Django turns these into 4xx answers, which __call__ then shapes.
