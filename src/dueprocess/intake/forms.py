@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,12 @@ ASK_PREFIXES = ("", "also_")
 
 def _lazy_format(message: str, **params: Any) -> Any:
     """A message with placeholders, translated when it is shown rather than at import."""
-    return lazy(lambda: gettext(message) % params, str)()
+    return lazy(lambda: gettext(message) % {k: _shown(v) for k, v in params.items()}, str)()
+
+
+def _shown(value: Any) -> Any:
+    """A count in the reader's digit grouping (1,000 / 1.000)."""
+    return number_format(value, force_grouping=True) if isinstance(value, int) else value
 
 
 ROLE_CHOICES = [
@@ -164,7 +170,7 @@ class DemandForm(forms.Form):
                               help_text=_lazy_format(gettext_noop(
                                   "One per line, up to %(limit)s; upload longer lists on "
                                   "the demand's page afterwards"),
-                                  limit=f"{MAX_FORM_TARGETS:,}"))
+                                  limit=MAX_FORM_TARGETS))
     non_disclosure = forms.ChoiceField(choices=[("", _("No non-disclosure order")),
                                                 ("until", _("Until a date")),
                                                 ("indefinite", _("Without an end date"))],
@@ -300,7 +306,7 @@ class DemandForm(forms.Form):
         if len(good) > MAX_FORM_TARGETS:
             self.add_error("targets", gettext(
                 "At most %(limit)s targets in the form; upload the rest on the demand's page.")
-                % {"limit": f"{MAX_FORM_TARGETS:,}"})
+                % {"limit": _shown(MAX_FORM_TARGETS)})
         if {"recipient_identifiers", "exact_urls"} & needed and not good and not bad:
             self.add_error("targets", gettext(
                 "%(instrument)s needs at least one target here; longer lists can be uploaded "
