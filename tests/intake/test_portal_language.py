@@ -33,6 +33,7 @@ EXPECTED = {
         "form": ["Ihr Aktenzeichen", "Worum ersuchen Sie?", "Datenkategorien",
                  "Von us.ecpa.warrant verlangt: wer es erlassen hat, mit Funktion.",
                  "Eine pro Zeile, bis zu 1.000;", "Ersuchen einreichen"],
+        "still_needed": "Fehlt noch",
         "errors": ["Wählen Sie mindestens eine Datenkategorie.",
                    "Das Enddatum liegt vor dem Anfangsdatum.",
                    "Das Ersuchen wurde nicht gesendet"],
@@ -42,6 +43,7 @@ EXPECTED = {
         "form": ["你的參考編號", "你要求甚麼？", "資料類別",  # noqa: RUF001 (full-width)
                  "us.ecpa.warrant 規定須提供：簽發者及其職能。",  # noqa: RUF001
                  "每行一項，最多 1000 項", "提交要求"],  # noqa: RUF001
+        "still_needed": "尚欠",
         "errors": ["請至少選擇一個資料類別。", "結束日期早於開始日期。", "要求未有傳送"],
     },
 }
@@ -73,6 +75,8 @@ def test_the_portal_speaks_the_officers_language(officer: Any, language: str) ->
     for text in expected["form"]:
         assert text in form, re.findall(r"helptext\">([^<]*)", form)
     assert "Your reference" not in form and "Required by" not in form
+    # The checklist's script ticks items off with the page's own words.
+    assert 'data-todo="{}"'.format(expected["still_needed"]) in form
 
     refused = client.post(NEW, MISTAKES)
     assert refused.status_code == 400
