@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
@@ -346,7 +346,7 @@ def _timeline(demand: Demand) -> list[dict[str, Any]]:
                                            "demand.clarification_answered")).order_by("seq"):
         payload = e.payload or {}
         if e.verb == "demand.received":
-            text = gettext("Received")
+            text = pgettext("demand event", "Received")
         elif e.verb == "demand.status_changed":
             text = gettext("Status: %(status)s") % {
                 "status": Status(payload.get("to", "received")).label}
