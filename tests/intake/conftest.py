@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,6 +27,14 @@ def fresh_counters() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Any:
+    """A request leaves its language active in the test's thread; a German or Chinese page
+    must not make the next test's labels German or Chinese."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
