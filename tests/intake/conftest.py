@@ -30,9 +30,10 @@ def fresh_counters() -> Any:
 
 
 @pytest.fixture(autouse=True)
-def english_afterwards() -> Any:
-    """A request leaves its language active in the test's thread; a German or Chinese page
-    must not make the next test's labels German or Chinese."""
+def english_unless_asked() -> Any:
+    """A request (or a letter written in another language) leaves its language active in
+    the test's thread; each intake test starts, and leaves, with the default language."""
+    translation.deactivate()
     yield
     translation.deactivate()
 
