@@ -34,19 +34,27 @@ def _unmarked_source(path: Path) -> str:
     parts: list[str] = []
     depth = 0
     skipping_comment = False
+    in_class_block = False
     for token in Lexer(path.read_text(encoding="utf-8")).tokenize():
         if token.token_type is TokenType.BLOCK:
-            name = token.contents.split()[0] if token.contents else ""
+            words = token.contents.split()
+            name = words[0] if words else ""
             if name == "comment":
                 skipping_comment = True
             elif name == "endcomment":
                 skipping_comment = False
+            elif name == "block":
+                # {% block main_class %}page wide{% endblock %} fills a class attribute
+                in_class_block = len(words) > 1 and words[1].endswith("_class")
+            elif name == "endblock":
+                in_class_block = False
             elif name in {"blocktranslate", "blocktrans"}:
                 depth += 1
             elif name in {"endblocktranslate", "endblocktrans"}:
                 depth -= 1
             parts.append(HOLE)
-        elif token.token_type is TokenType.TEXT and not depth and not skipping_comment:
+        elif (token.token_type is TokenType.TEXT and not depth and not skipping_comment
+              and not in_class_block):
             parts.append(token.contents)
         else:
             parts.append(HOLE)
@@ -100,6 +108,13 @@ def test_the_check_sees_text_and_labels(tmp_path: Path) -> None:
         "<span>dueprocess · DSA</span><script>let shown = false;</script>",
         encoding="utf-8")
     assert unmarked_text(page) == ["Due", 'input[placeholder]="Search"']
+
+
+def test_a_class_block_is_not_text(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("{% block main_class %}page wide{% endblock %}"
+                    "{% block content %}<p>Shown</p>{% endblock %}", encoding="utf-8")
+    assert unmarked_text(page) == ["Shown"]
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(SOURCE)))
