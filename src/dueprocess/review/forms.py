@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -22,7 +22,10 @@ from dueprocess.demands.models import Ask, AskKind, Decision, Outcome, Status
 from dueprocess.demands.reasons import REASONS
 from dueprocess.review.models import Alternative, Assessment, Conclusion
 
-OUTCOME_CHOICES: list[tuple[str, str]] = [
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+OUTCOME_CHOICES: list[tuple[str, StrOrPromise]] = [
     (Outcome.COMPLY, pgettext_lazy("outcome choice", "Comply")),
     (Outcome.COMPLY_PARTIALLY, _("Comply in part (narrowed)")),
     (Outcome.REJECT, pgettext_lazy("outcome choice", "Reject")),

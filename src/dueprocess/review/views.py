@@ -236,7 +236,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
         view = review_actions.save_view(form.cleaned_data["name"], clean, user=request.user)
     except DomainError as exc:
         return _refused(request, clean, exc.message, status=exc.status)
-    messages.success(request, _("Saved the view \u201c%(name)s\u201d.") % {"name": view.name})
+    messages.success(request, _("Saved the view “%(name)s”.") % {"name": view.name})
     return _back(view.query)
 
 
