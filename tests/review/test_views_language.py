@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from dueprocess.accounts.actions import set_language
 from dueprocess.demands.models import Demand
+from dueprocess.review.templatetags.review_extras import label
 
 QUEUE = "/review/"
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,32 @@ def test_an_english_reviewer_keeps_the_english_queue(
     assert re.fullmatch(r"overdue by (2 h 59 min|3 h 0 min)", _countdown(body))
     assert "emergency" in _badges(body)
     assert "Eingang" not in body and "待處理" not in body
+
+
+def test_the_deadline_calendar_says_what_falls_due_in_german(
+        reviewer: Any, make_demand: Callable[..., Demand]) -> None:
+    demand = make_demand()
+    Demand.objects.filter(pk=demand.pk).update(deadline=timezone.now() + timedelta(days=2))
+    set_language(reviewer, "de")
+    client = Client()
+    client.force_login(reviewer)
+    body = client.get(reverse("review:calendar")).content.decode()
+    assert "<h1>Fristen</h1>" in body
+    assert ">Antwort fällig</span>" in body and "im Ersuchen angegeben" in body
+    status = Demand.objects.get(pk=demand.pk).status
+    with translation.override("de"):
+        word = label(status)  # the demand's status, in German
+    assert f">{word}</span>" in body and word != status.replace("_", " ")
+    assert "Response due" not in body
+
+
+def test_search_and_tokens_speak_traditional_chinese(reviewer: Any, demand: Demand) -> None:
+    set_language(reviewer, "zh-hant")
+    client = Client()
+    client.force_login(reviewer)
+    found = client.get(reverse("review:search"), {"q": demand.reference}).content.decode()
+    assert "<h1>搜尋</h1>" in found and "<th>參考編號</th>" in found
+    missing = client.get(reverse("review:search"), {"q": "no-such-reference"}).content.decode()
+    assert "沒有符合「no-such-reference」的結果。" in missing
+    tokens = client.get(reverse("review:tokens")).content.decode()
+    assert "<h1>API 權杖</h1>" in tokens and "您的權杖。" in tokens
