@@ -69,8 +69,10 @@ def test_a_german_reviewer_reads_the_queue_in_german(
     assert "Notfall" in _badges(body)
     assert "<h1>Eingang der Ersuchen</h1>" in body
     # the script that redraws countdowns each minute gets the same German words
-    words = json.loads(re.search(r'<script id="countdown-words" type="application/json">'
-                                 r"(.*?)</script>", body).group(1))
+    script = re.search(r'<script id="countdown-words" type="application/json">(.*?)</script>',
+                       body)
+    assert script is not None
+    words = json.loads(script.group(1))
     assert words["overdue"] == "seit %(span)s überfällig"
 
 
