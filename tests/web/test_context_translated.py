@@ -76,7 +76,7 @@ class _Visible(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
-            self._note(data.strip(), data)
+            self._note(" ".join(data.replace(HOLE, " ").split()), data)
 
     def _note(self, shown: str, text: str) -> None:
         words = [w for w in WORD.findall(text.replace(HOLE, " ")) if w not in SAME_EVERYWHERE]
