@@ -102,3 +102,11 @@ def test_sentences_statuses_and_kinds_read_in_the_active_language() -> None:
         assert timeline.describe(changed, {}).sentence == "狀態由 審核中 變為 等待當局回覆"
         assert timeline.describe(_event("demand.approved", actor="system"), {}).sentence \
             == "系統 批准了決定"
+
+
+def test_what_vetting_recommends_reads_in_the_active_language() -> None:
+    vetted = _event("demand.vetted", {"recommendation": "route_mlat", "findings": []})
+    assert timeline.describe(vetted, {}).sentence == "Vetting recommended: route mlat"
+    with translation.override("de"):
+        assert timeline.describe(vetted, {}).sentence == (
+            "Die Vorprüfung empfahl: an die Rechtshilfe (MLAT) verweisen")

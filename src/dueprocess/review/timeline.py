@@ -220,6 +220,17 @@ STATUS_WORDS: dict[str, Promise] = {
     "withdrawn": pgettext_lazy("demand status", "withdrawn"),
 }
 
+#: What vetting recommends, as words ("Vetting recommended: request clarification").
+RECOMMENDATION_WORDS: dict[str, Promise] = {
+    "comply": pgettext_lazy("vetting recommendation", "comply"),
+    "comply_partially": pgettext_lazy("vetting recommendation", "comply partially"),
+    "request_clarification": pgettext_lazy("vetting recommendation", "request clarification"),
+    "route_mlat": pgettext_lazy("vetting recommendation", "route mlat"),
+    "reject": pgettext_lazy("vetting recommendation", "reject"),
+    "hold": pgettext_lazy("vetting recommendation", "hold"),
+    "escalate": pgettext_lazy("vetting recommendation", "escalate"),
+}
+
 
 def status_word(status: str) -> str:
     """The status in the reader's language; an unknown code reads as itself."""
@@ -340,6 +351,10 @@ def describe(event: AuditEvent, names: Mapping[int, str]) -> Line:
     who = fill["actor"] = actor_name(event.actor, names)
     if event.verb == "demand.viewed":
         fill["what"] = _viewed(str(payload.get("what", "")))
+    recommendation = payload.get("recommendation")
+    if event.verb == "demand.vetted" and isinstance(recommendation, str) \
+            and recommendation in RECOMMENDATION_WORDS:
+        fill["recommendation"] = str(RECOMMENDATION_WORDS[recommendation])
     if event.verb == "demand.status_changed":
         for key in ("from", "to"):
             if isinstance(payload.get(key), str) and payload[key]:
