@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dueprocess.errors import InvalidInput
@@ -127,12 +128,12 @@ def _by_country(table: Table, column: str) -> dict[str, Any]:
 
 def _trend(code: str | None, reported: Period) -> dict[str, Any]:
     periods = _trend_periods(reported)
-    series: dict[str, list[int | list[int] | None]] = {
-        "User data requests": [], "Restriction requests": [], "Emergency requests": []}
+    # The series' names are the chart's legend and the table's headings: the reader's words.
+    columns = ((_("User data requests"), "user_data_requests", "User Data Requests"),
+               (_("Restriction requests"), "restriction_requests", "Requests"),
+               (_("Emergency requests"), "emergency_requests", "Emergency Requests"))
+    series: dict[str, list[int | list[int] | None]] = {label: [] for label, _n, _c in columns}
     shown: dict[str, list[Any]] = {name: [] for name in series}  # the table: banded
-    columns = (("User data requests", "user_data_requests", "User Data Requests"),
-               ("Restriction requests", "restriction_requests", "Requests"),
-               ("Emergency requests", "emergency_requests", "Emergency Requests"))
     for p in periods:
         report = build_report(p, settle=False)  # the page's own report just settled
         for label, name, column in columns:
