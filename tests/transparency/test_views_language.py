@@ -27,12 +27,14 @@ def _menu(html: str) -> tuple[str, str]:
     return form.group(1), form.group(2)
 
 
-@pytest.mark.parametrize(("language", "heading", "period"), [
-    ("de", "Behördliche Ersuchen: Transparenzbericht", "Zeitraum 2020-H2 (1. Juli 2020 bis"),
-    ("zh-hant", "政府要求：透明度報告", "期間：2020-H2（2020年7月1日至"),  # noqa: RUF001 (full-width punctuation is the Chinese text)
+@pytest.mark.parametrize(("language", "heading", "period", "table"), [
+    ("de", "Behördliche Ersuchen: Transparenzbericht", "Zeitraum 2020-H2 (1. Juli 2020 bis",
+     "Anfragen nach Nutzerdaten"),
+    ("zh-hant", "政府要求：透明度報告", "期間：2020-H2（2020年7月1日至",  # noqa: RUF001
+     "用戶資料要求"),
 ])
 def test_a_visitor_chooses_the_language_from_the_public_page(
-        world: None, language: str, heading: str, period: str) -> None:
+        world: None, language: str, heading: str, period: str, table: str) -> None:
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get("/transparency/?period=2020-H2")
     html = page.content.decode()
@@ -47,6 +49,7 @@ def test_a_visitor_chooses_the_language_from_the_public_page(
 
     html = visitor.get(answer["Location"]).content.decode()
     assert f"<h1>{heading}</h1>" in html and period in html
+    assert f'<h2 id="h-user_data_requests">{table}</h2>' in html
     assert f'<option value="{language}" lang="{language}" selected>' in html
     assert "Government demands" not in html
 

@@ -7,6 +7,7 @@ the source of truth, so the page says everything without JavaScript.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -145,9 +146,17 @@ def _trend(code: str | None, reported: Period) -> dict[str, Any]:
     return {"labels": [p.label for p in periods], "series": series, "shown": shown}
 
 
+def _in_reader_language(table: Table) -> Table:
+    """The table's title and description in the reader's language; its columns stay the
+    names the downloads use, so a row in the page and a row in the CSV read the same."""
+    return replace(table, title=_(table.title),
+                   description=_(table.description) if table.description else "")
+
+
 def _context(report: Report, code: str | None) -> dict[str, Any]:
     report = public.banded_report(report)
-    tables = [report[name] if code is None else _only_country(report[name], code)
+    tables = [_in_reader_language(report[name] if code is None
+                                  else _only_country(report[name], code))
               for name in TABLES]
     charts = {t.name: _by_country(t, CHARTED[t.name]) for t in tables
               if t.name in CHARTED and t.rows}
