@@ -63,7 +63,7 @@ def test_a_german_reviewer_reads_the_queue_in_german(
     assert ">Eingang</a>" in nav and ">Fristen</a>" in nav and ">Abmelden</button>" in nav
     assert ">Queue</a>" not in nav
     assert _headings(body) == [
-        "Risiko", "Aktenzeichen", "Behörde", "Rechtsr.", "Rechtsgrundlage", "Status",
+        "Risiko", "Aktenzeichen", "Behörde", "Rechtsr.", "Rechtsinstrument", "Status",
         "Empfehlung", "Zielkennungen", "Eingegangen", "Fällig", "Zuständig"]
     assert re.fullmatch(r"seit (2 Std\. 59 Min\.|3 Std\. 0 Min\.) überfällig", _countdown(body))
     assert "Notfall" in _badges(body)
