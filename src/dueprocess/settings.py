@@ -128,6 +128,8 @@ if CONFIG.mode == "test":
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文"), ("de", "Deutsch")]
+#: The project-wide pages (errors, the language menu) live outside any app: their catalogue too.
+LOCALE_PATHS = [Path(__file__).resolve().parent / "web" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -67,3 +67,26 @@ def test_a_visitor_without_an_account_gets_a_cookie(settings: Any) -> None:
     assert answer.status_code == 302 and answer["Location"] == "/"  # no open redirect
     assert answer.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
     assert not Preference.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "heading", "field"), [
+    ("de", "Anmelden", "Benutzername"),
+    ("zh-hant", "登入", "使用者名稱"),
+])
+def test_the_sign_in_page_speaks_the_chosen_language(language: str, heading: str,
+                                                     field: str) -> None:
+    client = Client()
+    client.post("/account/language/", {"language": language, "next": "/login/"})
+    html = client.get("/login/").content.decode()
+    assert f"<h1>{heading}</h1>" in html and field in html
+    assert "Sign in" not in html.split("<main", 1)[1]
+
+
+def test_a_failed_sign_in_counts_down_in_german(settings: Any) -> None:
+    user = staff_member("legal_reviewer")
+    client = Client()
+    client.post("/account/language/", {"language": "de"})
+    html = client.post("/login/", {"username": user.username, "password": "wrong"}
+                       ).content.decode()
+    left = settings.AXES_FAILURE_LIMIT - 1
+    assert f"{left} Versuche bleiben" in html and "für 1 Stunde gesperrt" in html

@@ -45,7 +45,7 @@ def _event(verb: str, payload: dict[str, Any] | None = None, actor: str = "syste
                       payload=payload or {}, prev_hash="", hash="")
 
 
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("language", ["en", "de", "zh-hant"])
 def test_every_sentence_reads_without_its_payload(language: str) -> None:
     with translation.override(language):
         for code in timeline.SENTENCES:
@@ -81,3 +81,32 @@ def test_filters_cover_the_kinds_reviewers_ask_for() -> None:
     assert "demand.note_added" in timeline.codes_of(timeline.NOTES)
     assert "action.failed" in timeline.codes_of(timeline.EXECUTION)
     assert set(timeline.VIEW_CODES) == {"demand.viewed", "production.downloaded"}
+
+
+def test_sentences_statuses_and_kinds_read_in_the_active_language() -> None:
+    changed = _event("demand.status_changed", {"from": "in_review", "to": "awaiting_authority"})
+    decided = _event("demand.decided", {"decisions": [
+        {"ask": 0, "target": "bob_2", "outcome": "reject"}]}, actor="user:3:rev")
+    english = timeline.describe(changed, {})
+    assert english.sentence == "The status changed from in review to awaiting authority"
+    assert english.kind_label == "decisions"
+    with translation.override("de"):
+        line = timeline.describe(changed, {})
+        assert line.sentence == ("Der Status wechselte von in Prüfung zu wartet auf die "
+                                 "Behörde")
+        assert line.kind_label == "Entscheidungen"
+        assert timeline.describe(decided, {}).points == [
+            "Anforderung 0, Zielkennung bob_2: ablehnen"]
+        assert timeline.describe(_event("legacy.thing"), {}).kind_label == "sonstige"
+    with translation.override("zh-hant"):
+        assert timeline.describe(changed, {}).sentence == "狀態由 審核中 變為 等待當局回覆"
+        assert timeline.describe(_event("demand.approved", actor="system"), {}).sentence \
+            == "系統 批准了決定"
+
+
+def test_what_vetting_recommends_reads_in_the_active_language() -> None:
+    vetted = _event("demand.vetted", {"recommendation": "route_mlat", "findings": []})
+    assert timeline.describe(vetted, {}).sentence == "Vetting recommended: route mlat"
+    with translation.override("de"):
+        assert timeline.describe(vetted, {}).sentence == (
+            "Die Vorprüfung empfahl: an die Rechtshilfe (MLAT) verweisen")

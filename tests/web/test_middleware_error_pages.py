@@ -52,3 +52,13 @@ def test_api_errors_stay_json(client: Client) -> None:
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert "There is no page" not in response.content.decode()
+
+
+def test_an_error_page_speaks_the_visitor_s_language(client: Client, settings: Any) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    html = client.get("/transparency/no-such-page/").content.decode()
+    assert "Unter dieser Adresse gibt es keine Seite" in html and "Fehler 404" in html
+    assert ">Der Transparenzbericht</a>" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    html = client.get("/review/no-such-page/").content.decode()
+    assert "此網址沒有頁面" in html and "審核待處理清單" in html

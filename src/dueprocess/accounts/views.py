@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from dueprocess.accounts.actions import set_language
@@ -57,8 +59,10 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(failure_limit=settings.AXES_FAILURE_LIMIT,
-                       lockout_hours=settings.AXES_COOLOFF_TIME)
+        hours = settings.AXES_COOLOFF_TIME
+        context.update(failure_limit=settings.AXES_FAILURE_LIMIT, lockout_hours=hours,
+                       lockout_period=ngettext("%(hours)s hour", "%(hours)s hours", hours)
+                       % {"hours": hours})
         return context
 
     def form_invalid(self, form: Any) -> HttpResponse:
@@ -91,8 +95,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if verify_code(request, form.cleaned_data["code"]):
             return HttpResponseRedirect(_next(request))
-        form.add_error("code", "That code is not valid (or came too soon after a wrong one). "
-                               "Wait for the next code and try again.")
+        form.add_error("code", _("That code is not valid (or came too soon after a wrong "
+                                 "one). Wait for the next code and try again."))
         status = 400
     return render(request, "accounts/two_factor_verify.html",
                   {"form": form, "next": _next(request)}, status=status)
@@ -110,10 +114,10 @@ def setup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         if confirm_device(request, device, form.cleaned_data["code"]):
-            messages.success(request, "Two-factor sign-in is on for your account.")
+            messages.success(request, _("Two-factor sign-in is on for your account."))
             return HttpResponseRedirect(_next(request))
-        form.add_error("code", "That code does not match. Check the time on your phone and "
-                               "enter the current code.")
+        form.add_error("code", _("That code does not match. Check the time on your phone "
+                                 "and enter the current code."))
         status = 400
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "next": _next(request), "qr": qr_data_uri(device),
@@ -131,8 +135,9 @@ def language(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             chosen = set_language(request.user, chosen)
             request.session[LANGUAGE_SESSION_KEY] = chosen
-        elif chosen not in {code for code, _ in settings.LANGUAGES}:
-            raise InvalidInput(f"unknown language {chosen!r}", field="language")
+        elif chosen not in {code for code, _name in settings.LANGUAGES}:
+            raise InvalidInput(_("unknown language %(language)r") % {"language": chosen},
+                               field="language")
     except InvalidInput as exc:
         return render(request, "accounts/language_refused.html", {"error": exc.message,
                                                                   "back": back}, status=400)

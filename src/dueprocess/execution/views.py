@@ -27,6 +27,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dueprocess.connectors.base import ConnectorError
@@ -103,7 +104,8 @@ def console(request: HttpRequest) -> HttpResponse:
 def _step(request: HttpRequest, done: str, step: Any, *args: Any, **kwargs: Any
           ) -> HttpResponse:
     if not request.user.has_perm(EXECUTE_PERM):
-        messages.error(request, f"You lack the permission {EXECUTE_PERM} for this step.")
+        messages.error(request, _("You lack the permission %(permission)s for this step.")
+                       % {"permission": EXECUTE_PERM})
         return redirect("execution:console")
     try:
         step(*args, user=request.user, **kwargs)
@@ -113,7 +115,7 @@ def _step(request: HttpRequest, done: str, step: Any, *args: Any, **kwargs: Any
 
         if not isinstance(exc, ConnectorError):
             raise
-        messages.error(request, f"The platform did not answer: {exc}")
+        messages.error(request, _("The platform did not answer: %(error)s") % {"error": exc})
     else:
         messages.success(request, done)
     return redirect("execution:console")
@@ -123,14 +125,14 @@ def _step(request: HttpRequest, done: str, step: Any, *args: Any, **kwargs: Any
 @require_POST
 def retry_letter(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_object_or_404(DeadLetter, pk=pk)
-    return _step(request, "Queued for one more attempt.", deadletters.retry, letter)
+    return _step(request, _("Queued for one more attempt."), deadletters.retry, letter)
 
 
 @staff_required
 @require_POST
 def dismiss_letter(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_object_or_404(DeadLetter, pk=pk)
-    return _step(request, "Dismissed.", deadletters.dismiss, letter,
+    return _step(request, _("Dismissed."), deadletters.dismiss, letter,
                  note=request.POST.get("note", "")[:1000])
 
 
@@ -138,7 +140,7 @@ def dismiss_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def extend_hold(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(Preservation, pk=pk)
-    return _step(request, "Hold extended.", preservation.extend, hold,
+    return _step(request, _("Hold extended."), preservation.extend, hold,
                  note=request.POST.get("note", "")[:1000])
 
 
@@ -146,7 +148,7 @@ def extend_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def release_hold(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(Preservation, pk=pk)
-    return _step(request, "Hold released.", preservation.release, hold,
+    return _step(request, _("Hold released."), preservation.release, hold,
                  why=request.POST.get("why", "")[:1000])
 
 
@@ -154,7 +156,7 @@ def release_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def release_notice(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk, kind=NoticeKind.USER)
-    return _step(request, "The notice will be sent.", usernotices.release_now, notice,
+    return _step(request, _("The notice will be sent."), usernotices.release_now, notice,
                  why=request.POST.get("why", "the emergency has passed")[:1000])
 
 
@@ -164,9 +166,9 @@ def object_wait(request: HttpRequest, pk: int) -> HttpResponse:
     wait = get_object_or_404(DisclosureWait, pk=pk)
     text = request.POST.get("objection", "").strip()
     if not text:
-        messages.error(request, "Write down the user's objection.")
+        messages.error(request, _("Write down the user's objection."))
         return redirect("execution:console")
-    return _step(request, "Objection recorded; the disclosure waits.",
+    return _step(request, _("Objection recorded; the disclosure waits."),
                  usernotices.record_objection, wait, text=text[:4000])
 
 
@@ -174,7 +176,7 @@ def object_wait(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proceed_wait(request: HttpRequest, pk: int) -> HttpResponse:
     wait = get_object_or_404(DisclosureWait, pk=pk)
-    return _step(request, "The disclosure will proceed.", usernotices.let_disclosure_proceed,
+    return _step(request, _("The disclosure will proceed."), usernotices.let_disclosure_proceed,
                  wait, why=request.POST.get("why", "")[:1000])
 
 
@@ -182,7 +184,7 @@ def proceed_wait(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def uphold_wait(request: HttpRequest, pk: int) -> HttpResponse:
     wait = get_object_or_404(DisclosureWait, pk=pk)
-    return _step(request, "Objection upheld; this user's data will not be disclosed.",
+    return _step(request, _("Objection upheld; this user's data will not be disclosed."),
                  usernotices.uphold_objection, wait, why=request.POST.get("why", "")[:1000])
 
 
@@ -225,28 +227,28 @@ def _download(request: HttpRequest, token: str) -> HttpResponseBase:
         claim = signing.loads(token, salt=DOWNLOAD_SALT,
                               max_age=DOWNLOAD_LINK_TTL)
     except signing.SignatureExpired:
-        return _error(request, 410, "This link has expired",
-                      "Download links are valid for a few minutes. Open the list of "
-                      "productions again for a fresh one.")
+        return _error(request, 410, _("This link has expired"),
+                      _("Download links are valid for a few minutes. Open the list of "
+                        "productions again for a fresh one."))
     except signing.BadSignature:
-        return _error(request, 404, "No such download", "The link is not valid.")
+        return _error(request, 404, _("No such download"), _("The link is not valid."))
     if claim.get("u") != request.user.pk:
-        return _error(request, 403, "Not your link",
-                      "This link was issued to another officer; open the list of "
-                      "productions to get your own.")
+        return _error(request, 403, _("Not your link"),
+                      _("This link was issued to another officer; open the list of "
+                        "productions to get your own."))
     production = (Production.objects.select_related("demand")
                   .filter(pk=claim.get("p"), demand__authority_id=requester.authority_id)
                   .first())
     if production is None:
-        return _error(request, 404, "No such download", "The link is not valid.")
+        return _error(request, 404, _("No such download"), _("The link is not valid."))
     if production.purged_at is not None:
-        return _error(request, 410, "Deleted after the retention period",
-                      f"This production was deleted on {production.purged_at:%Y-%m-%d}; "
-                      "its record and manifest hash remain.")
+        return _error(request, 410, _("Deleted after the retention period"),
+                      _("This production was deleted on %(day)s; its record and manifest "
+                        "hash remain.") % {"day": f"{production.purged_at:%Y-%m-%d}"})
     try:
         stream = iter_package(production)
     except ProductionError as exc:
-        return _error(request, 500, "The package cannot be read", str(exc))
+        return _error(request, 500, _("The package cannot be read"), str(exc))
     record_download(production, user=request.user, authority=requester.authority.slug,
                     ip=request.META.get("REMOTE_ADDR", ""))
     name = "".join(c if c.isalnum() or c in "-_." else "_"

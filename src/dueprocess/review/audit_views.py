@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dueprocess.accounts.roles import AUDIT_PERM
@@ -39,7 +40,8 @@ def auditor_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.has_perm(AUDIT_PERM):
-            raise PermissionDenied(f"the audit log needs the permission {AUDIT_PERM}")
+            raise PermissionDenied(_("the audit log needs the permission %(perm)s")
+                                   % {"perm": AUDIT_PERM})
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -54,7 +56,8 @@ def _filters(request: HttpRequest) -> tuple[AuditFilter, str]:
     """The filters asked for, and what was wrong with them ('' when nothing)."""
     raw_demand = request.GET.get("demand", "").strip()[:MAX_FILTER]
     demand = _number(raw_demand) if raw_demand else None
-    error = f"“{raw_demand}” is not a demand number." if raw_demand and demand is None else ""
+    error = (_("“%(value)s” is not a demand number.") % {"value": raw_demand}
+             if raw_demand and demand is None else "")
     return AuditFilter(demand=demand, actor=request.GET.get("actor", "").strip()[:MAX_FILTER],
                        verb=request.GET.get("verb", "").strip()[:60]), error
 

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from dueprocess.demands.models import OPEN_STATUSES, Ask, AskKind, Decision, Demand, Outcome, Status
 from dueprocess.law import default_library, response_deadline
@@ -81,12 +82,12 @@ def response_due(demand: Demand) -> datetime | None:
 def response_source(demand: Demand) -> str:
     """Where :func:`response_due` comes from, as the deadline calendar says it."""
     if demand.deadline:
-        return "stated in the demand"
+        return gettext("stated in the demand")
     statutory = statutory_due(demand)
     due = response_due(demand)
     if due is not None and due != statutory:
-        return "the platform's emergency target"
-    return f"statutory ({demand.instrument})"
+        return gettext("the platform's emergency target")
+    return gettext("statutory (%(instrument)s)") % {"instrument": demand.instrument}
 
 
 def periods() -> tuple[dict[timedelta, list[str]], dict[timedelta, list[str]]]:
@@ -175,9 +176,10 @@ class DueItem:
 
     @property
     def label(self) -> str:
-        return {"response_deadline": "Response due",
-                "preservation_expiry": "Preservation expires",
-                "non_disclosure_expiry": "Non-disclosure ends"}[self.kind]
+        """What falls due, in the active language (English outside a request)."""
+        return {"response_deadline": gettext("Response due"),
+                "preservation_expiry": gettext("Preservation expires"),
+                "non_disclosure_expiry": gettext("Non-disclosure ends")}[self.kind]
 
 
 _FIELDS = ("id", "reference", "instrument", "jurisdiction", "status", "received_at",
@@ -237,7 +239,7 @@ def preservation_items(start: date, end: date, *, limit: int = 500) -> list[DueI
         until = ask.demand.received_at.date() + timedelta(days=days)
         if start <= until <= end:
             out.append(_item("preservation_expiry", until, ask.demand,
-                             f"{days} days from receipt"))
+                             gettext("%(days)s days from receipt") % {"days": days}))
     out.sort(key=lambda i: (i.due, i.demand_id))
     return out[:limit]
 
@@ -258,7 +260,7 @@ def non_disclosure_items(start: date, end: date, *, limit: int = 500) -> list[Du
             .select_related("authority", "assignee").only(*_FIELDS)
             .order_by("non_disclosure_until", "pk"))
     return [_item("non_disclosure_expiry", d.non_disclosure_until, d,
-                  "user notices may go out after this day")
+                  gettext("user notices may go out after this day"))
             for d in rows[:limit] if d.non_disclosure_until is not None]
 
 
@@ -332,8 +334,9 @@ def demand_deadlines(demand: Demand, *, asks: list[Ask] | None = None,
         if days:
             out.append(_item("preservation_expiry",
                              demand.received_at.date() + timedelta(days=days), demand,
-                             f"ask {ask.position}: {days} days from receipt"))
+                             gettext("ask %(position)s: %(days)s days from receipt")
+                             % {"position": ask.position, "days": days}))
     if demand.non_disclosure and demand.non_disclosure_until:
         out.append(_item("non_disclosure_expiry", demand.non_disclosure_until, demand,
-                         "user notices may go out after this day"))
+                         gettext("user notices may go out after this day")))
     return out

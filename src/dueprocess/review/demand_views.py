@@ -18,6 +18,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
@@ -113,24 +115,35 @@ def _binding_notes(case: invariants.Case) -> list[str]:
     out = []
     open_hits = [h.label for h in case.hits if h.status == "open"]
     if open_hits:
-        out.append(f"Screening unresolved: {len(open_hits)} sanctions hit(s) to review "
-                   f"({', '.join(open_hits)}); complying and approving are refused until "
-                   "each is marked true or false.")
+        out.append(ngettext(
+            "Screening unresolved: %(count)s sanctions hit to review (%(hits)s); complying "
+            "and approving are refused until it is marked true or false.",
+            "Screening unresolved: %(count)s sanctions hits to review (%(hits)s); complying "
+            "and approving are refused until each is marked true or false.", len(open_hits))
+            % {"count": len(open_hits), "hits": ", ".join(open_hits)})
     unsigned = [h.label for h in case.hits if h.status == "confirmed" and not h.signed_off]
     if unsigned:
-        out.append(f"Confirmed hit(s) {', '.join(unsigned)}: complying cannot be approved "
-                   "before sanctions counsel signs off.")
+        out.append(ngettext(
+            "Confirmed hit %(hits)s: complying cannot be approved before sanctions counsel "
+            "signs off.",
+            "Confirmed hits %(hits)s: complying cannot be approved before sanctions counsel "
+            "signs off.", len(unsigned)) % {"hits": ", ".join(unsigned)})
     if case.block_findings:
-        out.append(f"Block finding(s) {', '.join(sorted(case.block_findings))}: complying "
-                   "needs an override with reasons (legal lead) and a second approver.")
+        out.append(ngettext(
+            "Block finding %(codes)s: complying needs an override with reasons (legal lead) "
+            "and a second approver.",
+            "Block findings %(codes)s: complying needs an override with reasons (legal "
+            "lead) and a second approver.", len(case.block_findings))
+            % {"codes": ", ".join(sorted(case.block_findings))})
     if case.hr_required and case.hr_conclusion is None:
-        out.append("A human-rights review is required before complying.")
+        out.append(_("A human-rights review is required before complying."))
     elif case.hr_conclusion == invariants.DO_NOT_PROCEED:
-        out.append("The human-rights review concluded not to proceed: only refusing, "
-                   "holding or referring to MLAT, unless overridden.")
+        out.append(_("The human-rights review concluded not to proceed: only refusing, "
+                     "holding or referring to MLAT, unless overridden."))
     elif case.hr_required and case.hr_conclusion == invariants.PROCEED_WITH_ALTERNATIVE:
-        out.append("The human-rights review allows only a less restrictive alternative: "
-                   f"withholding in {case.jurisdiction} only, or the alternatives it names.")
+        out.append(_("The human-rights review allows only a less restrictive alternative: "
+                     "withholding in %(jurisdiction)s only, or the alternatives it names.")
+                   % {"jurisdiction": case.jurisdiction})
     return out
 
 
@@ -408,32 +421,34 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                                           for k, v in table.errors.items()})
 
     if len(rows) != len(set(keys)):
-        return failed(422, "The decision was not recorded: a target row names a target "
-                           "this demand does not have under that ask.")
+        return failed(422, _("The decision was not recorded: a target row names a target "
+                             "this demand does not have under that ask."))
     valid = (all(f.is_valid() for f in forms) & table.is_valid() & override.is_valid())
     if not forms or not valid:
-        return failed(400, "The decision was not recorded: correct the marked fields.")
+        return failed(400, _("The decision was not recorded: correct the marked fields."))
     try:
         exceptions = table.to_decisions(forms)
         if table.errors:
             said = sorted({str(e) for errors in table.errors.values() for e in errors})
-            return failed(400, "The decision was not recorded: " + "; ".join(said) + ".")
+            return failed(400, _("The decision was not recorded: %(problems)s.")
+                          % {"problems": "; ".join(said)})
         data = DecisionsIn(decisions=[f.to_decision() for f in forms] + exceptions,
                            override=override.to_override())
     except ValidationError as exc:
         detail = "; ".join(str(e["msg"]) for e in exc.errors())
-        return failed(400, f"The decision was not recorded: {detail}")
+        return failed(400, _("The decision was not recorded: %(problems)s")
+                      % {"problems": detail})
     try:
         updated = review_actions.decide(demand, data, user=request.user,
                                         version=_version_param(request))
     except DomainError as exc:
         return failed(exc.status, exc.message, _load(pk))
     if updated.awaiting_approval:
-        messages.success(request, "Decisions recorded. A second reviewer must approve them "
-                                  "before anything is carried out.")
+        messages.success(request, _("Decisions recorded. A second reviewer must approve "
+                                    "them before anything is carried out."))
     else:
-        messages.success(request, f"Decisions recorded; the demand is now "
-                                  f"{Status(updated.status).label.lower()}.")
+        messages.success(request, _("Decisions recorded; the demand is now %(status)s.")
+                         % {"status": timeline.status_word(updated.status)})
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -447,7 +462,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
         actions.claim_demand(demand, request.user)
     except DomainError as exc:
         return _demand_page(request, demand, status=exc.status, error=exc.message)
-    messages.success(request, "You are now assigned to this demand.")
+    messages.success(request, _("You are now assigned to this demand."))
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -460,14 +475,17 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(_deciders(), request.POST)
     if not form.is_valid():
         return _demand_page(request, demand, status=400,
-                            error="Choose one of the listed reviewers.")
+                            error=_("Choose one of the listed reviewers."))
     try:
         updated = review_actions.assign(demand, form.cleaned_data["assignee"],
                                         user=request.user)
     except DomainError as exc:
         return _demand_page(request, demand, status=exc.status, error=exc.message)
-    who = updated.assignee.get_username() if updated.assignee else "nobody"
-    messages.success(request, f"Assigned to {who}.")
+    if updated.assignee:
+        messages.success(request, _("Assigned to %(who)s.")
+                         % {"who": updated.assignee.get_username()})
+    else:
+        messages.success(request, _("Assigned to nobody."))
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -480,14 +498,14 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClarifyForm(request.POST)
     if not form.is_valid():
         return _demand_page(request, demand, status=400, clarify=form,
-                            error="The clarification request was not sent.")
+                            error=_("The clarification request was not sent."))
     try:
         actions.request_clarification(demand, form.cleaned_data["message"], user=request.user)
     except DomainError as exc:
         return _demand_page(request, demand, status=exc.status, clarify=form,
                             error=exc.message)
-    messages.success(request, "Clarification requested: the letter is drafted below; check "
-                              "it and send it.")
+    messages.success(request, _("Clarification requested: the letter is drafted below; "
+                                "check it and send it."))
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -502,8 +520,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
                                          version=_version_param(request))
     except DomainError as exc:
         return _demand_page(request, _load(pk), status=exc.status, error=exc.message)
-    messages.success(request, f"Approved; the demand is now "
-                              f"{Status(updated.status).label.lower()}.")
+    messages.success(request, _("Approved; the demand is now %(status)s.")
+                     % {"status": timeline.status_word(updated.status)})
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -516,8 +534,8 @@ def human_rights(request: HttpRequest, pk: int) -> HttpResponse:
     form = HumanRightsForm(request.POST)
     if not form.is_valid():
         return _demand_page(request, demand, status=400, hr_form=form,
-                            error="The human-rights review was not recorded: correct the "
-                                  "marked fields.")
+                            error=_("The human-rights review was not recorded: correct "
+                                    "the marked fields."))
     try:
         review_actions.record_human_rights_review(demand, form.cleaned_data,
                                                   user=request.user,
@@ -525,7 +543,7 @@ def human_rights(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _demand_page(request, _load(pk), status=exc.status, hr_form=form,
                             error=exc.message)
-    messages.success(request, "Human-rights review recorded.")
+    messages.success(request, _("Human-rights review recorded."))
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -538,15 +556,16 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return _demand_page(request, demand, status=400, send_back_form=form,
-                            error="Nothing was sent back: say why the decision goes back.")
+                            error=_("Nothing was sent back: say why the decision goes "
+                                    "back."))
     try:
         review_actions.send_back(demand, form.cleaned_data["comment"], user=request.user,
                                  version=_version_param(request))
     except DomainError as exc:
         return _demand_page(request, _load(pk), status=exc.status, send_back_form=form,
                             error=exc.message)
-    messages.success(request, "Sent back with your comment; the decisions must be made "
-                              "again before anyone can approve them.")
+    messages.success(request, _("Sent back with your comment; the decisions must be made "
+                                "again before anyone can approve them."))
     return redirect("review:demand", pk=demand.pk)
 
 
@@ -575,8 +594,8 @@ def letter_edit(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
                       options=reason_options(demand, notice.kind))
     if not form.is_valid():
         return _demand_page(request, demand, status=400,
-                            letter_form=(notice.pk, form, "The letter was not saved: correct "
-                                                          "the marked fields."))
+                            letter_form=(notice.pk, form, _("The letter was not saved: "
+                                                            "correct the marked fields.")))
     try:
         if "redraft" in request.POST:
             letter_actions.edit_letter(notice, user=request.user,
@@ -588,7 +607,7 @@ def letter_edit(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
     except DomainError as exc:
         return _demand_page(request, _load(pk), status=exc.status,
                             letter_form=(notice.pk, form, exc.message))
-    messages.success(request, "Letter saved; it is still a draft.")
+    messages.success(request, _("Letter saved; it is still a draft."))
     return redirect(reverse("review:demand", args=[pk]) + f"#letter-{notice.pk}")
 
 
@@ -601,13 +620,13 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _demand_page(request, demand, status=400, note_form=form,
-                            error="The note was not added: write the note.")
+                            error=_("The note was not added: write the note."))
     try:
         review_actions.add_note(demand, form.cleaned_data["body"], user=request.user)
     except DomainError as exc:
         return _demand_page(request, demand, status=exc.status, note_form=form,
                             error=exc.message)
-    messages.success(request, "Note added (staff only; the authority never sees it).")
+    messages.success(request, _("Note added (staff only; the authority never sees it)."))
     return redirect(reverse("review:demand", args=[demand.pk]) + "#notes")
 
 
@@ -623,7 +642,7 @@ def letter_approve(request: HttpRequest, pk: int, notice_id: int) -> HttpRespons
         return _demand_page(request, demand, status=exc.status,
                             letter_form=(notice.pk, SendLetterForm(prefix=f"send-{notice.pk}"),
                                          exc.message))
-    messages.success(request, "Letter approved; it can now be sent.")
+    messages.success(request, _("Letter approved; it can now be sent."))
     return redirect("review:demand", pk=pk)
 
 
@@ -638,15 +657,19 @@ def letter_send(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
     form = SendLetterForm(request.POST, prefix=f"send-{notice.pk}")
     if not form.is_valid():
         return _demand_page(request, demand, status=400,
-                            letter_form=(notice.pk, form, "The letter was not sent."))
+                            letter_form=(notice.pk, form, _("The letter was not sent.")))
     try:
         sent = letter_actions.send_letter(notice, user=request.user,
                                           to=form.addresses() or None)
     except DomainError as exc:
         return _demand_page(request, demand, status=exc.status,
-                            letter_form=(notice.pk, form, f"The letter was not sent: "
-                                                          f"{exc.message}"))
-    where = (f" and e-mailed to {', '.join(sent.addresses)}" if sent.addresses
-             else "; no registry address to e-mail it to")
-    messages.success(request, f"Letter sent to the authority's portal{where}.")
+                            letter_form=(notice.pk, form,
+                                         _("The letter was not sent: %(why)s")
+                                         % {"why": exc.message}))
+    if sent.addresses:
+        messages.success(request, _("Letter sent to the authority's portal and e-mailed to "
+                                    "%(addresses)s.") % {"addresses": ", ".join(sent.addresses)})
+    else:
+        messages.success(request, _("Letter sent to the authority's portal; no registry "
+                                    "address to e-mail it to."))
     return redirect("review:demand", pk=pk)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dueprocess.demands.dsa_vocabulary import Category, Keyword
 from dueprocess.demands.inputs import DecisionIn, OverrideIn
@@ -20,15 +22,19 @@ from dueprocess.demands.models import Ask, AskKind, Decision, Outcome, Status
 from dueprocess.demands.reasons import REASONS
 from dueprocess.review.models import Alternative, Assessment, Conclusion
 
-OUTCOME_CHOICES: list[tuple[str, str]] = [
-    (Outcome.COMPLY, "Comply"),
-    (Outcome.COMPLY_PARTIALLY, "Comply in part (narrowed)"),
-    (Outcome.REJECT, "Reject"),
-    (Outcome.HOLD, "Hold"),
-    (Outcome.ROUTE_MLAT, "Refer to MLAT"),
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+OUTCOME_CHOICES: list[tuple[str, StrOrPromise]] = [
+    (Outcome.COMPLY, pgettext_lazy("outcome choice", "Comply")),
+    (Outcome.COMPLY_PARTIALLY, _("Comply in part (narrowed)")),
+    (Outcome.REJECT, pgettext_lazy("outcome choice", "Reject")),
+    (Outcome.HOLD, pgettext_lazy("outcome choice", "Hold")),
+    (Outcome.ROUTE_MLAT, pgettext_lazy("outcome choice", "Refer to MLAT")),
 ]
 
-CATEGORY_LABELS = {"subscriber": "Subscriber", "traffic": "Traffic", "content": "Content"}
+CATEGORY_LABELS = {"subscriber": _("Subscriber"), "traffic": _("Traffic"),
+                   "content": pgettext_lazy("data category", "Content")}
 
 
 
@@ -53,18 +59,19 @@ class QueueFilterForm(forms.Form):
 
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Open"), ("all", "All"), *Status.choices],
+        choices=[("", pgettext_lazy("open demands", "Open")),
+                 ("all", pgettext_lazy("all demands", "All")), *Status.choices],
     )
     jurisdiction = forms.CharField(
         required=False, max_length=2,
-        validators=[RegexValidator(r"^[A-Za-z]{2}$", "two letters, e.g. HK or EU")],
+        validators=[RegexValidator(r"^[A-Za-z]{2}$", _("two letters, e.g. HK or EU"))],
     )
     mine = forms.BooleanField(required=False)
     assignee = forms.CharField(required=False, max_length=20,
                                validators=[RegexValidator(r"^(none|\d{1,18})$")])
-    due = forms.ChoiceField(required=False, choices=[("", "Any time"),
-                                                     ("overdue", "Overdue"),
-                                                     ("week", "Due within 7 days")])
+    due = forms.ChoiceField(required=False, choices=[("", _("Any time")),
+                                                     ("overdue", _("Overdue")),
+                                                     ("week", _("Due within 7 days"))])
     approval = forms.BooleanField(required=False)
     emergency = forms.BooleanField(required=False)
     hr = forms.BooleanField(required=False)
@@ -101,7 +108,7 @@ class BulkAssignForm(forms.Form):
     def clean_assignee(self) -> str:
         value = str(self.cleaned_data["assignee"])
         if value != "me" and int(value) not in self.people:
-            raise forms.ValidationError("choose one of the listed reviewers")
+            raise forms.ValidationError(_("choose one of the listed reviewers"))
         return value
 
 
@@ -122,7 +129,7 @@ class CountriesField(forms.CharField):
         bad = [c for c in codes if not _COUNTRY.match(c)]
         if bad:
             raise forms.ValidationError(
-                "two-letter country codes, e.g. HK or DE, AT (not %(bad)s)",
+                _("two-letter country codes, e.g. HK or DE, AT (not %(bad)s)"),
                 params={"bad": ", ".join(bad)})
         return sorted(set(codes))
 
@@ -136,12 +143,13 @@ class DecisionForm(forms.Form):
     """The decision for one ask; narrowing fields exist for disclose asks (categories,
     dates) and for restrictions (withhold only in some countries: least restrictive)."""
 
-    outcome = forms.ChoiceField(choices=[("", "— choose —"), *OUTCOME_CHOICES])
+    outcome = forms.ChoiceField(choices=[("", _("— choose —")), *OUTCOME_CHOICES],
+                                label=_("Outcome"))
     reason_codes = forms.MultipleChoiceField(
-        choices=REASONS, widget=forms.CheckboxSelectMultiple, label="Reasons",
-        error_messages={"required": "give at least one reason"},
+        choices=REASONS, widget=forms.CheckboxSelectMultiple, label=_("Reasons"),
+        error_messages={"required": _("give at least one reason")},
     )
-    rationale = forms.CharField(required=False, max_length=20_000,
+    rationale = forms.CharField(required=False, max_length=20_000, label=_("Rationale"),
                                 widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, ask: Ask, *args: Any, **kwargs: Any) -> None:
@@ -149,31 +157,35 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.ask = ask
         if self.withholdable:
-            what = "account" if ask.kind == AskKind.RESTRICT_ACCOUNT else "content"
             self.fields["withhold_in"] = CountriesField(
-                required=False, max_length=200, label=f"Withhold the {what} only in",
-                help_text="Comply in part: the least restrictive way. Country codes, e.g. "
-                          "HK; the item stays available everywhere else.")
+                required=False, max_length=200,
+                label=(_("Withhold the account only in")
+                       if ask.kind == AskKind.RESTRICT_ACCOUNT
+                       else _("Withhold the content only in")),
+                help_text=_("Comply in part: the least restrictive way. Country codes, e.g. "
+                            "HK; the item stays available everywhere else."))
             # What the DSA statement of reasons reports; empty keeps the demand's category.
             self.fields["dsa_category"] = forms.ChoiceField(
-                required=False, label="DSA category",
-                choices=[("", "— as recorded on the demand —"), *DSA_CATEGORY_CHOICES],
-                help_text="Reported in the statement of reasons to the DSA Transparency "
-                          "Database.")
+                required=False, label=_("DSA category"),
+                choices=[("", _("— as recorded on the demand —")), *DSA_CATEGORY_CHOICES],
+                help_text=_("Reported in the statement of reasons to the DSA Transparency "
+                            "Database."))
             self.fields["dsa_keywords"] = forms.MultipleChoiceField(
-                required=False, label="DSA keywords", choices=DSA_KEYWORD_CHOICES,
+                required=False, label=_("DSA keywords"), choices=DSA_KEYWORD_CHOICES,
                 widget=forms.SelectMultiple(attrs={"size": 6}),
-                help_text="Optional; hold Ctrl or Cmd to pick several.")
+                help_text=_("Optional; hold Ctrl or Cmd to pick several."))
         if self.narrowable:
             self.fields["data_categories"] = forms.MultipleChoiceField(
                 required=False, widget=forms.CheckboxSelectMultiple,
-                label="Disclose only",
+                label=_("Disclose only"),
                 choices=[(c, CATEGORY_LABELS.get(c, c)) for c in ask.data_categories],
             )
             self.fields["date_from"] = forms.DateField(
-                required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+                required=False, label=pgettext_lazy("start of a date range", "From"),
+                widget=forms.DateInput(attrs={"type": "date"}))
             self.fields["date_to"] = forms.DateField(
-                required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+                required=False, label=pgettext_lazy("end of a date range", "To"),
+                widget=forms.DateInput(attrs={"type": "date"}))
 
     @property
     def narrowable(self) -> bool:
@@ -189,7 +201,7 @@ class DecisionForm(forms.Form):
             return data
         if self.withholdable:
             if not data.get("withhold_in") and "withhold_in" not in self.errors:
-                self.add_error("withhold_in", "name the countries to withhold in")
+                self.add_error("withhold_in", _("name the countries to withhold in"))
             return data
         if not self.narrowable:
             return data
@@ -198,9 +210,9 @@ class DecisionForm(forms.Form):
         date_from, date_to = data.get("date_from"), data.get("date_to")
         if not (fewer or date_from or date_to):
             raise forms.ValidationError(
-                "complying in part needs fewer data categories or a narrower date range")
+                _("complying in part needs fewer data categories or a narrower date range"))
         if date_from and date_to and date_from > date_to:
-            self.add_error("date_to", "the end is before the start")
+            self.add_error("date_to", _("the end is before the start"))
         return data
 
     def to_decision(self) -> DecisionIn:
@@ -231,13 +243,14 @@ class OverrideForm(forms.Form):
     """
 
     findings = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Block findings overridden")
+        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Block findings overridden"))
     human_rights = forms.BooleanField(
-        required=False, label="Go beyond the human-rights review's conclusion")
+        required=False, label=_("Go beyond the human-rights review's conclusion"))
     reason_codes = forms.MultipleChoiceField(
         required=False, choices=REASONS, widget=forms.CheckboxSelectMultiple,
-        label="Reasons for the override")
-    rationale = forms.CharField(required=False, max_length=20_000, label="Why the override",
+        label=_("Reasons for the override"))
+    rationale = forms.CharField(required=False, max_length=20_000, label=_("Why the override"),
                                 widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, block_codes: Sequence[str], *args: Any, **kwargs: Any) -> None:
@@ -259,21 +272,21 @@ class OverrideForm(forms.Form):
 
 
 class SendBackForm(forms.Form):
-    comment = forms.CharField(max_length=5000, label="What needs another look",
+    comment = forms.CharField(max_length=5000, label=_("What needs another look"),
                               widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "say why the decision goes back"})
+                              error_messages={"required": _("say why the decision goes back")})
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(max_length=10_000, label="Internal note",
+    body = forms.CharField(max_length=10_000, label=_("Internal note"),
                            widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": "write the note"})
+                           error_messages={"required": _("write the note")})
 
 
 class SignoffForm(forms.Form):
-    note = forms.CharField(max_length=5000, label="Sign-off note",
+    note = forms.CharField(max_length=5000, label=_("Sign-off note"),
                            widget=forms.Textarea(attrs={"rows": 2}),
-                           error_messages={"required": "say on what basis you sign off"})
+                           error_messages={"required": _("say on what basis you sign off")})
 
 
 def decision_forms(asks: Sequence[Ask], data: Mapping[str, Any] | None = None,
@@ -334,14 +347,17 @@ def row_value(decision: Decision | None) -> str:
 
 def row_choices(ask: Ask, withhold_in: Sequence[str] = ()) -> list[tuple[str, str]]:
     """The outcomes the decision action accepts for one target of this ask."""
-    out = [(AS_ASK, f"As ask {ask.position} decides"), (str(Outcome.COMPLY), "Comply")]
+    out = [(AS_ASK, gettext("As ask %(position)s decides") % {"position": ask.position}),
+           (str(Outcome.COMPLY), str(pgettext_lazy("outcome choice", "Comply")))]
     if ask.kind == AskKind.DISCLOSE:
-        out.append((str(Outcome.COMPLY_PARTIALLY), "Comply in part (the ask's narrowing)"))
+        out.append((str(Outcome.COMPLY_PARTIALLY), gettext("Comply in part (the ask's narrowing)")))
     if ask.kind in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT):
-        where = ", ".join(withhold_in) or "the ask's countries"
-        out.append((WITHHOLD, f"Withhold only in {where}"))
-    out += [(str(Outcome.REJECT), "Refuse"), (str(Outcome.HOLD), "Hold"),
-            (str(Outcome.ROUTE_MLAT), "Refer to MLAT")]
+        out.append((WITHHOLD, gettext("Withhold only in %(countries)s") % {
+            "countries": ", ".join(withhold_in)} if withhold_in
+            else gettext("Withhold only in the ask's countries")))
+    out += [(str(Outcome.REJECT), str(pgettext_lazy("outcome choice", "Refuse"))),
+            (str(Outcome.HOLD), str(pgettext_lazy("outcome choice", "Hold"))),
+            (str(Outcome.ROUTE_MLAT), str(pgettext_lazy("outcome choice", "Refer to MLAT")))]
     return out
 
 
@@ -357,9 +373,9 @@ class TargetTableForm(forms.Form):
 
     row_reasons = forms.MultipleChoiceField(
         required=False, choices=REASONS, widget=forms.CheckboxSelectMultiple,
-        label="Reasons for the targets decided differently")
+        label=_("Reasons for the targets decided differently"))
     row_rationale = forms.CharField(required=False, max_length=20_000,
-                                    label="Rationale for those targets",
+                                    label=_("Rationale for those targets"),
                                     widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, rows: Sequence[Any], *args: Any,
@@ -368,8 +384,9 @@ class TargetTableForm(forms.Form):
         self.rows = list(rows)
         for row in self.rows:
             self.fields[row.key] = forms.ChoiceField(
-                required=False, label=f"Outcome for {row.target.identifier}, ask "
-                                      f"{row.ask.position}",
+                required=False,
+                label=gettext("Outcome for %(target)s, ask %(position)s") % {
+                    "target": row.target.identifier, "position": row.ask.position},
                 choices=row_choices(row.ask, (withhold_in or {}).get(row.ask.position, ())),
                 initial=row_value(row.exception))
 
@@ -382,8 +399,8 @@ class TargetTableForm(forms.Form):
         data = super().clean() or {}
         deciding = [row for row, value in self.changed_rows() if value != AS_ASK]
         if deciding and not data.get("row_reasons"):
-            self.add_error("row_reasons", "give at least one reason for the targets "
-                                          "decided differently from their ask")
+            self.add_error("row_reasons", _("give at least one reason for the targets "
+                                            "decided differently from their ask"))
         return data
 
     def to_decisions(self, ask_forms: Sequence[DecisionForm]) -> list[DecisionIn]:
@@ -405,15 +422,17 @@ class TargetTableForm(forms.Form):
             if value == WITHHOLD:
                 where = list(form.cleaned_data.get("withhold_in") or ())
                 if not where:
-                    self.add_error(row.key, f"name the countries to withhold in under ask "
-                                            f"{row.ask.position}")
+                    self.add_error(row.key, gettext(
+                        "name the countries to withhold in under ask %(position)s")
+                        % {"position": row.ask.position})
                     continue
                 update.update(outcome=Outcome.COMPLY_PARTIALLY, withhold_in=where)
             elif value == Outcome.COMPLY_PARTIALLY:
                 if not (form.cleaned_data.get("data_categories")
                         or form.cleaned_data.get("date_from") or form.cleaned_data.get("date_to")):
-                    self.add_error(row.key, f"narrow ask {row.ask.position} (categories or "
-                                            "dates) to comply in part for a target")
+                    self.add_error(row.key, gettext(
+                        "narrow ask %(position)s (categories or dates) to comply in part for "
+                        "a target") % {"position": row.ask.position})
                     continue
                 cats = form.cleaned_data.get("data_categories")
                 update.update(data_categories=list(cats) if cats else None,
@@ -435,13 +454,13 @@ def posted_rows(data: Mapping[str, Any]) -> list[tuple[int, int]]:
 
 class AssignForm(forms.Form):
     assignee = forms.TypedChoiceField(coerce=int, empty_value=None, required=False,
-                                      choices=(), label="Assign to")
+                                      choices=(), label=_("Assign to"))
 
     def __init__(self, people: Sequence[Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "— nobody —"), *[
+        field.choices = [("", gettext("— nobody —")), *[
             (p.pk, p.get_username()) for p in people]]
 
 
@@ -449,37 +468,41 @@ class HumanRightsForm(forms.Form):
     """Legality, necessity, proportionality and less restrictive alternatives."""
 
     legality = forms.ChoiceField(choices=Assessment.choices, widget=forms.RadioSelect,
-                                 label="Legality: a clear, accessible law authorises this")
+                                 label=_("Legality: a clear, accessible law authorises this"))
     legality_notes = forms.CharField(required=False, max_length=10_000,
                                      widget=forms.Textarea(attrs={"rows": 2}))
     necessity = forms.ChoiceField(choices=Assessment.choices, widget=forms.RadioSelect,
-                                  label="Necessity: it pursues a legitimate aim and is needed")
+                                  label=_("Necessity: it pursues a legitimate aim and is "
+                                          "needed"))
     necessity_notes = forms.CharField(required=False, max_length=10_000,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     proportionality = forms.ChoiceField(
         choices=Assessment.choices, widget=forms.RadioSelect,
-        label="Proportionality: the harm to the user is not excessive for that aim")
+        label=_("Proportionality: the harm to the user is not excessive for that aim"))
     proportionality_notes = forms.CharField(required=False, max_length=10_000,
                                             widget=forms.Textarea(attrs={"rows": 2}))
     alternatives = forms.MultipleChoiceField(
         required=False, choices=Alternative.choices, widget=forms.CheckboxSelectMultiple,
-        label="Less restrictive alternatives that would suffice")
+        label=_("Less restrictive alternatives that would suffice"))
     alternatives_notes = forms.CharField(required=False, max_length=10_000,
                                          widget=forms.Textarea(attrs={"rows": 2}))
-    conclusion = forms.ChoiceField(choices=[("", "— choose —"), *Conclusion.choices])
-    rationale = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}))
+    conclusion = forms.ChoiceField(choices=[("", _("— choose —")), *Conclusion.choices],
+                                   label=_("Conclusion"))
+    rationale = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}),
+                                label=_("Rationale"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("conclusion") == Conclusion.PROCEED_WITH_ALTERNATIVE
                 and not data.get("alternatives")):
-            self.add_error("alternatives", "name the alternative the demand may proceed with")
+            self.add_error("alternatives",
+                           _("name the alternative the demand may proceed with"))
         return data
 
 
 class ClarifyForm(forms.Form):
     message = forms.CharField(
-        max_length=5000, label="What needs clarifying",
+        max_length=5000, label=_("What needs clarifying"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -488,24 +511,25 @@ class LetterForm(forms.Form):
     """A draft letter: its text and the reasons it quotes (internal ones unchecked unless
     the reviewer checks them)."""
 
-    subject = forms.CharField(max_length=300)
+    subject = forms.CharField(max_length=300, label=_("Subject"))
     body = forms.CharField(max_length=50_000, widget=forms.Textarea(attrs={"rows": 16}),
-                           label="Text")
-    reasons = forms.MultipleChoiceField(required=False, label="Reasons quoted",
+                           label=_("Text"))
+    reasons = forms.MultipleChoiceField(required=False, label=_("Reasons quoted"),
                                         widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, options: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["reasons"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(o.key, f"{o.label}{' (internal assessment)' if o.internal else ''}")
+        field.choices = [(o.key, gettext("%(reason)s (internal assessment)")
+                          % {"reason": o.label} if o.internal else o.label)
                          for o in options]
 
 
 class SendLetterForm(forms.Form):
-    to = forms.CharField(required=False, label="E-mail to",
-                         help_text="One address a line; only addresses on a verified domain "
-                                   "of the authority are accepted",
+    to = forms.CharField(required=False, label=_("E-mail to"),
+                         help_text=_("One address a line; only addresses on a verified domain "
+                                     "of the authority are accepted"),
                          widget=forms.Textarea(attrs={"rows": 2}))
 
     def addresses(self) -> list[str]:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dueprocess.demands.models import Demand
@@ -51,7 +52,7 @@ def publication_prepare(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("demand", "").strip()
     demand = Demand.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     if demand is None:
-        messages.error(request, f"There is no demand {raw[:20]!r}.")
+        messages.error(request, _("There is no demand %(number)r.") % {"number": raw[:20]})
         return redirect("review:publications")
     try:
         pub = publications.prepare_publication(demand, user=request.user,
@@ -59,7 +60,7 @@ def publication_prepare(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("review:publications")
-    messages.success(request, "Draft prepared: check the redactions before publishing.")
+    messages.success(request, _("Draft prepared: check the redactions before publishing."))
     return redirect("review:publication", pub_id=pub.pk)
 
 
@@ -94,7 +95,7 @@ def _step(request: HttpRequest, pub_id: int, done: str,
 @staff_required
 @require_POST
 def publication_edit(request: HttpRequest, pub_id: int) -> HttpResponse:
-    return _step(request, pub_id, "Saved; the automatic redactions were applied again.",
+    return _step(request, pub_id, _("Saved; the automatic redactions were applied again."),
                  lambda pub: publications.edit_publication(
                      pub, request.POST.get("text", ""), user=request.user,
                      private_names=_names(request)))
@@ -103,13 +104,13 @@ def publication_edit(request: HttpRequest, pub_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def publication_publish(request: HttpRequest, pub_id: int) -> HttpResponse:
-    return _step(request, pub_id, "Published on the public transparency pages.",
+    return _step(request, pub_id, _("Published on the public transparency pages."),
                  lambda pub: publications.publish(pub, user=request.user))
 
 
 @staff_required
 @require_POST
 def publication_withdraw(request: HttpRequest, pub_id: int) -> HttpResponse:
-    return _step(request, pub_id, "Withdrawn from the public pages.",
+    return _step(request, pub_id, _("Withdrawn from the public pages."),
                  lambda pub: publications.withdraw(
                      pub, user=request.user, reason=request.POST.get("reason", "")[:500]))

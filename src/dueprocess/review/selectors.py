@@ -29,6 +29,7 @@ from django.db.models import (
     Window,
 )
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from dueprocess.audit.chain import VerifyResult, verify
 from dueprocess.audit.models import AuditEvent, SigningKey
@@ -344,10 +345,27 @@ SORTS: dict[str, str] = {
     "jurisdiction": "asc", "status": "asc", "assignee": "asc",
 }
 DEFAULT_SORT = "-risk"
+#: How the queue names each order ("Sorted by received, descending").
+SORT_LABELS = {
+    "received": pgettext_lazy("sort key", "received"),
+    "deadline": pgettext_lazy("sort key", "deadline"),
+    "risk": pgettext_lazy("sort key", "risk"),
+    "authority": pgettext_lazy("sort key", "authority"),
+    "jurisdiction": pgettext_lazy("sort key", "jurisdiction"),
+    "status": pgettext_lazy("sort key", "status"),
+    "assignee": pgettext_lazy("sort key", "assignee"),
+}
 
 #: The kind of block a demand's risk stands for (see demands.actions.risk_of).
 BLOCK_KINDS: dict[int, str] = {6: "forgery", 5: "sanctions", 4: "human rights",
                                3: "legal process"}
+#: The same kinds as a reader sees them on the queue's badges.
+BLOCK_LABELS = {
+    "forgery": pgettext_lazy("block badge", "forgery"),
+    "sanctions": pgettext_lazy("block badge", "sanctions"),
+    "human rights": pgettext_lazy("block badge", "human rights"),
+    "legal process": pgettext_lazy("block badge", "legal process"),
+}
 
 
 def parse_sort(value: str) -> tuple[str, bool]:
@@ -538,6 +556,11 @@ class QueueRow:
     def block(self) -> str:
         """The kind of the demand's worst block finding, or "" without one."""
         return BLOCK_KINDS.get(self.demand.risk, "")
+
+    @property
+    def block_label(self) -> str:
+        """:attr:`block` in the reader's language."""
+        return str(BLOCK_LABELS.get(self.block, self.block))
 
 
 @dataclass(frozen=True)

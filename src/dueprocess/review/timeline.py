@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dueprocess.audit.models import AuditEvent
@@ -37,6 +37,19 @@ KINDS: list[tuple[str, Promise]] = [
     (LETTERS, _("Letters")),
     (NOTES, _("Notes")),
 ]
+
+#: The word on each event's pill (lower case, like the codes it stands for).
+KIND_WORDS: dict[str, Promise] = {
+    DECISIONS: pgettext_lazy("timeline event kind", "decisions"),
+    VETTING: pgettext_lazy("timeline event kind", "vetting"),
+    EXECUTION: pgettext_lazy("timeline event kind", "execution"),
+    LETTERS: pgettext_lazy("timeline event kind", "letters"),
+    NOTES: pgettext_lazy("timeline event kind", "notes"),
+    VIEWS: pgettext_lazy("timeline event kind", "views"),
+    INTAKE: pgettext_lazy("timeline event kind", "intake"),
+    ADMIN: pgettext_lazy("timeline event kind", "admin"),
+    "": pgettext_lazy("timeline event kind", "other"),
+}
 
 
 @dataclass(frozen=True)
@@ -194,6 +207,35 @@ OUTCOME_WORDS: dict[str, Promise] = {
     "route_mlat": _("refer to MLAT"),
 }
 
+#: A demand's status as a word in running text ("the demand is now in review").
+STATUS_WORDS: dict[str, Promise] = {
+    "received": pgettext_lazy("demand status", "received"),
+    "in_review": pgettext_lazy("demand status", "in review"),
+    "awaiting_authority": pgettext_lazy("demand status", "awaiting authority"),
+    "on_hold": pgettext_lazy("demand status", "on hold"),
+    "approved": pgettext_lazy("demand status", "approved"),
+    "executing": pgettext_lazy("demand status", "executing"),
+    "completed": pgettext_lazy("demand status", "completed"),
+    "rejected": pgettext_lazy("demand status", "rejected"),
+    "withdrawn": pgettext_lazy("demand status", "withdrawn"),
+}
+
+#: What vetting recommends, as words ("Vetting recommended: request clarification").
+RECOMMENDATION_WORDS: dict[str, Promise] = {
+    "comply": pgettext_lazy("vetting recommendation", "comply"),
+    "comply_partially": pgettext_lazy("vetting recommendation", "comply partially"),
+    "request_clarification": pgettext_lazy("vetting recommendation", "request clarification"),
+    "route_mlat": pgettext_lazy("vetting recommendation", "route mlat"),
+    "reject": pgettext_lazy("vetting recommendation", "reject"),
+    "hold": pgettext_lazy("vetting recommendation", "hold"),
+    "escalate": pgettext_lazy("vetting recommendation", "escalate"),
+}
+
+
+def status_word(status: str) -> str:
+    """The status in the reader's language; an unknown code reads as itself."""
+    return str(STATUS_WORDS.get(status, status.replace("_", " ")))
+
 
 #: What a ``demand.viewed`` event says was looked at.
 VIEWED: dict[str, Promise] = {
@@ -275,6 +317,11 @@ class Line:
     points: list[str] = field(default_factory=list)
     who: str = ""
 
+    @property
+    def kind_label(self) -> str:
+        """The kind in the reader's language ("other" for a code this release lacks)."""
+        return str(KIND_WORDS.get(self.kind, KIND_WORDS[""]))
+
 
 def _points(event: AuditEvent) -> list[str]:
     """The lines worth reading without opening the details."""
@@ -288,8 +335,8 @@ def _points(event: AuditEvent) -> list[str]:
         for d in payload.get("decisions") or []:
             if not isinstance(d, dict):
                 continue
-            params = {"ask": d.get("ask"), "outcome": OUTCOME_WORDS.get(
-                str(d.get("outcome")), str(d.get("outcome"))), "target": d.get("target")}
+            params = {"ask": d.get("ask"), "outcome": str(OUTCOME_WORDS.get(
+                str(d.get("outcome")), str(d.get("outcome")))), "target": d.get("target")}
             out.append(gettext("Ask %(ask)s, target %(target)s: %(outcome)s") % params
                        if d.get("target") else gettext("Ask %(ask)s: %(outcome)s") % params)
         return out
@@ -304,6 +351,16 @@ def describe(event: AuditEvent, names: Mapping[int, str]) -> Line:
     who = fill["actor"] = actor_name(event.actor, names)
     if event.verb == "demand.viewed":
         fill["what"] = _viewed(str(payload.get("what", "")))
+    recommendation = payload.get("recommendation")
+    if event.verb == "demand.vetted" and isinstance(recommendation, str) \
+            and recommendation in RECOMMENDATION_WORDS:
+        fill["recommendation"] = str(RECOMMENDATION_WORDS[recommendation])
+    if event.verb == "demand.status_changed":
+        for key in ("from", "to"):
+            if isinstance(payload.get(key), str) and payload[key]:
+                fill[key] = status_word(payload[key])
     if known is None:
-        return Line(event, "", f"{who}: {event.verb}", who=who)
+        return Line(event, "", gettext("%(actor)s: %(code)s") % {"actor": who,
+                                                                   "code": event.verb},
+                    who=who)
     return Line(event, known.kind, str(known.text) % fill, _points(event), who=who)

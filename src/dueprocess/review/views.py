@@ -13,9 +13,10 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from dueprocess.accounts.roles import DECIDE_PERM, SAVE_VIEW_PERM
@@ -34,19 +35,22 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 
 
 #: Column headers: (sort key, label, extra class).
-COLUMNS = (("risk", "Risk", "flags"), (None, "Reference", ""), ("authority", "Authority", ""),
-           ("jurisdiction", "Jur.", ""), (None, "Instrument", ""), ("status", "Status", ""),
-           (None, "Recommendation", ""), (None, "Targets", "num"),
-           ("received", "Received", ""), ("deadline", "Due", ""),
-           ("assignee", "Assignee", ""))
+COLUMNS = (("risk", gettext_lazy("Risk"), "flags"), (None, gettext_lazy("Reference"), ""),
+           ("authority", gettext_lazy("Authority"), ""),
+           ("jurisdiction", pgettext_lazy("short for jurisdiction", "Jur."), ""),
+           (None, gettext_lazy("Instrument"), ""), ("status", gettext_lazy("Status"), ""),
+           (None, gettext_lazy("Recommendation"), ""), (None, gettext_lazy("Targets"), "num"),
+           ("received", gettext_lazy("Received"), ""),
+           ("deadline", pgettext_lazy("deadline column", "Due"), ""),
+           ("assignee", gettext_lazy("Assignee"), ""))
 
 #: Views every reviewer has, by role: (label, query string).
 BUILT_IN_VIEWS = (
-    ("Needs human-rights review", "hr=1"),
-    ("Answer received", "answered=1"),
-    ("Awaiting approval", "approval=1"),
-    ("Emergencies", "emergency=1"),
-    ("My demands", "mine=1"),
+    (gettext_lazy("Needs human-rights review"), "hr=1"),
+    (gettext_lazy("Answer received"), "answered=1"),
+    (gettext_lazy("Awaiting approval"), "approval=1"),
+    (gettext_lazy("Emergencies"), "emergency=1"),
+    (gettext_lazy("My demands"), "mine=1"),
 )
 
 
@@ -61,6 +65,7 @@ def _headers(params: dict[str, Any], sort: str, descending: bool) -> list[dict[s
             head["aria"] = ("descending" if descending else "ascending") if active else "none"
             head["query"] = _query(params, sort=f"-{key}" if desc else key, page="")
             head["next_dir"] = "descending" if desc else "ascending"
+            head["title"] = _("Sort descending") if desc else _("Sort ascending")
         out.append(head)
     return out
 
@@ -129,6 +134,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "hr": bool(params["hr"]),
         "answered": bool(params["answered"]),
         "sort": result.sort,
+        "sort_label": selectors.SORT_LABELS.get(result.sort, result.sort),
         "descending": result.descending,
         "headers": _headers(params, result.sort, result.descending),
         "people": people,
@@ -179,12 +185,13 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign or claim the ticked rows; each demand is its own step, refusals are listed."""
     back = request.POST.get("next", "")
     if not request.user.has_perm(DECIDE_PERM):
-        return _refused(request, back, f"You lack the permission {DECIDE_PERM} needed to "
-                        "assign demands. Nothing was changed.", status=403)
+        return _refused(request, back, _(
+            "You lack the permission %(perm)s needed to assign demands. Nothing was changed."
+        ) % {"perm": DECIDE_PERM}, status=403)
     form = BulkAssignForm(selectors.assignable_people(), request.POST)
     if not form.is_valid():
-        return _refused(request, back, "Nothing was assigned: tick at least one demand and "
-                        "choose one of the listed reviewers.", status=400)
+        return _refused(request, back, _("Nothing was assigned: tick at least one demand and "
+                                         "choose one of the listed reviewers."), status=400)
     who = form.cleaned_data["assignee"]
     assignee_id = request.user.pk if who == "me" else int(who)
     try:
@@ -192,16 +199,23 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
                                           user=request.user)
     except DomainError as exc:
         return _refused(request, back, exc.message, status=exc.status)
-    name = "you" if assignee_id == request.user.pk else next(
+    mine = assignee_id == request.user.pk
+    name = "" if mine else next(
         (p.get_username() for p in selectors.assignable_people() if p.pk == assignee_id), "")
     if done.assigned:
-        messages.success(request, f"Assigned {len(done.assigned)} demand"
-                         f"{pluralize(len(done.assigned))} to {name}.")
+        count = len(done.assigned)
+        text = (ngettext("Assigned %(count)d demand to you.",
+                         "Assigned %(count)d demands to you.", count) if mine
+                else ngettext("Assigned %(count)d demand to %(name)s.",
+                              "Assigned %(count)d demands to %(name)s.", count))
+        messages.success(request, text % {"count": count, "name": name})
     if done.unchanged:
-        messages.info(request, f"{len(done.unchanged)} already with {name}: "
-                      + ", ".join(f"#{pk}" for pk in done.unchanged) + ".")
+        text = (_("%(count)d already with you: %(ids)s.") if mine
+                else _("%(count)d already with %(name)s: %(ids)s."))
+        messages.info(request, text % {"count": len(done.unchanged), "name": name,
+                                       "ids": ", ".join(f"#{pk}" for pk in done.unchanged)})
     for pk, why in done.refused.items():
-        messages.error(request, f"Not assigned #{pk}: {why}.")
+        messages.error(request, _("Not assigned #%(pk)s: %(why)s.") % {"pk": pk, "why": why})
     return _back(back)
 
 
@@ -212,16 +226,17 @@ def save_view(request: HttpRequest) -> HttpResponse:
     query = QueryDict(request.POST.get("query", "")[:1000])
     clean = urlencode([(k, v) for k, v in query.items() if k != "page" and v])
     if not request.user.has_perm(SAVE_VIEW_PERM):
-        return _refused(request, clean, f"You lack the permission {SAVE_VIEW_PERM} needed "
-                        "to save a view; share the page's link instead.", status=403)
+        return _refused(request, clean, _(
+            "You lack the permission %(perm)s needed to save a view; share the page's link "
+            "instead.") % {"perm": SAVE_VIEW_PERM}, status=403)
     if not form.is_valid():
-        return _refused(request, clean, "Name the view (at most 80 characters) to save it.",
+        return _refused(request, clean, _("Name the view (at most 80 characters) to save it."),
                         status=400)
     try:
         view = review_actions.save_view(form.cleaned_data["name"], clean, user=request.user)
     except DomainError as exc:
         return _refused(request, clean, exc.message, status=exc.status)
-    messages.success(request, f"Saved the view \u201c{view.name}\u201d.")
+    messages.success(request, _("Saved the view “%(name)s”.") % {"name": view.name})
     return _back(view.query)
 
 
@@ -229,15 +244,16 @@ def save_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delete_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("review.delete_savedview"):
-        return _refused(request, "", "You lack the permission review.delete_savedview "
-                        "needed to delete a view.", status=403)
+        return _refused(request, "", _("You lack the permission %(perm)s needed to delete a "
+                                       "view.") % {"perm": "review.delete_savedview"},
+                        status=403)
     raw = request.POST.get("view", "")
     try:
         review_actions.delete_view(int(raw) if raw.isdigit() and len(raw) < 19 else 0,
                                    user=request.user)
     except DomainError as exc:
         return _refused(request, "", exc.message, status=exc.status)
-    messages.success(request, "Deleted the view.")
+    messages.success(request, _("Deleted the view."))
     return _back("")
 
 

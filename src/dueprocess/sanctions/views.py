@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dueprocess.accounts.roles import DECIDE_PERM
@@ -43,7 +44,8 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(ScreeningResult, pk=pk)
     back = _back(result, request)
     if not request.user.has_perm(DECIDE_PERM):
-        messages.error(request, f"Marking a hit needs the permission {DECIDE_PERM}.")
+        messages.error(request, _("Marking a hit needs the permission %(permission)s.")
+                       % {"permission": DECIDE_PERM})
         return redirect(back)
     status = request.POST.get("status", "")
     try:
@@ -51,9 +53,14 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)
-    verdict = "the listed party" if row.status == "confirmed" else "not the listed party"
-    messages.success(request, f"Recorded: {row.name} is {verdict} ({row.list_id} "
-                              f"{row.entry_id}). The demand was vetted again.")
+    entry = {"name": row.name, "entry": f"{row.list_id} {row.entry_id}"}
+    if row.status == "confirmed":
+        done = _("Recorded: %(name)s is the listed party (%(entry)s). The demand was vetted "
+                 "again.") % entry
+    else:
+        done = _("Recorded: %(name)s is not the listed party (%(entry)s). The demand was "
+                 "vetted again.") % entry
+    messages.success(request, done)
     return redirect(back)
 
 
@@ -67,10 +74,11 @@ def signoff(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sign_off_hit(result, user=request.user, note=request.POST.get("note", ""))
     except DomainError as exc:
-        messages.error(request, f"Not signed off: {exc.message}")
+        messages.error(request, _("Not signed off: %(reason)s") % {"reason": exc.message})
         return redirect(back)
-    messages.success(request, f"Signed off: complying despite {result.name} "
-                              f"({result.list_id} {result.entry_id}) may now be approved.")
+    messages.success(request, _("Signed off: complying despite %(name)s (%(entry)s) may now "
+                                "be approved.") % {"name": result.name,
+                                                   "entry": f"{result.list_id} {result.entry_id}"})
     return redirect(back)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from babel import Locale
 from django.db.models import Count, F, Sum
+from django.utils.translation import gettext_noop
 
 from dueprocess.demands.models import OPEN_STATUSES
 from dueprocess.law import default_library
@@ -185,11 +186,12 @@ def user_data_table(period: Period, groups: list[dict[str, Any]]) -> Table:
     rows = [(period.end.isoformat(), territory_name(code), code, process, v["requests"],
              percent(v["produced"], v["requests"]), v["accounts"])
             for (code, process), v in merged.items()]
-    return Table("user_data_requests", "User data requests", USER_DATA_COLUMNS, _sorted(rows),
-                 numeric=USER_DATA_COLUMNS[4:],
-                 description="Demands to disclose user data, by requesting country and "
-                             "legal process (national-security letters are reported only "
-                             "in bands, in their own table).")
+    return Table("user_data_requests", gettext_noop("User data requests"),
+                 USER_DATA_COLUMNS, _sorted(rows), numeric=USER_DATA_COLUMNS[4:],
+                 description=gettext_noop(
+                     "Demands to disclose user data, by requesting country and "
+                     "legal process (national-security letters are reported only "
+                     "in bands, in their own table)."))
 
 
 RESTRICTION_COLUMNS = (
@@ -211,11 +213,12 @@ def restriction_table(period: Period, groups: list[dict[str, Any]]) -> Table:
              v["items"], percent(v["complied"], v["requests"]), v["removed"], v["withheld"],
              v["suspended"], v["terminated"])
             for (code, requester), v in merged.items()]
-    return Table("restriction_requests", "Content and account restriction requests",
+    return Table("restriction_requests", gettext_noop("Content and account restriction requests"),
                  RESTRICTION_COLUMNS, _sorted(rows), numeric=RESTRICTION_COLUMNS[4:],
-                 description="Demands to remove, disable or withhold content or to suspend "
-                             "or terminate accounts, by requesting country, court orders "
-                             "apart from other requests.")
+                 description=gettext_noop(
+                     "Demands to remove, disable or withhold content or to suspend "
+                     "or terminate accounts, by requesting country, court orders "
+                     "apart from other requests."))
 
 
 WITHHELD_COLUMNS = ("Period Ending", "Country", "CLDR Territory Code", "Withheld In",
@@ -238,10 +241,11 @@ def withheld_table(period: Period, groups: Iterable[dict[str, Any]]) -> Table:
         per[key] = per.get(key, 0) + int(row["items"] or 0)
     rows = [(period.end.isoformat(), territory_name(code), code, where, n)
             for (code, where), n in per.items()]
-    return Table("items_withheld_by_territory", "Items withheld, by territory",
+    return Table("items_withheld_by_territory", gettext_noop("Items withheld, by territory"),
                  WITHHELD_COLUMNS, _sorted(rows), numeric=("Items Withheld",),
-                 description="Items made unavailable only in the named territory "
-                             "(withheld), by requesting country.")
+                 description=gettext_noop(
+                     "Items made unavailable only in the named territory "
+                     "(withheld), by requesting country."))
 
 
 EMERGENCY_COLUMNS = (
@@ -261,10 +265,11 @@ def emergency_table(period: Period, groups: list[dict[str, Any]]) -> Table:
     rows = [(period.end.isoformat(), territory_name(code), code, v["requests"], v["accounts"],
              v["produced"], percent(v["produced"], v["requests"]), v["refused"], v["open"])
             for code, v in merged.items()]
-    return Table("emergency_requests", "Emergency disclosure requests", EMERGENCY_COLUMNS,
-                 _sorted(rows), numeric=EMERGENCY_COLUMNS[3:],
-                 description="Requests marked as emergencies (danger of death or serious "
-                             "injury) and what came of them.")
+    return Table("emergency_requests", gettext_noop("Emergency disclosure requests"),
+                 EMERGENCY_COLUMNS, _sorted(rows), numeric=EMERGENCY_COLUMNS[3:],
+                 description=gettext_noop(
+                     "Requests marked as emergencies (danger of death or serious "
+                     "injury) and what came of them."))
 
 
 PRESERVATION_COLUMNS = (
@@ -283,10 +288,11 @@ def preservation_table(period: Period, groups: list[dict[str, Any]]) -> Table:
     rows = [(period.end.isoformat(), territory_name(code), code, v["requests"], v["accounts"],
              v["preserved"], percent(v["some"], v["requests"]))
             for code, v in merged.items()]
-    return Table("preservation_requests", "Preservation requests", PRESERVATION_COLUMNS,
-                 _sorted(rows), numeric=PRESERVATION_COLUMNS[3:],
-                 description="Requests to preserve data pending legal process; nothing is "
-                             "disclosed by a preservation.")
+    return Table("preservation_requests", gettext_noop("Preservation requests"),
+                 PRESERVATION_COLUMNS, _sorted(rows), numeric=PRESERVATION_COLUMNS[3:],
+                 description=gettext_noop(
+                     "Requests to preserve data pending legal process; nothing is "
+                     "disclosed by a preservation."))
 
 
 NSL_COLUMNS = ("Period Ending", "Country", "CLDR Territory Code", "Legal Process",
@@ -311,11 +317,13 @@ def national_security_table(period: Period, groups: list[dict[str, Any]]) -> Tab
         v = merged.get((code, process), {"requests": 0, "accounts": 0})
         rows.append((period.end.isoformat(), territory_name(code), code, process,
                      band(v["requests"], size), band(v["accounts"], size)))
-    return Table("national_security_requests", "National security requests (in bands)",
+    return Table("national_security_requests",
+                 gettext_noop("National security requests (in bands)"),
                  NSL_COLUMNS, _sorted(rows),
-                 description="National-security demands may only be published in bands; "
-                             "a row is shown even when none was received, so a band never "
-                             "reveals that the count is zero.")
+                 description=gettext_noop(
+                     "National-security demands may only be published in bands; "
+                     "a row is shown even when none was received, so a band never "
+                     "reveals that the count is zero."))
 
 
 NOTICE_COLUMNS = ("Period Ending", "Country", "CLDR Territory Code", "User Notices Sent",
@@ -330,11 +338,12 @@ def notices_table(period: Period, groups: list[dict[str, Any]]) -> Table:
     rows = [(period.end.isoformat(), territory_name(code), code, v["sent"], v["pending"],
              v["delayed"], v["barred"])
             for code, v in merged.items() if any(v.values())]
-    return Table("user_notices", "Notices to affected users", NOTICE_COLUMNS, _sorted(rows),
-                 numeric=NOTICE_COLUMNS[3:],
-                 description="Notices to the users whose accounts were acted on: sent, "
-                             "waiting to be sent, delayed by a time-limited gag, or barred "
-                             "by a gag without end.")
+    return Table("user_notices", gettext_noop("Notices to affected users"),
+                 NOTICE_COLUMNS, _sorted(rows), numeric=NOTICE_COLUMNS[3:],
+                 description=gettext_noop(
+                     "Notices to the users whose accounts were acted on: sent, "
+                     "waiting to be sent, delayed by a time-limited gag, or barred "
+                     "by a gag without end."))
 
 
 POLICY_COLUMNS = (
@@ -356,10 +365,12 @@ def policy_table(period: Period, groups: list[dict[str, Any]]) -> Table:
     rows = [(period.end.isoformat(), territory_name(code), code, v["received"], v["data"],
              v["held"], v["mlat"], v["on_hold"], v["produced"])
             for code, v in merged.items()]
-    return Table("held_or_routed_by_policy", "Demands held or routed to MLAT by policy",
+    return Table("held_or_routed_by_policy",
+                 gettext_noop("Demands held or routed to MLAT by policy"),
                  POLICY_COLUMNS, _sorted(rows), numeric=POLICY_COLUMNS[3:],
-                 description="Countries where a platform policy paused demands or sent them "
-                             "to mutual legal assistance (treaty) channels.")
+                 description=gettext_noop(
+                     "Countries where a platform policy paused demands or sent them "
+                     "to mutual legal assistance (treaty) channels."))
 
 
 

@@ -7,6 +7,7 @@ the source of truth, so the page says everything without JavaScript.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dueprocess.errors import InvalidInput
@@ -127,12 +129,12 @@ def _by_country(table: Table, column: str) -> dict[str, Any]:
 
 def _trend(code: str | None, reported: Period) -> dict[str, Any]:
     periods = _trend_periods(reported)
-    series: dict[str, list[int | list[int] | None]] = {
-        "User data requests": [], "Restriction requests": [], "Emergency requests": []}
+    # The series' names are the chart's legend and the table's headings: the reader's words.
+    columns = ((_("User data requests"), "user_data_requests", "User Data Requests"),
+               (_("Restriction requests"), "restriction_requests", "Requests"),
+               (_("Emergency requests"), "emergency_requests", "Emergency Requests"))
+    series: dict[str, list[int | list[int] | None]] = {label: [] for label, _n, _c in columns}
     shown: dict[str, list[Any]] = {name: [] for name in series}  # the table: banded
-    columns = (("User data requests", "user_data_requests", "User Data Requests"),
-               ("Restriction requests", "restriction_requests", "Requests"),
-               ("Emergency requests", "emergency_requests", "Emergency Requests"))
     for p in periods:
         report = build_report(p, settle=False)  # the page's own report just settled
         for label, name, column in columns:
@@ -144,9 +146,17 @@ def _trend(code: str | None, reported: Period) -> dict[str, Any]:
     return {"labels": [p.label for p in periods], "series": series, "shown": shown}
 
 
+def _in_reader_language(table: Table) -> Table:
+    """The table's title and description in the reader's language; its columns stay the
+    names the downloads use, so a row in the page and a row in the CSV read the same."""
+    return replace(table, title=_(table.title),
+                   description=_(table.description) if table.description else "")
+
+
 def _context(report: Report, code: str | None) -> dict[str, Any]:
     report = public.banded_report(report)
-    tables = [report[name] if code is None else _only_country(report[name], code)
+    tables = [_in_reader_language(report[name] if code is None
+                                  else _only_country(report[name], code))
               for name in TABLES]
     charts = {t.name: _by_country(t, CHARTED[t.name]) for t in tables
               if t.name in CHARTED and t.rows}

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from dueprocess.accounts.roles import READ_PERM
@@ -77,9 +78,9 @@ def portal_required(view: View) -> View:
         requester = requester_of(user)
         if requester is None:
             return render(request, ERROR_TEMPLATE, {
-                "status": 403, "title": "Not an authority account",
-                "message": "The portal is for officers of registered authorities. Platform "
-                           "staff use the review console."}, status=403)
+                "status": 403, "title": _("Not an authority account"),
+                "message": _("The portal is for officers of registered authorities. "
+                             "Platform staff use the review console.")}, status=403)
         if otp_required(user) and not getattr(user, "is_verified", lambda: False)():
             auth_logout(request)
             return redirect(f"{reverse('portal:login')}?next={request.get_full_path()}")

@@ -6,6 +6,9 @@ import json
 from typing import Any
 
 from django import template
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, pgettext_lazy
 
 from dueprocess.demands.models import Ask, AskKind
 from dueprocess.demands.reasons import REASON_LABELS
@@ -43,10 +46,36 @@ def brief(payload: Any, limit: int = 180) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: Codes the console shows as words (demand statuses, recommendations, publication
+#: states), in the reader's language; any other code is shown with spaces for underscores.
+CODE_LABELS = {
+    "received": pgettext_lazy("status", "received"),
+    "in_review": pgettext_lazy("status", "in review"),
+    "awaiting_authority": pgettext_lazy("status", "awaiting authority"),
+    "on_hold": pgettext_lazy("status", "on hold"),
+    "approved": pgettext_lazy("status", "approved"),
+    "executing": pgettext_lazy("status", "executing"),
+    "completed": pgettext_lazy("status", "completed"),
+    "rejected": pgettext_lazy("status", "rejected"),
+    "withdrawn": pgettext_lazy("status", "withdrawn"),
+    "comply": pgettext_lazy("recommendation", "comply"),
+    "comply_partially": pgettext_lazy("recommendation", "comply partially"),
+    "request_clarification": pgettext_lazy("recommendation", "request clarification"),
+    "route_mlat": pgettext_lazy("recommendation", "route mlat"),
+    "reject": pgettext_lazy("recommendation", "reject"),
+    "hold": pgettext_lazy("recommendation", "hold"),
+    "escalate": pgettext_lazy("recommendation", "escalate"),
+    "draft": pgettext_lazy("publication status", "draft"),
+    "published": pgettext_lazy("publication status", "published"),
+}
+
+
 @register.filter
 def label(value: Any) -> str:
-    """``awaiting_authority`` → ``awaiting authority``."""
-    return str(value or "").replace("_", " ")
+    """``awaiting_authority`` → ``awaiting authority`` (translated when it is a known code)."""
+    code = str(value or "")
+    known = CODE_LABELS.get(code)
+    return str(known) if known is not None else code.replace("_", " ")
 
 
 @register.filter
@@ -57,19 +86,25 @@ def reason_label(code: str) -> str:
 @register.filter
 def ask_summary(ask: Ask) -> str:
     if ask.kind == AskKind.DISCLOSE:
-        text = "Disclose " + ", ".join(ask.data_categories or ["(no category)"])
+        text = gettext("Disclose %(categories)s") % {
+            "categories": ", ".join(ask.data_categories or [gettext("(no category)")])}
         if ask.date_from or ask.date_to:
-            text += f" · {ask.date_from or '…'} to {ask.date_to or '…'}"
+            text += " · " + gettext("%(start)s to %(end)s") % {
+                "start": ask.date_from or "…", "end": ask.date_to or "…"}
         return text
     if ask.kind == AskKind.PRESERVE:
-        return f"Preserve for {ask.days} days" if ask.days else "Preserve"
+        return (gettext("Preserve for %(days)s days") % {"days": ask.days} if ask.days
+                else gettext("Preserve"))
+    measure = ask.measure or gettext("unspecified")
     if ask.kind == AskKind.RESTRICT_ACCOUNT:
-        return f"Restrict account: {ask.measure or 'unspecified'}"
-    text = f"Restrict content: {ask.measure or 'unspecified'}"
+        return gettext("Restrict account: %(measure)s") % {"measure": measure}
     if ask.territorial_scope:
-        text += " in " + ", ".join(ask.territorial_scope)
+        text = gettext("Restrict content: %(measure)s in %(countries)s") % {
+            "measure": measure, "countries": ", ".join(ask.territorial_scope)}
+    else:
+        text = gettext("Restrict content: %(measure)s") % {"measure": measure}
     if ask.equivalent_content:
-        text += " · and identical or equivalent content (stay-down)"
+        text += " · " + gettext("and identical or equivalent content (stay-down)")
     return text
 
 
@@ -112,12 +147,17 @@ def bound(form: Any, key: str) -> Any:
 def outcome_label(decision: Any) -> str:
     """A decision in force as the target table says it (withholding names its countries)."""
     if decision is None:
-        return "not decided"
+        return gettext("not decided")
     narrowed = decision.narrowed or {}
     if narrowed.get("measure") == "withhold":
-        return "withhold in " + ", ".join(narrowed.get("territorial_scope") or ())
-    return {"comply_partially": "comply in part", "reject": "refuse",
-            "route_mlat": "refer to MLAT"}.get(decision.outcome, str(decision.outcome))
+        return gettext("withhold in %(countries)s") % {
+            "countries": ", ".join(narrowed.get("territorial_scope") or ())}
+    words = {"comply": pgettext_lazy("outcome", "comply"),
+             "comply_partially": pgettext_lazy("outcome", "comply in part"),
+             "reject": pgettext_lazy("outcome", "refuse"),
+             "hold": pgettext_lazy("outcome", "hold"),
+             "route_mlat": pgettext_lazy("outcome", "refer to MLAT")}
+    return str(words.get(str(decision.outcome), decision.outcome))
 
 
 @register.filter
@@ -133,9 +173,26 @@ def countdown(due: Any, now: Any) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        span = f"{days} d {hours} h"
+        span = gettext("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
     elif hours:
-        span = f"{hours} h {mins} min"
+        span = gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": mins}
     else:
-        span = f"{mins} min"
-    return f"{span} left" if seconds >= 0 else f"overdue by {span}"
+        span = gettext("%(minutes)s min") % {"minutes": mins}
+    if seconds >= 0:
+        return gettext("%(span)s left") % {"span": span}
+    return gettext("overdue by %(span)s") % {"span": span}
+
+
+@register.simple_tag
+def countdown_words() -> SafeString:
+    """The countdown's words in the reader's language, for the script that redraws them.
+
+    Same patterns as :func:`countdown`; the script fills the ``%(name)s`` holes.
+    """
+    return json_script({
+        "days": gettext("%(days)s d %(hours)s h"),
+        "hours": gettext("%(hours)s h %(minutes)s min"),
+        "minutes": gettext("%(minutes)s min"),
+        "left": gettext("%(span)s left"),
+        "overdue": gettext("overdue by %(span)s"),
+    }, "countdown-words")
