@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from dueprocess.intake.forms import ASK_PREFIXES, ELEMENT_HELP
 
 #: Form fields that carry each element; an element of an ask may sit in either ask.
@@ -57,7 +59,8 @@ class Item:
 
 
 def _element(key: str, asks: tuple[str, ...]) -> Item:
-    label = ELEMENT_HELP.get(key, key.replace("_", " "))
+    # Items are built per request, so the label is in the reader's language.
+    label = str(ELEMENT_HELP.get(key, key.replace("_", " ")))
     label = label[:1].upper() + label[1:]
     if key in PER_ASK_FIELDS:
         fields = tuple(tuple(p + f for f in PER_ASK_FIELDS[key]) for p in ASK_PREFIXES)
@@ -70,11 +73,12 @@ def documents_needed(instrument: Any) -> list[Item]:
     items = []
     if not instrument.voluntary:
         judicial = set(instrument.issuers) <= JUDICIAL
-        label = ("The order signed by the judge or court (PDF)" if judicial
-                 else "The signed order (PDF)")
+        label = (gettext("The order signed by the judge or court (PDF)") if judicial
+                 else gettext("The signed order (PDF)"))
         items.append(Item("order", label, "document", (), ((DOCUMENT_FIELDS["order"],),)))
     if instrument.cross_border:
-        items.append(Item("translation", "A translation of the order into English (PDF)",
+        items.append(Item("translation",
+                          gettext("A translation of the order into English (PDF)"),
                           "document", (), ((DOCUMENT_FIELDS["translation"],),)))
     return items
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dueprocess.blobstore import BlobError
@@ -60,8 +61,9 @@ def _refuse(request: HttpRequest, perms: tuple[str, ...]) -> HttpResponse | None
     if permissions.allowed(request.user, perms):
         return None
     return render(request, ERROR_TEMPLATE, {
-        "status": 403, "title": "Not allowed",
-        "message": f"This needs the permission {perms[0]}."}, status=403)
+        "status": 403, "title": gettext("Not allowed"),
+        "message": gettext("This needs the permission %(permission)s.") % {
+            "permission": perms[0]}}, status=403)
 
 
 @staff_required
@@ -120,14 +122,14 @@ def callback(request: HttpRequest, pk: int) -> HttpResponse:
     form = CallbackForm(request.POST, phones=phones)
     if not form.is_valid():
         return _verification_page(request, found, status=400, callback_form=form,
-                                  error="The callback was not recorded: pick a registry "
-                                        "number and the outcome.")
+                                  error=gettext("The callback was not recorded: pick a "
+                                                "registry number and the outcome."))
     try:
         intake_actions.record_callback(found, user=request.user, **form.cleaned_data)
     except DomainError as exc:
         return _verification_page(request, found, status=exc.status, callback_form=form,
                                   error=exc.message)
-    messages.success(request, "Callback recorded; the demand was vetted again.")
+    messages.success(request, gettext("Callback recorded; the demand was vetted again."))
     return redirect("intake:demand", pk=found.pk)
 
 
@@ -139,17 +141,19 @@ def upload_document(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _refuse(request, permissions.DOCUMENT)) is not None:
         return refused
     if upload_was_cut(request):
-        return _verification_page(request, found, status=413, error="The file is too large.")
+        return _verification_page(request, found, status=413,
+                                  error=gettext("The file is too large."))
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _verification_page(request, found, status=400, error="Choose a PDF file.")
+        return _verification_page(request, found, status=400,
+                                  error=gettext("Choose a PDF file."))
     upload = form.cleaned_data["file"]
     try:
         store_document(found, filename=upload.name, chunks=upload.chunks(1 << 20),
                        user=request.user)
     except DomainError as exc:
         return _verification_page(request, found, status=exc.status, error=exc.message)
-    messages.success(request, f"{upload.name} attached.")
+    messages.success(request, gettext("%(filename)s attached.") % {"filename": upload.name})
     return redirect("intake:demand", pk=found.pk)
 
 
@@ -163,7 +167,8 @@ def document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     try:
         return cast(HttpResponse, document_response(request, found, row))
     except DomainError as exc:
-        return render(request, ERROR_TEMPLATE, {"status": exc.status, "title": "Document",
+        return render(request, ERROR_TEMPLATE, {"status": exc.status,
+                                                "title": gettext("Document"),
                                                 "message": exc.message}, status=exc.status)
 
 
@@ -222,7 +227,7 @@ def email_import(request: HttpRequest) -> HttpResponse:
     form = EmailImportForm(request.POST, request.FILES)
     error = ""
     if upload_was_cut(request):
-        error = "The message is larger than the limit."
+        error = gettext("The message is larger than the limit.")
     elif form.is_valid():
         data = b"".join(form.cleaned_data["file"].chunks(1 << 20))
         try:
@@ -232,10 +237,11 @@ def email_import(request: HttpRequest) -> HttpResponse:
             return render(request, "intake/console_email.html",
                           {"form": form, "error": exc.message, "unread": unread_emails()},
                           status=exc.status)
-        messages.success(request, f"Imported as demand #{inbound.demand_id}.")
+        messages.success(request, gettext("Imported as demand #%(pk)s.") % {
+            "pk": inbound.demand_id})
         return redirect("intake:demand", pk=inbound.demand_id)
     else:
-        error = "Choose the .eml file."
+        error = gettext("Choose the .eml file.")
     return render(request, "intake/console_email.html",
                   {"form": form, "error": error, "unread": unread_emails()}, status=400)
 
@@ -259,11 +265,11 @@ def signals(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 error = exc.message
             else:
-                messages.success(request, "Marked fraudulent; open demands from it were "
-                                          "vetted again.")
+                messages.success(request, gettext("Marked fraudulent; open demands from it "
+                                                  "were vetted again."))
                 return redirect("intake:signals")
         else:
-            error = "Give an address or a domain."
+            error = gettext("Give an address or a domain.")
     return _signals_page(request, form=form, error=error, status=400 if error else 200)
 
 
@@ -296,7 +302,8 @@ def signal_import(request: HttpRequest) -> HttpResponse:
         return refused
     form = SignalImportForm(request.POST, request.FILES)
     if upload_was_cut(request) or not form.is_valid():
-        return _signals_page(request, error="Choose a CSV file (at most 20 MiB).", status=400)
+        return _signals_page(request, error=gettext("Choose a CSV file (at most 20 MiB)."),
+                             status=400)
     data = b"".join(form.cleaned_data["file"].chunks(1 << 20))
     try:
         result = intake_actions.import_signals(
@@ -340,7 +347,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
                 _send_invitation(form.cleaned_data["email"], authority, link)
                 form = InvitationForm()
         else:
-            error = "Correct the marked fields."
+            error = gettext("Correct the marked fields.")
     return render(request, "intake/console_invitations.html", {
         "form": form, "link": link, "error": error,
         "invitations": Invitation.objects.select_related("authority")[:200]},

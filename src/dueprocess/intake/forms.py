@@ -12,6 +12,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from dueprocess.accounts.actions import TOKEN_SCOPES
 from dueprocess.demands.models import Authority
@@ -24,28 +28,47 @@ MAX_FORM_TARGETS = 1000
 #: Field-name prefixes of the form's asks: the first, and an optional second.
 ASK_PREFIXES = ("", "also_")
 
+
+
+def _lazy_format(message: str, **params: Any) -> Any:
+    """A message with placeholders, translated when it is shown rather than at import."""
+    return lazy(lambda: gettext(message) % {k: _shown(v) for k, v in params.items()}, str)()
+
+
+def _shown(value: Any) -> Any:
+    """A count in the reader's digit grouping (1,000 / 1.000)."""
+    return number_format(value, force_grouping=True) if isinstance(value, int) else value
+
+
 ROLE_CHOICES = [
-    ("", "—"), ("judge", "Judge"), ("court", "Court"), ("prosecutor", "Prosecutor"),
-    ("police_senior", "Senior police officer"), ("police", "Police officer"),
-    ("regulator", "Regulator"), ("executive", "Executive"),
+    ("", "—"), ("judge", _("Judge")), ("court", _("Court")), ("prosecutor", _("Prosecutor")),
+    ("police_senior", _("Senior police officer")), ("police", _("Police officer")),
+    ("regulator", _("Regulator")), ("executive", _("Executive")),
 ]
 ASK_LABELS = {
-    "disclose": "Disclose user data", "preserve": "Preserve data",
-    "restrict_account": "Restrict an account", "restrict_content": "Restrict content",
+    "disclose": _("Disclose user data"), "preserve": _("Preserve data"),
+    "restrict_account": _("Restrict an account"), "restrict_content": _("Restrict content"),
 }
 ELEMENT_HELP = {
-    "legal_basis": "the legal provisions the demand relies on",
-    "statement_of_reasons": "why the demand is made (facts and offence)",
-    "issuing_authority": "who issued it, with their role",
-    "exact_urls": "the exact URL of every item of content",
-    "redress": "how the demand can be challenged",
-    "territorial_scope": "the countries a restriction applies in",
-    "recipient_identifiers": "the accounts or content concerned",
-    "emergency_justification": "why it is an emergency",
-    "offences": "the offences investigated",
-    "approval": "the official who approved it",
-    "date_range": "the period of the data asked for",
+    "legal_basis": _("the legal provisions the demand relies on"),
+    "statement_of_reasons": _("why the demand is made (facts and offence)"),
+    "issuing_authority": _("who issued it, with their role"),
+    "exact_urls": _("the exact URL of every item of content"),
+    "redress": _("how the demand can be challenged"),
+    "territorial_scope": _("the countries a restriction applies in"),
+    "recipient_identifiers": _("the accounts or content concerned"),
+    "emergency_justification": _("why it is an emergency"),
+    "offences": _("the offences investigated"),
+    "approval": _("the official who approved it"),
+    "date_range": _("the period of the data asked for"),
 }
+TARGET_TYPE_CHOICES = [("auto", _("Detect (URLs are content)")), ("account", _("Accounts")),
+                       ("content", _("Content"))]
+OUTCOME_CHOICES = [
+    (CallbackOutcome.CONFIRMED.value, _("Confirmed by the authority")),
+    (CallbackOutcome.DENIED.value, _("Denied by the authority")),
+    (CallbackOutcome.UNREACHABLE.value, _("Not confirmed")),
+]
 
 
 def instruments_for(authority: Authority) -> list[Any]:
@@ -62,7 +85,7 @@ def instruments_for(authority: Authority) -> list[Any]:
 
 
 class InstrumentChoiceForm(forms.Form):
-    instrument = forms.ChoiceField(label="Legal instrument")
+    instrument = forms.ChoiceField(label=_("Legal instrument"))
 
     def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,81 +99,91 @@ def _lines(text: str) -> list[str]:
 
 
 class DemandForm(forms.Form):
-    reference = forms.CharField(max_length=200, label="Your reference")
-    issued_by_name = forms.CharField(max_length=300, required=False, label="Issued by (name)")
-    issued_by_title = forms.CharField(max_length=300, required=False, label="Title")
-    issued_by_role = forms.ChoiceField(choices=ROLE_CHOICES, required=False, label="Role")
+    reference = forms.CharField(max_length=200, label=_("Your reference"))
+    issued_by_name = forms.CharField(max_length=300, required=False,
+                                     label=_("Issued by (name)"))
+    issued_by_title = forms.CharField(max_length=300, required=False,
+                                      label=_("Title"))
+    issued_by_role = forms.ChoiceField(choices=ROLE_CHOICES, required=False, label=_("Role"))
     validated_by_role = forms.ChoiceField(
-        choices=[("", "Not validated"), ("judge", "Judge"), ("court", "Court"),
-                 ("prosecutor", "Prosecutor")], required=False, label="Validated by",
-        help_text="When another authority issued the order and a judge, court or prosecutor "
-                  "validated it (e-Evidence Art. 4)")
+        choices=[("", _("Not validated")), ("judge", _("Judge")), ("court", _("Court")),
+                 ("prosecutor", _("Prosecutor"))], required=False, label=_("Validated by"),
+        help_text=_("When another authority issued the order and a judge, court or "
+                    "prosecutor validated it (e-Evidence Art. 4)"))
     validated_by_name = forms.CharField(max_length=300, required=False,
-                                        label="Validated by (name)")
+                                        label=_("Validated by (name)"))
     approver_name = forms.CharField(max_length=300, required=False,
-                                    label="Approved by (name)")
-    approver_title = forms.CharField(max_length=300, required=False, label="Approver's title")
-    emergency = forms.BooleanField(required=False, label="This is an emergency")
+                                    label=_("Approved by (name)"))
+    approver_title = forms.CharField(max_length=300, required=False,
+                                     label=_("Approver's title"))
+    emergency = forms.BooleanField(required=False, label=_("This is an emergency"))
     emergency_justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
                                               required=False, max_length=20_000,
-                                              label="Why is it an emergency?")
+                                              label=_("Why is it an emergency?"))
     legal_basis = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                  max_length=20_000)
+                                  max_length=20_000, label=_("Legal basis"))
     statement_of_reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
-                                           required=False, max_length=20_000)
-    offences = forms.CharField(max_length=2000, required=False,
-                               help_text="Offence ids from the law library, comma-separated")
+                                           required=False, max_length=20_000,
+                                           label=_("Statement of reasons"))
+    offences = forms.CharField(max_length=2000, required=False, label=_("Offences"),
+                               help_text=_("Offence ids from the law library, comma-separated"))
     redress = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                              max_length=20_000, label="Redress")
-    ask_kind = forms.ChoiceField(label="What do you ask for?")
+                              max_length=20_000, label=_("Redress"))
+    ask_kind = forms.ChoiceField(label=_("What do you ask for?"))
     data_categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple,
-                                                required=False, label="Data categories")
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                                                required=False, label=_("Data categories"))
+    date_from = forms.DateField(required=False, label=_("Date from"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label=_("Date to"),
+                              widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(required=False, min_value=1, max_value=3650,
-                              label="Preserve for (days)")
-    measure = forms.ChoiceField(required=False, label="Measure")
+                              label=_("Preserve for (days)"))
+    measure = forms.ChoiceField(required=False, label=_("Measure"))
     territorial_scope = forms.CharField(max_length=400, required=False,
-                                        help_text="ISO country codes, comma-separated")
+                                        label=_("Territorial scope"),
+                                        help_text=_("ISO country codes, comma-separated"))
     equivalent_content = forms.BooleanField(
-        required=False, label="Also identical or equivalent content",
-        help_text="The order reaches content identical or equivalent to the items named")
+        required=False, label=_("Also identical or equivalent content"),
+        help_text=_("The order reaches content identical or equivalent to the items named"))
     # A second, optional ask of the same demand (a warrant that also asks for preservation,
     # an order that removes content and asks who posted it).
-    also_ask_kind = forms.ChoiceField(required=False, label="Also ask for")
+    also_ask_kind = forms.ChoiceField(required=False, label=_("Also ask for"))
     also_data_categories = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple, required=False, label="Data categories")
-    also_date_from = forms.DateField(required=False, label="Date from",
+        widget=forms.CheckboxSelectMultiple, required=False, label=_("Data categories"))
+    also_date_from = forms.DateField(required=False, label=_("Date from"),
                                      widget=forms.DateInput(attrs={"type": "date"}))
-    also_date_to = forms.DateField(required=False, label="Date to",
+    also_date_to = forms.DateField(required=False, label=_("Date to"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
     also_days = forms.IntegerField(required=False, min_value=1, max_value=3650,
-                                   label="Preserve for (days)")
-    also_measure = forms.ChoiceField(required=False, label="Measure")
+                                   label=_("Preserve for (days)"))
+    also_measure = forms.ChoiceField(required=False, label=_("Measure"))
     also_territorial_scope = forms.CharField(max_length=400, required=False,
-                                             label="Territorial scope",
-                                             help_text="ISO country codes, comma-separated")
+                                             label=_("Territorial scope"),
+                                             help_text=_("ISO country codes, comma-separated"))
     also_equivalent_content = forms.BooleanField(
-        required=False, label="Also identical or equivalent content",
-        help_text="The order reaches content identical or equivalent to the items named")
-    target_type = forms.ChoiceField(choices=[("auto", "Detect (URLs are content)"),
-                                             ("account", "Accounts"),
-                                             ("content", "Content")], initial="auto",
-                                    label="The lines below are")
+        required=False, label=_("Also identical or equivalent content"),
+        help_text=_("The order reaches content identical or equivalent to the items named"))
+    target_type = forms.ChoiceField(choices=TARGET_TYPE_CHOICES, initial="auto",
+                                    label=_("The lines below are"))
     targets = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
-                              max_length=2_500_000,
-                              help_text=f"One per line, up to {MAX_FORM_TARGETS:,}; upload "
-                                        "longer lists on the demand's page afterwards")
-    non_disclosure = forms.ChoiceField(choices=[("", "No non-disclosure order"),
-                                                ("until", "Until a date"),
-                                                ("indefinite", "Without an end date")],
-                                       required=False, label="Non-disclosure")
-    non_disclosure_until = forms.DateField(required=False,
+                              max_length=2_500_000, label=_("Targets"),
+                              help_text=_lazy_format(gettext_noop(
+                                  "One per line, up to %(limit)s; upload longer lists on "
+                                  "the demand's page afterwards"),
+                                  limit=MAX_FORM_TARGETS))
+    non_disclosure = forms.ChoiceField(choices=[("", _("No non-disclosure order")),
+                                                ("until", _("Until a date")),
+                                                ("indefinite", _("Without an end date"))],
+                                       required=False, label=_("Non-disclosure"))
+    non_disclosure_until = forms.DateField(required=False, label=_("Non disclosure until"),
                                            widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(required=False, label=_("Deadline"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    # Each language in its own name, as a language menu shows them.
     language = forms.ChoiceField(choices=[("en", "English"), ("zh-hant", "繁體中文"),
                                           ("de", "Deutsch"), ("fr", "Français"),
-                                          ("pt", "Português")], initial="en")
+                                          ("pt", "Português")], initial="en",
+                                 label=_("Language"))
 
     def __init__(self, *args: Any, instrument: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,7 +191,7 @@ class DemandForm(forms.Form):
         compels: dict[str, tuple[str, ...]] = dict(instrument.compels)
         kinds = [(k, ASK_LABELS.get(k, k)) for k in compels]
         self._choice("ask_kind").choices = kinds
-        self._choice("also_ask_kind").choices = [("", "Nothing else"), *kinds]
+        self._choice("also_ask_kind").choices = [("", _("Nothing else")), *kinds]
         cats = compels.get("disclose", ())
         measures = sorted(set(compels.get("restrict_account", ()))
                           | set(compels.get("restrict_content", ())))
@@ -193,8 +226,11 @@ class DemandForm(forms.Form):
         for name in names:
             self.fields[name].required = True
             hint = ELEMENT_HELP.get(element, element)
-            self.fields[name].help_text = (f"Required by {self.instrument.id}: {hint}. "
-                                           + (self.fields[name].help_text or ""))
+            # The form is built per request, so the active language is the reader's.
+            required = gettext("Required by %(instrument)s: %(what)s.") % {
+                "instrument": self.instrument.id, "what": hint}
+            more = self.fields[name].help_text
+            self.fields[name].help_text = f"{required} {more}" if more else required
 
     def ask_requirements(self) -> dict[str, list[str]]:
         return {k: list(v) for k, v in self.instrument.ask_required_elements.items()}
@@ -209,17 +245,19 @@ class DemandForm(forms.Form):
         for kind in self.kinds(data):
             needed |= set(self.instrument.ask_required_elements.get(kind, ()))
         if data.get("emergency") and not (data.get("emergency_justification") or "").strip():
-            self.add_error("emergency_justification", "An emergency needs a justification.")
+            self.add_error("emergency_justification",
+                           gettext("An emergency needs a justification."))
         for prefix in ASK_PREFIXES:
             self._check_ask(data, prefix, needed)
         if "approval" in needed and not (data.get("approver_name") or "").strip():
-            self.add_error("approver_name", f"{self.instrument.id} needs the approving "
-                                            "official.")
+            self.add_error("approver_name", gettext(
+                "%(instrument)s needs the approving official.")
+                % {"instrument": self.instrument.id})
         if (data.get("validated_by_name") or "").strip() and not data.get("validated_by_role"):
-            self.add_error("validated_by_role", "Say whether a judge, court or prosecutor "
-                                                "validated it.")
+            self.add_error("validated_by_role", gettext(
+                "Say whether a judge, court or prosecutor validated it."))
         if data.get("non_disclosure") == "until" and not data.get("non_disclosure_until"):
-            self.add_error("non_disclosure_until", "Give the date the order ends.")
+            self.add_error("non_disclosure_until", gettext("Give the date the order ends."))
         self.target_rows = self._targets(data, needed)
         return data
 
@@ -228,28 +266,32 @@ class DemandForm(forms.Form):
         if not kind:
             return
         if prefix and kind == data.get("ask_kind"):
-            self.add_error(f"{prefix}ask_kind", "The first ask already asks for this; say "
-                                                "all of it there.")
+            self.add_error(f"{prefix}ask_kind", gettext(
+                "The first ask already asks for this; say all of it there."))
         if kind == "disclose" and not data.get(f"{prefix}data_categories"):
-            self.add_error(f"{prefix}data_categories", "Choose at least one data category.")
+            self.add_error(f"{prefix}data_categories",
+                           gettext("Choose at least one data category."))
         if kind in ("restrict_account", "restrict_content") and not data.get(
                 f"{prefix}measure"):
-            self.add_error(f"{prefix}measure", "Choose the measure.")
+            self.add_error(f"{prefix}measure", gettext("Choose the measure."))
         if data.get(f"{prefix}equivalent_content") and kind != "restrict_content":
             self.add_error(f"{prefix}equivalent_content",
-                           "Identical or equivalent content goes with restricting content.")
+                           gettext("Identical or equivalent content goes with "
+                                   "restricting content."))
         scoped = kind == "restrict_content" and (
             data.get(f"{prefix}measure") == "withhold" or "territorial_scope" in needed)
         if scoped and not _lines(data.get(f"{prefix}territorial_scope") or ""):
             self.add_error(f"{prefix}territorial_scope",
-                           "Name the countries the restriction applies in.")
+                           gettext("Name the countries the restriction applies in."))
         start, end = data.get(f"{prefix}date_from"), data.get(f"{prefix}date_to")
         if start and end and end < start:
-            self.add_error(f"{prefix}date_to", "The end date is before the start date.")
+            self.add_error(f"{prefix}date_to",
+                           gettext("The end date is before the start date."))
         if "date_range" in needed and kind == "disclose" and not (
                 data.get(f"{prefix}date_from") and data.get(f"{prefix}date_to")):
             self.add_error(f"{prefix}date_from",
-                           f"{self.instrument.id} needs the period of the data.")
+                           gettext("%(instrument)s needs the period of the data.")
+                           % {"instrument": self.instrument.id})
 
     def _targets(self, data: dict[str, Any], needed: set[str]) -> list[dict[str, str]]:
         text = data.get("targets") or ""
@@ -258,21 +300,25 @@ class DemandForm(forms.Form):
         bad = [i for i in items if isinstance(i, BadLine)]
         good = [i for i in items if isinstance(i, Entry)]
         if bad:
-            self.add_error("targets", "; ".join(f"line {b.line}: {b.message}"
-                                                for b in bad[:10]))
+            self.add_error("targets", "; ".join(
+                gettext("line %(line)s: %(message)s") % {"line": b.line, "message": b.message}
+                for b in bad[:10]))
         if len(good) > MAX_FORM_TARGETS:
-            self.add_error("targets", f"At most {MAX_FORM_TARGETS:,} targets in the form; "
-                                      "upload the rest on the demand's page.")
+            self.add_error("targets", gettext(
+                "At most %(limit)s targets in the form; upload the rest on the demand's page.")
+                % {"limit": _shown(MAX_FORM_TARGETS)})
         if {"recipient_identifiers", "exact_urls"} & needed and not good and not bad:
-            self.add_error("targets", f"{self.instrument.id} needs at least one target here; "
-                                      "longer lists can be uploaded afterwards.")
+            self.add_error("targets", gettext(
+                "%(instrument)s needs at least one target here; longer lists can be uploaded "
+                "afterwards.") % {"instrument": self.instrument.id})
         restricting = "restrict_content" in self.kinds(data)
         if "exact_urls" in needed and good and (
                 not any(g.type == "content" for g in good)
                 or any((g.type == "content" or restricting)
                        and not g.identifier.startswith("https://") for g in good)):
-            self.add_error("targets", f"{self.instrument.id} needs the exact URL of every "
-                                      "item of content.")
+            self.add_error("targets", gettext(
+                "%(instrument)s needs the exact URL of every item of content.")
+                % {"instrument": self.instrument.id})
         seen: set[tuple[str, str]] = set()
         rows = []
         for g in good:
@@ -339,15 +385,16 @@ class DemandForm(forms.Form):
 
 
 class PortalLoginForm(forms.Form):
-    email = forms.CharField(max_length=254, label="E-mail")
-    password = forms.CharField(widget=forms.PasswordInput, max_length=4096)
-    otp_token = forms.CharField(max_length=12, required=False, label="Authenticator code",
+    email = forms.CharField(max_length=254, label=_("E-mail"))
+    password = forms.CharField(widget=forms.PasswordInput, max_length=4096, label=_("Password"))
+    otp_token = forms.CharField(max_length=12, required=False, label=_("Authenticator code"),
                                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                               "inputmode": "numeric"}))
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=20_000)
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=20_000,
+                             label=_("Answer"))
 
 
 class WithdrawForm(forms.Form):
@@ -355,15 +402,15 @@ class WithdrawForm(forms.Form):
     whose work stops."""
 
     reason = forms.CharField(
-        max_length=1000, label="Why do you withdraw this demand?",
+        max_length=1000, label=_("Why do you withdraw this demand?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reason for withdrawing the demand.",
-                        "max_length": "Keep the reason under 1,000 characters."})
+        error_messages={"required": _("Give the reason for withdrawing the demand."),
+                        "max_length": _("Keep the reason under 1,000 characters.")})
 
     def clean_reason(self) -> str:
         reason = (self.cleaned_data.get("reason") or "").strip()
         if not reason:
-            raise forms.ValidationError("Give the reason for withdrawing the demand.")
+            raise forms.ValidationError(gettext("Give the reason for withdrawing the demand."))
         return reason
 
 
@@ -371,9 +418,9 @@ class AttachmentsForm(forms.Form):
     """Documents sent with a new demand, one input per kind the checklist names; each is
     stored through the same path as a document uploaded later (PDF only, size-limited)."""
 
-    attach_order = forms.FileField(required=False, label="Signed order (PDF)")
-    attach_translation = forms.FileField(required=False, label="Translation (PDF)")
-    attach_other = forms.FileField(required=False, label="Another document (PDF)")
+    attach_order = forms.FileField(required=False, label=_("Signed order (PDF)"))
+    attach_translation = forms.FileField(required=False, label=_("Translation (PDF)"))
+    attach_other = forms.FileField(required=False, label=_("Another document (PDF)"))
 
     def uploads(self) -> list[tuple[str, Any]]:
         return [(name, self.cleaned_data[name]) for name in self.fields
@@ -381,42 +428,44 @@ class AttachmentsForm(forms.Form):
 
 
 class VerifyPackageForm(forms.Form):
-    package = forms.FileField(label="Production package (ZIP)",
-                              error_messages={"required": "Choose the ZIP file to check."})
+    package = forms.FileField(label=_("Production package (ZIP)"),
+                              error_messages={"required": _("Choose the ZIP file to check.")})
     public_key = forms.CharField(
-        required=False, label="Public key (PEM)", max_length=4000,
+        required=False, label=_("Public key (PEM)"), max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="Empty: the platform's key shown on this page")
+        help_text=_("Empty: the platform's key shown on this page"))
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, required=False)
+    name = forms.CharField(max_length=100, required=False, label=_("Name"))
     scopes = forms.MultipleChoiceField(choices=[(s, s) for s in TOKEN_SCOPES],
                                        widget=forms.CheckboxSelectMultiple, required=False,
-                                       help_text="None ticked: everything your account may do")
-    expires_in_days = forms.IntegerField(min_value=1, max_value=366, initial=90)
+                                       label=_("Scopes"),
+                                       help_text=_("None ticked: everything your account "
+                                                   "may do"))
+    expires_in_days = forms.IntegerField(min_value=1, max_value=366, initial=90,
+                                         label=_("Expires in days"))
 
 
 class AcceptInvitationForm(forms.Form):
-    password = forms.CharField(widget=forms.PasswordInput, max_length=4096)
+    password = forms.CharField(widget=forms.PasswordInput, max_length=4096, label=_("Password"))
     password_again = forms.CharField(widget=forms.PasswordInput, max_length=4096,
-                                     label="Password again")
-    otp_token = forms.CharField(max_length=12, label="Code from your authenticator app",
+                                     label=_("Password again"))
+    otp_token = forms.CharField(max_length=12, label=_("Code from your authenticator app"),
                                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                               "inputmode": "numeric"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
+            self.add_error("password_again", gettext("The two passwords differ."))
         return data
 
 
 class TargetUploadForm(forms.Form):
-    file = forms.FileField(label="CSV or text file")
-    type = forms.ChoiceField(choices=[("auto", "Detect (URLs are content)"),
-                                      ("account", "Accounts"), ("content", "Content")],
-                             initial="auto", label="Plain lines are")
+    file = forms.FileField(label=_("CSV or text file"))
+    type = forms.ChoiceField(choices=TARGET_TYPE_CHOICES, initial="auto",
+                             label=_("Plain lines are"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Shown on one page with the document upload: ids must differ from its ``id_file``.
@@ -425,7 +474,7 @@ class TargetUploadForm(forms.Form):
 
 
 class DocumentUploadForm(forms.Form):
-    file = forms.FileField(label="PDF document")
+    file = forms.FileField(label=_("PDF document"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "document_%s")
@@ -439,61 +488,63 @@ class CallbackForm(forms.Form):
     emergency, so an untouched form is refused rather than recorded as a confirmation.
     """
 
-    phone = forms.ChoiceField(label="Registered number called")
-    outcome = forms.ChoiceField(choices=[("", "— choose what the authority said —"),
-                                         *CallbackOutcome.choices])
-    spoke_with = forms.CharField(max_length=200, required=False, label="Spoke with",
-                                 help_text="Name and role; required for a confirmation")
-    called_at = forms.DateTimeField(required=False, label="Called at (UTC)",
-                                    help_text="Empty: now",
+    phone = forms.ChoiceField(label=_("Registered number called"))
+    outcome = forms.ChoiceField(choices=[("", _("— choose what the authority said —")),
+                                         *OUTCOME_CHOICES], label=_("Outcome"))
+    spoke_with = forms.CharField(max_length=200, required=False, label=_("Spoke with"),
+                                 help_text=_("Name and role; required for a confirmation"))
+    called_at = forms.DateTimeField(required=False, label=_("Called at (UTC)"),
+                                    help_text=_("Empty: now"),
                                     widget=forms.DateTimeInput(attrs={"type":
                                                                       "datetime-local"}))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
-                            required=False)
+                            required=False, label=_("Notes"))
 
     def __init__(self, *args: Any, phones: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["phone"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "— choose a registry number —"), *((p, p) for p in phones)]
+        field.choices = [("", _("— choose a registry number —")), *((p, p) for p in phones)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("outcome") == CallbackOutcome.CONFIRMED and not data.get("spoke_with"):
-            self.add_error("spoke_with", "Name the person at the authority who confirmed.")
+            self.add_error("spoke_with",
+                           gettext("Name the person at the authority who confirmed."))
         return data
 
 
 class EmailImportForm(forms.Form):
-    file = forms.FileField(label="E-mail message (.eml)")
-    authority = forms.ChoiceField(required=False, label="Authority (if the sender's domain "
-                                                        "is not registered)")
+    file = forms.FileField(label=_("E-mail message (.eml)"))
+    authority = forms.ChoiceField(required=False, label=_("Authority (if the sender's domain "
+                                                          "is not registered)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["authority"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "— from the sender's domain —"),
+        field.choices = [("", _("— from the sender's domain —")),
                          *((a.slug, a.name) for a in Authority.objects.order_by("name"))]
 
 
 class SignalForm(forms.Form):
-    value = forms.CharField(max_length=400, label="Sender address or domain")
-    kind = forms.ChoiceField(choices=[("auto", "Detect"), ("sender", "Address"),
-                                      ("domain", "Domain")], initial="auto")
-    reason = forms.CharField(max_length=2000, required=False)
+    value = forms.CharField(max_length=400, label=_("Sender address or domain"))
+    kind = forms.ChoiceField(choices=[("auto", _("Detect")), ("sender", _("Address")),
+                                      ("domain", _("Domain"))], initial="auto",
+                             label=_("Kind"))
+    reason = forms.CharField(max_length=2000, required=False, label=_("Reason"))
 
 
 class SignalImportForm(forms.Form):
-    file = forms.FileField(label="CSV (kind,value,reason,first_seen,source)")
-    source = forms.CharField(max_length=200, required=False,
-                             help_text="Where the list comes from")
+    file = forms.FileField(label=_("CSV (kind,value,reason,first_seen,source)"))
+    source = forms.CharField(max_length=200, required=False, label=_("Source"),
+                             help_text=_("Where the list comes from"))
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField()
-    authority = forms.ChoiceField()
-    title = forms.CharField(max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"))
+    authority = forms.ChoiceField(label=_("Authority"))
+    title = forms.CharField(max_length=200, required=False, label=_("Title"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

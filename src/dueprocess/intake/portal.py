@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError
 
@@ -94,8 +95,9 @@ def _own_demand(request: HttpRequest, pk: int) -> Demand:
     return demand
 
 
-def _error(request: HttpRequest, exc: DomainError, title: str = "Not done") -> HttpResponse:
-    return render(request, ERROR_TEMPLATE, {"status": exc.status, "title": title,
+def _error(request: HttpRequest, exc: DomainError, title: str = "") -> HttpResponse:
+    return render(request, ERROR_TEMPLATE, {"status": exc.status,
+                                            "title": title or gettext("Not done"),
                                             "message": exc.message}, status=exc.status)
 
 
@@ -104,7 +106,8 @@ def _throttle(request: HttpRequest, key: str) -> HttpResponse | None:
         hit("portal", key)
     except RateLimited as exc:
         response = render(request, ERROR_TEMPLATE, {
-            "status": 429, "title": "Too many requests", "message": exc.message}, status=429)
+            "status": 429, "title": gettext("Too many requests"), "message": exc.message},
+            status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
     return None
@@ -141,7 +144,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                     target = reverse("portal:home")
                 return redirect(target)
-        error = "The e-mail, password or code is not right."
+        error = gettext("The e-mail, password or code is not right.")
     return render(request, "intake/portal_login.html", {"form": form, "error": error},
                   status=400 if error else 200)
 
@@ -175,8 +178,9 @@ def submission_limit_bytes() -> int:
 #: The typed fields of the demand form (up to 1,000 targets), generously.
 MAX_FORM_BYTES = 4 * 1024 * 1024
 OUTCOMES = {
-    "comply": "Complied", "comply_partially": "Partially complied", "reject": "Refused",
-    "hold": "On hold", "route_mlat": "Referred to mutual legal assistance (MLAT)",
+    "comply": gettext_noop("Complied"), "comply_partially": gettext_noop("Partially complied"),
+    "reject": gettext_noop("Refused"), "hold": gettext_noop("On hold"),
+    "route_mlat": gettext_noop("Referred to mutual legal assistance (MLAT)"),
 }
 
 
@@ -206,11 +210,12 @@ def _field_for(form: DemandForm, loc: tuple[Any, ...]) -> str | None:
 
 #: API messages about a whole ask that belong beside one field, in the portal's words.
 ASK_MESSAGES = {
-    "date_from is after date_to": ("date_to", "The end date is before the start date."),
+    "date_from is after date_to": ("date_to",
+                                   gettext_noop("The end date is before the start date.")),
     "a disclose ask names at least one data category": (
-        "data_categories", "Choose at least one data category."),
+        "data_categories", gettext_noop("Choose at least one data category.")),
     "withholding needs a territorial_scope": (
-        "territorial_scope", "Name the countries the restriction applies in."),
+        "territorial_scope", gettext_noop("Name the countries the restriction applies in.")),
 }
 
 
@@ -223,9 +228,11 @@ def _place_errors(form: DemandForm, exc: ValidationError) -> None:
         message = _plain(raw)
         if raw in ASK_MESSAGES and field is not None and field.endswith("ask_kind"):
             name, message = ASK_MESSAGES[raw]
+            message = gettext(message)
             field = field.removesuffix("ask_kind") + name
         elif loc and loc[0] == "targets" and len(loc) > 1 and isinstance(loc[1], int):
-            message = f"Target {loc[1] + 1}: {message}"
+            message = gettext("Target %(n)s: %(message)s") % {"n": loc[1] + 1,
+                                                              "message": message}
         form.add_error(field, message)
 
 
@@ -241,8 +248,9 @@ def _check_attachments(attachments: AttachmentsForm) -> list[tuple[str, Any]]:
             attachments.add_error(name, exc.message)
             continue
         if sha in seen:
-            attachments.add_error(name, f"The same file is already attached as "
-                                        f"{attachments.fields[seen[sha]].label}.")
+            attachments.add_error(name, gettext(
+                "The same file is already attached as %(field)s.")
+                % {"field": attachments.fields[seen[sha]].label})
             continue
         seen[sha] = name
         uploads.append((name, upload))
@@ -266,16 +274,16 @@ def new_demand(request: HttpRequest) -> HttpResponse:
     try:
         refuse_foreign_instrument(requester.authority, instrument_id)
     except ForeignInstrument as exc:
-        return _error(request, exc, "Another jurisdiction's instrument")
+        return _error(request, exc, gettext("Another jurisdiction's instrument"))
     instrument = default_library().get(instrument_id)
     if instrument is None or instrument.id not in {i.id for i in offered}:
         raise Http404("no such instrument for this authority")
     if request.method == "POST" and upload_was_cut(request):
         return render(request, ERROR_TEMPLATE, {
-            "status": 413, "title": "The attachments are too large",
-            "message": "The documents together are larger than the upload limit; nothing "
-                       "was sent. Submit the demand with fewer documents and attach the rest "
-                       "on its page."}, status=413)
+            "status": 413, "title": gettext("The attachments are too large"),
+            "message": gettext("The documents together are larger than the upload limit; "
+                               "nothing was sent. Submit the demand with fewer documents and "
+                               "attach the rest on its page.")}, status=413)
     form = DemandForm(request.POST or None, instrument=instrument)
     attachments = AttachmentsForm(request.POST or None, request.FILES or None)
     error = ""
@@ -303,7 +311,7 @@ def new_demand(request: HttpRequest) -> HttpResponse:
                     form.add_error(_field_for(form, loc), _plain(exc.message))
                 else:
                     return _attach(request, demand, uploads)
-        error = "The demand was not sent: correct the fields marked below."
+        error = gettext("The demand was not sent: correct the fields marked below.")
     return render(request, "intake/portal_new.html", {
         "form": form, "attachments": attachments, "files_dropped": bool(request.FILES),
         "instrument": instrument, "error": error,
@@ -323,9 +331,9 @@ def _attach(request: HttpRequest, demand: Demand, uploads: list[tuple[str, Any]]
         except DomainError as exc:
             failed.append(f"{upload.name}: {exc.message}")
     if failed:
-        return _demand_page(request, demand, status=201, error=(
+        return _demand_page(request, demand, status=201, error=gettext(
             "The demand was received, but not every document could be attached: "
-            + "; ".join(failed) + ". Attach them again below."))
+            "%(failures)s. Attach them again below.") % {"failures": "; ".join(failed)})
     return redirect("portal:demand", pk=demand.pk)
 
 
@@ -338,15 +346,19 @@ def _timeline(demand: Demand) -> list[dict[str, Any]]:
                                            "demand.clarification_answered")).order_by("seq"):
         payload = e.payload or {}
         if e.verb == "demand.received":
-            text = "Received"
+            text = pgettext("demand event", "Received")
         elif e.verb == "demand.status_changed":
-            text = f"Status: {Status(payload.get('to', 'received')).label}"
+            text = gettext("Status: %(status)s") % {
+                "status": Status(payload.get("to", "received")).label}
         elif e.verb == "demand.targets_added":
-            text = f"{payload.get('added', 0):,} target(s) added by upload"
+            added = int(payload.get("added", 0) or 0)
+            text = ngettext("%(n)s target added by upload", "%(n)s targets added by upload",
+                            added) % {"n": f"{added:,}"}
         elif e.verb == "document.added":
-            text = f"Document added: {payload.get('filename', '')}"
+            text = gettext("Document added: %(filename)s") % {
+                "filename": payload.get("filename", "")}
         else:
-            text = "Clarification answered"
+            text = gettext("Clarification answered")
         rows.append({"at": e.at, "text": text})
     return rows
 
@@ -392,7 +404,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _demand_page(request, demand, status=400, answer=form,
-                            error="Write the answer before sending it.")
+                            error=gettext("Write the answer before sending it."))
     try:
         intake_actions.answer_clarification(demand, form.cleaned_data["answer"],
                                             user=request.user)
@@ -419,10 +431,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return redirect("portal:demand", pk=demand.pk)
         else:
-            error, status = "The demand was not withdrawn: give the reason below.", 400
+            error, status = gettext("The demand was not withdrawn: give the reason below."), 400
     if not error and Status.WITHDRAWN not in actions.TRANSITIONS[demand.status]:
-        error, status = f"A demand that is {demand.get_status_display().lower()} cannot be " \
-                        "withdrawn.", 409
+        error, status = gettext("A demand that is %(status)s cannot be withdrawn.") % {
+            "status": demand.get_status_display().lower()}, 409
     return render(request, "intake/portal_withdraw.html", {
         "demand": demand, "form": form, "error": error}, status=status)
 
@@ -438,19 +450,24 @@ def decision_rows(demand: Demand, asks: list[Any]) -> list[dict[str, Any]]:
         narrowed = d.narrowed or {}
         detail = []
         if narrowed.get("measure") == "withhold":
-            where = ", ".join(narrowed.get("territorial_scope") or ()) or "some countries"
-            detail.append(f"withheld in {where}")
+            where = (", ".join(narrowed.get("territorial_scope") or ())
+                     or gettext("some countries"))
+            detail.append(gettext("withheld in %(where)s") % {"where": where})
         elif narrowed.get("measure"):
-            detail.append(f"measure: {narrowed['measure']}")
+            detail.append(gettext("measure: %(measure)s") % {"measure": narrowed["measure"]})
         if narrowed.get("data_categories"):
-            detail.append("only " + ", ".join(narrowed["data_categories"]))
+            detail.append(gettext("only %(categories)s") % {
+                "categories": ", ".join(narrowed["data_categories"])})
         if narrowed.get("date_from") or narrowed.get("date_to"):
-            detail.append(f"{narrowed.get('date_from') or '…'} to "
-                          f"{narrowed.get('date_to') or '…'}")
+            detail.append(gettext("%(start)s to %(end)s") % {
+                "start": narrowed.get("date_from") or "…",
+                "end": narrowed.get("date_to") or "…"})
         rows.append({
-            "ask": ask.kind if ask else f"ask {d.ask + 1}",
-            "target": d.target or "every target",
-            "outcome": d.outcome, "outcome_label": OUTCOMES.get(d.outcome, d.outcome),
+            "ask": ask.kind if ask else gettext("ask %(n)s") % {"n": d.ask + 1},
+            "target": d.target or gettext("every target"),
+            "outcome": d.outcome,
+            "outcome_label": gettext(OUTCOMES[d.outcome]) if d.outcome in OUTCOMES
+            else d.outcome,
             "detail": "; ".join(detail),
             "reasons": [str(REASON_LABELS.get(c, c)) for c in d.reason_codes],
             "decided_at": d.decided_at,
@@ -464,10 +481,12 @@ def decision_rows(demand: Demand, asks: list[Any]) -> list[dict[str, Any]]:
 def upload_document(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _own_demand(request, pk)
     if upload_was_cut(request):
-        return _demand_page(request, demand, status=413, error="The document is too large.")
+        return _demand_page(request, demand, status=413,
+                            error=gettext("The document is too large."))
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _demand_page(request, demand, status=400, error="Choose a PDF file to upload.")
+        return _demand_page(request, demand, status=400,
+                            error=gettext("Choose a PDF file to upload."))
     upload = form.cleaned_data["file"]
     try:
         store_document(demand, filename=upload.name, chunks=upload.chunks(1 << 20),
@@ -494,10 +513,10 @@ def start_target_upload(request: HttpRequest, demand: Demand
                         ) -> tuple[BulkTargetJob | None, str, int]:
     """Shared by the portal and the console: save the upload, run it or queue it."""
     if upload_was_cut(request):
-        return None, "The list is larger than the upload limit; nothing was added.", 413
+        return None, gettext("The list is larger than the upload limit; nothing was added."), 413
     form = TargetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return None, "Choose a CSV or text file to upload.", 400
+        return None, gettext("Choose a CSV or text file to upload."), 400
     upload = form.cleaned_data["file"]
     try:
         job = bulk.create_job(demand, chunks=upload.chunks(1 << 20), filename=upload.name,
@@ -552,7 +571,9 @@ def max_verify_bytes() -> int:
 
 
 def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MiB"
+    return gettext("%(n)s bytes") % {"n": f"{n:,}"}
 
 
 def _verify_limit() -> int:
@@ -576,8 +597,9 @@ def verify_package(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if (limited := _throttle(request, f"user:{request.user.pk}")) is not None:
             return limited
-        too_large = (f"The file is larger than {_size(max_verify_bytes())}, the limit here; "
-                     "check it with the command line instead.")
+        too_large = gettext("The file is larger than %(limit)s, the limit here; check it "
+                            "with the command line instead.") % {
+                                "limit": _size(max_verify_bytes())}
         if upload_was_cut(request):
             form = VerifyPackageForm()
             form.add_error("package", too_large)
@@ -637,7 +659,7 @@ def account(request: HttpRequest) -> HttpResponse:
             else:
                 form = TokenForm()
         else:
-            error = "The token was not created: correct the marked fields."
+            error = gettext("The token was not created: correct the marked fields.")
     tokens = ApiToken.objects.filter(user_id=_requester(request).user_id).order_by("-created_at")
     return render(request, "intake/portal_account.html", {
         "requester": requester, "form": form, "tokens": tokens, "new_token": new_token,
@@ -669,7 +691,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         inv = intake_actions.find_invitation(token)
     except DomainError as exc:
-        return _error(request, exc, title="Invitation")
+        return _error(request, exc, title=gettext("Invitation"))
     session_key = f"dp-invite-{inv.pk}"
     key = request.session.get(session_key) or random_hex(20)
     request.session[session_key] = key
@@ -693,7 +715,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     otp_login(request, device)
                 return redirect("portal:home")
         else:
-            error = "Correct the marked fields."
+            error = gettext("Correct the marked fields.")
     device = TOTPDevice(user=None, key=key, name=inv.email)
     uri = _otpauth_uri(device, inv.email)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4)

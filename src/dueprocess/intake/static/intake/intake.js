@@ -79,7 +79,10 @@
         });
         li.className = done ? "done" : "todo";
         var state = li.querySelector(".state");
-        if (state) { state.textContent = done ? "Done" : "Still needed"; }
+        if (state) {
+          state.textContent = (done ? list.getAttribute("data-done") : list.getAttribute("data-todo"))
+            || (done ? "Done" : "Still needed");
+        }
       });
     }
     form.addEventListener("input", update);
@@ -98,13 +101,15 @@
       (all[select.value] || []).forEach(function (item) {
         var li = document.createElement("li");
         li.className = "todo";
-        li.textContent = item.label + (item.asks.length ? " (for " + item.asks.join(", ") + ")" : "");
+        li.textContent = item.label + (item.asks.length
+          ? " " + (list.getAttribute("data-for") || "(for {asks})").replace("{asks}", item.asks.join(", "))
+          : "");
         list.appendChild(li);
       });
       if (!list.children.length) {
         var none = document.createElement("li");
         none.className = "done";
-        none.textContent = "Nothing beyond the fields marked required.";
+        none.textContent = list.getAttribute("data-none") || "Nothing beyond the fields marked required.";
         list.appendChild(none);
       }
       var name = document.getElementById("checklist-instrument");
