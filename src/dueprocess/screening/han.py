@@ -11,6 +11,10 @@ candidate "bing" for 炳 meets the official "Ping".
 
 Simplified characters are turned into traditional ones with OpenCC first, because the
 Cantonese data covers traditional characters.
+
+What those libraries give is read from a generated table (`TableReadings`), because
+loading them costs more than a whole `dueprocess screen`; they are loaded only for what the
+table does not cover. `syllables_from` takes the source, so tests can compare the two.
 """
 
 from __future__ import annotations
@@ -201,9 +205,8 @@ class TableReadings:
     phrases applies (a phrase may pick another character than each character alone), is
     handed to `fallback`. The file is package data read with `pkgutil.get_data`, once
     per process, as the libraries read theirs (the core stays free of other I/O;
-    `importlib.resources` would cost 20 ms more to import); a text
-    file rather than a Python module because compiling a megabyte of literals costs more
-    than reading it.
+    `importlib.resources` would cost 20 ms more to import); a text file rather than a
+    Python module because compiling a megabyte of literals costs more than reading it.
     """
 
     def __init__(self, fallback: LibraryReadings, data: bytes | None = None) -> None:
@@ -214,11 +217,11 @@ class TableReadings:
         self._fields_of: dict[str, list[str]] = {}
         self._keys: dict[tuple[str, str], frozenset[str]] = {}
 
-    def _load(self) -> None:
+    def _load(self) -> bytes:
         # the bytes are searched, not parsed: a query needs a handful of rows, and
         # parsing all 27,000 would cost more than the rest of the query
-        if self._ranges:
-            return
+        if self._ranges and self._data is not None:
+            return self._data
         if self._data is None:
             import pkgutil
 
@@ -232,20 +235,21 @@ class TableReadings:
         for r in data[start:end].decode().split():
             lo, hi = r.split("-")
             ranges.append((int(lo, 16), int(hi, 16)))
-        self._rows_at = data.index(b"\n", data.rindex(b"\ns2hk\t") + 1)
+        self._rows_at = data.index(b"\nchars\n")  # forward: bytes.rindex is slow
         self._ranges = tuple(ranges)
+        return data
 
     def _keys_from(self, tag: str, ch: str) -> frozenset[str]:
         """The phrase keys of `tag` ("s2t", "s2hk") that begin with `ch`."""
         keys = self._keys.get((tag, ch))
         if keys is None:
-            assert self._data is not None
-            at = self._data.find(f"\n{tag}\t{ch} ".encode(), 0, self._rows_at)
+            data = self._load()
+            at = data.find(f"\n{tag}\t{ch} ".encode(), 0, self._rows_at)
             if at < 0:
                 keys = frozenset()
             else:
-                end = self._data.find(b"\n", at + 1)
-                keys = frozenset(self._data[at + 1 : end].decode().split()[2:])
+                end = data.find(b"\n", at + 1)
+                keys = frozenset(data[at + 1 : end].decode().split()[2:])
             self._keys[tag, ch] = keys
         return keys
 
@@ -264,13 +268,13 @@ class TableReadings:
     def _fields(self, ch: str) -> list[str]:
         fields = self._fields_of.get(ch)
         if fields is None:
-            assert self._data is not None
-            at = self._data.find(b"\n" + ch.encode() + b"\t", self._rows_at)
+            data = self._load()
+            at = data.find(b"\n" + ch.encode() + b"\t", self._rows_at)
             if at < 0:
                 fields = ["", "", "", ""]
             else:
-                end = self._data.find(b"\n", at + 1)
-                fields = self._data[at + 1 : end].decode().split("\t")[1:]
+                end = data.find(b"\n", at + 1)
+                fields = data[at + 1 : end].decode().split("\t")[1:]
             self._fields_of[ch] = fields
         return fields
 
