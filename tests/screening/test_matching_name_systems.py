@@ -46,6 +46,7 @@ SAME = [
     ("Nureddine ZANGI", "Nur al-Din Zangi"),
     ("Salahuddin Ayubi", "Salah ad-Din al-Ayubi"),
     ("Ayman az-Zawahiri", "Ayman al-Zawahiri"),
+    ("Mohamed El-Sayed Hassan", "HASSAN, Mohamed al-Sayed"),
     ("Zia ul Haq", "Zia-ul-Haq"),
 ]
 

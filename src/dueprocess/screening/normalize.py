@@ -289,15 +289,16 @@ def _arabic_compounds(tokens: list[Token]) -> list[Token]:
         if t.han:
             out.append(t)
             continue
-        # a hyphenated sun-letter article: ad-Din, as-Sayed, ar-Rahman (its consonant is
-        # the next word's first)
-        if (
-            t.joined
-            and i + 1 < len(tokens)
-            and len(t.text) in (2, 3)
-            and t.text[0] in "aeu"
-            and t.text[1:] in _SUN_LETTERS
-            and tokens[i + 1].text.startswith(t.text[1:])
+        # a hyphenated article: el-Sayed, or one assimilated to a sun letter: ad-Din,
+        # as-Sayed, ar-Rahman (its consonant is the next word's first)
+        if t.joined and i + 1 < len(tokens) and (
+            t.text == "el"
+            or (
+                len(t.text) in (2, 3)
+                and t.text[0] in "aeu"
+                and t.text[1:] in _SUN_LETTERS
+                and tokens[i + 1].text.startswith(t.text[1:])
+            )
         ):
             out.append(_token("al", True))
             continue
