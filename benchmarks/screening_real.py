@@ -21,7 +21,8 @@ Latin-script person names, same name other birth date). For each, it prints reca
 and 5 % false positives and ROC AUC for our scorer and, in the same run, nomenklatura's
 `logic-v2` and `ofac` matchers when a Python with nomenklatura is available
 ($NOMENKLATURA_PYTHON, default a venv `nkvenv` in the temp directory, see docs/screening.md).
-Nothing here is tuned to a public pair set: the pairs are drawn by seed from the lists.
+Nothing here is tuned to a public pair set: the pairs are drawn by seed from the lists, and
+which pairs are drawn does not depend on the matcher under test (see `_plain`).
 """
 
 from __future__ import annotations
