@@ -13,13 +13,16 @@ interleaved so that load on the machine hits them alike:
 * the same query through Django (``setup()``, then the service's index, which loads the
   same stored pickle): what the command cost before.
 
-Prints median and best of the runs, and the load average before and after.
+Prints median and best of the runs, the median CPU time (user + system, which other load
+on the machine disturbs much less than the wall clock), and the load average before and
+after.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,10 +40,14 @@ DJANGO_PATH = (
     "hits = service.search(Query(sys.argv[1]), limit=10); print(hits[0].score)")
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> float:
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall clock and CPU time (user + system) of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
@@ -76,7 +83,7 @@ def main() -> int:
         }
         for cmd in cases.values():  # warm the file cache
             _run(cmd, env)
-        samples: dict[str, list[float]] = {label: [] for label in cases}
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in cases}
         load_before = os.getloadavg()
         for _ in range(args.runs):
             for label, cmd in cases.items():
@@ -95,8 +102,10 @@ def main() -> int:
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
           f"({os.cpu_count()} cores)")
     for label, values in samples.items():
-        print(f"  {label:<52} median {statistics.median(values):6.3f} s   "
-              f"best {min(values):6.3f} s")
+        wall = [w for w, _ in values]
+        cpu = [c for _, c in values]
+        print(f"  {label:<52} median {statistics.median(wall):6.3f} s   "
+              f"best {min(wall):6.3f} s   CPU median {statistics.median(cpu):6.3f} s")
     return 0
 
 

@@ -87,3 +87,23 @@ def test_versions_are_read_only_from_a_database_that_is_there(tmp_path: Path) ->
     empty.write_bytes(b"")
     assert stored_index.active_versions({"ENGINE": sqlite, "NAME": str(empty)}) is None
     assert stored_index.active_versions({"ENGINE": "django.db.backends.oracle"}) is None
+
+
+def test_a_new_han_reading_table_is_a_new_index(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pickle holds names already read through the table: a regenerated table must not
+    be paired with an index read through the old one."""
+    package = Path(stored_index.screening_pkg.__file__).parent
+    copy = tmp_path / "screening"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(stored_index.screening_pkg, "__file__", str(copy / "__init__.py"))
+    stored_index.code_fingerprint.cache_clear()
+    try:
+        before = stored_index.code_fingerprint()
+        table = copy / "data" / "han_readings.tsv"
+        text = table.read_text(encoding="utf-8")
+        table.write_text(text.replace("\tbing\tbing", "\tping\tbing", 1), encoding="utf-8")
+        stored_index.code_fingerprint.cache_clear()
+        assert stored_index.code_fingerprint() != before
+    finally:
+        stored_index.code_fingerprint.cache_clear()

@@ -37,6 +37,17 @@ SAME = [
     ("Islamic Revolutionary Guard Corps", "IRGC"),
     # lineage order kept, family name moved
     ("AL SAUD, Muhammad bin Salman", "Muhammad bin Salman Al Saud"),
+    # "servant of" + article + divine name, in one word or three, the article assimilated
+    ("Abd al-Rahman MUHAMMAD", "Abdurrahman Muhammad"),
+    ("ABDULAZIZ, Ahmed", "Abdel Aziz Ahmed"),
+    ("Abdirahman Hassan", "Abdul Rahman HASSAN"),
+    ("Abdoulaye Diallo", "Abdullah DIALLO"),
+    # noun + article + din, and a sun-letter article written as pronounced
+    ("Nureddine ZANGI", "Nur al-Din Zangi"),
+    ("Salahuddin Ayubi", "Salah ad-Din al-Ayubi"),
+    ("Ayman az-Zawahiri", "Ayman al-Zawahiri"),
+    ("Mohamed El-Sayed Hassan", "HASSAN, Mohamed al-Sayed"),
+    ("Zia ul Haq", "Zia-ul-Haq"),
 ]
 
 DIFFERENT = [
@@ -46,6 +57,10 @@ DIFFERENT = [
     # father and son
     ("SALMAN BIN MUHAMMAD", "MUHAMMAD BIN SALMAN"),
     ("Abdullah bin Ali", "Ali bin Abdullah"),
+    ("Abdurrahman bin Khalid", "Khalid bin Abd al-Rahman"),
+    # the same frame around another divine name or noun is another name
+    ("Abd al-Rahman Khalid", "Abdulaziz KHALID"),
+    ("Nur al-Din Ahmed", "Salahuddin AHMED"),
     # same name, other legal form
     ("Deutsche Bank AG", "Deutsche Bank GmbH"),
     # an acronym that does not spell the name

@@ -65,10 +65,11 @@ class VersionInfo:
 
 @cache
 def code_fingerprint() -> str:
-    """Changes whenever the matcher's code does, so an old pickle is never reused."""
+    """Changes whenever the matcher's code or data does, so an old pickle is never reused."""
     digest = hashlib.sha256()
     root = Path(screening_pkg.__file__).parent
-    for path in sorted(root.rglob("*.py")):
+    files = [*root.rglob("*.py"), *(root / "data").glob("*")]
+    for path in sorted(files):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -9,6 +9,8 @@ and 鄧炳強. Normalisation makes these comparable without deciding whether the
   joined form "pingkeung" can also be matched);
 * titles, honorifics and post-nominals removed (Mr, Hon., Dr, Commissioner of Police,
   Chief Executive, Secretary for Security, SC, JP, GBS ...), unless nothing else is left;
+* Arabic compound names split into the same parts however they are written (Abdurrahman,
+  Abdul Rahman, Abd al-Rahman -> abd al rahman; Nuruddin -> nur al din);
 * "SURNAME, Given" order ignored: names compare as token sets.
 
 Phonetic keys fold spellings that romanisations use for one sound (b/p, d/t, g/k, ph/f,
@@ -240,6 +242,75 @@ def _org_types(tokens: list[Token]) -> list[Token]:
     return tokens if replaced == joined else _latin_tokens(replaced)
 
 
+# Arabic names built on "servant of" (abd) + the article + a divine name, and on a noun +
+# the article + "din" (faith), are written as one word or several, with the article's "l"
+# assimilated to a following sun letter (Abd al-Rahman, Abdul Rahman, Abdel Rahman,
+# Abdurrahman, Abdirahman; Nur al-Din, Nuruddin, Nour Eddine). Each spelling is split into
+# the same parts, abd / al / rahman and nur / al / din, word by word (so order and
+# idempotence are unaffected) and only where the word cannot be read otherwise.
+_ABD = re.compile(r"abd(?:oul|ou|ul|el|al|il|ol|u|i|e|a)?(.*)")
+_ABD_ARTICLE = _words(
+    "abdul abdel abdal abdil abdol abdoul abdur abdus abdush abduz abdud abdun abdut"
+)
+_ABD_ALLAH = re.compile(r"abd[aeiou]*l+a+h?(?:i|ye)?")  # Abdullah, Abdallah, Abdoulaye
+_DIN = re.compile(r"([a-z]{3,}?)(?:uddin|uddeen|eddine|eddin|eddeen|addin|aldin|eldin|iddin|oddin)")
+_DIN_WORDS = _words("uddin uddeen eddine eddin eddeen addin aldin eldin")
+# Urdu and Persian write the linking article ul/ur/ud ("Zia ul Haq", "Habib ur Rahman")
+_LINKING_ARTICLES = _words("ul ur ud uz")
+_SUN_LETTERS = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
+
+
+def _arabic_parts(word: str) -> list[str] | None:
+    """The parts of one written word, or None when it is not one of the forms above."""
+    if word in _ABD_ARTICLE:
+        return ["abd", "al"]
+    if word in _DIN_WORDS:
+        return ["al", "din"]
+    if word in _LINKING_ARTICLES:
+        return ["al"]
+    if word.startswith("abd") and len(word) >= 6:
+        if _ABD_ALLAH.fullmatch(word):
+            return ["abd", "allah"]
+        m = _ABD.fullmatch(word)
+        rest = m.group(1) if m else ""
+        if len(rest) >= 3 and rest[0] == rest[1] and rest[0] not in "aeiou":
+            rest = rest[1:]  # the article assimilated: abdu-r-rahman
+        if len(rest) >= 3:
+            return ["abd", "al", rest]
+    m = _DIN.fullmatch(word)
+    if m:
+        return [m.group(1), "al", "din"]
+    return None
+
+
+def _arabic_compounds(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for i, t in enumerate(tokens):
+        if t.han:
+            out.append(t)
+            continue
+        # a hyphenated article: el-Sayed, or one assimilated to a sun letter: ad-Din,
+        # as-Sayed, ar-Rahman (its consonant is the next word's first)
+        if t.joined and i + 1 < len(tokens) and (
+            t.text == "el"
+            or (
+                len(t.text) in (2, 3)
+                and t.text[0] in "aeu"
+                and t.text[1:] in _SUN_LETTERS
+                and tokens[i + 1].text.startswith(t.text[1:])
+            )
+        ):
+            out.append(_token("al", True))
+            continue
+        parts = _arabic_parts(t.text)
+        if parts is None:
+            out.append(t)
+        else:
+            out.extend(_token(p, True) for p in parts[:-1])
+            out.append(_token(parts[-1], t.joined))
+    return out
+
+
 def _tokenize(name: str) -> tuple[Token, ...]:
     # legal forms in any language and script to rigour's generic form (GmbH, Russian OOO -> llc)
     # (before transliteration for other scripts; Latin ones are read word by word below)
@@ -248,7 +319,7 @@ def _tokenize(name: str) -> tuple[Token, ...]:
         text = _generic_org_types(HAN_RUN.sub(lambda m: f" {m.group()} ", text.casefold()))
     if text.isascii():
         plain = _strip_titles(_latin_tokens(text), _HON_DOTTED.search(text.lower()) is not None)
-        return tuple(_wade_giles(_org_types(plain[:MAX_TOKENS])))
+        return tuple(_arabic_compounds(_wade_giles(_org_types(plain[:MAX_TOKENS]))))[:MAX_TOKENS]
     tokens: list[Token] = []
     pos = 0
     # Han runs joined by an interpunct are a transcribed foreign name (贝拉克·奥巴马)
@@ -263,7 +334,7 @@ def _tokenize(name: str) -> tuple[Token, ...]:
     tokens.extend(_org_types(_latin_tokens(text[pos:])))
     tokens = _strip_titles(tokens, _HON_DOTTED.search(text.casefold()) is not None)
     if not any(t.han for t in tokens):
-        tokens = _wade_giles(_org_types(tokens))
+        tokens = _arabic_compounds(_wade_giles(_org_types(tokens)))
     return tuple(tokens[:MAX_TOKENS])
 
 
