@@ -26,6 +26,7 @@ from typing import IO
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess import blobstore
 from dueprocess.audit.actors import User, actor_label
@@ -86,8 +87,9 @@ def check_pdf(path: Path, *, name: str = "the file") -> int:
     if not head.startswith(b"%PDF-"):
         kind = sniff_binary(head) or ("an HTML page" if b"<html" in head.lower()
                                       else "text or an unknown format")
-        raise UnsupportedMedia(f"{name} is not a PDF: its content is {kind} "
-                               "(only PDF documents are accepted, whatever the file name)",
+        raise UnsupportedMedia(_("%(name)s is not a PDF: its content is %(kind)s (only PDF "
+                                 "documents are accepted, whatever the file name)")
+                               % {"name": name, "kind": kind},
                                field="file")
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -106,13 +108,14 @@ def check_pdf(path: Path, *, name: str = "the file") -> int:
             pages = len(reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             OSError, RecursionError, MemoryError) as exc:
-        raise UnsupportedMedia(f"{name} starts like a PDF but cannot be read as one "
-                               f"({type(exc).__name__}); export it again as PDF",
+        raise UnsupportedMedia(_("%(name)s starts like a PDF but cannot be read as one "
+                                 "(%(error)s); export it again as PDF")
+                               % {"name": name, "error": type(exc).__name__},
                                field="file") from exc
     finally:
         pdf_log.setLevel(level)
     if pages < 1:
-        raise UnsupportedMedia(f"{name} is a PDF without pages", field="file")
+        raise UnsupportedMedia(_("%(name)s is a PDF without pages") % {"name": name}, field="file")
     return pages
 
 
@@ -127,7 +130,8 @@ def spool(chunks: Iterable[bytes], *, limit: int, name: str) -> tuple[Path, str,
             for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
-                    raise TooLarge(f"{name} is larger than the limit of {_human(limit)}",
+                    raise TooLarge(_("%(name)s is larger than the limit of %(limit)s")
+                                   % {"name": name, "limit": _human(limit)},
                                    field="file")
                 digest.update(chunk)
                 out.write(chunk)
@@ -147,7 +151,7 @@ def check_document(filename: str, chunks: Iterable[bytes]) -> str:
     tmp, sha, size = spool(chunks, limit=max_document_bytes(), name=name)
     try:
         if size == 0:
-            raise UnsupportedMedia(f"{name} is empty", field="file")
+            raise UnsupportedMedia(_("%(name)s is empty") % {"name": name}, field="file")
         check_pdf(tmp, name=name)
     finally:
         tmp.unlink(missing_ok=True)
@@ -159,21 +163,24 @@ def store_document(demand: Demand, *, filename: str, chunks: Iterable[bytes],
     """Validate, store and attach one PDF; all or nothing."""
     name = safe_filename(filename)
     if demand.status not in OPEN_FOR_DOCUMENTS:
-        raise Conflict(f"documents cannot be added to a {demand.status} demand")
+        raise Conflict(_("documents cannot be added to a %(status)s demand")
+                       % {"status": demand.status})
     tmp, sha, size = spool(chunks, limit=max_document_bytes(), name=name)
     try:
         if size == 0:
-            raise UnsupportedMedia(f"{name} is empty", field="file")
+            raise UnsupportedMedia(_("%(name)s is empty") % {"name": name}, field="file")
         pages = check_pdf(tmp, name=name)
         relative = f"{demand.pk}/{sha}.pdf"
         stored = blobstore.name(FOLDER, relative)
         with transaction.atomic():
             locked = for_update(Demand.objects).get(pk=demand.pk)
             if locked.status not in OPEN_FOR_DOCUMENTS:
-                raise Conflict(f"documents cannot be added to a {locked.status} demand")
+                raise Conflict(_("documents cannot be added to a %(status)s demand")
+                               % {"status": locked.status})
             existing = Document.objects.filter(demand=locked, sha256=sha).first()
             if existing is not None:
-                raise Conflict(f"this document is already attached as {existing.filename!r}",
+                raise Conflict(_("this document is already attached as %(filename)r")
+                               % {"filename": existing.filename},
                                field="file")
             created = not blobstore.exists(stored)
             blobstore.save(stored, tmp)
@@ -197,7 +204,7 @@ def stored_name(doc: Document) -> str:
     try:
         return blobstore.name(FOLDER, doc.path)
     except blobstore.BlobError as exc:
-        raise Conflict("the document's stored path is outside the documents folder") from exc
+        raise Conflict(_("the document's stored path is outside the documents folder")) from exc
 
 
 def open_document(doc: Document) -> IO[bytes] | None:
