@@ -144,3 +144,15 @@ def test_api_validation_errors_land_beside_the_field() -> None:
     assert form.errors["date_to"] == ["The end date is before the start date."]
     assert form.errors["targets"][0].startswith("Target 2: An account handle cannot contain")
     assert "__all__" not in form.errors
+
+
+@pytest.mark.parametrize("language,says", [("de", "scan.pdf ist kein PDF"),
+                                           ("zh-hant", "scan.pdf 不是 PDF")])
+def test_the_reason_a_file_is_refused_is_given_in_the_officers_language(
+        portal: Client, language: str, says: str) -> None:
+    r = portal.post(URL, {**WARRANT, "attach_order": _file(make_pdf(), "warrant.pdf"),
+                          "attach_translation": _file(b"GIF89a not a pdf", "scan.pdf")},
+                    HTTP_ACCEPT_LANGUAGE=language)
+    assert r.status_code == 400
+    beside = _beside(r.content.decode(), "id_attach_translation")
+    assert says in beside and "not a PDF" not in beside

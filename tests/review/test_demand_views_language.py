@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dueprocess.accounts.actions import set_language
-from dueprocess.demands.models import Demand
+from dueprocess.demands.models import Demand, Policy, PolicyEffect
 from tests.review.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,33 @@ def test_english_stays_the_default(demand: Demand, reviewer_client: Client) -> N
     body = reviewer_client.get(reverse("review:demand", args=[demand.pk])).content.decode()
     for text in ENGLISH:
         assert text in body, text
+
+
+#: language → the four-eyes rule as the console states it when a reviewer approves their own
+#: decision (the English: "four-eyes: the approver must not be the author ...")
+FOUR_EYES = {
+    "de": "Vier-Augen-Prinzip: Die freigebende Person darf keine aktuelle Entscheidung",
+    "zh-hant": "四眼原則：批准人不得是此要求現行決定或推翻的作者",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("language", sorted(FOUR_EYES))
+def test_a_refused_approval_is_explained_in_the_reviewers_language(
+        language: str, demand: Demand, reviewer: Any) -> None:
+    Policy.objects.create(name="Four-eyes on every disclosure", effect=PolicyEffect.FOUR_EYES,
+                          ask_kinds=["disclose"], valid_from=date(2000, 1, 1))
+    client = _in(language, reviewer)
+    decided = client.post(reverse("review:decide", args=[demand.pk]), {
+        "ask-0-outcome": "comply", "ask-0-reason_codes": ["valid_legal_process"],
+        "ask-0-rationale": "Warrant signed by a magistrate judge."})
+    assert decided.status_code == 302
+    demand.refresh_from_db()
+    assert demand.awaiting_approval
+
+    refused = client.post(reverse("review:approve", args=[demand.pk]))
+    assert refused.status_code == 403
+    body = refused.content.decode()
+    assert FOUR_EYES[language] in body
+    assert "the approver must not be the author" not in body
+    demand.refresh_from_db()
+    assert demand.awaiting_approval and demand.approved_by_id is None

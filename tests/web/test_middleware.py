@@ -48,3 +48,24 @@ def test_a_nul_character_is_refused_before_it_reaches_a_query(client: Any) -> No
                          content_type="application/json", **auth)
     assert posted.status_code == 422 and posted.json()["error"]["field"] == "body"
     assert client.get("/api/v1/demands", {"reference": "AB"}, **auth).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_answers_in_english_whatever_language_is_asked_for(client: Any) -> None:
+    from django.utils import translation
+
+    from dueprocess.accounts.actions import issue_token, set_language
+    from tests.review.roles import staff_member
+
+    user = staff_member("legal_reviewer")
+    set_language(user, "de")
+    _, raw = issue_token(user, name="t")
+    with translation.override("de"):  # the console would say it in German
+        assert translation.gettext("no demand %(demand_id)s") != "no demand %(demand_id)s"
+    client.force_login(user)  # a browser session with the German choice, too
+    answer = client.get("/api/v1/demands/999999", HTTP_AUTHORIZATION=f"Bearer {raw}",
+                        HTTP_ACCEPT_LANGUAGE="de")
+    assert answer.status_code == 404
+    assert answer.json()["error"] == {"code": "not_found", "message": "no demand 999999",
+                                      "field": None}
+    assert answer["Content-Language"] == "en"

@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.accounts.models import ApiToken, Preference
 from dueprocess.accounts.roles import ROLES, grant_role
@@ -34,10 +35,11 @@ def issue_token(user: User, *, name: str = "", scopes: Sequence[str] = (),
     """
     unknown = sorted(set(scopes) - set(TOKEN_SCOPES))
     if unknown:
-        raise InvalidInput(f"unknown scope(s): {', '.join(unknown)}; scopes: "
-                           f"{', '.join(TOKEN_SCOPES)}", field="scopes")
+        raise InvalidInput(_("unknown scope(s): %(unknown)s; scopes: %(token_scopes)s")
+                           % {"unknown": ', '.join(unknown),
+                              "token_scopes": ', '.join(TOKEN_SCOPES)}, field="scopes")
     if expires_in_days is not None and not 1 <= expires_in_days <= 366:
-        raise InvalidInput("a token expires within 1 to 366 days", field="expires_in_days")
+        raise InvalidInput(_("a token expires within 1 to 366 days"), field="expires_in_days")
     with transaction.atomic():
         token, raw = ApiToken.issue(user, name=name.strip()[:100])  # type: ignore[arg-type]
         token.scopes = sorted(set(scopes))
@@ -68,12 +70,13 @@ def create_staff_user(email: str, roles: Sequence[str], *, password: str = "",
     given, so it can be shown once)."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise InvalidInput(f"unknown role(s) {', '.join(unknown)}; roles: {', '.join(ROLES)}",
+        raise InvalidInput(_("unknown role(s) %(unknown)s; roles: %(roles)s")
+                           % {"unknown": ', '.join(unknown), "roles": ', '.join(ROLES)},
                            field="role")
     model = get_user_model()
     email = email.strip()
     if model.objects.filter(username__iexact=email).exists():
-        raise Conflict(f"a user {email} exists already", field="email")
+        raise Conflict(_("a user %(email)s exists already") % {"email": email}, field="email")
     password = password or secrets.token_urlsafe(15)
     try:
         validate_password(password)
@@ -93,12 +96,13 @@ def set_language(user: User, language: str) -> str:
     """Keep the interface language a person chose; an empty choice hands it back to the
     browser's own preference. Audited like any other change to an account."""
     language = (language or "").strip().lower()
-    offered = {code for code, _ in settings.LANGUAGES}
+    offered = {code for code, _name in settings.LANGUAGES}
     if language and language not in offered:
-        raise InvalidInput(f"unknown language {language!r}; choose one of "
-                           f"{', '.join(sorted(offered))}", field="language")
+        raise InvalidInput(_("unknown language %(language)r; choose one of %(offered)s")
+                           % {"language": language,
+                              "offered": ', '.join(sorted(offered))}, field="language")
     with transaction.atomic():
-        preference, _ = Preference.objects.get_or_create(user=user)
+        preference, _created = Preference.objects.get_or_create(user=user)
         if preference.language != language:
             preference.language = language
             preference.save(update_fields=["language", "updated_at"])

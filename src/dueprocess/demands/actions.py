@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
@@ -52,14 +53,14 @@ from dueprocess.errors import (
 )
 from dueprocess.locking import for_update
 from dueprocess.vetting import VettingResult
-from dueprocess.vetting.recommend import VERIFY_FIRST, held_for_authenticity
+from dueprocess.vetting.recommend import held_for_authenticity
 
 declare_codes("idempotency_conflict")
 
 
 def user_id(user: User) -> int:
     if user.pk is None:
-        raise Forbidden("a person must be logged in to decide")
+        raise Forbidden(_("a person must be logged in to decide"))
     return int(user.pk)
 
 
@@ -71,7 +72,8 @@ def _transition(demand: Demand, to: str, actor: str, **payload: Any) -> None:
     if to == demand.status:
         return
     if to not in TRANSITIONS[demand.status]:
-        raise Conflict(f"a demand that is {demand.status} cannot become {to}")
+        raise Conflict(_("a demand that is %(status)s cannot become %(to)s")
+                       % {"status": demand.status, "to": to})
     before = demand.status
     demand.status = to
     demand.updated_at = timezone.now()
@@ -113,7 +115,7 @@ def replayed(authority: Authority, idempotency_key: str, request_sha256: str) ->
         return None
     earlier = Demand.objects.filter(authority=authority, idempotency_key=idempotency_key).first()
     if earlier is not None and earlier.request_sha256 != request_sha256:
-        raise Conflict("this Idempotency-Key was used for a different request",
+        raise Conflict(_("this Idempotency-Key was used for a different request"),
                        code="idempotency_conflict", field="Idempotency-Key")
     return earlier
 
@@ -131,7 +133,7 @@ def receive_demand(data: DemandIn, *, authority: Authority, requester: Requester
     now = timezone.now()
     for field, value in (("received_at", received_at), ("acknowledged_at", data.acknowledged_at)):
         if value is not None and value > now + CLOCK_SKEW:
-            raise InvalidInput(f"{field} is in the future", field=field)
+            raise InvalidInput(_("%(field)s is in the future") % {"field": field}, field=field)
     try:
         return _receive(data, authority=authority, requester=requester, user=user,
                         received_at=received_at, now=now, channel=channel,
@@ -302,7 +304,7 @@ def revet_demand(demand: Demand, *, user: User | None = None) -> Demand:
     with transaction.atomic():
         demand = _lock(demand)
         if not demand.is_open:
-            raise Conflict("a closed demand is not vetted again")
+            raise Conflict(_("a closed demand is not vetted again"))
         _vet(demand, actor_label(user), route=False)
         _follow_policy_hold(demand, actor_label(user))
     return demand
@@ -378,7 +380,7 @@ def claim_demand(demand: Demand, user: User) -> Demand:
     with transaction.atomic():
         demand = _lock(demand)
         if not demand.is_open:
-            raise Conflict(f"a {demand.status} demand cannot be claimed")
+            raise Conflict(_("a %(status)s demand cannot be claimed") % {"status": demand.status})
         demand.assignee_id = user.pk
         demand.save(update_fields=["assignee"])
         record("demand.claimed", actor=actor_label(user), demand_id=demand.pk)
@@ -447,11 +449,16 @@ def binding_case(demand: Demand) -> invariants.Case:
     )
 
 
+def refusal_text(refusal: invariants.Refusal) -> str:
+    """A rule's refusal in the language of the person it is shown to."""
+    return _(refusal.template) % refusal.params
+
+
 def refuse(refusal: invariants.Refusal | None) -> None:
     if refusal is None:
         return
     error = {403: Forbidden, 422: InvalidInput}.get(refusal.status, Conflict)
-    raise error(refusal.message, code=refusal.code, field=refusal.field)
+    raise error(refusal_text(refusal), code=refusal.code, field=refusal.field)
 
 
 def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand:
@@ -460,27 +467,29 @@ def record_decisions(demand: Demand, data: DecisionsIn, *, user: User) -> Demand
     with transaction.atomic():
         demand = _lock(demand)
         if demand.status not in DECIDABLE:
-            raise Conflict(f"a {demand.status} demand cannot be decided")
+            raise Conflict(_("a %(status)s demand cannot be decided") % {"status": demand.status})
         _vet_if_policies_changed(demand, actor)
         asks = {a.position: a for a in demand.asks.all()}
         made: list[Decision] = []
         for i, d in enumerate(data.decisions):
             ask = asks.get(d.ask)
             if ask is None:
-                raise InvalidInput(f"the demand has no ask {d.ask}", field=f"decisions.{i}.ask")
+                raise InvalidInput(_("the demand has no ask %(ask)s")
+                                   % {"ask": d.ask}, field=f"decisions.{i}.ask")
             target = None
             if d.target:
                 target = demand.targets.filter(identifier=d.target).first()
                 if target is None:
-                    raise InvalidInput(f"the demand has no target {d.target!r}",
+                    raise InvalidInput(_("the demand has no target %(target)r")
+                                       % {"target": d.target},
                                        field=f"decisions.{i}.target")
             narrowed: dict[str, Any] = {}
             if d.outcome == Outcome.COMPLY_PARTIALLY:
                 if d.data_categories is not None:
                     extra = set(d.data_categories) - set(ask.data_categories)
                     if extra:
-                        raise InvalidInput("narrowing cannot add data categories: "
-                                           + ", ".join(sorted(extra)),
+                        raise InvalidInput(_("narrowing cannot add data categories: %(extra)s")
+                                           % {"extra": ", ".join(sorted(extra))},
                                            field=f"decisions.{i}.data_categories")
                     narrowed["data_categories"] = list(d.data_categories)
                 narrowed.update(_narrow_dates(ask, d.date_from, d.date_to, i))
@@ -534,12 +543,12 @@ def _narrow_dates(ask: Ask, date_from: date | None, date_to: date | None,
     out: dict[str, str] = {}
     if date_from is not None:
         if ask.date_from and date_from < ask.date_from:
-            raise InvalidInput("narrowing cannot widen the date range",
+            raise InvalidInput(_("narrowing cannot widen the date range"),
                                field=f"decisions.{i}.date_from")
         out["date_from"] = date_from.isoformat()
     if date_to is not None:
         if ask.date_to and date_to > ask.date_to:
-            raise InvalidInput("narrowing cannot widen the date range",
+            raise InvalidInput(_("narrowing cannot widen the date range"),
                                field=f"decisions.{i}.date_to")
         out["date_to"] = date_to.isoformat()
     return out
@@ -584,7 +593,7 @@ def approve_demand(demand: Demand, *, user: User) -> Demand:
     with transaction.atomic():
         demand = _lock(demand)
         if not demand.awaiting_approval:
-            raise Conflict("no decisions are waiting for approval")
+            raise Conflict(_("no decisions are waiting for approval"))
         refuse(invariants.check_approval(binding_case(demand), user_id(user),
                                           second_person=True))
         demand.approved_by_id = user.pk
@@ -658,7 +667,7 @@ def _approve_and_plan(demand: Demand, actor: str) -> None:
 def request_clarification(demand: Demand, message: str, *, user: User) -> Demand:
     actor = actor_label(user)
     if not message.strip():
-        raise InvalidInput("say what needs clarifying", field="message")
+        raise InvalidInput(_("say what needs clarifying"), field="message")
     with transaction.atomic():
         demand = _lock(demand)
         refuse_while_unverified(demand)
@@ -703,8 +712,10 @@ def refuse_while_unverified(demand: Demand) -> None:
         severity="info").values_list("code", flat=True)
     if held:
         raise SenderNotVerified(
-            f"the demand is held until its sender is verified ({', '.join(sorted(set(held)))})"
-            f": {VERIFY_FIRST}; no letter is sent before that")
+            # The advice is vetting's VERIFY_FIRST, spelt out so that it is translated.
+            _("the demand is held until its sender is verified (%(held)s): verify the sender "
+              "through a registry contact first; no letter is sent before that")
+            % {"held": ", ".join(sorted(set(held)))})
 
 
 def record_view(demand: Demand, *, user: User, what: str) -> None:

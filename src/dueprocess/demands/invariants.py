@@ -25,6 +25,7 @@ The invariants (stated for reviewers in ``docs/reviewers.md``):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -94,28 +95,42 @@ class Case:
     authors: frozenset[int] = field(default_factory=frozenset)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogues without Django; the action layer translates it."""
+    return message
+
+
 @dataclass(frozen=True)
 class Refusal:
+    """``template`` is the English message with ``%(name)s`` placeholders filled from
+    ``params``: the action layer shows it translated, :attr:`message` is the English."""
+
     code: str
-    message: str
+    template: str
     status: int = 409
     field: str | None = None
+    params: dict[str, str | int] = dataclasses.field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params
 
 
 def override_problem(override: Override) -> Refusal | None:
     """An override must say what it overrides, why (reason codes) and explain it."""
     if not override.findings and not override.human_rights:
-        return Refusal("override_invalid", "override: name the block findings it overrides "
-                       "or that it overrides the human-rights conclusion", 422,
+        return Refusal("override_invalid", gettext_noop(
+            "override: name the block findings it overrides or that it overrides the "
+            "human-rights conclusion"), 422,
                        "override.findings")
     if not override.reason_codes:
-        return Refusal("override_invalid", "override: give at least one reason code",
+        return Refusal("override_invalid", gettext_noop("override: give at least one reason code"),
                        422, "override.reason_codes")
     text = " ".join(override.rationale.split())
     if len(text) < MIN_RATIONALE or len(set(text.casefold()) - set(" .!")) < 5:
-        return Refusal("override_invalid", f"override: the rationale must explain the "
-                       f"override in at least {MIN_RATIONALE} characters", 422,
-                       "override.rationale")
+        return Refusal("override_invalid", gettext_noop(
+            "override: the rationale must explain the override in at least %(minimum)s "
+            "characters"), 422, "override.rationale", {"minimum": MIN_RATIONALE})
     return None
 
 
@@ -150,22 +165,28 @@ def _human_rights(case: Case) -> Refusal | None:
     if not complying or not case.hr_required:
         return None
     if case.hr_conclusion is None:
-        return Refusal("human_rights_review_required", "human-rights review required: "
-                       "a human-rights review is required before complying with this demand")
+        return Refusal("human_rights_review_required", gettext_noop(
+            "human-rights review required: a human-rights review is required before complying "
+            "with this demand"))
     _codes, hr_overridden = _overridden(case)
     if hr_overridden or case.hr_conclusion == PROCEED:
         return None
     if case.hr_conclusion == DO_NOT_PROCEED:
-        return Refusal("human_rights_limits", "human-rights limits: the review concluded "
-                       "not to proceed, so only refusing, holding or referring to MLAT is "
-                       "allowed (or an override of the conclusion)")
+        return Refusal("human_rights_limits", gettext_noop(
+            "human-rights limits: the review concluded not to proceed, so only refusing, "
+            "holding or referring to MLAT is allowed (or an override of the conclusion)"))
     if all(_allowed_by_alternative(d, case) for d in complying):
         return None
-    where = case.jurisdiction or "the issuing territory"
-    return Refusal("human_rights_limits", "human-rights limits: the review allows only a "
-                   f"less restrictive alternative (withholding in {where} only, or the "
-                   "alternatives it names) or refusing; this decision goes further "
-                   "(or record an override of the conclusion)")
+    if not case.jurisdiction:
+        return Refusal("human_rights_limits", gettext_noop(
+            "human-rights limits: the review allows only a less restrictive alternative "
+            "(withholding in the issuing territory only, or the alternatives it names) or "
+            "refusing; this decision goes further (or record an override of the conclusion)"))
+    return Refusal("human_rights_limits", gettext_noop(
+        "human-rights limits: the review allows only a less restrictive alternative "
+        "(withholding in %(where)s only, or the alternatives it names) or refusing; this "
+        "decision goes further (or record an override of the conclusion)"),
+        params={"where": case.jurisdiction})
 
 
 def _findings(case: Case) -> Refusal | None:
@@ -174,9 +195,10 @@ def _findings(case: Case) -> Refusal | None:
     covered, _hr = _overridden(case)
     missing = sorted(case.block_findings - covered)
     if missing:
-        return Refusal("override_required", "override required: complying goes against "
-                       f"block finding(s) {', '.join(missing)}; record an override with "
-                       "reason codes and a rationale (a second person then approves)")
+        return Refusal("override_required", gettext_noop(
+            "override required: complying goes against block finding(s) %(findings)s; record "
+            "an override with reason codes and a rationale (a second person then approves)"),
+            params={"findings": ", ".join(missing)})
     return None
 
 
@@ -185,16 +207,26 @@ def _screening(case: Case, *, approving: bool) -> Refusal | None:
         return None
     open_hits = [h for h in case.hits if h.status == "open"]
     if open_hits:
-        names = ", ".join(sorted({h.label for h in open_hits if h.label})) or "a name"
-        return Refusal("screening_unresolved", f"screening unresolved: {len(open_hits)} "
-                       f"sanctions hit(s) on {names} are still to review; mark each "
-                       "true or false before complying")
+        names = ", ".join(sorted({h.label for h in open_hits if h.label}))
+        if not names:
+            return Refusal("screening_unresolved", gettext_noop(
+                "screening unresolved: %(count)s sanctions hit(s) on a name are still to "
+                "review; mark each true or false before complying"),
+                params={"count": len(open_hits)})
+        return Refusal("screening_unresolved", gettext_noop(
+            "screening unresolved: %(count)s sanctions hit(s) on %(names)s are still to "
+            "review; mark each true or false before complying"),
+            params={"count": len(open_hits), "names": names})
     unsigned = [h for h in case.hits if h.status == "confirmed" and not h.signed_off]
     if approving and unsigned:
-        names = ", ".join(sorted({h.label for h in unsigned if h.label})) or "a name"
-        return Refusal("sanctions_signoff_required", "sanctions sign-off required: a hit "
-                       f"confirmed true ({names}) needs sanctions counsel's sign-off before "
-                       "complying is approved")
+        names = ", ".join(sorted({h.label for h in unsigned if h.label}))
+        if not names:
+            return Refusal("sanctions_signoff_required", gettext_noop(
+                "sanctions sign-off required: a hit confirmed true (a name) needs sanctions "
+                "counsel's sign-off before complying is approved"))
+        return Refusal("sanctions_signoff_required", gettext_noop(
+            "sanctions sign-off required: a hit confirmed true (%(names)s) needs sanctions "
+            "counsel's sign-off before complying is approved"), params={"names": names})
     return None
 
 
@@ -214,9 +246,9 @@ def check_approval(case: Case, approver: int | None, *, second_person: bool) -> 
     """
     if (second_person or needs_four_eyes(case)) and (
             approver is None or approver in case.authors):
-        return Refusal("four_eyes", "four-eyes: the approver must not be the author of a "
-                       "current decision or override on this demand; someone else must "
-                       "approve", 403)
+        return Refusal("four_eyes", gettext_noop(
+            "four-eyes: the approver must not be the author of a current decision or "
+            "override on this demand; someone else must approve"), 403)
     return check_decision(case) or _screening(case, approving=True)
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dueprocess.demands.models import ActionKind, Ask, AskKind, Demand
 from dueprocess.errors import InvalidInput
 from dueprocess.law.regions import WORLDWIDE
@@ -41,17 +43,18 @@ def narrow_to_withholding(ask: Ask, territories: list[str], index: int) -> dict[
     suspending."""
     field = f"decisions.{index}.withhold_in"
     if ask.kind not in (AskKind.RESTRICT_CONTENT, AskKind.RESTRICT_ACCOUNT):
-        raise InvalidInput("withholding applies to content and account restrictions only",
+        raise InvalidInput(_("withholding applies to content and account restrictions only"),
                            field=field)
     scope = limited_to(territories)
     if not scope:
-        raise InvalidInput("name the territories to withhold in (not the whole world)",
+        raise InvalidInput(_("name the territories to withhold in (not the whole world)"),
                            field=field)
     asked = set(limited_to(ask.territorial_scope or ()))
     if asked:
         wider = sorted(set(scope) - asked)
         if wider:
-            raise InvalidInput("narrowing cannot add territories: " + ", ".join(wider),
+            raise InvalidInput(_("narrowing cannot add territories: %(wider)s")
+                               % {"wider": ", ".join(wider)},
                                field=field)
     return {"measure": "withhold", "territorial_scope": scope}
 

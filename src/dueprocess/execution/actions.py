@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
@@ -110,7 +111,8 @@ def cancel_actions(demand: Demand, action_ids: Iterable[int], *, reason: str,
             demand=demand, pk__in=list(action_ids)).order_by("pk"))
         busy = [a.pk for a in rows if a.status in (ActionStatus.RUNNING, ActionStatus.SUCCEEDED)]
         if busy:
-            raise Conflict(f"action(s) {', '.join(map(str, busy))} already ran or are running")
+            raise Conflict(_("action(s) %(busy)s already ran or are running")
+                           % {"busy": ', '.join(map(str, busy))})
         now = timezone.now()
         todo = [a for a in rows if a.status != ActionStatus.CANCELLED]
         for action in todo:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -40,7 +41,7 @@ class StatementsPage(Schema):
 def statements(request: HttpRequest, query: Query[StatementsQuery]) -> StatementsPage:
     user = request.user
     if not getattr(user, "is_staff", False) or not user.has_perm(READ_PERM):
-        raise Forbidden("statements of reasons are for the platform's staff")
+        raise Forbidden(_("statements of reasons are for the platform's staff"))
     sor.ensure_all()
     rows = sor.statements_since(query.since, include_outside_eea=query.include_outside_eea,
                                 after=query.after, limit=sor.BATCH_SIZE)

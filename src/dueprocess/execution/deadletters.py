@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
@@ -105,7 +106,7 @@ def _label(user: Any) -> str:
 def _resolve(letter: DeadLetter, user: Any, resolution: str, note: str) -> DeadLetter:
     locked = for_update(DeadLetter.objects).get(pk=letter.pk)
     if locked.resolved_at is not None:
-        raise Conflict("this dead letter was already resolved")
+        raise Conflict(_("this dead letter was already resolved"))
     locked.resolved_at = timezone.now()
     locked.resolved_by = _label(user)
     locked.resolution = resolution
@@ -120,7 +121,7 @@ def retry(letter: DeadLetter, *, user: Any) -> DeadLetter:
     """One more attempt, queued now (the action keeps its idempotency key)."""
     with transaction.atomic():
         if letter.kind == DeadLetterKind.CONFLICT:
-            raise Conflict("a conflicting answer cannot be retried; dismiss it once checked")
+            raise Conflict(_("a conflicting answer cannot be retried; dismiss it once checked"))
         letter = _resolve(letter, user, "retried", "")
         if letter.action_id is not None:
             action_id = letter.action_id
@@ -149,6 +150,6 @@ def retry(letter: DeadLetter, *, user: Any) -> DeadLetter:
 
 def dismiss(letter: DeadLetter, *, user: Any, note: str) -> DeadLetter:
     if not note.strip():
-        raise InvalidInput("say why it is dismissed", field="note")
+        raise InvalidInput(_("say why it is dismissed"), field="note")
     with transaction.atomic():
         return _resolve(letter, user, "dismissed", note)

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
@@ -78,11 +79,11 @@ def _statutory_until(hold: Preservation, renewals: int) -> date | None:
 def extend(hold: Preservation, *, user: Any, note: str = "") -> Preservation:
     """Extend on the authority's renewed request, as far as the instrument allows."""
     if hold.released_at is not None:
-        raise Conflict("a released hold cannot be extended")
+        raise Conflict(_("a released hold cannot be extended"))
     renewals = hold.renewals + 1
     until = _statutory_until(hold, renewals)
     if until is None or until <= hold.until:
-        raise Conflict("the law provides no further extension of this hold")
+        raise Conflict(_("the law provides no further extension of this hold"))
     result = get_connector().extend_preservation(
         hold.hold, until, key=f"preservation-{hold.pk}-extend-{renewals}")
     with transaction.atomic():

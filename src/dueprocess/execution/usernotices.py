@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation.template import templatize
 
 from dueprocess.audit.actors import actor_label
@@ -218,9 +219,9 @@ def release_now(notice: Notice, *, user: Any, why: str) -> Notice:
     with transaction.atomic():
         notice = for_update(Notice.objects).select_related("demand").get(pk=notice.pk)
         if notice.kind != NoticeKind.USER or notice.status != NoticeStatus.DELAYED:
-            raise Conflict("only a delayed user notice can be released")
+            raise Conflict(_("only a delayed user notice can be released"))
         if gag_state(notice.demand, timezone.now()):
-            raise Conflict("a non-disclosure order still runs; the notice must wait")
+            raise Conflict(_("a non-disclosure order still runs; the notice must wait"))
         notice.status = NoticeStatus.PENDING
         notice.save(update_fields=["status"])
         record("notice.released", actor=_label(user), demand_id=notice.demand_id,
@@ -248,7 +249,7 @@ def let_disclosure_proceed(wait: DisclosureWait, *, user: Any, why: str) -> Disc
         for_update(Demand.objects).get(pk=wait.demand_id)
         wait = for_update(DisclosureWait.objects).get(pk=wait.pk)
         if wait.upheld_at is not None:
-            raise Conflict("the objection was upheld: this disclosure was cancelled")
+            raise Conflict(_("the objection was upheld: this disclosure was cancelled"))
         wait.proceed_at = timezone.now()
         wait.save(update_fields=["proceed_at"])
         record("disclosure.proceeds", actor=_label(user), demand_id=wait.demand_id,
@@ -268,7 +269,7 @@ def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> Disclosure
 
     why = why.strip()
     if not why:
-        raise InvalidInput("say why the objection is upheld", field="why")
+        raise InvalidInput(_("say why the objection is upheld"), field="why")
     with transaction.atomic():
         # The demand first (cancelling its actions needs it), then the wait.
         for_update(Demand.objects).get(pk=wait.demand_id)
@@ -276,9 +277,9 @@ def uphold_objection(wait: DisclosureWait, *, user: Any, why: str) -> Disclosure
         if wait.upheld_at is not None:
             return wait
         if wait.objected_at is None:
-            raise Conflict("no objection was recorded for this disclosure")
+            raise Conflict(_("no objection was recorded for this disclosure"))
         if wait.proceed_at is not None:
-            raise Conflict("this disclosure was already let proceed")
+            raise Conflict(_("this disclosure was already let proceed"))
         wait.upheld_at = timezone.now()
         wait.upheld_why = why[:4000]
         wait.save(update_fields=["upheld_at", "upheld_why"])

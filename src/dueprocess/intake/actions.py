@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
@@ -72,28 +73,31 @@ def record_callback(demand: Demand, *, phone: str, outcome: str, user: User,
     who gave it: the record says who, on which registry number, when and with what outcome.
     """
     if outcome not in CallbackOutcome.values:
-        raise InvalidInput(f"choose the outcome: one of {', '.join(CallbackOutcome.values)}",
+        raise InvalidInput(_("choose the outcome: one of %(values)s")
+                           % {"values": ', '.join(CallbackOutcome.values)},
                            field="outcome")
     if user.pk is None:
-        raise Forbidden("a person must be logged in to record a callback")
+        raise Forbidden(_("a person must be logged in to record a callback"))
     with transaction.atomic():
         demand = _lock(demand)
         if not demand.is_open:
-            raise Conflict(f"a {demand.status} demand takes no more callbacks")
+            raise Conflict(_("a %(status)s demand takes no more callbacks")
+                           % {"status": demand.status})
         registered = {phone_digits(p): p for p in (demand.authority.phones or ())
                       if isinstance(p, str)}
         digits = phone_digits(phone)
         if not digits or digits not in registered:
             raise InvalidInput(
-                "call back on a number from the authority registry "
-                f"({', '.join(registered.values()) or 'none registered: add one first'}), "
-                "never on a number taken from the demand", field="phone")
+                _("call back on a number from the authority registry (%(numbers)s), never on a "
+                  "number taken from the demand")
+                % {"numbers": ", ".join(registered.values())
+                   or _("none registered: add one first")}, field="phone")
         if outcome == CallbackOutcome.CONFIRMED and not spoke_with.strip():
-            raise InvalidInput("a confirmation names the person at the authority who gave it",
+            raise InvalidInput(_("a confirmation names the person at the authority who gave it"),
                                field="spoke_with")
         when = called_at or timezone.now()
         if when > timezone.now() + timedelta(minutes=5):
-            raise InvalidInput("the call cannot be in the future", field="called_at")
+            raise InvalidInput(_("the call cannot be in the future"), field="called_at")
         cb = CallbackRecord.objects.create(
             demand=demand, phone=registered[digits], outcome=outcome,
             spoke_with=spoke_with.strip()[:200], notes=notes.strip()[:5000], called_at=when,
@@ -112,13 +116,13 @@ def answer_clarification(demand: Demand, body: str, *, user: User) -> Clarificat
     """The authority answers; the demand goes back from awaiting_authority to review."""
     text = body.strip()
     if not text:
-        raise InvalidInput("write the answer", field="body")
+        raise InvalidInput(_("write the answer"), field="body")
     if len(text) > 20_000:
-        raise InvalidInput("the answer is longer than 20,000 characters", field="body")
+        raise InvalidInput(_("the answer is longer than 20,000 characters"), field="body")
     with transaction.atomic():
         demand = _lock(demand)
         if demand.status != Status.AWAITING_AUTHORITY:
-            raise Conflict("no clarification is awaited on this demand")
+            raise Conflict(_("no clarification is awaited on this demand"))
         request = (Notice.objects.filter(demand=demand,
                                           kind=NoticeKind.CLARIFICATION_REQUEST)
                    .order_by("-pk").first())
@@ -145,11 +149,12 @@ def normalise_signal(kind: str, value: str) -> tuple[str, str]:
     if kind in ("email", "address", "e-mail"):
         kind = SignalKind.SENDER
     if kind == SignalKind.SENDER:
-        address, _ = parse_address(text)
+        address, _name = parse_address(text)
         return kind, address
     if kind == SignalKind.DOMAIN:
         return kind, normalise_domain(text.lstrip("@").removeprefix("*."))
-    raise InvalidInput(f"the kind {kind!r} is neither sender nor domain", field="kind")
+    raise InvalidInput(_("the kind %(kind)r is neither sender nor domain")
+                       % {"kind": kind}, field="kind")
 
 
 def _affected_demands(kind: str, value: str) -> list[int]:
@@ -245,43 +250,53 @@ def _signal_header(cells: list[str], lineno: int, strict: bool) -> list[str] | N
     if not set(names) & {"kind", "value", "type"}:
         if strict:
             raise InvalidInput(
-                f"line {lineno}: the first line is not a header; name the columns "
-                f"({','.join(SIGNAL_COLUMNS)}), as `fraud export` writes them", field="file")
+                _("line %(lineno)s: the first line is not a header; name the columns "
+                  "(%(signal_columns)s), as `fraud export` writes them")
+                % {"lineno": lineno, "signal_columns": ','.join(SIGNAL_COLUMNS)}, field="file")
         return None
     if strict:
         unknown = [n for n in names if n not in SIGNAL_HEADER_NAMES]
         if unknown:
-            raise InvalidInput(f"line {lineno}: unknown column {unknown[0]!r} in the header "
-                               f"(known: {', '.join(SIGNAL_COLUMNS)})", field="file")
+            raise InvalidInput(_("line %(lineno)s: unknown column %(column)r in the header "
+                                 "(known: %(signal_columns)s)")
+                               % {"lineno": lineno,
+                                  "column": unknown[0],
+                                  "signal_columns": ', '.join(SIGNAL_COLUMNS)}, field="file")
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice or ("kind" in names and "type" in names):
-            raise InvalidInput(f"line {lineno}: the column {(twice or ['kind'])[0]!r} is named "
-                               "twice in the header", field="file")
+            raise InvalidInput(_("line %(lineno)s: the column %(column)r is named twice in the "
+                                 "header")
+                               % {"lineno": lineno,
+                                  "column": (twice or ["kind"])[0]}, field="file")
         if "value" not in names:
-            raise InvalidInput(f"line {lineno}: the header has no 'value' column", field="file")
+            raise InvalidInput(_("line %(lineno)s: the header has no 'value' column")
+                               % {"lineno": lineno}, field="file")
     return names
 
 
 def _signal_row(cells: list[str], header: list[str] | None, lineno: int,
                 strict: bool) -> SignalRow:
     if strict and header is not None and len(cells) > len(header):
-        raise InvalidInput(f"{len(cells)} cells where the header names {len(header)}")
+        raise InvalidInput(_("%(cells)s cells where the header names %(header)s")
+                           % {"cells": len(cells), "header": len(header)})
     rec = (dict(zip(header, cells, strict=False)) if header
            else dict(zip(["value", "reason"], cells, strict=False)))
     if strict and not rec.get("value"):
-        raise InvalidInput("the value is empty")
+        raise InvalidInput(_("the value is empty"))
     kind, value = normalise_signal(rec.get("kind") or rec.get("type") or "auto",
                                    rec.get("value", ""))
     reason = rec.get("reason", "")
     if strict and len(reason) > 2000:
-        raise InvalidInput(f"the reason is longer than 2000 characters ({len(reason):,})")
+        raise InvalidInput(_("the reason is longer than 2000 characters (%(reason)s)")
+                           % {"reason": f"{len(reason):,}"})
     raw_date = rec.get("first_seen") or ""
     try:
         first_seen = date.fromisoformat(raw_date) if raw_date else None
     except ValueError:
-        raise InvalidInput(f"first_seen {raw_date[:40]!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInput(_("first_seen %(date)r is not a date (YYYY-MM-DD)")
+                           % {"date": raw_date[:40]}) from None
     if strict and first_seen is not None and first_seen > timezone.now().date():
-        raise InvalidInput(f"first_seen {raw_date} is in the future")
+        raise InvalidInput(_("first_seen %(raw_date)s is in the future") % {"raw_date": raw_date})
     return SignalRow(lineno, kind, value, reason, first_seen)
 
 
@@ -294,10 +309,10 @@ def read_signals(data: bytes, *, strict: bool = False) -> tuple[list[SignalRow],
     but refused. A file that is not text is refused whole (``InvalidInput``).
     """
     if b"\x00" in data[:8192]:
-        raise InvalidInput("the file is binary; send the CSV as text", field="file")
+        raise InvalidInput(_("the file is binary; send the CSV as text"), field="file")
     text = data.decode("utf-8-sig", errors="strict") if _is_utf8(data) else None
     if text is None:
-        raise InvalidInput("the CSV is not UTF-8", field="file")
+        raise InvalidInput(_("the CSV is not UTF-8"), field="file")
     rows: list[SignalRow] = []
     errors: list[dict[str, Any]] = []
     reader = csv.reader(io.StringIO(text))
@@ -413,10 +428,11 @@ def invitation_hash(raw: str) -> str:
 def invite_requester(authority: Authority, email: str, *, title: str = "",
                      user: User) -> tuple[Invitation, str]:
     """Staff invite an officer; returns the invitation and the only copy of its secret."""
-    address, _ = parse_address(email)
+    address, _name = parse_address(email)
     User_ = get_user_model()
     if User_.objects.filter(Q(email__iexact=address) | Q(username__iexact=address)).exists():
-        raise Conflict(f"an account for {address} already exists", field="email")
+        raise Conflict(_("an account for %(address)s already exists")
+                       % {"address": address}, field="email")
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         Invitation.objects.filter(email__iexact=address, accepted_at__isnull=True,
@@ -433,14 +449,14 @@ def invite_requester(authority: Authority, email: str, *, title: str = "",
 
 def find_invitation(raw: str) -> Invitation:
     if not raw or len(raw) > 100 or not re.fullmatch(r"[A-Za-z0-9_-]+", raw):
-        raise NotFound("this invitation link is not valid")
+        raise NotFound(_("this invitation link is not valid"))
     inv = (Invitation.objects.select_related("authority")
            .filter(token_hash=invitation_hash(raw)).first())
     if inv is None:
-        raise NotFound("this invitation link is not valid")
+        raise NotFound(_("this invitation link is not valid"))
     if not inv.usable:
-        raise Conflict("this invitation was used, withdrawn or has expired; ask the platform "
-                       "for a new one")
+        raise Conflict(_("this invitation was used, withdrawn or has expired; ask the platform "
+                         "for a new one"))
     return inv
 
 
@@ -458,19 +474,19 @@ def accept_invitation(raw: str, *, password: str, totp_key: str, totp_token: str
         raise InvalidInput(" ".join(exc.messages), field="password") from exc
     token = totp_token.strip().replace(" ", "")
     if not re.fullmatch(r"\d{6}", token):
-        raise InvalidInput("enter the 6-digit code your authenticator app shows",
+        raise InvalidInput(_("enter the 6-digit code your authenticator app shows"),
                            field="otp_token")
     totp = TOTP(bytes.fromhex(totp_key))
     totp.drift = 0
     if not totp.verify(int(token), tolerance=1):
-        raise InvalidInput("that code does not match; check the time on your phone and "
-                           "try again", field="otp_token")
+        raise InvalidInput(_("that code does not match; check the time on your phone and try "
+                             "again"), field="otp_token")
     with transaction.atomic():
         inv = for_update(Invitation.objects).get(pk=inv.pk)
         if not inv.usable:
-            raise Conflict("this invitation was already used")
+            raise Conflict(_("this invitation was already used"))
         if User_.objects.filter(username__iexact=inv.email).exists():
-            raise Conflict(f"an account for {inv.email} already exists")
+            raise Conflict(_("an account for %(email)s already exists") % {"email": inv.email})
         user = User_.objects.create_user(username=inv.email, email=inv.email,
                                          password=password)
         TOTPDevice.objects.create(user=user, name="authenticator", key=totp_key,
@@ -493,6 +509,6 @@ def register_authority(fields: dict[str, Any], *, user: User) -> Authority:
             record("authority.created", actor=actor_label(user),
                    payload={k: v for k, v in fields.items()})
     except IntegrityError as exc:
-        raise Conflict(f"an authority with slug {fields.get('slug')!r} exists",
+        raise Conflict(_("an authority with slug %(slug)r exists") % {"slug": fields.get("slug")},
                        field="slug") from exc
     return authority

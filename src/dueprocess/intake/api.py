@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from dueprocess.demands import actions
@@ -123,7 +124,7 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
     """
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
-        raise InvalidInput("Idempotency-Key is longer than 200 characters",
+        raise InvalidInput(_("Idempotency-Key is longer than 200 characters"),
                            field="Idempotency-Key")
     digest = hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
     user = request.user
@@ -132,22 +133,23 @@ def create_demand(request: HttpRequest, payload: DemandIn) -> Status[DemandOut]:
     if staff:
         require_perm(user, "demands.add_demand")  # e.g. not an auditor
         if not payload.authority:
-            raise InvalidInput("staff must name the authority", field="authority")
+            raise InvalidInput(_("staff must name the authority"), field="authority")
         authority = resolve_authority(payload.authority)
         received_at = payload.received_at
         requester = None
     elif requester is not None:
         authority = requester.authority
         if payload.authority and payload.authority not in (authority.slug, str(authority.pk)):
-            raise Forbidden("a token may only submit demands for its own authority",
+            raise Forbidden(_("a token may only submit demands for its own authority"),
                             field="authority")
         for field in ("received_at", "acknowledged_at"):
             if getattr(payload, field) is not None:
-                raise Forbidden(f"only staff imports may set {field}", field=field)
+                raise Forbidden(_("only staff imports may set %(field)s")
+                                % {"field": field}, field=field)
         received_at = None
         refuse_foreign_instrument(authority, payload.instrument)
     else:
-        raise Forbidden("this account may not submit demands")
+        raise Forbidden(_("this account may not submit demands"))
     earlier = actions.replayed(authority, key, digest)
     if earlier is not None:
         return Status(200, _out(request, earlier))

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
@@ -168,9 +169,9 @@ def _request_chunks(request: HttpRequest) -> Iterator[bytes]:
 
 def _require_file(request: HttpRequest, file: UploadedFile | None) -> UploadedFile:
     if upload_was_cut(request):
-        raise TooLarge("the upload is larger than the limit", field="file")
+        raise TooLarge(_("the upload is larger than the limit"), field="file")
     if file is None:
-        raise InvalidInput("send the file as multipart/form-data in the field 'file'",
+        raise InvalidInput(_("send the file as multipart/form-data in the field 'file'"),
                            field="file")
     return file
 
@@ -204,14 +205,15 @@ def download_document(request: HttpRequest, demand_id: int, document_id: int) ->
     demand = get_visible_demand(request.user, demand_id)
     doc = demand.documents.filter(pk=document_id).first()
     if doc is None:
-        raise NotFound(f"no document {document_id} on demand {demand_id}")
+        raise NotFound(_("no document %(document_id)s on demand %(demand_id)s")
+                       % {"document_id": document_id, "demand_id": demand_id})
     return document_response(request, demand, doc)
 
 
 def document_response(request: HttpRequest, demand: Demand, doc: Document) -> FileResponse:
     fh = open_document(doc)
     if fh is None:
-        raise NotFound("the stored file is missing; restore it from the backup")
+        raise NotFound(_("the stored file is missing; restore it from the backup"))
     record_view(demand, user=request.user, what=f"document:{doc.pk}")
     response = FileResponse(fh, as_attachment=True, filename=doc.filename,
                             content_type="application/pdf")
@@ -247,8 +249,8 @@ def upload_targets(request: HttpRequest, demand_id: int,
     elif content_type in ("text/plain", "text/csv", "application/octet-stream"):
         chunks, name = _request_chunks(request), "request-body"
     else:
-        raise InvalidInput("send CSV or text: multipart field 'file', or a text/plain or "
-                           "text/csv body", field="file")
+        raise InvalidInput(_("send CSV or text: multipart field 'file', or a text/plain or "
+                             "text/csv body"), field="file")
     job = bulk.create_job(demand, chunks=chunks, filename=name, default_type=type,
                           user=request.user)
     if job.bytes_total > bulk.sync_limit_bytes():
@@ -267,7 +269,8 @@ def target_job(request: HttpRequest, demand_id: int, job_id: int) -> TargetJobOu
     job = BulkTargetJob.objects.select_related("demand").filter(pk=job_id,
                                                                 demand=demand).first()
     if job is None:
-        raise NotFound(f"no upload job {job_id} on demand {demand_id}")
+        raise NotFound(_("no upload job %(job_id)s on demand %(demand_id)s")
+                       % {"job_id": job_id, "demand_id": demand_id})
     return _job_out(job)
 
 
@@ -280,7 +283,7 @@ def answer_clarification(request: HttpRequest, demand_id: int,
     """The authority answers a clarification request; the demand returns to review."""
     demand = get_visible_demand(request.user, demand_id)
     if requester_of(request.user) is None:
-        raise Forbidden("only the authority answers its clarification requests")
+        raise Forbidden(_("only the authority answers its clarification requests"))
     answer = intake_actions.answer_clarification(demand, payload.answer, user=request.user)
     demand.refresh_from_db(fields=["status"])
     return {"answer": answer.pk, "status": demand.status}
@@ -381,7 +384,7 @@ def import_signals(request: HttpRequest, source: str = "import",
     permissions.require(request.user, permissions.SIGNALS)
     upload = _require_file(request, file)
     if upload.size and upload.size > 20 * 1024 * 1024:
-        raise TooLarge("a signal list is at most 20 MiB", field="file")
+        raise TooLarge(_("a signal list is at most 20 MiB"), field="file")
     result = intake_actions.import_signals(b"".join(upload.chunks(CHUNK)), user=request.user,
                                            source=source[:200])
     return SignalImportOut(added=result.added, reactivated=result.updated,

@@ -27,6 +27,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess import blobstore
 from dueprocess.audit.actors import User, actor_label
@@ -96,9 +97,10 @@ def create_job(demand: Demand, *, chunks: Iterable[bytes], filename: str = "",
                default_type: str = "auto", user: User | None) -> BulkTargetJob:
     """Save the upload and make its job; the demand must be open for targets."""
     if demand.status not in OPEN_FOR_TARGETS:
-        raise Conflict(f"targets cannot be added to a {demand.status} demand")
+        raise Conflict(_("targets cannot be added to a %(status)s demand")
+                       % {"status": demand.status})
     if default_type not in ("auto", "account", "content"):
-        raise InvalidInput("type is auto, account or content", field="type")
+        raise InvalidInput(_("type is auto, account or content"), field="type")
     limit = max_upload_bytes()
     fd, name = tempfile.mkstemp(dir=blobstore.scratch_dir(), prefix="targets-",
                                 suffix=".txt")
@@ -112,8 +114,8 @@ def create_job(demand: Demand, *, chunks: Iterable[bytes], filename: str = "",
             for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
-                    raise TooLarge(f"the target list is larger than the limit of "
-                                   f"{limit // (1024 * 1024):,} MiB", field="file")
+                    raise TooLarge(_("the target list is larger than the limit of %(mib)s MiB")
+                                   % {"mib": f"{limit // (1024 * 1024):,}"}, field="file")
                 out.write(chunk)
         blobstore.save(stored, path)
         saved = True
@@ -192,8 +194,9 @@ def _read(job: BulkTargetJob, stream: IO[bytes], progress: Progress | None) -> N
         if isinstance(item, Entry):
             job.accepted += 1
             if job.accepted > MAX_TARGETS:
-                raise InvalidInput(f"the upload has more than {MAX_TARGETS:,} targets; "
-                                   "split it into several demands or uploads")
+                raise InvalidInput(_("the upload has more than %(max_targets)s targets; split "
+                                     "it into several demands or uploads")
+                                   % {"max_targets": f"{MAX_TARGETS:,}"})
             batch.setdefault((item.type, item.identifier), item.line)
         elif isinstance(item, BadLine):
             job.rejected += 1
@@ -246,7 +249,7 @@ def run_job(job: BulkTargetJob, *, user: User | None = None,
     claimed = BulkTargetJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     if not claimed:
-        raise Conflict(f"job {job.pk} is already being processed")
+        raise Conflict(_("job %(job)s is already being processed") % {"job": job.pk})
     job.refresh_from_db()
     try:
         try:
@@ -290,13 +293,15 @@ def _commit(job: BulkTargetJob, user: User | None) -> None:
     with transaction.atomic():
         demand = for_update(Demand.objects).get(pk=job.demand_id)
         if demand.status not in OPEN_FOR_TARGETS:
-            raise Conflict(f"targets cannot be added to a {demand.status} demand")
+            raise Conflict(_("targets cannot be added to a %(status)s demand")
+                           % {"status": demand.status})
         before = Target.objects.filter(demand=demand).count()
         _merge(job, user)
         after = Target.objects.filter(demand=demand).count()
         if after > MAX_TARGETS:
-            raise InvalidInput(f"the demand would have {after:,} targets; at most "
-                               f"{MAX_TARGETS:,} are accepted")
+            raise InvalidInput(_("the demand would have %(after)s targets; at most "
+                                 "%(max_targets)s are accepted")
+                               % {"after": f"{after:,}", "max_targets": f"{MAX_TARGETS:,}"})
         job.added = after - before
         job.duplicates = job.accepted - job.added
         demand.target_count = after

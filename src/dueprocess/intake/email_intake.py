@@ -28,6 +28,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from dueprocess import blobstore
@@ -171,16 +172,17 @@ def _body_text(msg: EmailMessage) -> str:
 def parse_eml(data: bytes) -> ParsedEmail:
     """Parse the message and judge its headers; ``InvalidInput`` if it has no sender."""
     if len(data) > max_email_bytes():
-        raise TooLarge(f"the message is larger than {max_email_bytes() // (1024 * 1024)} MiB",
+        raise TooLarge(_("the message is larger than %(mib)s MiB")
+                       % {"mib": max_email_bytes() // (1024 * 1024)},
                        field="file")
     if not data.strip():
-        raise InvalidInput("the file is empty", field="file")
+        raise InvalidInput(_("the file is empty"), field="file")
     msg = BytesParser(policy=policy.default).parsebytes(data)
     if not isinstance(msg, EmailMessage) or (msg.defects and not msg.keys()):
-        raise InvalidInput("the file is not an e-mail message (RFC 5322)", field="file")
+        raise InvalidInput(_("the file is not an e-mail message (RFC 5322)"), field="file")
     from_headers = msg.get_all("From") or []
     if not from_headers:
-        raise InvalidInput("the message has no From header, so its sender cannot be checked",
+        raise InvalidInput(_("the message has no From header, so its sender cannot be checked"),
                            field="file")
     try:
         addresses = list(from_headers[0].addresses)
@@ -191,7 +193,7 @@ def parse_eml(data: bytes) -> ParsedEmail:
         addresses = [Address(display_name=p[0], addr_spec=p[1]) for p in pairs[:1]
                      if "@" in p[1]]
     if not addresses:
-        raise InvalidInput("the From header holds no readable address", field="file")
+        raise InvalidInput(_("the From header holds no readable address"), field="file")
     raw_address = _text(addresses[0].addr_spec)
     address, domain = parse_address(raw_address)
     problems = _header_problems(msg, address, domain, _text(addresses[0].display_name))
@@ -361,7 +363,7 @@ def authority_for(parsed: ParsedEmail, slug: str | None) -> tuple[Authority, str
     if slug:
         found = Authority.objects.filter(slug=slug).first()
         if found is None:
-            raise InvalidInput(f"no authority {slug!r}", field="authority")
+            raise InvalidInput(_("no authority %(slug)r") % {"slug": slug}, field="authority")
         return found, "named by the person importing it"
     authorities = list(Authority.objects.all())
     for a in authorities:
@@ -372,8 +374,9 @@ def authority_for(parsed: ParsedEmail, slug: str | None) -> tuple[Authority, str
         for a in authorities:
             if look.verified in [d.lower() for d in a.domains or ()]:
                 return a, f"the sender's domain imitates {look.verified}"
-    raise InvalidInput(f"cannot tell which authority sent this ({parsed.from_domain} is not "
-                       "in the registry); choose the authority", field="authority")
+    raise InvalidInput(_("cannot tell which authority sent this (%(from_domain)s is not in the "
+                         "registry); choose the authority")
+                       % {"from_domain": parsed.from_domain}, field="authority")
 
 
 def _keep_unread(data: bytes, sha: str, reason: str, user: User | None,
@@ -418,7 +421,8 @@ def import_eml(data: bytes, *, user: User | None, authority: str | None = None
     sha = hashlib.sha256(data).hexdigest()
     existing = InboundEmail.objects.filter(sha256=sha).first()
     if existing is not None and existing.demand_id is not None:
-        raise Conflict(f"this message was already imported (demand #{existing.demand_id})")
+        raise Conflict(_("this message was already imported (demand #%(demand_id)s)")
+                       % {"demand_id": existing.demand_id})
     parsed: ParsedEmail | None = None
     try:
         parsed = parse_eml(data)
@@ -430,8 +434,8 @@ def import_eml(data: bytes, *, user: User | None, authority: str | None = None
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
-            raise InvalidInput(f"the e-mail's {where or 'content'} cannot be used: "
-                               f"{first['msg']}") from exc
+            raise InvalidInput(_("the e-mail's %(where)s cannot be used: %(problem)s")
+                               % {"where": where or "content", "problem": first["msg"]}) from exc
     except TooLarge:
         raise
     except InvalidInput as exc:

@@ -9,6 +9,8 @@ the ``legal.statute_mismatch`` finding, since the record must show what arrived.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from dueprocess.demands.models import Authority
 from dueprocess.errors import ForeignInstrument
 from dueprocess.law import default_library
@@ -27,7 +29,11 @@ def refuse_foreign_instrument(authority: Authority, instrument_id: str) -> None:
     if instrument is None or may_cite(authority, instrument):
         return
     raise ForeignInstrument(
-        f"{instrument.id} ({instrument.name}) is law of {instrument.jurisdiction}; an "
-        f"authority of {authority.jurisdiction.upper()} cites its own jurisdiction's "
-        f"instruments, EU law in a Member State, or cross-border ones such as MLAT requests",
+        _("%(instrument)s (%(name)s) is law of %(jurisdiction)s; an authority of %(own)s "
+          "cites its own jurisdiction's instruments, EU law in a Member State, or cross-border "
+          "ones such as MLAT requests")
+        % {"instrument": instrument.id,
+           "name": instrument.name,
+           "jurisdiction": instrument.jurisdiction,
+           "own": authority.jurisdiction.upper()},
         field="instrument")

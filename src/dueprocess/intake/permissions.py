@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dueprocess.errors import Forbidden
 
 READ = ("demands.view_demand", "demands.add_decision")
@@ -26,6 +28,6 @@ def allowed(user: Any, perms: tuple[str, ...]) -> bool:
 
 def require(user: Any, perms: tuple[str, ...]) -> None:
     if not getattr(user, "is_staff", False):
-        raise Forbidden("only the platform's staff may do this")
+        raise Forbidden(_("only the platform's staff may do this"))
     if not any(user.has_perm(p) for p in perms):
-        raise Forbidden(f"missing permission {perms[0]}")
+        raise Forbidden(_("missing permission %(perm)s") % {"perm": perms[0]})

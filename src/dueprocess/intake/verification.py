@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import idna
 from confusable_homoglyphs import categories, confusables
+from django.utils.translation import gettext as _
 from rapidfuzz.distance import DamerauLevenshtein
 
 from dueprocess.errors import InvalidInput
@@ -61,21 +62,22 @@ def decode_label(label: str) -> str:
             # Not valid IDNA 2008 but still displayed by lenient clients: decode anyway.
             return label[4:].encode("ascii").decode("punycode")
         except (UnicodeError, ValueError) as exc:
-            raise InvalidInput(f"the domain label {label!r} is not valid punycode") from exc
+            raise InvalidInput(_("the domain label %(label)r is not valid punycode")
+                               % {"label": label}) from exc
 
 
 def normalise_domain(raw: str) -> str:
     """Lower-case Unicode form of a domain (punycode decoded), or ``InvalidInput``."""
     text = unicodedata.normalize("NFC", raw.strip().rstrip(".")).lower()
     if not text:
-        raise InvalidInput("the domain is empty")
+        raise InvalidInput(_("the domain is empty"))
     if len(text) > MAX_DOMAIN:
-        raise InvalidInput(f"the domain is longer than {MAX_DOMAIN} characters "
-                           f"({len(text):,})")
+        raise InvalidInput(_("the domain is longer than %(max_domain)s characters (%(text)s)")
+                           % {"max_domain": MAX_DOMAIN, "text": f"{len(text):,}"})
     labels = [decode_label(label) for label in text.split(".")]
     for label in labels:
         if not label or len(label) > MAX_LABEL or not _LABEL.match(label):
-            raise InvalidInput(f"{raw[:80]!r} is not a valid domain name")
+            raise InvalidInput(_("%(text)r is not a valid domain name") % {"text": raw[:80]})
     return ".".join(labels)
 
 
@@ -94,16 +96,16 @@ def ascii_domain(domain: str) -> str:
 def parse_address(raw: str) -> tuple[str, str]:
     """``(address, domain)`` of one e-mail address; the domain in normalised Unicode form."""
     if len(raw) > MAX_ADDRESS * 4:
-        raise InvalidInput("the e-mail address is too long")
+        raise InvalidInput(_("the e-mail address is too long"))
     pairs = [p for p in getaddresses([raw]) if p[1]]
     if len(pairs) != 1:
-        raise InvalidInput(f"{raw[:80]!r} is not one e-mail address")
+        raise InvalidInput(_("%(text)r is not one e-mail address") % {"text": raw[:80]})
     address = pairs[0][1].strip()
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain:
-        raise InvalidInput(f"{raw[:80]!r} is not an e-mail address")
+        raise InvalidInput(_("%(text)r is not an e-mail address") % {"text": raw[:80]})
     if len(address) > MAX_ADDRESS:
-        raise InvalidInput("the e-mail address is longer than 320 characters")
+        raise InvalidInput(_("the e-mail address is longer than 320 characters"))
     norm = normalise_domain(domain)
     return f"{local}@{norm}".lower(), norm
 

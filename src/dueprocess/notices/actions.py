@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.audit.actors import User, actor_label
 from dueprocess.audit.chain import record
@@ -50,7 +51,7 @@ def _lock(notice: Notice) -> Notice:
         return (for_update(Notice.objects).select_related("demand__authority")
                 .get(pk=notice.pk))
     except Notice.DoesNotExist as exc:
-        raise NotFound("no such letter") from exc
+        raise NotFound(_("no such letter")) from exc
 
 
 def letter_of(demand: Demand, notice_id: int) -> Notice:
@@ -58,20 +59,22 @@ def letter_of(demand: Demand, notice_id: int) -> Notice:
     notice = (Notice.objects.select_related("demand__authority")
               .filter(pk=notice_id, demand=demand).exclude(kind=NoticeKind.USER).first())
     if notice is None:
-        raise NotFound(f"demand {demand.pk} has no letter {notice_id}")
+        raise NotFound(_("demand %(demand)s has no letter %(notice_id)s")
+                       % {"demand": demand.pk, "notice_id": notice_id})
     return notice
 
 
 def _draft_only(notice: Notice) -> None:
     if notice.kind == NoticeKind.USER:
-        raise NotFound("no such letter")
+        raise NotFound(_("no such letter"))
     if notice.status != NoticeStatus.DRAFT:
-        raise Conflict(f"this letter is {notice.status}, not a draft: it cannot be changed")
+        raise Conflict(_("this letter is %(status)s, not a draft: it cannot be changed")
+                       % {"status": notice.status})
 
 
 def _uid(user: User) -> int:
     if user.pk is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to handle letters")
+        raise Forbidden(_("a person must be logged in to handle letters"))
     return int(user.pk)
 
 
@@ -89,7 +92,8 @@ def edit_letter(notice: Notice, *, user: User, subject: str | None = None,
             offered = {o.key for o in reason_options(demand, notice.kind)}
             unknown = sorted(set(reasons) - offered)
             if unknown:
-                raise InvalidInput(f"this letter cannot quote {', '.join(unknown)}",
+                raise InvalidInput(_("this letter cannot quote %(unknown)s")
+                                   % {"unknown": ', '.join(unknown)},
                                    field="reasons")
             chosen = list(dict.fromkeys(reasons))
             if chosen != list(notice.quoted_reasons):
@@ -103,9 +107,10 @@ def edit_letter(notice: Notice, *, user: User, subject: str | None = None,
         if subject is not None:
             text = subject.strip()
             if not text:
-                raise InvalidInput("the letter needs a subject", field="subject")
+                raise InvalidInput(_("the letter needs a subject"), field="subject")
             if len(text) > MAX_SUBJECT:
-                raise InvalidInput(f"the subject is longer than {MAX_SUBJECT} characters",
+                raise InvalidInput(_("the subject is longer than %(max_subject)s characters")
+                                   % {"max_subject": MAX_SUBJECT},
                                    field="subject")
             if text != notice.subject:
                 notice.subject = text
@@ -113,9 +118,10 @@ def edit_letter(notice: Notice, *, user: User, subject: str | None = None,
         if body is not None:
             text = body.replace("\r\n", "\n").strip()
             if not text:
-                raise InvalidInput("the letter needs a text", field="body")
+                raise InvalidInput(_("the letter needs a text"), field="body")
             if len(text) > MAX_BODY:
-                raise InvalidInput(f"the text is longer than {MAX_BODY:,} characters",
+                raise InvalidInput(_("the text is longer than %(max_body)s characters")
+                                   % {"max_body": f"{MAX_BODY:,}"},
                                    field="body")
             text += "\n"
             if text != notice.body:
@@ -145,11 +151,11 @@ def approve_letter(notice: Notice, *, user: User) -> Notice:
         notice = _lock(notice)
         _draft_only(notice)
         if not notice.needs_second_person:
-            raise Conflict(f"a {notice.get_kind_display().lower()} letter needs no approval; "
-                           "send it")
+            raise Conflict(_("a %(kind)s letter needs no approval; send it")
+                           % {"kind": notice.get_kind_display().lower()})
         if uid in (notice.author_id, notice.edited_by_id):
-            raise Forbidden("four-eyes: the person who drafted or edited this letter cannot "
-                            "also approve it")
+            raise Forbidden(_("four-eyes: the person who drafted or edited this letter cannot "
+                              "also approve it"))
         notice.approved_by_id = uid
         notice.approved_at = timezone.now()
         notice.save(update_fields=["approved_by", "approved_at"])
@@ -169,9 +175,11 @@ def registry_check(demand: Demand, addresses: list[str]) -> list[str]:
             continue
         if not is_verified_address(address, domains):
             raise RecipientNotRegistered(
-                f"{address} is not in the authority registry: letters go only to addresses "
-                f"on a verified domain of {demand.authority.name} "
-                f"({', '.join(domains) or 'none registered'})", field="to")
+                _("%(address)s is not in the authority registry: letters go only to addresses "
+                  "on a verified domain of %(authority)s (%(domains)s)")
+                % {"address": address,
+                   "authority": demand.authority.name,
+                   "domains": ", ".join(domains) or _("none registered")}, field="to")
         if address.lower() not in {a.lower() for a in out}:
             out.append(address)
     return out
@@ -188,8 +196,8 @@ def send_letter(notice: Notice, *, user: User, to: list[str] | None = None) -> N
         addresses = registry_check(demand, to) if to is not None else verified_addresses(demand)
         refuse_while_unverified(demand)
         if notice.needs_second_person and notice.approved_by_id is None:
-            raise ApprovalRequired("a second person must approve this letter before it is "
-                                   "sent (someone who neither drafted nor edited it)")
+            raise ApprovalRequired(_("a second person must approve this letter before it is "
+                                     "sent (someone who neither drafted nor edited it)"))
         notice.status = NoticeStatus.SENT
         notice.sent_at = timezone.now()
         notice.sent_by_id = uid

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from pydantic import BaseModel
 
@@ -69,7 +70,7 @@ def _letter_out(notice: Notice, *, staff: bool) -> LetterOut:
 
 def _staff_letter(request: HttpRequest, demand_id: int, letter_id: int, perm: str) -> Notice:
     if not is_staff(request.user):
-        raise Forbidden("only staff handle draft letters")
+        raise Forbidden(_("only staff handle draft letters"))
     require_perm(request.user, perm)
     demand = get_visible_demand(request.user, demand_id)
     return letters.letter_of(demand, letter_id)

@@ -16,8 +16,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 PACKAGE = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "execution", "intake", "notices", "review", "sanctions", "transparency",
-        "web")
+APPS = ("accounts", "demands", "execution", "intake", "notices", "review", "sanctions",
+        "transparency", "web")
 
 
 def catalogues() -> list[Path]:

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.accounts.roles import OVERRIDE_PERM
 from dueprocess.audit import checkpoint
@@ -34,8 +35,6 @@ declare_codes("override_forbidden")
 # Events that read a case without changing it; they do not make a loaded page stale.
 READ_VERBS = ("demand.viewed", "production.downloaded", "reminder.sent")
 
-STALE = ("This demand changed since you opened it ({what}). Nothing was recorded: reload "
-         "the page, check what changed, and try again.")
 
 
 def demand_version(demand_id: int) -> int:
@@ -56,8 +55,11 @@ def _check_version(demand: Demand, version: int | None) -> None:
     if current != version:
         last = (AuditEvent.objects.filter(demand_id=demand.pk, seq=current)
                 .values_list("verb", "actor").first())
-        what = f"{last[0]} by {last[1]}" if last else "it was changed"
-        raise Conflict(STALE.format(what=what))
+        what = (_("%(verb)s by %(actor)s") % {"verb": last[0], "actor": last[1]} if last
+                else _("it was changed"))
+        raise Conflict(_("This demand changed since you opened it (%(what)s). Nothing was "
+                         "recorded: reload the page, check what changed, and try again.")
+                       % {"what": what})
 
 
 def decide(demand: Demand, data: DecisionsIn, *, user: Any, version: int | None) -> Demand:
@@ -81,12 +83,12 @@ def assign(demand: Demand, assignee_id: int | None, *, user: Any) -> Demand:
     with transaction.atomic():
         locked = _lock(demand)
         if not locked.is_open:
-            raise Conflict(f"a {locked.status} demand cannot be assigned")
+            raise Conflict(_("a %(status)s demand cannot be assigned") % {"status": locked.status})
         if assignee_id is not None:
             assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True,
                                                        is_staff=True).first()
             if assignee is None:
-                raise InvalidInput("no active staff member with that id", field="assignee")
+                raise InvalidInput(_("no active staff member with that id"), field="assignee")
         before = locked.assignee_id
         locked.assignee_id = assignee_id
         locked.save(update_fields=["assignee"])
@@ -115,12 +117,13 @@ def bulk_assign(demand_ids: list[int], assignee_id: int | None, *, user: Any) ->
     changes nothing and records nothing for demands already with that person.
     """
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to assign demands")
+        raise Forbidden(_("a person must be logged in to assign demands"))
     ids = list(dict.fromkeys(demand_ids))
     if not ids:
-        raise InvalidInput("select at least one demand", field="demands")
+        raise InvalidInput(_("select at least one demand"), field="demands")
     if len(ids) > BULK_LIMIT:
-        raise InvalidInput(f"select at most {BULK_LIMIT} demands at once", field="demands")
+        raise InvalidInput(_("select at most %(bulk_limit)s demands at once")
+                           % {"bulk_limit": BULK_LIMIT}, field="demands")
     out = BulkAssignment()
     found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)}
     for pk in ids:
@@ -146,13 +149,13 @@ def save_view(name: str, query: str, *, user: Any) -> SavedView:
     """Keep the queue's current filters and order under a name; the same name replaces."""
     name = (name or "").strip()
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to save a view")
+        raise Forbidden(_("a person must be logged in to save a view"))
     if not name:
-        raise InvalidInput("name the view", field="name")
+        raise InvalidInput(_("name the view"), field="name")
     if len(name) > 80:
-        raise InvalidInput("a view's name is at most 80 characters", field="name")
+        raise InvalidInput(_("a view's name is at most 80 characters"), field="name")
     if len(query) > 1000:
-        raise InvalidInput("that view has too many filters to keep", field="query")
+        raise InvalidInput(_("that view has too many filters to keep"), field="query")
     with transaction.atomic():
         view, created = SavedView.objects.update_or_create(
             owner_id=user.pk, name=name, defaults={"query": query})
@@ -164,11 +167,11 @@ def save_view(name: str, query: str, *, user: Any) -> SavedView:
 def delete_view(view_id: int, *, user: Any) -> None:
     """Delete one of one's own saved views (someone else's is not found)."""
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to delete a view")
+        raise Forbidden(_("a person must be logged in to delete a view"))
     with transaction.atomic():
         view = SavedView.objects.filter(pk=view_id, owner_id=user.pk).first()
         if view is None:  # a choice that was not offered: someone else's, or gone
-            raise InvalidInput("no saved view of yours with that id", field="view")
+            raise InvalidInput(_("no saved view of yours with that id"), field="view")
         record("review.view_deleted", actor=actor_label(user),
                payload={"view": view.pk, "name": view.name})
         view.delete()
@@ -183,17 +186,19 @@ def record_human_rights_review(demand: Demand, fields: dict[str, Any], *, user: 
                                version: int | None = None) -> HumanRightsReview:
     """Store a human-rights review; the previous one becomes history."""
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to review")
+        raise Forbidden(_("a person must be logged in to review"))
     if not str(fields.get("rationale") or "").strip():
-        raise InvalidInput("give the rationale of the review", field="rationale")
+        raise InvalidInput(_("give the rationale of the review"), field="rationale")
     unknown = set(fields.get("alternatives") or ()) - set(Alternative.values)
     if unknown:
-        raise InvalidInput(f"unknown alternatives: {', '.join(sorted(unknown))}",
+        raise InvalidInput(_("unknown alternatives: %(unknown)s")
+                           % {"unknown": ', '.join(sorted(unknown))},
                            field="alternatives")
     with transaction.atomic():
         locked = _lock(demand)
         if not locked.is_open:
-            raise Conflict(f"a {locked.status} demand is no longer reviewed")
+            raise Conflict(_("a %(status)s demand is no longer reviewed")
+                           % {"status": locked.status})
         _check_version(locked, version)
         now = timezone.now()
         HumanRightsReview.objects.filter(demand=locked, superseded_at__isnull=True).update(
@@ -218,14 +223,14 @@ def send_back(demand: Demand, comment: str, *, user: Any,
     """
     comment = (comment or "").strip()
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to send a decision back")
+        raise Forbidden(_("a person must be logged in to send a decision back"))
     if not comment:
-        raise InvalidInput("say why the decision goes back", field="comment")
+        raise InvalidInput(_("say why the decision goes back"), field="comment")
     with transaction.atomic():
         locked = _lock(demand)
         _check_version(locked, version)
         if not locked.awaiting_approval:
-            raise Conflict("no decisions are waiting for approval, so none can be sent back")
+            raise Conflict(_("no decisions are waiting for approval, so none can be sent back"))
         locked.awaiting_approval = False
         locked.save(update_fields=["awaiting_approval"])
         note = Note.objects.create(demand=locked, author_id=user.pk,
@@ -240,11 +245,11 @@ def add_note(demand: Demand, body: str, *, user: Any) -> Note:
     """An internal note: for staff only, never shown to the authority."""
     body = (body or "").strip()
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to add a note")
+        raise Forbidden(_("a person must be logged in to add a note"))
     if not body:
-        raise InvalidInput("write the note", field="body")
+        raise InvalidInput(_("write the note"), field="body")
     if len(body) > 10_000:
-        raise InvalidInput("a note is at most 10,000 characters", field="body")
+        raise InvalidInput(_("a note is at most 10,000 characters"), field="body")
     with transaction.atomic():
         locked = _lock(demand)
         note = Note.objects.create(demand=locked, author_id=user.pk, body=body)
@@ -256,22 +261,25 @@ def add_note(demand: Demand, body: str, *, user: Any) -> Note:
 def record_override(demand: Demand, override: OverrideIn, user: User) -> None:
     """Store an override (superseding the previous one) once its author may make it."""
     if not bool(getattr(user, "has_perm", lambda _perm: False)(OVERRIDE_PERM)):
-        raise Forbidden(f"override: recording an override needs the permission "
-                        f"{OVERRIDE_PERM} (e.g. the legal_lead role)",
+        raise Forbidden(_("override: recording an override needs the permission "
+                          "%(override_perm)s (e.g. the legal_lead role)")
+                        % {"override_perm": OVERRIDE_PERM},
                         code="override_forbidden", field="override")
     refuse(invariants.override_problem(invariants.Override(
         findings=frozenset(override.findings), human_rights=override.human_rights,
         reason_codes=tuple(override.reason_codes), rationale=override.rationale)))
     unknown = sorted(set(override.reason_codes) - set(REASON_LABELS))
     if unknown:
-        raise InvalidInput(f"override: unknown reason code(s) {', '.join(unknown)}",
+        raise InvalidInput(_("override: unknown reason code(s) %(unknown)s")
+                           % {"unknown": ', '.join(unknown)},
                            code="override_invalid", field="override.reason_codes")
     blocks = set(demand.findings.current().filter(severity="block")
                  .values_list("code", flat=True))
     stray = sorted(set(override.findings) - blocks)
     if stray:
-        raise InvalidInput(f"override: {', '.join(stray)} is not a current block finding "
-                           "of this demand", code="override_invalid", field="override.findings")
+        raise InvalidInput(_("override: %(stray)s is not a current block finding of this "
+                             "demand") % {"stray": ", ".join(stray)},
+                           code="override_invalid", field="override.findings")
     now = timezone.now()
     Override.objects.filter(demand=demand, superseded_at__isnull=True).update(
         superseded_at=now)

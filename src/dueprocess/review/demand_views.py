@@ -183,8 +183,9 @@ def _demand_page(request: HttpRequest, demand: Demand, *, status: int = 200,
     decidable = may_decide and demand.status in actions.DECIDABLE
     may_review_rights = user.has_perm(HUMAN_RIGHTS_PERM) and demand.is_open
     may_approve = user.has_perm(APPROVE_PERM) and demand.awaiting_approval
-    approval_refusal = invariants.check_approval(case, user.pk, second_person=True) \
+    refusal = invariants.check_approval(case, user.pk, second_person=True) \
         if may_approve else None
+    approval_refusal = actions.refusal_text(refusal) if refusal is not None else None
     blocks = sorted(case.block_findings)
     withhold = _withhold_defaults(demand, asks) if decidable else {}
     table = TargetTableForm(page.rows, data=table_data, withhold_in=withhold) \

@@ -9,33 +9,35 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dueprocess.demands.models import Demand
 
 
 class Assessment(models.TextChoices):
-    MET = "met", "Met"
-    NOT_MET = "not_met", "Not met"
-    UNCLEAR = "unclear", "Unclear"
+    MET = "met", gettext_lazy("Met")
+    NOT_MET = "not_met", gettext_lazy("Not met")
+    UNCLEAR = "unclear", gettext_lazy("Unclear")
 
 
 class Alternative(models.TextChoices):
     """Less restrictive ways to answer a demand than doing all it asks."""
 
-    WITHHOLD_IN_TERRITORY = "withhold_in_territory", "Withhold in the requesting territory only"
-    NARROW_CATEGORIES = "narrow_categories", "Disclose fewer data categories"
-    NARROW_DATES = "narrow_dates", "Shorten the date range"
-    FEWER_TARGETS = "fewer_targets", "Act on fewer targets"
-    PRESERVE_ONLY = "preserve_only", "Preserve only, pending better legal process"
-    NOTIFY_USER = "notify_user", "Notify the user so they can challenge it"
-    MLAT = "mlat", "Require the treaty (MLAT) channel"
+    WITHHOLD_IN_TERRITORY = ("withhold_in_territory",
+                             gettext_lazy("Withhold in the requesting territory only"))
+    NARROW_CATEGORIES = "narrow_categories", gettext_lazy("Disclose fewer data categories")
+    NARROW_DATES = "narrow_dates", gettext_lazy("Shorten the date range")
+    FEWER_TARGETS = "fewer_targets", gettext_lazy("Act on fewer targets")
+    PRESERVE_ONLY = "preserve_only", gettext_lazy("Preserve only, pending better legal process")
+    NOTIFY_USER = "notify_user", gettext_lazy("Notify the user so they can challenge it")
+    MLAT = "mlat", gettext_lazy("Require the treaty (MLAT) channel")
 
 
 class Conclusion(models.TextChoices):
-    PROCEED = "proceed", "Proceed as asked"
+    PROCEED = "proceed", gettext_lazy("Proceed as asked")
     PROCEED_WITH_ALTERNATIVE = ("proceed_with_alternative",
-                                "Proceed only with a less restrictive alternative")
-    DO_NOT_PROCEED = "do_not_proceed", "Do not proceed"
+                                gettext_lazy("Proceed only with a less restrictive alternative"))
+    DO_NOT_PROCEED = "do_not_proceed", gettext_lazy("Do not proceed")
 
 
 class HumanRightsReview(models.Model):
@@ -70,9 +72,9 @@ class HumanRightsReview(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    RESPONSE_DEADLINE = "response_deadline", "Response deadline"
-    PRESERVATION_EXPIRY = "preservation_expiry", "Preservation expiry"
-    NON_DISCLOSURE_EXPIRY = "non_disclosure_expiry", "Non-disclosure expiry"
+    RESPONSE_DEADLINE = "response_deadline", gettext_lazy("Response deadline")
+    PRESERVATION_EXPIRY = "preservation_expiry", gettext_lazy("Preservation expiry")
+    NON_DISCLOSURE_EXPIRY = "non_disclosure_expiry", gettext_lazy("Non-disclosure expiry")
 
 
 class Reminder(models.Model):

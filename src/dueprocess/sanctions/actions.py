@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.accounts.roles import SIGNOFF_PERM
 from dueprocess.audit.actors import User, actor_label
@@ -116,17 +117,20 @@ class RescreenSummary:
 
 def _read(path: Path, fmt: str | None) -> tuple[str, LoadReport]:
     if not path.exists():
-        raise InvalidInput(f"no file or folder {path.name}", field="file")
+        raise InvalidInput(_("no file or folder %(name)s") % {"name": path.name}, field="file")
     if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(f"unknown list format {fmt!r}; known: {', '.join(FORMATS)}",
+        raise InvalidInput(_("unknown list format %(fmt)r; known: %(formats)s")
+                           % {"fmt": fmt, "formats": ', '.join(FORMATS)},
                            field="format")
     try:
         fmt = fmt or detect_format(path)
         return fmt, load_list(path, fmt)
     except ListFormatError as exc:
-        raise InvalidInput(f"{exc}; the version in force stays", field="file") from exc
+        raise InvalidInput(_("%(error)s; the version in force stays")
+                           % {"error": exc}, field="file") from exc
     except (OSError, UnicodeError) as exc:
-        raise InvalidInput(f"cannot read {path.name}: {exc}; the version in force stays",
+        raise InvalidInput(_("cannot read %(name)s: %(error)s; the version in force stays")
+                           % {"name": path.name, "error": exc},
                            field="file") from exc
 
 
@@ -169,12 +173,15 @@ def import_list(source: str | Path, *, format: str | None = None, user: User | N
     path = Path(source)
     fmt, report = _read(path, format)
     if not report.entries:
-        raise InvalidInput(f"{path.name}: no entry could be read ({report.summary()}); "
-                           "the version in force stays", field="file")
+        raise InvalidInput(_("%(name)s: no entry could be read (%(summary)s); the version in "
+                             "force stays")
+                           % {"name": path.name, "summary": report.summary()}, field="file")
     if report.incomplete and not allow_partial:
-        raise InvalidInput(f"{path.name}: the list is not whole ({'; '.join(report.incomplete)}),"
-                           " so it was not loaded; the version in force stays (pass "
-                           "--allow-partial to load it anyway)", field="file")
+        raise InvalidInput(_("%(name)s: the list is not whole (%(incomplete)s), so it was not "
+                             "loaded; the version in force stays (pass --allow-partial to load "
+                             "it anyway)")
+                           % {"name": path.name,
+                              "incomplete": '; '.join(report.incomplete)}, field="file")
     sha = fingerprint(list_files(path, fmt))
     previous = ListVersion.objects.filter(list_id=report.list_id, active=True).first()
     if previous is not None and previous.sha256 == sha:
@@ -182,9 +189,13 @@ def import_list(source: str | Path, *, format: str | None = None, user: User | N
     if (previous is not None and not force
             and len(report.entries) < previous.entry_count * SHRINK_LIMIT):
         raise InvalidInput(
-            f"{path.name} has {len(report.entries)} entries where the version in force "
-            f"(#{previous.pk}) has {previous.entry_count}: it looks truncated, so it was not "
-            "loaded; pass --force if the list really shrank", field="file")
+            _("%(name)s has %(entries)s entries where the version in force (#%(previous)s) has "
+              "%(entry_count)s: it looks truncated, so it was not loaded; pass --force if the "
+              "list really shrank")
+            % {"name": path.name,
+               "entries": len(report.entries),
+               "previous": previous.pk,
+               "entry_count": previous.entry_count}, field="file")
     changes = diff(stored_entries(previous) if previous is not None else (), report.entries)
     total = len(report.entries)
     with transaction.atomic():
@@ -253,7 +264,7 @@ def rescreen_demand(demand: Demand, *, user: User | None = None, reason: str = "
     with transaction.atomic():
         locked = for_update(Demand.objects).get(pk=demand.pk)
         if not locked.is_open:
-            raise Conflict("a closed demand is not screened again")
+            raise Conflict(_("a closed demand is not screened again"))
         before = _current_hits(locked.pk)
         demand = revet_demand(locked, user=user)
         after = _current_hits(demand.pk)
@@ -348,14 +359,14 @@ def mark_hit(result: ScreeningResult | int, status: str, *, user: User,
     again so their findings follow at once.
     """
     if status not in (HitStatus.CONFIRMED, HitStatus.FALSE_POSITIVE):
-        raise InvalidInput("a hit is marked confirmed or false_positive", field="status")
+        raise InvalidInput(_("a hit is marked confirmed or false_positive"), field="status")
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to review a hit")
+        raise Forbidden(_("a person must be logged in to review a hit"))
     pk = result.pk if isinstance(result, ScreeningResult) else int(result)
     note = note.strip()[:2000]
     demand_id = ScreeningResult.objects.filter(pk=pk).values_list("demand_id", flat=True).first()
     if demand_id is None:
-        raise NotFound(f"no screening result {pk}")
+        raise NotFound(_("no screening result %(id)s") % {"id": pk})
     with transaction.atomic():
         demand = for_update(Demand.objects).get(pk=demand_id)  # the demand first, then its row
         row = for_update(ScreeningResult.objects).get(pk=pk)
@@ -408,24 +419,28 @@ def sign_off_hit(result: ScreeningResult | int, *, user: User, note: str) -> Hit
     """
 
     if user is None or not user.is_authenticated:
-        raise Forbidden("a person must be logged in to sign off a hit")
+        raise Forbidden(_("a person must be logged in to sign off a hit"))
     if not bool(getattr(user, "has_perm", lambda _perm: False)(SIGNOFF_PERM)):
-        raise Forbidden(f"signing off a sanctions hit needs the permission {SIGNOFF_PERM} "
-                        "(the sanctions_counsel role)", code="sanctions_signoff_forbidden")
+        raise Forbidden(_("signing off a sanctions hit needs the permission %(signoff_perm)s "
+                          "(the sanctions_counsel role)")
+                        % {"signoff_perm": SIGNOFF_PERM}, code="sanctions_signoff_forbidden")
     note = (note or "").strip()
     if len(note) < 10:
-        raise InvalidInput("say on what basis you sign off (at least 10 characters)",
+        raise InvalidInput(_("say on what basis you sign off (at least 10 characters)"),
                            field="note")
     pk = result.pk if isinstance(result, ScreeningResult) else int(result)
     demand_id = ScreeningResult.objects.filter(pk=pk).values_list("demand_id", flat=True).first()
     if demand_id is None:
-        raise NotFound(f"no screening result {pk}")
+        raise NotFound(_("no screening result %(id)s") % {"id": pk})
     with transaction.atomic():
         demand = for_update(Demand.objects).get(pk=demand_id)  # the demand first
         row = for_update(ScreeningResult.objects).get(pk=pk)
         if row.status != HitStatus.CONFIRMED or row.cleared_at is not None:
-            raise Conflict("only a current hit confirmed true is signed off; this one is "
-                           f"{row.status}{' and cleared' if row.cleared_at else ''}")
+            message = (_("only a current hit confirmed true is signed off; this one is "
+                         "%(status)s and cleared") if row.cleared_at else
+                       _("only a current hit confirmed true is signed off; this one is "
+                         "%(status)s"))
+            raise Conflict(message % {"status": row.status})
         signoff = HitSignoff.objects.create(result=row, signed_by_id=user.pk,
                                             note=note[:5000])
         record("sanctions.hit_signed_off", actor=actor_label(user), demand_id=demand.pk,

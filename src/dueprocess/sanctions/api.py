@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field, StringConstraints, field_validator
 
@@ -212,11 +213,11 @@ def match(request: HttpRequest, dataset: str, payload: MatchIn, limit: int = 5,
 
     require_staff(request.user)
     if not 1 <= limit <= 100 or not 0.0 <= threshold <= 1.0:
-        raise InvalidInput("limit is 1 to 100 and threshold 0 to 1", field="limit")
+        raise InvalidInput(_("limit is 1 to 100 and threshold 0 to 1"), field="limit")
     lists = {v.list_id for v in service.active_versions()}
     if dataset != "default" and dataset not in lists:
-        raise NotFound(f"no list {dataset!r} in force; in force: "
-                       f"{', '.join(sorted(lists)) or 'none'}")
+        raise NotFound(_("no list %(dataset)r in force; in force: %(lists)s")
+                       % {"dataset": dataset, "lists": ", ".join(sorted(lists)) or _("none")})
     responses: dict[str, Any] = {}
     for key, example in payload.queries.items():
         props = example.properties

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dueprocess.accounts import roles
 from dueprocess.demands.models import Requester
 from dueprocess.errors import Forbidden
@@ -39,7 +41,7 @@ def can_read_reports(user: Any) -> bool:
 
 def require_reader(user: Any) -> None:
     if not can_read_reports(user):
-        raise Forbidden("reports and the audit log are for the platform's staff and auditors")
+        raise Forbidden(_("reports and the audit log are for the platform's staff and auditors"))
 
 
 def can_publish(user: Any) -> bool:
@@ -50,6 +52,6 @@ def can_publish(user: Any) -> bool:
 
 def require_publisher(user: Any) -> None:
     if is_auditor(user):
-        raise Forbidden("auditors read; they do not change anything")
+        raise Forbidden(_("auditors read; they do not change anything"))
     if not can_publish(user):
-        raise Forbidden(f"missing permission {PUBLISH_PERM}")
+        raise Forbidden(_("missing permission %(publish_perm)s") % {"publish_perm": PUBLISH_PERM})

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -76,7 +77,8 @@ def dsa_member_state_orders(request: HttpRequest, start: str, end: str,
     require_reader(request.user)
     fmt = (format or "").strip().lower()
     if fmt not in ("csv", "xlsx"):
-        raise PeriodError(f"unsupported format {format!r}: use csv or xlsx", field="format")
+        raise PeriodError(_("unsupported format %(format)r: use csv or xlsx")
+                          % {"format": format}, field="format")
     span = date_range(parse_date(start, "start"), parse_date(end, "end"))
     data = dsa.render(span, fmt)
     return _file(data, fmt, f"dsa-{dsa.SHEET}-{span.start}_{span.end}.{fmt}")
@@ -169,7 +171,7 @@ def _pub(request: HttpRequest, pub_id: int) -> Publication:
     require_publisher(request.user)
     found = Publication.objects.filter(pk=pub_id).first()
     if found is None:
-        raise NotFound(f"no publication {pub_id}")
+        raise NotFound(_("no publication %(pub_id)s") % {"pub_id": pub_id})
     return found
 
 
@@ -191,7 +193,7 @@ def create_publication(request: HttpRequest,
     require_publisher(request.user)  # before the lookup: a 404 would confirm an id exists
     demand = Demand.objects.filter(pk=payload.demand).first()
     if demand is None:
-        raise NotFound(f"no demand {payload.demand}", field="demand")
+        raise NotFound(_("no demand %(demand)s") % {"demand": payload.demand}, field="demand")
     pub = prepare_publication(demand, user=request.user, private_names=payload.private_names)
     return Status(201, _pub_out(pub))
 

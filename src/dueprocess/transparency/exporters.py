@@ -11,6 +11,8 @@ import io
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dueprocess.exports import append_row, csv_text
 from dueprocess.transparency.periods import Period, PeriodError
 from dueprocess.transparency.reports import Report, Table, build_report, check_table
@@ -27,7 +29,8 @@ DEFAULT_CSV_TABLE = "user_data_requests"
 def check_format(fmt: str | None) -> str:
     kind = (fmt or "json").strip().lower()
     if kind not in FORMATS:
-        raise PeriodError(f"unsupported format {fmt!r}: use one of {', '.join(FORMATS)}",
+        raise PeriodError(_("unsupported format %(fmt)r: use one of %(formats)s")
+                          % {"fmt": fmt, "formats": ', '.join(FORMATS)},
                           field="format")
     return kind
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from dueprocess.errors import InvalidInput
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>[HQ])(?P<n>\d))?$")
@@ -49,25 +51,28 @@ class Period:
 
 def _invalid(text: str, field: str = "period") -> PeriodError:
     return PeriodError(
-        f"invalid period {text!r}: use a year (2020), a half-year (2020-H1, 2020-H2), a "
-        f"quarter (2020-Q1 to 2020-Q4) or a date range (2020-07-01/2020-12-31)", field=field)
+        _("invalid period %(text)r: use a year (2020), a half-year (2020-H1, 2020-H2), a "
+          "quarter (2020-Q1 to 2020-Q4) or a date range (2020-07-01/2020-12-31)")
+        % {"text": text}, field=field)
 
 
 def parse_date(text: str, field: str) -> date:
     try:
         value = date.fromisoformat((text or "").strip())
     except ValueError:
-        raise PeriodError(f"invalid date {text!r}: use YYYY-MM-DD", field=field) from None
+        raise PeriodError(_("invalid date %(text)r: use YYYY-MM-DD")
+                          % {"text": text}, field=field) from None
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise PeriodError(f"date {text!r} is out of range", field=field)
+        raise PeriodError(_("date %(text)r is out of range") % {"text": text}, field=field)
     return value
 
 
 def date_range(start: date, end: date, label: str | None = None) -> Period:
     if end < start:
-        raise PeriodError(f"the range ends ({end}) before it starts ({start})", field="end")
+        raise PeriodError(_("the range ends (%(end)s) before it starts (%(start)s)")
+                          % {"end": end, "start": start}, field="end")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise PeriodError("a date range may span at most 20 years", field="end")
+        raise PeriodError(_("a date range may span at most 20 years"), field="end")
     return Period(label=label or f"{start.isoformat()}/{end.isoformat()}", start=start, end=end)
 
 
@@ -115,9 +120,9 @@ def resolve(period: str | None = None, start: str | None = None,
     """A period from either ``period`` or ``start``+``end``; neither means the default."""
     if start or end:
         if period:
-            raise PeriodError("give either period or start and end, not both", field="period")
+            raise PeriodError(_("give either period or start and end, not both"), field="period")
         if not (start and end):
-            raise PeriodError("a date range needs both start and end",
+            raise PeriodError(_("a date range needs both start and end"),
                               field="end" if start else "start")
         return date_range(parse_date(start, "start"), parse_date(end, "end"))
     if period is None or not period.strip():

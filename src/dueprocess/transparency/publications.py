@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dueprocess.audit.actors import actor_label
 from dueprocess.audit.chain import record
@@ -90,10 +91,10 @@ def prepare_publication(demand: Demand, *, user: Any = None,
         demand = for_update(Demand.objects).select_related("authority").get(
             pk=demand.pk)
         if not _restriction(demand):
-            raise InvalidInput("only demands to restrict content or accounts are published",
+            raise InvalidInput(_("only demands to restrict content or accounts are published"),
                                field="demand")
         if Publication.objects.filter(demand=demand).exists():
-            raise Conflict("this demand already has a publication")
+            raise Conflict(_("this demand already has a publication"))
         redaction = redact(_body(demand), _private_names(demand, private_names))
         targets = [_public_target(t, i) for t, i in
                    demand.targets.values_list("type", "identifier")[:100]]
@@ -118,11 +119,12 @@ def edit_publication(pub: Publication, text: str, *, user: Any,
     """The reviewer's corrections; the automatic redactions are applied to them again."""
     require_publisher(user)
     if not text.strip() or len(text) > MAX_TEXT:
-        raise InvalidInput(f"the text must have 1 to {MAX_TEXT} characters", field="text")
+        raise InvalidInput(_("the text must have 1 to %(max_text)s characters")
+                           % {"max_text": MAX_TEXT}, field="text")
     with transaction.atomic():
         pub = _lock(pub)
         if pub.status != PublicationStatus.DRAFT:
-            raise Conflict(f"a {pub.status} publication cannot be edited")
+            raise Conflict(_("a %(status)s publication cannot be edited") % {"status": pub.status})
         demand = Demand.objects.get(pk=pub.demand_id)
         redaction = redact(text, _private_names(demand, private_names))
         pub.redacted_text = redaction.text
@@ -139,9 +141,10 @@ def publish(pub: Publication, *, user: Any) -> Publication:
     with transaction.atomic():
         pub = _lock(pub)
         if pub.status != PublicationStatus.DRAFT:
-            raise Conflict(f"a {pub.status} publication cannot be published")
+            raise Conflict(_("a %(status)s publication cannot be published")
+                           % {"status": pub.status})
         if pub.prepared_by_id is not None and pub.prepared_by_id == user.pk:
-            raise Forbidden("the person who prepared a publication does not also publish it")
+            raise Forbidden(_("the person who prepared a publication does not also publish it"))
         pub.status = PublicationStatus.PUBLISHED
         pub.reviewed_by_id = user.pk
         pub.published_at = timezone.now()
@@ -156,7 +159,7 @@ def withdraw(pub: Publication, *, user: Any, reason: str = "") -> Publication:
     with transaction.atomic():
         pub = _lock(pub)
         if pub.status == PublicationStatus.WITHDRAWN:
-            raise Conflict("the publication is already withdrawn")
+            raise Conflict(_("the publication is already withdrawn"))
         pub.status = PublicationStatus.WITHDRAWN
         pub.save(update_fields=["status"])
         record("publication.withdrawn", actor=actor_label(user), demand_id=pub.demand_id,

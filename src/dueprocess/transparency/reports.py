@@ -17,6 +17,7 @@ from typing import Any
 
 from babel import Locale
 from django.db.models import Count, F, Sum
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dueprocess.demands.models import OPEN_STATUSES
@@ -408,7 +409,8 @@ def check_table(name: str | None) -> str | None:
     if name is None or name == "" or name == "all":
         return None
     if name not in TABLES:
-        raise PeriodError(f"unknown table {name!r}: use one of {', '.join(TABLES)}",
+        raise PeriodError(_("unknown table %(name)r: use one of %(tables)s")
+                          % {"name": name, "tables": ', '.join(TABLES)},
                           field="table")
     return name
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from dueprocess.accounts.models import ApiToken, hash_token
@@ -45,8 +46,8 @@ class TokenAuth(HttpBearer):
             return None
         scope = required_scope(request)
         if row.scopes and scope not in row.scopes:
-            raise Forbidden(f"this token's scopes ({', '.join(row.scopes)}) do not include "
-                            f"{scope!r}")
+            raise Forbidden(_("this token's scopes (%(scopes)s) do not include %(scope)r")
+                            % {"scopes": ', '.join(row.scopes), "scope": scope})
         bucket = "upload" if scope == "upload" else (
             "read" if scope == "read" else "write")
         limits.hit(bucket, row.key_hash[:16])
@@ -100,19 +101,19 @@ def get_visible_demand(user: User, demand_id: int) -> Demand:
     demand = visible_demands(user).filter(pk=demand_id).first()
     if demand is None:
         # Another authority's demand is indistinguishable from a missing one.
-        raise NotFound(f"no demand {demand_id}")
+        raise NotFound(_("no demand %(demand_id)s") % {"demand_id": demand_id})
     return demand
 
 
 def require_staff(user: User) -> None:
     if not is_staff(user):
-        raise Forbidden("only the platform's staff may do this")
+        raise Forbidden(_("only the platform's staff may do this"))
 
 
 def require_perm(user: User, perm: str) -> None:
     require_staff(user)
     if not (isinstance(user, PermissionsMixin) and user.has_perm(perm)):
-        raise Forbidden(f"missing permission {perm}")
+        raise Forbidden(_("missing permission %(perm)s") % {"perm": perm})
 
 
 def resolve_authority(ref: str | int) -> Authority:
@@ -121,5 +122,5 @@ def resolve_authority(ref: str | int) -> Authority:
     if found is None and str(ref).isdigit():
         found = qs.filter(pk=int(ref)).first()
     if found is None:
-        raise NotFound(f"no authority {ref!r}", field="authority")
+        raise NotFound(_("no authority %(ref)r") % {"ref": ref}, field="authority")
     return found

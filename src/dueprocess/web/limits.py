@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from dueprocess.errors import DomainError
 
@@ -75,8 +76,9 @@ def hit(bucket: str, key: str, *, now: float | None = None) -> None:
         return
     if count > limit:
         retry = max(1, int((window + 1) * WINDOW - at) + 1)
-        raise RateLimited(f"rate limit of {limit} {bucket} requests per minute reached; "
-                          f"retry in {retry} s", retry_after=retry)
+        raise RateLimited(_("rate limit of %(limit)s %(bucket)s requests per minute reached; "
+                            "retry in %(retry)s s")
+                          % {"limit": limit, "bucket": bucket, "retry": retry}, retry_after=retry)
 
 
 def _count(cache_key: str) -> int:
@@ -133,8 +135,9 @@ def check_size(request: HttpRequest, limit: int) -> None:
     """Refuse by the declared length, then cap what the upload handlers will accept."""
     declared = content_length(request)
     if declared > limit:
-        raise TooLargeRequest(f"the request body is {declared:,} bytes; the limit here is "
-                              f"{limit:,} bytes")
+        raise TooLargeRequest(_("the request body is %(declared)s bytes; the limit here is "
+                                "%(limit)s bytes")
+                              % {"declared": f"{declared:,}", "limit": f"{limit:,}"})
     request.upload_handlers = [LimitedUploadHandler(limit, request)]
 
 

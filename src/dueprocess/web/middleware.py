@@ -13,6 +13,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from dueprocess.web.api import error_response, internal_error, shape_fallback
@@ -38,7 +39,12 @@ def _nul_in(request: HttpRequest) -> str | None:
 class ApiErrorShapeMiddleware:
     """An unknown ``/api/v1`` path (404), a wrong method (405), another refusal made outside
     the handlers and an exception that escaped them (500) are mapped by
-    :mod:`dueprocess.web.api`, like every other error."""
+    :mod:`dueprocess.web.api`, like every other error.
+
+    The API answers in English whatever the browser asks for or the token's owner chose for
+    the console: its codes are the contract, and its messages are read in integrators'
+    logs. Runs after the language middlewares, so it has the last word.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,6 +52,8 @@ class ApiErrorShapeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        translation.activate("en")
+        request.LANGUAGE_CODE = "en"
         if (field := _nul_in(request)) is not None:
             # No database stores a NUL character in text (PostgreSQL refuses it outright):
             # refused here, for every operation alike, before it reaches a query.
