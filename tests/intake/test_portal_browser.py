@@ -56,7 +56,7 @@ def test_an_officer_submits_a_warrant_uploads_targets_and_answers(
         page.click("#submit-demand")
         page.wait_for_selector("#status")
         assert page.inner_text("h1") == "2:21-mj-00042"
-        assert page.inner_text("#status") == "In Review"
+        assert page.inner_text("#status") == "In review"
 
         page.set_input_files("#targets input[type=file]", str(targets))
         page.click("#targets button[type=submit]")
@@ -72,9 +72,9 @@ def test_an_officer_submits_a_warrant_uploads_targets_and_answers(
         send_letter(demand.notices.get(kind="clarification_request"), user=reviewer)
         page.goto(f"{live_server.url}/portal/demands/{demand.pk}/")
         assert "Which period do you need?" in page.inner_text("#clarifications")
-        assert page.inner_text("#status") == "Awaiting Authority"
+        assert page.inner_text("#status") == "Awaiting the authority"
         page.fill("#id_answer", "January to March 2021.")
         page.click("#send-answer")
         page.wait_for_selector("#status")
-        assert page.inner_text("#status") == "In Review"
+        assert page.inner_text("#status") == "In review"
         assert "Clarification answered" in page.inner_text("#timeline")

@@ -33,24 +33,34 @@ def _write_mo(path: Path, messages: dict[str, str]) -> None:
                      + struct.pack(f"{2 * len(items)}I", *table_strs) + ids + strs)
 
 
-def test_english_while_only_the_letters_are_translated() -> None:
+def test_each_offered_language_is_declared_once_its_interface_is_translated() -> None:
     for language in ("en", "de", "zh-hant"):
         with translation.override(language):
-            assert interface_language() == "en"
+            assert interface_language() == language
 
 
-def test_the_language_once_the_interface_is_translated(settings: Any, tmp_path: Path) -> None:
-    catalog = {"": "Content-Type: text/plain; charset=UTF-8\n",
-               f"{INTERFACE}\x04{SKIP_LINK}": "Zum Hauptinhalt springen"}
-    _write_mo(tmp_path / "de" / "LC_MESSAGES" / "django.mo", catalog)
-    settings.LOCALE_PATHS = [str(tmp_path)]  # Django drops its cached catalogs
-    with translation.override("de"):
-        assert interface_language() == "de"
-    with translation.override("zh-hant"):
+def test_a_language_without_the_interface_stays_declared_english(
+        settings: Any, tmp_path: Path) -> None:
+    # French: Django itself is translated, our pages are not.
+    with translation.override("fr"):
         assert interface_language() == "en"
+    catalog = {"": "Content-Type: text/plain; charset=UTF-8\n",
+               f"{INTERFACE}\x04{SKIP_LINK}": "Aller au contenu principal"}
+    _write_mo(tmp_path / "fr" / "LC_MESSAGES" / "django.mo", catalog)
+    settings.LOCALE_PATHS = [str(tmp_path)]  # Django drops its cached catalogs
+    with translation.override("fr"):
+        assert interface_language() == "fr"
 
 
 @pytest.mark.django_db
-def test_a_german_browser_gets_an_english_page_declared_english(client: Client) -> None:
+def test_a_german_browser_gets_a_german_page_declared_german(client: Client) -> None:
     html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="de">' in html
+    assert "Anmelden" in html and "Zum Hauptinhalt springen" in html
+
+
+@pytest.mark.django_db
+def test_a_chinese_browser_gets_a_chinese_page(client: Client) -> None:
+    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="zh-Hant-HK,zh;q=0.8").content.decode()
+    assert '<html lang="zh-hant">' in html
+    assert "跳至主要內容" in html

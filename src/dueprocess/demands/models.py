@@ -9,18 +9,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received"
-    IN_REVIEW = "in_review"
-    AWAITING_AUTHORITY = "awaiting_authority"
-    ON_HOLD = "on_hold"
-    APPROVED = "approved"
-    EXECUTING = "executing"
-    COMPLETED = "completed"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
+    RECEIVED = "received", pgettext_lazy("demand status", "Received")
+    IN_REVIEW = "in_review", pgettext_lazy("demand status", "In review")
+    AWAITING_AUTHORITY = "awaiting_authority", pgettext_lazy("demand status",
+                                                             "Awaiting the authority")
+    ON_HOLD = "on_hold", pgettext_lazy("demand status", "On hold")
+    APPROVED = "approved", pgettext_lazy("demand status", "Approved")
+    EXECUTING = "executing", pgettext_lazy("demand status", "Being carried out")
+    COMPLETED = "completed", pgettext_lazy("demand status", "Completed")
+    REJECTED = "rejected", pgettext_lazy("demand status", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("demand status", "Withdrawn")
 
 
 OPEN_STATUSES = (
@@ -401,13 +404,13 @@ class Action(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    USER = "user"
-    ACKNOWLEDGEMENT = "acknowledgement"
-    CLARIFICATION_REQUEST = "clarification_request"
-    REFUSAL = "refusal"
-    MLAT_REFERRAL = "mlat_referral"
-    EFFECT_REPORT = "effect_report"
-    PARTIAL_COMPLIANCE = "partial_compliance"
+    USER = "user", _("User notice")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    CLARIFICATION_REQUEST = "clarification_request", _("Request for clarification")
+    REFUSAL = "refusal", _("Refusal")
+    MLAT_REFERRAL = "mlat_referral", _("Referral to mutual legal assistance")
+    EFFECT_REPORT = "effect_report", _("Report of what was done")
+    PARTIAL_COMPLIANCE = "partial_compliance", _("Partial compliance")
 
 
 #: Letters that answer "no" to part or all of a demand: a second person approves them.

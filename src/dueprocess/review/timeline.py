@@ -232,6 +232,18 @@ RECOMMENDATION_WORDS: dict[str, Promise] = {
 }
 
 
+#: A letter's kind as a word in running text ("the acknowledgement letter was e-mailed").
+LETTER_WORDS: dict[str, Promise] = {
+    "user": pgettext_lazy("letter kind", "user notice"),
+    "acknowledgement": pgettext_lazy("letter kind", "acknowledgement"),
+    "clarification_request": pgettext_lazy("letter kind", "clarification request"),
+    "refusal": pgettext_lazy("letter kind", "refusal"),
+    "mlat_referral": pgettext_lazy("letter kind", "MLAT referral"),
+    "effect_report": pgettext_lazy("letter kind", "effect report"),
+    "partial_compliance": pgettext_lazy("letter kind", "partial compliance"),
+}
+
+
 def status_word(status: str) -> str:
     """The status in the reader's language; an unknown code reads as itself."""
     return str(STATUS_WORDS.get(status, status.replace("_", " ")))
@@ -355,6 +367,10 @@ def describe(event: AuditEvent, names: Mapping[int, str]) -> Line:
     if event.verb == "demand.vetted" and isinstance(recommendation, str) \
             and recommendation in RECOMMENDATION_WORDS:
         fill["recommendation"] = str(RECOMMENDATION_WORDS[recommendation])
+    kind = payload.get("kind")
+    if event.verb.startswith(("letter.", "notice.")) and isinstance(kind, str) \
+            and kind in LETTER_WORDS:
+        fill["kind"] = str(LETTER_WORDS[kind])
     if event.verb == "demand.status_changed":
         for key in ("from", "to"):
             if isinstance(payload.get(key), str) and payload[key]:

@@ -32,8 +32,10 @@
       var fits = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
       if (fits) { select.value = value; applied += 1; } else { skipped += 1; }
     });
-    status.textContent = "Applied to " + applied + " row" + (applied === 1 ? "" : "s")
-      + (skipped ? "; " + skipped + " not applicable to their ask" : "")
-      + ". Record the decisions to keep it.";
+    // The page hands over its words (translated), with __N__ where the number goes.
+    var words = status.dataset;
+    var said = (applied === 1 ? words.appliedOne : words.appliedOther).replace("__N__", applied);
+    if (skipped) { said += "; " + words.skipped.replace("__N__", skipped); }
+    status.textContent = said + ". " + words.keep;
   });
 })();
