@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -328,13 +330,10 @@ COUNT_CAP = 10_000
 OVERDUE_CAP = 50
 #: Sorted views page by number; past this page the order would cost a long scan.
 MAX_PAGE = 200
-# With a deadline filter the SQL condition is a superset; candidates are checked exactly in
-# chunks of this many until the page is full.
-DUE_CHUNK = 4 * PAGE_SIZE
 
 QUEUE_FIELDS = (
     "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
-    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk",
+    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk", "due",
     "authority__name", "authority__slug", "assignee__username",
 )
 
@@ -364,10 +363,9 @@ def _order(key: str, desc: bool) -> list[Any]:
         e = expr if hasattr(expr, "resolve_expression") else F(expr)
         return e.desc(nulls_last=True) if desc else e.asc(nulls_last=True)
 
-    due = deadlines.due_estimate()
     if key == "risk":  # the severity tuple: kind of block, then the nearest deadline
-        return [term("risk"), due.asc(nulls_last=True), F("id").desc()]
-    column = {"received": "received_at", "deadline": due, "authority": "authority__name",
+        return [term("risk"), F("due").asc(nulls_last=True), F("id").desc()]
+    column = {"received": "received_at", "deadline": "due", "authority": "authority__name",
               "jurisdiction": "jurisdiction", "status": "status",
               "assignee": "assignee__username"}[key]
     return [term(column), F("id").desc()]
@@ -410,13 +408,7 @@ def _groups(key: str, desc: bool) -> list[Q] | None:
     return groups[::-1] if desc == (key != "risk") else groups
 
 
-def _inner_order(key: str) -> list[Any]:
-    if key == "risk":  # the severity tuple goes on with the nearest deadline
-        return [deadlines.due_estimate().asc(nulls_last=True), F("id").desc()]
-    return [F("id").desc()]
-
-
-def _walk(rows: QuerySet[Demand], groups: list[Q], inner: list[Any], skip: int,
+def _walk(rows: QuerySet[Demand], groups: list[Q], within: Within, skip: int,
           want: int) -> list[int]:
     """Ids ``skip`` to ``skip + want`` of ``rows`` taken group by group (see :func:`_groups`).
 
@@ -430,48 +422,68 @@ def _walk(rows: QuerySet[Demand], groups: list[Q], inner: list[Any], skip: int,
             if n <= skip:
                 skip -= n
                 continue
-        page = part.order_by(*inner).values_list("pk", flat=True)
-        ids.extend(page[skip: skip + want - len(ids)])
+        ids.extend(within(part, skip, want - len(ids)))
         skip = 0
         if len(ids) >= want:
             break
     return ids
 
 
-def _by_due(rows: QuerySet[Demand], desc: bool, skip: int, want: int) -> list[int]:
-    """Ids in the order of :func:`deadlines.due_estimate`, without sorting every open row.
+Within = Callable[[QuerySet[Demand], int, int], list[int]]
 
-    The estimate is the stated deadline, or receipt plus one period per group of
-    instruments; within a group it follows an indexed column, so each group gives its first
-    rows from an index range, and those few are merged here. Demands without any deadline
-    come last, newest first.
+
+def _newest(rows: QuerySet[Demand], skip: int, want: int) -> list[int]:
+    return list(rows.order_by("-id").values_list("pk", flat=True)[skip: skip + want])
+
+
+def _soonest(statuses: Sequence[str], rows: QuerySet[Demand], skip: int,
+             want: int) -> list[int]:
+    return _by_due(rows, statuses, False, skip, want)
+
+
+def _union(parts: list[QuerySet[Any]]) -> list[tuple[Any, ...]]:
+    """The rows of several ordered, cut queries in one round trip (``UNION ALL``).
+
+    Each part keeps its own ``ORDER BY … LIMIT`` (an index range that stops); wrapping each in
+    a subquery is what lets SQLite accept that inside a compound query.
+    """
+    if not parts:
+        return []
+    sqls: list[str] = []
+    params: list[Any] = []
+    for i, part in enumerate(parts):
+        sql, args = part.query.get_compiler(using=part.db).as_sql()
+        sqls.append(f"SELECT * FROM ({sql}) AS part{i}")  # noqa: S608 (compiled, bound)
+        params.extend(args)
+    with connections[parts[0].db].cursor() as cur:
+        cur.execute(" UNION ALL ".join(sqls), params)
+        return list(cur.fetchall())
+
+
+def _by_due(rows: QuerySet[Demand], statuses: Sequence[str], desc: bool, skip: int,
+            want: int) -> list[int]:
+    """Ids in the order of the stored due date (ties newest first, no date last).
+
+    Per status, one index range of ``(status, [risk,] due, id)`` for the dated demands and one
+    for the undated, each cut at the page's end, read in one query and merged here: a single
+    ``status IN (…) ORDER BY due`` would read and sort every open row.
     """
     n = skip + want
-    ordinary, emergency = deadlines.periods()
-    urgent = [i for ids in emergency.values() for i in ids]
     direction = "-" if desc else ""
-    stated = rows.filter(deadline__isnull=False).order_by(f"{direction}deadline", "-id")
-    keyed: list[tuple[Any, int]] = list(stated.values_list("deadline", "pk")[:n])
-    streams: list[tuple[timedelta, QuerySet[Demand]]] = [
-        (period, rows.filter(deadline__isnull=True, emergency=True, instrument__in=ids))
-        for period, ids in emergency.items()]
-    streams += [(period, rows.filter(deadline__isnull=True, instrument__in=ids)
-                 .exclude(emergency=True, instrument__in=urgent))
-                for period, ids in ordinary.items()]
-    for period, part in streams:
-        keyed += [(received + period, pk) for received, pk in
-                  part.order_by(f"{direction}received_at", "-id")
-                  .values_list("received_at", "pk")[:n]]
-    keyed.sort(key=lambda k: (-k[0].timestamp() if desc else k[0].timestamp(), -k[1]))
-    ids = [pk for _, pk in keyed[skip:n]]
-    if len(keyed) < n:  # every demand with a deadline is in hand; then those without
-        limited = [i for ids in ordinary.values() for i in ids]
-        without = (rows.filter(deadline__isnull=True).exclude(instrument__in=limited)
-                   .exclude(emergency=True, instrument__in=urgent))
-        rest = max(0, skip - len(keyed))
-        ids += list(without.order_by("-id").values_list("pk", flat=True)[
-            rest: rest + want - len(ids)])
-    return ids
+    parts: list[QuerySet[Any]] = []
+    for status in statuses:
+        parts.append(rows.filter(status=status, due__isnull=False)
+                     .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n])
+        parts.append(rows.filter(status=status, due__isnull=True)
+                     .order_by("-id").values_list("due", "pk")[:n])
+    found = _union(parts)
+    dated = [(due, pk) for due, pk in found if due is not None]
+    if desc:
+        dated.sort(reverse=True)
+    else:
+        dated.sort(key=lambda k: (k[0], -k[1]))
+    undated = sorted((pk for due, pk in found if due is None), reverse=True)
+    return ([pk for _, pk in dated] + undated)[skip:n]
 
 
 def capped_count(qs: QuerySet[Demand], cap: int) -> int:
@@ -576,24 +588,6 @@ def _scope(q: QueueQuery) -> QuerySet[Demand]:
     return scope
 
 
-def _exactly_due(rows: QuerySet[Demand], bound: Any, want: int) -> list[int]:
-    """Ids of the first ``want`` rows (in the query's order) due before ``bound``, exactly."""
-    out: list[int] = []
-    start = 0
-    while len(out) < want:
-        chunk = list(rows.values_list("pk", "deadline", "instrument", "received_at",
-                                      "emergency", "jurisdiction")[start: start + DUE_CHUNK])
-        for pk, deadline, instrument_id, received_at, emergency, jurisdiction in chunk:
-            due = deadlines.due_from(deadline, instrument_id, received_at, emergency,
-                                     jurisdiction)
-            if due is not None and due < bound:
-                out.append(pk)
-        if len(chunk) < DUE_CHUNK:
-            break
-        start += DUE_CHUNK
-    return out[:want]
-
-
 def queue_page(q: QueueQuery) -> QueuePage:
     """One page of the queue, in the order asked for (riskiest first unless told).
 
@@ -605,9 +599,14 @@ def queue_page(q: QueueQuery) -> QueuePage:
     counts = {} if q.filtered else {s: capped_count(scope.filter(status=s), COUNT_CAP)
                                     for s in QUEUE_STATUSES}
     rows = scope
+    statuses: Sequence[str]
     if q.status == "":
+        statuses = QUEUE_STATUSES
         rows = rows.filter(status__in=QUEUE_STATUSES)
-    elif q.status != "all":
+    elif q.status == "all":
+        statuses = Status.values
+    else:
+        statuses = [q.status]
         rows = rows.filter(status=q.status)
     key, desc = parse_sort(q.sort)
     if q.status not in ("", *QUEUE_STATUSES) and q.sort == DEFAULT_SORT:
@@ -615,22 +614,21 @@ def queue_page(q: QueueQuery) -> QueuePage:
     page = max(1, min(q.page, MAX_PAGE))
     start = (page - 1) * PAGE_SIZE
     bound = due_bound(q.due)
+    if bound is not None:  # the stored due date is exact: the filter is an index range
+        rows = rows.filter(due__lt=bound)
     groups = _groups(key, desc)
-    if bound is not None:
-        ordered = rows.order_by(*_order(key, desc))
-        ids = _exactly_due(deadlines.filter_due(ordered, bound), bound, start + PAGE_SIZE + 1)
-        ids = ids[start:]
-    elif groups is not None:
-        ids = _walk(rows, groups, _inner_order(key), start, PAGE_SIZE + 1)
+    if groups is not None:
+        # the severity tuple goes on with the nearest deadline; other groups newest first
+        within: Within = (partial(_soonest, statuses) if key == "risk" else _newest)
+        ids = _walk(rows, groups, within, start, PAGE_SIZE + 1)
     elif key == "deadline":
-        ids = _by_due(rows, desc, start, PAGE_SIZE + 1)
+        ids = _by_due(rows, statuses, desc, start, PAGE_SIZE + 1)
     else:
         ids = list(rows.order_by(*_order(key, desc))
                    .values_list("pk", flat=True)[start: start + PAGE_SIZE + 1])
     found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
              .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
-    result = [QueueRow(found[pk], deadlines.response_due(found[pk]))
-              for pk in ids[:PAGE_SIZE] if pk in found]
+    result = [QueueRow(found[pk], found[pk].due) for pk in ids[:PAGE_SIZE] if pk in found]
     return QueuePage(rows=result, counts=counts, sort=key, descending=desc, page=page,
                      more=len(ids) > PAGE_SIZE and page < MAX_PAGE)
 
