@@ -145,7 +145,7 @@ def load(n: int, seed: int = 6) -> None:
         "non_disclosure_until", "deadline", "language", "received_at", "vetted_at",
         "rules_version", "data_version", "target_count", "channel", "sender_email", "risk",
         "acknowledged_at", "content_category", "category_keywords", "awaiting_approval",
-        "created_at", "updated_at", "idempotency_key", "request_sha256", "due"]
+        "created_at", "updated_at", "idempotency_key", "request_sha256", "due", "validated_by"]
 
     def demands() -> Iterator[tuple[Any, ...]]:
         for i in range(1, n + 1):
@@ -163,12 +163,12 @@ def load(n: int, seed: int = 6) -> None:
                    emergency, "", "Statute 1", "Suspected offence", "", "[]",
                    gag is not None, gag, deadline, "en", received, received, "bench", "bench",
                    2 if i % 10 == 0 else 1, "api", "", risks[i - 1], received, "", "[]",
-                   status == "in_review" and i % 7 == 0, received, received, "", "", due)
+                   status == "in_review" and i % 7 == 0, received, received, "", "", due, "{}")
 
     _copy("demands_demand", demand_cols, demands())
     _copy("demands_ask", ["id", "demand_id", "position", "kind", "data_categories", "measure",
-                          "territorial_scope"],
-          ((i, i, 0, "disclose", '["subscriber"]', "", "[]") for i in range(1, n + 1)))
+                          "territorial_scope", "equivalent_content"],
+          ((i, i, 0, "disclose", '["subscriber"]', "", "[]", False) for i in range(1, n + 1)))
     pool = max(1000, n * 6 // 10)  # some accounts are named by more than one demand
 
     def targets() -> Iterator[tuple[Any, ...]]:
