@@ -17,6 +17,14 @@ from dueprocess.review.deadlines import response_due
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["sorted by the database", "read in index order"])
+def few(request: Any, monkeypatch: Any) -> None:
+    """Under a filter, a few rows are sorted by the database and many read in index order:
+    both ways give the same pages."""
+    if request.param == "read in index order":
+        monkeypatch.setattr(selectors, "FEW", 0)
+
+
 def _all_ids(monkeypatch: Any, **query: Any) -> list[int]:
     """Every page of the queue, three rows a page."""
     monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
@@ -102,6 +110,12 @@ def test_the_risk_order_breaks_ties_by_the_exact_due_date(mix: list[Demand],
     assert _all_ids(monkeypatch) == _risk_order(_open(mix))
     urgent = [d for d in _open(mix) if d.emergency]
     assert _all_ids(monkeypatch, emergency=True) == _risk_order(urgent)
+    flagged = [d for d in _open(mix) if d.risk == 3]
+    for d in flagged + [mix[-1]]:  # a closed one too: never in the open queue
+        d.findings.create(code="rights.target_at_risk", severity="warning",
+                          message="A journalist.", rule="rights", rule_version=1)
+    assert _all_ids(monkeypatch, needs_hr=True) == _risk_order(flagged)
+    assert _all_ids(monkeypatch, needs_hr=True, sort="-deadline") == _rule_order(flagged, True)
 
 
 def test_the_shown_due_date_is_the_rules(mix: list[Demand]) -> None:

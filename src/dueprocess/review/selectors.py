@@ -327,6 +327,9 @@ def case_file(demand: Demand, *, targets_after: int | None = None,
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+#: Up to this many rows under a filter, the database sorts them (they are found by an index);
+#: more, and the queue reads them in index order (see :func:`_walk` and :func:`_by_due`).
+FEW = 1000
 OVERDUE_CAP = 50
 #: Sorted views page by number; past this page the order would cost a long scan.
 MAX_PAGE = 200
@@ -588,6 +591,16 @@ def _scope(q: QueueQuery) -> QuerySet[Demand]:
     return scope
 
 
+def _hr_candidates() -> list[int] | None:
+    """Demands with a finding that calls for a human-rights review, from the findings' code
+    index, or ``None`` when there are more than :data:`FEW` (then each row is probed)."""
+    ids = list(Finding.objects.filter(superseded_at__isnull=True,
+                                      severity__in=(Severity.WARNING, Severity.BLOCK))
+               .filter(Q(code=gates.HR_POLICY_CODE) | Q(code__startswith="rights."))
+               .order_by().values_list("demand_id", flat=True).distinct()[: FEW + 1])
+    return ids if len(ids) <= FEW else None
+
+
 def queue_page(q: QueueQuery) -> QueuePage:
     """One page of the queue, in the order asked for (riskiest first unless told).
 
@@ -616,12 +629,20 @@ def queue_page(q: QueueQuery) -> QueuePage:
     bound = due_bound(q.due)
     if bound is not None:  # the stored due date is exact: the filter is an index range
         rows = rows.filter(due__lt=bound)
-    groups = _groups(key, desc)
+    few = False  # a filter that leaves a few rows: let the database sort them
+    if q.needs_hr:
+        candidates = _hr_candidates()
+        if candidates is not None:
+            rows = rows.filter(pk__in=candidates)
+            few = True
+    elif q.filtered or bound is not None:
+        few = capped_count(rows, FEW) <= FEW
+    groups = None if few else _groups(key, desc)
     if groups is not None:
         # the severity tuple goes on with the nearest deadline; other groups newest first
         within: Within = (partial(_soonest, statuses) if key == "risk" else _newest)
         ids = _walk(rows, groups, within, start, PAGE_SIZE + 1)
-    elif key == "deadline":
+    elif key == "deadline" and not few:
         ids = _by_due(rows, statuses, desc, start, PAGE_SIZE + 1)
     else:
         ids = list(rows.order_by(*_order(key, desc))
