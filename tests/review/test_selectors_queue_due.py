@@ -111,7 +111,7 @@ def test_the_risk_order_breaks_ties_by_the_exact_due_date(mix: list[Demand],
     urgent = [d for d in _open(mix) if d.emergency]
     assert _all_ids(monkeypatch, emergency=True) == _risk_order(urgent)
     flagged = [d for d in _open(mix) if d.risk == 3]
-    for d in flagged + [mix[-1]]:  # a closed one too: never in the open queue
+    for d in [*flagged, mix[-1]]:  # a closed one too: never in the open queue
         d.findings.create(code="rights.target_at_risk", severity="warning",
                           message="A journalist.", rule="rights", rule_version=1)
     assert _all_ids(monkeypatch, needs_hr=True) == _risk_order(flagged)
