@@ -121,3 +121,12 @@ def test_the_risk_order_breaks_ties_by_the_exact_due_date(mix: list[Demand],
 def test_the_shown_due_date_is_the_rules(mix: list[Demand]) -> None:
     page = selectors.queue_page(selectors.QueueQuery(sort="deadline"))
     assert [r.due for r in page.rows] == [response_due(r.demand) for r in page.rows]
+
+
+def test_the_jurisdiction_order_reads_one_jurisdiction_after_the_other(
+        mix: list[Demand], monkeypatch: Any) -> None:
+    rows = _open(mix)
+    up = [d.pk for d in sorted(rows, key=lambda d: (d.jurisdiction, -d.pk))]
+    down = [d.pk for d in sorted(rows, key=lambda d: (d.jurisdiction, d.pk), reverse=True)]
+    assert _all_ids(monkeypatch, sort="jurisdiction") == up
+    assert _all_ids(monkeypatch, sort="-jurisdiction") == down

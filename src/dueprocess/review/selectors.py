@@ -378,7 +378,7 @@ def _order(key: str, desc: bool) -> list[Any]:
 RISK_LEVELS = (6, 5, 4, 3, 2, 1, 0)
 
 
-def _groups(key: str, desc: bool) -> list[Q] | None:
+def _groups(key: str, desc: bool, rows: QuerySet[Demand]) -> list[Q] | None:
     """The values of a column with few of them, in sort order, as one filter each.
 
     Ordering a million rows by such a column would read and sort every open row; reading
@@ -395,6 +395,12 @@ def _groups(key: str, desc: bool) -> list[Q] | None:
         groups = [Q(authority_id=pk) for pk in names[:500]]
         if len(groups) >= 500:
             return None  # too many to walk: let the database sort
+    elif key == "jurisdiction":  # the values there are, from the (status, jurisdiction) index
+        codes = sorted(set(rows.order_by().values_list("jurisdiction", flat=True)
+                           .distinct()[:501]))
+        if len(codes) > 500:
+            return None
+        groups = [Q(jurisdiction=code) for code in codes]
     elif key == "assignee":
         people = (get_user_model().objects
                   .filter(Exists(Demand.objects.filter(assignee_id=OuterRef("pk"))))
@@ -437,6 +443,14 @@ Within = Callable[[QuerySet[Demand], int, int], list[int]]
 
 def _newest(rows: QuerySet[Demand], skip: int, want: int) -> list[int]:
     return list(rows.order_by("-id").values_list("pk", flat=True)[skip: skip + want])
+
+
+def _newest_each(statuses: Sequence[str], rows: QuerySet[Demand], skip: int,
+                 want: int) -> list[int]:
+    """Newest first, one range of the ``(status, …, id)`` index per status, merged."""
+    found = _union([rows.filter(status=status).order_by("-id").values_list("pk")[: skip + want]
+                    for status in statuses])
+    return sorted((pk for (pk,) in found), reverse=True)[skip: skip + want]
 
 
 def _soonest(statuses: Sequence[str], rows: QuerySet[Demand], skip: int,
@@ -637,10 +651,12 @@ def queue_page(q: QueueQuery) -> QueuePage:
             few = True
     elif q.filtered or bound is not None:
         few = capped_count(rows, FEW) <= FEW
-    groups = None if few else _groups(key, desc)
+    groups = None if few else _groups(key, desc, rows)
     if groups is not None:
         # the severity tuple goes on with the nearest deadline; other groups newest first
-        within: Within = (partial(_soonest, statuses) if key == "risk" else _newest)
+        within: Within = (partial(_soonest, statuses) if key == "risk"
+                          else partial(_newest_each, statuses) if key == "jurisdiction"
+                          else _newest)
         ids = _walk(rows, groups, within, start, PAGE_SIZE + 1)
     elif key == "deadline" and not few:
         ids = _by_due(rows, statuses, desc, start, PAGE_SIZE + 1)
