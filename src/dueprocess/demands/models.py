@@ -226,6 +226,12 @@ class Demand(models.Model):
             models.Index(fields=["status", "risk", "id"], name="demand_queue_idx"),
             models.Index(fields=["status", "risk", "due", "id"], name="demand_queue_due_idx"),
             models.Index(fields=["status", "due", "id"], name="demand_due_idx"),
+            # Demands without a due date, newest first (PostgreSQL orders by id after
+            # "due IS NULL" only in an index made for that condition)
+            models.Index(fields=["status", "id"], condition=models.Q(due__isnull=True),
+                         name="demand_undated_idx"),
+            models.Index(fields=["status", "risk", "id"], condition=models.Q(due__isnull=True),
+                         name="demand_queue_undated_idx"),
             models.Index(fields=["status", "jurisdiction", "id"],
                          name="demand_jurisdiction_idx"),
             models.Index(fields=["status", "emergency", "id"], name="demand_emergency_idx"),

@@ -326,7 +326,7 @@ def case_file(demand: Demand, *, targets_after: int | None = None,
 # ----------------------------------------------------------------------------- the queue
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 #: Up to this many rows under a filter, the database sorts them (they are found by an index);
 #: more, and the queue reads them in index order (see :func:`_walk` and :func:`_by_due`).
 FEW = 1000
@@ -417,11 +417,12 @@ def _groups(key: str, desc: bool, rows: QuerySet[Demand]) -> list[Q] | None:
     return groups[::-1] if desc == (key != "risk") else groups
 
 
-def _walk(rows: QuerySet[Demand], groups: list[Q], within: Within, skip: int,
-          want: int) -> list[int]:
+def _walk(base: QuerySet[Demand], rows: QuerySet[Demand], groups: list[Q], within: Within,
+          skip: int, want: int) -> list[int]:
     """Ids ``skip`` to ``skip + want`` of ``rows`` taken group by group (see :func:`_groups`).
 
-    Groups before the page are counted, not read; counting is an index range too.
+    ``base`` is ``rows`` before its status filter (for readers that take one status at a
+    time). Groups before the page are counted, not read; counting is an index range too.
     """
     ids: list[int] = []
     for group in groups:
@@ -431,48 +432,61 @@ def _walk(rows: QuerySet[Demand], groups: list[Q], within: Within, skip: int,
             if n <= skip:
                 skip -= n
                 continue
-        ids.extend(within(part, skip, want - len(ids)))
+        ids.extend(within(base.filter(group), part, skip, want - len(ids)))
         skip = 0
         if len(ids) >= want:
             break
     return ids
 
 
-Within = Callable[[QuerySet[Demand], int, int], list[int]]
+#: Reads a group's page: (the group in every status, the group in the statuses asked for,
+#: skip, want) -> ids.
+Within = Callable[[QuerySet[Demand], QuerySet[Demand], int, int], list[int]]
 
 
-def _newest(rows: QuerySet[Demand], skip: int, want: int) -> list[int]:
+def _newest(base: QuerySet[Demand], rows: QuerySet[Demand], skip: int, want: int) -> list[int]:
     return list(rows.order_by("-id").values_list("pk", flat=True)[skip: skip + want])
 
 
-def _newest_each(statuses: Sequence[str], rows: QuerySet[Demand], skip: int,
-                 want: int) -> list[int]:
+def _newest_each(statuses: Sequence[str], rows: QuerySet[Demand], _: QuerySet[Demand],
+                 skip: int, want: int) -> list[int]:
     """Newest first, one range of the ``(status, …, id)`` index per status, merged."""
-    found = _union([rows.filter(status=status).order_by("-id").values_list("pk")[: skip + want]
-                    for status in statuses])
+    found = _each_status(statuses, [
+        lambda status: rows.filter(status=status).order_by("-id").values_list("pk")[: skip + want]])
     return sorted((pk for (pk,) in found), reverse=True)[skip: skip + want]
 
 
-def _soonest(statuses: Sequence[str], rows: QuerySet[Demand], skip: int,
-             want: int) -> list[int]:
+def _soonest(statuses: Sequence[str], rows: QuerySet[Demand], _: QuerySet[Demand],
+             skip: int, want: int) -> list[int]:
     return _by_due(rows, statuses, False, skip, want)
 
 
-def _union(parts: list[QuerySet[Any]]) -> list[tuple[Any, ...]]:
-    """The rows of several ordered, cut queries in one round trip (``UNION ALL``).
+_ANY_STATUS = "\x00status"  # stands for each status in a query compiled once
 
-    Each part keeps its own ``ORDER BY … LIMIT`` (an index range that stops); wrapping each in
-    a subquery is what lets SQLite accept that inside a compound query.
+
+def _each_status(statuses: Sequence[str],
+                 parts: list[Callable[[str], QuerySet[Any]]]) -> list[tuple[Any, ...]]:
+    """The rows of ordered, cut queries, each once per status, in one round trip.
+
+    Each part keeps its own ``ORDER BY … LIMIT`` (an index range that stops) inside a
+    subquery of a ``UNION ALL`` (SQLite accepts them only there). A part is compiled once,
+    for a stand-in status, and repeated with each status as its parameter.
     """
-    if not parts:
-        return []
+    compiled = []
+    using = "default"
+    for part in parts:
+        qs = part(_ANY_STATUS)
+        using = qs.db
+        compiled.append(qs.query.get_compiler(using=using).as_sql())
     sqls: list[str] = []
     params: list[Any] = []
-    for i, part in enumerate(parts):
-        sql, args = part.query.get_compiler(using=part.db).as_sql()
-        sqls.append(f"SELECT * FROM ({sql}) AS part{i}")  # noqa: S608 (compiled, bound)
-        params.extend(args)
-    with connections[parts[0].db].cursor() as cur:
+    for status in statuses:
+        for sql, args in compiled:
+            sqls.append(f"SELECT * FROM ({sql}) AS part{len(sqls)}")  # noqa: S608 (compiled)
+            params.extend(status if a == _ANY_STATUS else a for a in args)
+    if not sqls:
+        return []
+    with connections[using].cursor() as cur:
         cur.execute(" UNION ALL ".join(sqls), params)
         return list(cur.fetchall())
 
@@ -487,13 +501,11 @@ def _by_due(rows: QuerySet[Demand], statuses: Sequence[str], desc: bool, skip: i
     """
     n = skip + want
     direction = "-" if desc else ""
-    parts: list[QuerySet[Any]] = []
-    for status in statuses:
-        parts.append(rows.filter(status=status, due__isnull=False)
-                     .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n])
-        parts.append(rows.filter(status=status, due__isnull=True)
-                     .order_by("-id").values_list("due", "pk")[:n])
-    found = _union(parts)
+    found = _each_status(statuses, [
+        lambda status: rows.filter(status=status, due__isnull=False)
+        .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n],
+        lambda status: rows.filter(status=status, due__isnull=True)
+        .order_by("-id").values_list("due", "pk")[:n]])
     dated = [(due, pk) for due, pk in found if due is not None]
     if desc:
         dated.sort(reverse=True)
@@ -625,29 +637,31 @@ def queue_page(q: QueueQuery) -> QueuePage:
     scope = _scope(q)
     counts = {} if q.filtered else {s: capped_count(scope.filter(status=s), COUNT_CAP)
                                     for s in QUEUE_STATUSES}
-    rows = scope
-    statuses: Sequence[str]
-    if q.status == "":
-        statuses = QUEUE_STATUSES
-        rows = rows.filter(status__in=QUEUE_STATUSES)
-    elif q.status == "all":
-        statuses = Status.values
-    else:
-        statuses = [q.status]
-        rows = rows.filter(status=q.status)
     key, desc = parse_sort(q.sort)
     if q.status not in ("", *QUEUE_STATUSES) and q.sort == DEFAULT_SORT:
         key, desc = "received", True  # the archive: newest first, along the receipt index
     page = max(1, min(q.page, MAX_PAGE))
     start = (page - 1) * PAGE_SIZE
     bound = due_bound(q.due)
+    base = scope  # before the status filter: readers of one status at a time start here
     if bound is not None:  # the stored due date is exact: the filter is an index range
-        rows = rows.filter(due__lt=bound)
+        base = base.filter(due__lt=bound)
+    statuses: Sequence[str]
+    if q.status == "":
+        statuses = QUEUE_STATUSES
+        rows = base.filter(status__in=QUEUE_STATUSES)
+    elif q.status == "all":
+        statuses = Status.values
+        rows = base
+    else:
+        statuses = [q.status]
+        rows = base.filter(status=q.status)
     few = False  # a filter that leaves a few rows: let the database sort them
     if q.needs_hr:
         candidates = _hr_candidates()
         if candidates is not None:
             rows = rows.filter(pk__in=candidates)
+            base = base.filter(pk__in=candidates)
             few = True
     elif q.filtered or bound is not None:
         few = capped_count(rows, FEW) <= FEW
@@ -657,9 +671,9 @@ def queue_page(q: QueueQuery) -> QueuePage:
         within: Within = (partial(_soonest, statuses) if key == "risk"
                           else partial(_newest_each, statuses) if key == "jurisdiction"
                           else _newest)
-        ids = _walk(rows, groups, within, start, PAGE_SIZE + 1)
+        ids = _walk(base, rows, groups, within, start, PAGE_SIZE + 1)
     elif key == "deadline" and not few:
-        ids = _by_due(rows, statuses, desc, start, PAGE_SIZE + 1)
+        ids = _by_due(base, statuses, desc, start, PAGE_SIZE + 1)
     else:
         ids = list(rows.order_by(*_order(key, desc))
                    .values_list("pk", flat=True)[start: start + PAGE_SIZE + 1])
