@@ -364,7 +364,10 @@ def _order(key: str, desc: bool) -> list[Any]:
     """ORDER BY terms: the column, then ties broken the same way every time (newest first)."""
     def term(expr: Any) -> Any:
         e = expr if hasattr(expr, "resolve_expression") else F(expr)
-        return e.desc(nulls_last=True) if desc else e.asc(nulls_last=True)
+        # NULLS LAST only where a column has nulls: on a column without, it would keep
+        # PostgreSQL from reading a descending order backwards along the column's index
+        nulls = True if key in ("assignee", "deadline") else None
+        return e.desc(nulls_last=nulls) if desc else e.asc(nulls_last=nulls)
 
     if key == "risk":  # the severity tuple: kind of block, then the nearest deadline
         return [term("risk"), F("due").asc(nulls_last=True), F("id").desc()]
@@ -456,9 +459,9 @@ def _newest_each(statuses: Sequence[str], rows: QuerySet[Demand], _: QuerySet[De
     return sorted((pk for (pk,) in found), reverse=True)[skip: skip + want]
 
 
-def _soonest(statuses: Sequence[str], rows: QuerySet[Demand], _: QuerySet[Demand],
-             skip: int, want: int) -> list[int]:
-    return _by_due(rows, statuses, False, skip, want)
+def _soonest(statuses: Sequence[str], dated_only: bool, rows: QuerySet[Demand],
+             _: QuerySet[Demand], skip: int, want: int) -> list[int]:
+    return _by_due(rows, statuses, False, skip, want, dated_only=dated_only)
 
 
 _ANY_STATUS = "\x00status"  # stands for each status in a query compiled once
@@ -492,20 +495,24 @@ def _each_status(statuses: Sequence[str],
 
 
 def _by_due(rows: QuerySet[Demand], statuses: Sequence[str], desc: bool, skip: int,
-            want: int) -> list[int]:
+            want: int, *, dated_only: bool = False) -> list[int]:
     """Ids in the order of the stored due date (ties newest first, no date last).
 
     Per status, one index range of ``(status, [risk,] due, id)`` for the dated demands and one
     for the undated, each cut at the page's end, read in one query and merged here: a single
-    ``status IN (…) ORDER BY due`` would read and sort every open row.
+    ``status IN (…) ORDER BY due`` would read and sort every open row. ``dated_only`` when
+    ``rows`` are already cut by due date (PostgreSQL would not see that "due IS NULL" then
+    finds nothing, and would look for it row by row).
     """
     n = skip + want
     direction = "-" if desc else ""
-    found = _each_status(statuses, [
+    parts: list[Callable[[str], QuerySet[Any]]] = [
         lambda status: rows.filter(status=status, due__isnull=False)
-        .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n],
-        lambda status: rows.filter(status=status, due__isnull=True)
-        .order_by("-id").values_list("due", "pk")[:n]])
+        .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n]]
+    if not dated_only:
+        parts.append(lambda status: rows.filter(status=status, due__isnull=True)
+                     .order_by("-id").values_list("due", "pk")[:n])
+    found = _each_status(statuses, parts)
     dated = [(due, pk) for due, pk in found if due is not None]
     if desc:
         dated.sort(reverse=True)
@@ -668,12 +675,12 @@ def queue_page(q: QueueQuery) -> QueuePage:
     groups = None if few else _groups(key, desc, rows)
     if groups is not None:
         # the severity tuple goes on with the nearest deadline; other groups newest first
-        within: Within = (partial(_soonest, statuses) if key == "risk"
+        within: Within = (partial(_soonest, statuses, bound is not None) if key == "risk"
                           else partial(_newest_each, statuses) if key == "jurisdiction"
                           else _newest)
         ids = _walk(base, rows, groups, within, start, PAGE_SIZE + 1)
     elif key == "deadline" and not few:
-        ids = _by_due(base, statuses, desc, start, PAGE_SIZE + 1)
+        ids = _by_due(base, statuses, desc, start, PAGE_SIZE + 1, dated_only=bound is not None)
     else:
         ids = list(rows.order_by(*_order(key, desc))
                    .values_list("pk", flat=True)[start: start + PAGE_SIZE + 1])
