@@ -7,9 +7,10 @@ refused. A non-disclosure order expires on its stated date. The response date is
 :mod:`dueprocess.demands.due`, which the demand also stores for the queue's index; what is
 shown for one demand is computed afresh, so a changed demand or library moves it at once.
 
-For the queue's SQL filters, :func:`due_before_q` over-approximates "due before T" (every
-counting rule in the library only ever lengthens an elapsed period, never shortens it); the
-exact date is then checked in Python on the few rows that pass.
+The queue sorts and filters by the stored date. The calendar and the reminders still narrow
+with :func:`due_before_q`, which over-approximates "due before T" (every counting rule in
+the library only ever lengthens an elapsed period, never shortens it); the exact date is
+then checked in Python on the few rows that pass.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from dueprocess.demands.due import due_from, emergency_target
@@ -275,11 +276,6 @@ def overdue_responses(now: datetime, *, limit: int = 200) -> list[DueItem]:
             out.append(_item("response_deadline", due.date(), d, "overdue", exact=due))
     out.sort(key=lambda i: (i.due, i.demand_id))
     return out[:limit]
-
-
-def filter_due(rows: QuerySet[Demand], before: datetime) -> QuerySet[Demand]:
-    """Narrow a queue query to demands that may be due before ``before`` (see module doc)."""
-    return rows.filter(due_before_q(before))
 
 
 def demand_deadlines(demand: Demand, *, asks: list[Ask] | None = None,

@@ -498,28 +498,30 @@ def _by_due(rows: QuerySet[Demand], statuses: Sequence[str], desc: bool, skip: i
             want: int, *, dated_only: bool = False) -> list[int]:
     """Ids in the order of the stored due date (ties newest first, no date last).
 
-    Per status, one index range of ``(status, [risk,] due, id)`` for the dated demands and one
-    for the undated, each cut at the page's end, read in one query and merged here: a single
-    ``status IN (…) ORDER BY due`` would read and sort every open row. ``dated_only`` when
+    Per status, one index range of ``(status, [risk,] due, id)`` for the dated demands, each
+    cut at the page's end, read in one query and merged here (a single ``status IN (…) ORDER
+    BY due`` would read and sort every open row); the undated, from their partial index, only
+    when the dated ones do not fill the page. ``dated_only`` when
     ``rows`` are already cut by due date (PostgreSQL would not see that "due IS NULL" then
     finds nothing, and would look for it row by row).
     """
     n = skip + want
     direction = "-" if desc else ""
-    parts: list[Callable[[str], QuerySet[Any]]] = [
+    dated = _each_status(statuses, [
         lambda status: rows.filter(status=status, due__isnull=False)
-        .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n]]
-    if not dated_only:
-        parts.append(lambda status: rows.filter(status=status, due__isnull=True)
-                     .order_by("-id").values_list("due", "pk")[:n])
-    found = _each_status(statuses, parts)
-    dated = [(due, pk) for due, pk in found if due is not None]
+        .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n]])
     if desc:
         dated.sort(reverse=True)
     else:
         dated.sort(key=lambda k: (k[0], -k[1]))
-    undated = sorted((pk for due, pk in found if due is None), reverse=True)
-    return ([pk for _, pk in dated] + undated)[skip:n]
+    ids = [pk for _, pk in dated[skip:n]]
+    if len(dated) < n and not dated_only:  # every dated row is in hand; then the undated
+        rest = max(0, skip - len(dated))
+        undated = _each_status(statuses, [
+            lambda status: rows.filter(status=status, due__isnull=True)
+            .order_by("-id").values_list("pk")[: rest + want]])
+        ids += sorted((pk for (pk,) in undated), reverse=True)[rest: rest + want - len(ids)]
+    return ids
 
 
 def capped_count(qs: QuerySet[Demand], cap: int) -> int:
