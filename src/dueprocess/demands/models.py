@@ -6,11 +6,15 @@ the one place that knows which transitions are legal and records each in the aud
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from dueprocess.demands.due import DUE_COLUMNS, due_from, due_of
 
 
 class Status(models.TextChoices):
@@ -126,6 +130,36 @@ class Channel(models.TextChoices):
     IMPORT = "import"
 
 
+class DemandQuerySet(models.QuerySet["Demand"]):
+    def update(self, **kwargs: Any) -> int:
+        """An update of a column the due date follows also brings ``due`` up to date."""
+        if "due" in kwargs or not any(c in kwargs for c in DUE_COLUMNS):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))  # before: the filter may change
+            count = super().update(**kwargs)
+            refresh_due(self.model.objects.filter(pk__in=pks))
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
+def refresh_due(rows: models.QuerySet[Demand], *, batch: int = 2000) -> int:
+    """Recompute the stored due date of ``rows`` in batches; returns how many changed."""
+    changed = 0
+    last = 0
+    while True:
+        chunk = list(rows.filter(pk__gt=last).order_by("pk")
+                     .values_list("pk", "due", *DUE_COLUMNS)[:batch])
+        if not chunk:
+            return changed
+        stale = [Demand(pk=pk, due=due) for pk, old, *columns in chunk
+                 if (due := due_from(*columns)) != old]
+        Demand.objects.bulk_update(stale, ["due"], batch_size=500)
+        changed += len(stale)
+        last = chunk[-1][0]
+
+
 class Demand(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="demands")
     requester = models.ForeignKey(Requester, null=True, blank=True, on_delete=models.SET_NULL,
@@ -182,12 +216,28 @@ class Demand(models.Model):
     request_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The response deadline (demands.due), stored so the queue sorts and filters on an index;
+    # written on every save and every update of a column it follows.
+    due = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DemandQuerySet.as_manager()
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "id"]),
             models.Index(fields=["authority", "id"]),
             models.Index(fields=["status", "risk", "id"], name="demand_queue_idx"),
+            models.Index(fields=["status", "risk", "due", "id"], name="demand_queue_due_idx"),
+            models.Index(fields=["status", "due", "id"], name="demand_due_idx"),
+            # Demands without a due date, newest first (PostgreSQL orders by id after
+            # "due IS NULL" only in an index made for that condition)
+            models.Index(fields=["status", "id"], condition=models.Q(due__isnull=True),
+                         name="demand_undated_idx"),
+            models.Index(fields=["status", "risk", "id"], condition=models.Q(due__isnull=True),
+                         name="demand_queue_undated_idx"),
+            models.Index(fields=["status", "jurisdiction", "id"],
+                         name="demand_jurisdiction_idx"),
+            models.Index(fields=["status", "emergency", "id"], name="demand_emergency_idx"),
             models.Index(fields=["authority", "reference"], name="demand_reference_idx"),
         ]
         constraints = [
@@ -198,6 +248,13 @@ class Demand(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.reference}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.due = due_of(self)
+        fields = kwargs.get("update_fields")
+        if fields is not None and any(c in fields for c in DUE_COLUMNS):
+            kwargs["update_fields"] = {*fields, "due"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

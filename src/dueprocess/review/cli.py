@@ -1,4 +1,5 @@
-"""Reviewers' verbs of the `dueprocess` command: ``demand decide|approve|send-back|note``.
+"""Reviewers' verbs of the `dueprocess` command: ``demand decide|approve|send-back|note``,
+``reminders send`` and ``deadlines refresh``.
 
 Each is a thin call into the same actions as the console and the API, so a refused step
 prints the rule it breaks (with its stable code) and changes nothing.
@@ -113,7 +114,27 @@ def cmd_reminders_send(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deadlines_refresh(args: argparse.Namespace) -> int:
+    setup()
+    # start-up: models need Django
+    from dueprocess.demands.models import FINAL_STATUSES, Demand, refresh_due
+
+    rows = (Demand.objects.all() if args.all
+            else Demand.objects.exclude(status__in=FINAL_STATUSES))
+    changed = refresh_due(rows)
+    print(f"{changed} stored due date(s) changed")
+    return 0
+
+
 def register(sub: Any) -> None:
+    r = sub.add_parser("deadlines", help="the response due dates the queue sorts by")
+    rsub = r.add_subparsers(dest="deadlines_command", required=True)
+    rr = rsub.add_parser("refresh", help="recompute stored due dates after a change of "
+                         "DUEPROCESS_EMERGENCY_RESPONSE_HOURS or of the law library")
+    rr.add_argument("--all", action="store_true",
+                    help="closed demands too (open ones by default)")
+    rr.set_defaults(func=cmd_deadlines_refresh)
+
     m = sub.add_parser("reminders", help="deadline reminders by e-mail")
     msub = m.add_subparsers(dest="reminders_command", required=True)
     ms = msub.add_parser("send", help="send the reminders that are due (run daily)")

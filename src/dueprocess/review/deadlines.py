@@ -3,12 +3,14 @@
 A response is due at the deadline the demand states, else at the statutory one computed
 from its instrument (law library, issuing State's time zone). A preservation runs from
 receipt of the request for the days asked (or the statute's period), unless the ask was
-refused. A non-disclosure order expires on its stated date. Nothing here is stored: the
-dates follow from the case file, so a changed demand or library moves them at once.
+refused. A non-disclosure order expires on its stated date. The response date is computed by
+:mod:`dueprocess.demands.due`, which the demand also stores for the queue's index; what is
+shown for one demand is computed afresh, so a changed demand or library moves it at once.
 
-For the queue's SQL filters, :func:`due_before_q` over-approximates "due before T" (every
-counting rule in the library only ever lengthens an elapsed period, never shortens it); the
-exact date is then checked in Python on the few rows that pass.
+The queue sorts and filters by the stored date. The calendar and the reminders still narrow
+with :func:`due_before_q`, which over-approximates "due before T" (every counting rule in
+the library only ever lengthens an elapsed period, never shortens it); the exact date is
+then checked in Python on the few rows that pass.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from dueprocess.demands.due import due_from, emergency_target
 from dueprocess.demands.models import OPEN_STATUSES, Ask, AskKind, Decision, Demand, Outcome, Status
 from dueprocess.law import default_library, response_deadline
 from dueprocess.law.regions import zone_of
@@ -48,28 +50,6 @@ def statutory_due(demand: Demand) -> datetime | None:
                                                 demand.emergency,
                                                 zone=zone_of(demand.jurisdiction))
     return result
-
-
-def emergency_target() -> timedelta | None:
-    """The platform's own answer time for emergencies (``DUEPROCESS_EMERGENCY_RESPONSE_HOURS``)."""
-    hours = settings.DUEPROCESS.emergency_response_hours
-    return timedelta(hours=hours) if hours else None
-
-
-def due_from(deadline: datetime | None, instrument_id: str, received_at: datetime,
-             emergency: bool, jurisdiction: str) -> datetime | None:
-    """:func:`response_due` from the demand's columns (the queue reads only those)."""
-    if deadline:
-        return deadline
-    instrument = _library().get(instrument_id)
-    statutory: datetime | None = (
-        response_deadline(instrument, received_at, emergency, zone=zone_of(jurisdiction))
-        if instrument is not None else None)
-    target = emergency_target() if emergency else None
-    if target is None:
-        return statutory
-    ours = received_at + target
-    return min(statutory, ours) if statutory is not None else ours
 
 
 def response_due(demand: Demand) -> datetime | None:
@@ -275,27 +255,16 @@ def calendar(start: date, end: date, *, limit: int = 500) -> list[DueItem]:
 def overdue_count(now: datetime, *, cap: int = 100) -> int:
     """How many open demands are past their response deadline, counted up to ``cap``.
 
-    Reads plain columns of at most ``2 * cap`` candidates per open status (no model
-    instances), so the queue can show the banner on every first page.
+    Reads the stored due date (``Demand.due``): one range of the ``(status, due, id)`` index
+    per open status, each stopping at ``cap``, so the queue can show the banner on every
+    first page.
     """
-
-    library = _library()
-    rows: list[tuple[Any, ...]] = []
-    for status in OPEN_STATUSES:  # one index range per status, each stopping at its limit
-        rows.extend(Demand.objects.filter(status=status).filter(due_before_q(now)).order_by()
-                    .values_list("deadline", "instrument", "received_at", "emergency",
-                                 "jurisdiction")[: cap * 2])
     count = 0
-    for deadline, instrument_id, received_at, emergency, jurisdiction in rows:
-        due = deadline
-        if due is None:
-            instrument = library.get(instrument_id)
-            due = (response_deadline(instrument, received_at, emergency,
-                                     zone=zone_of(jurisdiction)) if instrument else None)
-        if due is not None and due < now:
-            count += 1
-            if count >= cap:
-                break
+    for status in OPEN_STATUSES:
+        count += (Demand.objects.filter(status=status, due__lt=now).order_by()
+                  .values("pk")[: cap - count].count())
+        if count >= cap:
+            break
     return count
 
 
@@ -309,11 +278,6 @@ def overdue_responses(now: datetime, *, limit: int = 200) -> list[DueItem]:
             out.append(_item("response_deadline", due.date(), d, "overdue", exact=due))
     out.sort(key=lambda i: (i.due, i.demand_id))
     return out[:limit]
-
-
-def filter_due(rows: QuerySet[Demand], before: datetime) -> QuerySet[Demand]:
-    """Narrow a queue query to demands that may be due before ``before`` (see module doc)."""
-    return rows.filter(due_before_q(before))
 
 
 def demand_deadlines(demand: Demand, *, asks: list[Ask] | None = None,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -325,17 +327,17 @@ def case_file(demand: Demand, *, targets_after: int | None = None,
 # ----------------------------------------------------------------------------- the queue
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
+#: Up to this many rows under a filter, the database sorts them (they are found by an index);
+#: more, and the queue reads them in index order (see :func:`_walk` and :func:`_by_due`).
+FEW = 1000
 OVERDUE_CAP = 50
 #: Sorted views page by number; past this page the order would cost a long scan.
 MAX_PAGE = 200
-# With a deadline filter the SQL condition is a superset; candidates are checked exactly in
-# chunks of this many until the page is full.
-DUE_CHUNK = 4 * PAGE_SIZE
 
 QUEUE_FIELDS = (
     "id", "reference", "instrument", "jurisdiction", "status", "recommendation",
-    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk",
+    "target_count", "received_at", "deadline", "emergency", "awaiting_approval", "risk", "due",
     "authority__name", "authority__slug", "assignee__username",
 )
 
@@ -380,12 +382,14 @@ def _order(key: str, desc: bool) -> list[Any]:
     """ORDER BY terms: the column, then ties broken the same way every time (newest first)."""
     def term(expr: Any) -> Any:
         e = expr if hasattr(expr, "resolve_expression") else F(expr)
-        return e.desc(nulls_last=True) if desc else e.asc(nulls_last=True)
+        # NULLS LAST only where a column has nulls: on a column without, it would keep
+        # PostgreSQL from reading a descending order backwards along the column's index
+        nulls = True if key in ("assignee", "deadline") else None
+        return e.desc(nulls_last=nulls) if desc else e.asc(nulls_last=nulls)
 
-    due = deadlines.due_estimate()
     if key == "risk":  # the severity tuple: kind of block, then the nearest deadline
-        return [term("risk"), due.asc(nulls_last=True), F("id").desc()]
-    column = {"received": "received_at", "deadline": due, "authority": "authority__name",
+        return [term("risk"), F("due").asc(nulls_last=True), F("id").desc()]
+    column = {"received": "received_at", "deadline": "due", "authority": "authority__name",
               "jurisdiction": "jurisdiction", "status": "status",
               "assignee": "assignee__username"}[key]
     return [term(column), F("id").desc()]
@@ -395,7 +399,7 @@ def _order(key: str, desc: bool) -> list[Any]:
 RISK_LEVELS = (6, 5, 4, 3, 2, 1, 0)
 
 
-def _groups(key: str, desc: bool) -> list[Q] | None:
+def _groups(key: str, desc: bool, rows: QuerySet[Demand]) -> list[Q] | None:
     """The values of a column with few of them, in sort order, as one filter each.
 
     Ordering a million rows by such a column would read and sort every open row; reading
@@ -412,6 +416,12 @@ def _groups(key: str, desc: bool) -> list[Q] | None:
         groups = [Q(authority_id=pk) for pk in names[:500]]
         if len(groups) >= 500:
             return None  # too many to walk: let the database sort
+    elif key == "jurisdiction":  # the values there are, from the (status, jurisdiction) index
+        codes = sorted(set(rows.order_by().values_list("jurisdiction", flat=True)
+                           .distinct()[:501]))
+        if len(codes) > 500:
+            return None
+        groups = [Q(jurisdiction=code) for code in codes]
     elif key == "assignee":
         people = (get_user_model().objects
                   .filter(Exists(Demand.objects.filter(assignee_id=OuterRef("pk"))))
@@ -428,17 +438,12 @@ def _groups(key: str, desc: bool) -> list[Q] | None:
     return groups[::-1] if desc == (key != "risk") else groups
 
 
-def _inner_order(key: str) -> list[Any]:
-    if key == "risk":  # the severity tuple goes on with the nearest deadline
-        return [deadlines.due_estimate().asc(nulls_last=True), F("id").desc()]
-    return [F("id").desc()]
-
-
-def _walk(rows: QuerySet[Demand], groups: list[Q], inner: list[Any], skip: int,
-          want: int) -> list[int]:
+def _walk(base: QuerySet[Demand], rows: QuerySet[Demand], groups: list[Q], within: Within,
+          skip: int, want: int) -> list[int]:
     """Ids ``skip`` to ``skip + want`` of ``rows`` taken group by group (see :func:`_groups`).
 
-    Groups before the page are counted, not read; counting is an index range too.
+    ``base`` is ``rows`` before its status filter (for readers that take one status at a
+    time). Groups before the page are counted, not read; counting is an index range too.
     """
     ids: list[int] = []
     for group in groups:
@@ -448,47 +453,92 @@ def _walk(rows: QuerySet[Demand], groups: list[Q], inner: list[Any], skip: int,
             if n <= skip:
                 skip -= n
                 continue
-        page = part.order_by(*inner).values_list("pk", flat=True)
-        ids.extend(page[skip: skip + want - len(ids)])
+        ids.extend(within(base.filter(group), part, skip, want - len(ids)))
         skip = 0
         if len(ids) >= want:
             break
     return ids
 
 
-def _by_due(rows: QuerySet[Demand], desc: bool, skip: int, want: int) -> list[int]:
-    """Ids in the order of :func:`deadlines.due_estimate`, without sorting every open row.
+#: Reads a group's page: (the group in every status, the group in the statuses asked for,
+#: skip, want) -> ids.
+Within = Callable[[QuerySet[Demand], QuerySet[Demand], int, int], list[int]]
 
-    The estimate is the stated deadline, or receipt plus one period per group of
-    instruments; within a group it follows an indexed column, so each group gives its first
-    rows from an index range, and those few are merged here. Demands without any deadline
-    come last, newest first.
+
+def _newest(base: QuerySet[Demand], rows: QuerySet[Demand], skip: int, want: int) -> list[int]:
+    return list(rows.order_by("-id").values_list("pk", flat=True)[skip: skip + want])
+
+
+def _newest_each(statuses: Sequence[str], rows: QuerySet[Demand], _: QuerySet[Demand],
+                 skip: int, want: int) -> list[int]:
+    """Newest first, one range of the ``(status, …, id)`` index per status, merged."""
+    found = _each_status(statuses, [
+        lambda status: rows.filter(status=status).order_by("-id").values_list("pk")[: skip + want]])
+    return sorted((pk for (pk,) in found), reverse=True)[skip: skip + want]
+
+
+def _soonest(statuses: Sequence[str], dated_only: bool, rows: QuerySet[Demand],
+             _: QuerySet[Demand], skip: int, want: int) -> list[int]:
+    return _by_due(rows, statuses, False, skip, want, dated_only=dated_only)
+
+
+_ANY_STATUS = "\x00status"  # stands for each status in a query compiled once
+
+
+def _each_status(statuses: Sequence[str],
+                 parts: list[Callable[[str], QuerySet[Any]]]) -> list[tuple[Any, ...]]:
+    """The rows of ordered, cut queries, each once per status, in one round trip.
+
+    Each part keeps its own ``ORDER BY … LIMIT`` (an index range that stops) inside a
+    subquery of a ``UNION ALL`` (SQLite accepts them only there). A part is compiled once,
+    for a stand-in status, and repeated with each status as its parameter.
+    """
+    compiled = []
+    using = "default"
+    for part in parts:
+        qs = part(_ANY_STATUS)
+        using = qs.db
+        compiled.append(qs.query.get_compiler(using=using).as_sql())
+    sqls: list[str] = []
+    params: list[Any] = []
+    for status in statuses:
+        for sql, args in compiled:
+            sqls.append(f"SELECT * FROM ({sql}) AS part{len(sqls)}")  # noqa: S608 (compiled)
+            params.extend(status if a == _ANY_STATUS else a for a in args)
+    if not sqls:
+        return []
+    with connections[using].cursor() as cur:
+        cur.execute(" UNION ALL ".join(sqls), params)
+        return list(cur.fetchall())
+
+
+def _by_due(rows: QuerySet[Demand], statuses: Sequence[str], desc: bool, skip: int,
+            want: int, *, dated_only: bool = False) -> list[int]:
+    """Ids in the order of the stored due date (ties newest first, no date last).
+
+    Per status, one index range of ``(status, [risk,] due, id)`` for the dated demands, each
+    cut at the page's end, read in one query and merged here (a single ``status IN (…) ORDER
+    BY due`` would read and sort every open row); the undated, from their partial index, only
+    when the dated ones do not fill the page. ``dated_only`` when
+    ``rows`` are already cut by due date (PostgreSQL would not see that "due IS NULL" then
+    finds nothing, and would look for it row by row).
     """
     n = skip + want
-    ordinary, emergency = deadlines.periods()
-    urgent = [i for ids in emergency.values() for i in ids]
     direction = "-" if desc else ""
-    stated = rows.filter(deadline__isnull=False).order_by(f"{direction}deadline", "-id")
-    keyed: list[tuple[Any, int]] = list(stated.values_list("deadline", "pk")[:n])
-    streams: list[tuple[timedelta, QuerySet[Demand]]] = [
-        (period, rows.filter(deadline__isnull=True, emergency=True, instrument__in=ids))
-        for period, ids in emergency.items()]
-    streams += [(period, rows.filter(deadline__isnull=True, instrument__in=ids)
-                 .exclude(emergency=True, instrument__in=urgent))
-                for period, ids in ordinary.items()]
-    for period, part in streams:
-        keyed += [(received + period, pk) for received, pk in
-                  part.order_by(f"{direction}received_at", "-id")
-                  .values_list("received_at", "pk")[:n]]
-    keyed.sort(key=lambda k: (-k[0].timestamp() if desc else k[0].timestamp(), -k[1]))
-    ids = [pk for _, pk in keyed[skip:n]]
-    if len(keyed) < n:  # every demand with a deadline is in hand; then those without
-        limited = [i for ids in ordinary.values() for i in ids]
-        without = (rows.filter(deadline__isnull=True).exclude(instrument__in=limited)
-                   .exclude(emergency=True, instrument__in=urgent))
-        rest = max(0, skip - len(keyed))
-        ids += list(without.order_by("-id").values_list("pk", flat=True)[
-            rest: rest + want - len(ids)])
+    dated = _each_status(statuses, [
+        lambda status: rows.filter(status=status, due__isnull=False)
+        .order_by(f"{direction}due", "-id").values_list("due", "pk")[:n]])
+    if desc:
+        dated.sort(reverse=True)
+    else:
+        dated.sort(key=lambda k: (k[0], -k[1]))
+    ids = [pk for _, pk in dated[skip:n]]
+    if len(dated) < n and not dated_only:  # every dated row is in hand; then the undated
+        rest = max(0, skip - len(dated))
+        undated = _each_status(statuses, [
+            lambda status: rows.filter(status=status, due__isnull=True)
+            .order_by("-id").values_list("pk")[: rest + want]])
+        ids += sorted((pk for (pk,) in undated), reverse=True)[rest: rest + want - len(ids)]
     return ids
 
 
@@ -599,22 +649,22 @@ def _scope(q: QueueQuery) -> QuerySet[Demand]:
     return scope
 
 
-def _exactly_due(rows: QuerySet[Demand], bound: Any, want: int) -> list[int]:
-    """Ids of the first ``want`` rows (in the query's order) due before ``bound``, exactly."""
-    out: list[int] = []
-    start = 0
-    while len(out) < want:
-        chunk = list(rows.values_list("pk", "deadline", "instrument", "received_at",
-                                      "emergency", "jurisdiction")[start: start + DUE_CHUNK])
-        for pk, deadline, instrument_id, received_at, emergency, jurisdiction in chunk:
-            due = deadlines.due_from(deadline, instrument_id, received_at, emergency,
-                                     jurisdiction)
-            if due is not None and due < bound:
-                out.append(pk)
-        if len(chunk) < DUE_CHUNK:
-            break
-        start += DUE_CHUNK
-    return out[:want]
+def _hr_candidates() -> list[int] | None:
+    """Demands with a finding that calls for a human-rights review, from the findings' code
+    index, or ``None`` when there are more than :data:`FEW` (then each row is probed)."""
+    rights = Q(code__startswith="rights.")
+    if connections[Finding.objects.db].vendor == "sqlite":
+        # SQLite's LIKE ignores case and so never uses the index; in its binary order
+        # the same codes are a range (PostgreSQL has a pattern index for LIKE)
+        rights = Q(code__gte="rights.", code__lt="rights/")
+    ids = list(Finding.objects.filter(superseded_at__isnull=True,
+                                      severity__in=(Severity.WARNING, Severity.BLOCK))
+               .filter(Q(code=gates.HR_POLICY_CODE) | rights)
+               .order_by().values_list("demand_id", flat=True)[: 4 * FEW + 1])
+    if len(ids) > 4 * FEW:  # (no DISTINCT: it would lead SQLite to the demand index)
+        return None
+    unique = sorted(set(ids))
+    return unique if len(unique) <= FEW else None
 
 
 def queue_page(q: QueueQuery) -> QueuePage:
@@ -627,33 +677,49 @@ def queue_page(q: QueueQuery) -> QueuePage:
     scope = _scope(q)
     counts = {} if q.filtered else {s: capped_count(scope.filter(status=s), COUNT_CAP)
                                     for s in QUEUE_STATUSES}
-    rows = scope
-    if q.status == "":
-        rows = rows.filter(status__in=QUEUE_STATUSES)
-    elif q.status != "all":
-        rows = rows.filter(status=q.status)
     key, desc = parse_sort(q.sort)
     if q.status not in ("", *QUEUE_STATUSES) and q.sort == DEFAULT_SORT:
         key, desc = "received", True  # the archive: newest first, along the receipt index
     page = max(1, min(q.page, MAX_PAGE))
     start = (page - 1) * PAGE_SIZE
     bound = due_bound(q.due)
-    groups = _groups(key, desc)
-    if bound is not None:
-        ordered = rows.order_by(*_order(key, desc))
-        ids = _exactly_due(deadlines.filter_due(ordered, bound), bound, start + PAGE_SIZE + 1)
-        ids = ids[start:]
-    elif groups is not None:
-        ids = _walk(rows, groups, _inner_order(key), start, PAGE_SIZE + 1)
-    elif key == "deadline":
-        ids = _by_due(rows, desc, start, PAGE_SIZE + 1)
+    base = scope  # before the status filter: readers of one status at a time start here
+    if bound is not None:  # the stored due date is exact: the filter is an index range
+        base = base.filter(due__lt=bound)
+    statuses: Sequence[str]
+    if q.status == "":
+        statuses = QUEUE_STATUSES
+        rows = base.filter(status__in=QUEUE_STATUSES)
+    elif q.status == "all":
+        statuses = Status.values
+        rows = base
+    else:
+        statuses = [q.status]
+        rows = base.filter(status=q.status)
+    few = False  # a filter that leaves a few rows: let the database sort them
+    if q.needs_hr:
+        candidates = _hr_candidates()
+        if candidates is not None:
+            rows = rows.filter(pk__in=candidates)
+            base = base.filter(pk__in=candidates)
+            few = True
+    elif q.filtered or bound is not None:
+        few = capped_count(rows, FEW) <= FEW
+    groups = None if few else _groups(key, desc, rows)
+    if groups is not None:
+        # the severity tuple goes on with the nearest deadline; other groups newest first
+        within: Within = (partial(_soonest, statuses, bound is not None) if key == "risk"
+                          else partial(_newest_each, statuses) if key == "jurisdiction"
+                          else _newest)
+        ids = _walk(base, rows, groups, within, start, PAGE_SIZE + 1)
+    elif key == "deadline" and not few:
+        ids = _by_due(base, statuses, desc, start, PAGE_SIZE + 1, dated_only=bound is not None)
     else:
         ids = list(rows.order_by(*_order(key, desc))
                    .values_list("pk", flat=True)[start: start + PAGE_SIZE + 1])
     found = {d.pk: d for d in Demand.objects.filter(pk__in=ids)
              .select_related("authority", "assignee").only(*QUEUE_FIELDS)}
-    result = [QueueRow(found[pk], deadlines.response_due(found[pk]))
-              for pk in ids[:PAGE_SIZE] if pk in found]
+    result = [QueueRow(found[pk], found[pk].due) for pk in ids[:PAGE_SIZE] if pk in found]
     return QueuePage(rows=result, counts=counts, sort=key, descending=desc, page=page,
                      more=len(ids) > PAGE_SIZE and page < MAX_PAGE)
 
