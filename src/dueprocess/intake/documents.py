@@ -204,7 +204,8 @@ def stored_name(doc: Document) -> str:
     try:
         return blobstore.name(FOLDER, doc.path)
     except blobstore.BlobError as exc:
-        raise Conflict(gettext("the document's stored path is outside the documents folder")) from exc
+        raise Conflict(gettext("the document's stored path is outside the documents "
+                               "folder")) from exc
 
 
 def open_document(doc: Document) -> IO[bytes] | None:
