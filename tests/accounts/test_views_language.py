@@ -57,7 +57,7 @@ def test_an_unknown_language_is_refused_and_changes_nothing(settings: Any) -> No
     client.post("/account/language/", {"language": "de"})
     answer = client.post("/account/language/", {"language": "klingon", "next": "/review/"})
     assert answer.status_code == 400
-    assert "unknown language" in answer.content.decode()
+    assert "Unbekannte Sprache &#x27;klingon&#x27;" in answer.content.decode()  # in German, kept
     assert Preference.objects.get(user=user).language == "de"
 
 

@@ -91,3 +91,15 @@ def test_an_officer_without_a_choice_still_reads_english(officer: Any) -> None:
     client = _signed_in(officer, "")
     page = client.post(NEW, MISTAKES).content.decode()
     assert "Your reference" in page and "Choose at least one data category." in page
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("de", ["Vertrauen:", ">mittel<", "noch keine Ersuchen", "zweiter Faktor eingerichtet"]),
+    ("zh-hant", [">中<", "尚未提出任何要求", "已設定第二重驗證"]),
+])
+def test_the_officers_standing_reads_in_their_language(officer: Any, language: str,
+                                                        words: list[str]) -> None:
+    page = _signed_in(officer, language).get("/portal/account/").content.decode()
+    for word in words:
+        assert word in page, word
+    assert "verified requester" not in page and ">medium<" not in page

@@ -72,13 +72,14 @@ def test_the_skip_link_comes_first_and_moves_focus_to_main(live_server: Any,
             assert page.evaluate("() => document.activeElement.id") == "main", name
 
 
-def test_pages_declare_english_while_the_interface_is_english(live_server: Any,
-                                                              walk: Walk) -> None:
+def test_pages_declare_the_language_they_are_shown_in(live_server: Any, walk: Walk) -> None:
     with browser_page() as page:
         page.set_extra_http_headers({"Accept-Language": "de-DE,de;q=0.9"})
         for name, path, session in walk.pages:
             open_as(page, live_server.url, path, session)
-            assert page.evaluate("() => document.documentElement.lang") == "en", name
+            assert page.evaluate("() => document.documentElement.lang") == "de", name
+            assert "Zum Hauptinhalt springen" in page.content() \
+                or "Zum Bericht springen" in page.content(), name
 
 
 RING = """sel => {

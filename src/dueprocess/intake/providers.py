@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from dueprocess.demands.models import Authority, Channel, Demand, Requester
 from dueprocess.errors import InvalidInput
@@ -238,20 +239,25 @@ def requester_confidence(requester: Requester) -> Confidence:
     two_factor = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     if denied or flagged:
         if denied:
-            reasons.append(f"{denied} demand(s) denied by the authority on callback")
-        reasons.extend(f"{s.kind} {s.value} marked fraudulent" for s in flagged)
+            reasons.append(ngettext("%(n)s demand denied by the authority on callback",
+                                       "%(n)s demands denied by the authority on callback",
+                                       denied) % {"n": denied})
+        reasons.extend(gettext("%(kind)s %(value)s marked fraudulent")
+                       % {"kind": s.kind, "value": s.value} for s in flagged)
         return Confidence("low", tuple(reasons))
     if not requester.verified:
-        return Confidence("low", ("the requester has not been verified",))
-    reasons.append("verified requester")
-    reasons.append("second factor set up" if two_factor else "no second factor")
+        return Confidence("low", (gettext("the requester has not been verified"),))
+    reasons.append(gettext("verified requester"))
+    reasons.append(gettext("second factor set up") if two_factor
+                   else gettext("no second factor"))
     first = demands.order_by("received_at").values_list("received_at", flat=True).first()
     span = (timezone.now() - first) if first else timedelta(0)
     withdrawn = demands.filter(status="withdrawn").count()
-    reasons.append(f"{total} demand(s) since "
-                   f"{first:%Y-%m-%d}" if first else "no demands yet")
+    reasons.append(ngettext("%(n)s demand since %(first)s", "%(n)s demands since %(first)s",
+                            total) % {"n": total, "first": f"{first:%Y-%m-%d}"}
+                   if first else gettext("no demands yet"))
     if withdrawn:
-        reasons.append(f"{withdrawn} withdrawn")
+        reasons.append(gettext("%(n)s withdrawn") % {"n": withdrawn})
     if two_factor and total >= 3 and span >= timedelta(days=30):
         return Confidence("high", tuple(reasons))
     return Confidence("medium", tuple(reasons))
