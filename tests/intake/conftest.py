@@ -79,8 +79,7 @@ def officer(make_user: Callable[..., Any], fbi: Authority) -> Any:
     return user
 
 
-@pytest.fixture
-def portal(officer: Any) -> Client:
+def sign_in_officer(officer: Any) -> Client:
     """A browser session of the officer, signed in with password and code."""
     client = Client()
     r = client.post("/portal/login/", {"email": officer.email,
@@ -88,6 +87,11 @@ def portal(officer: Any) -> Client:
                                        "otp_token": totp_now()})
     assert r.status_code == 302, r.content
     return client
+
+
+@pytest.fixture
+def portal(officer: Any) -> Client:
+    return sign_in_officer(officer)
 
 
 def receive(authority: Authority, body: dict[str, Any], **kwargs: Any) -> Demand:

@@ -11,7 +11,7 @@ from django.test import Client
 
 from dueprocess.accounts.actions import set_language
 from dueprocess.demands.models import Demand
-from tests.intake.conftest import totp_now
+from tests.intake.conftest import sign_in_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +52,7 @@ EXPECTED = {
 def _signed_in(officer: Any, language: str) -> Client:
     """The officer's choice is kept with the account and taken into the session at sign-in."""
     set_language(officer, language)
-    client = Client()
-    r = client.post("/portal/login/", {"email": officer.email,
-                                       "password": "correct horse battery staple",
-                                       "otp_token": totp_now()})
-    assert r.status_code == 302, r.content
-    return client
+    return sign_in_officer(officer)
 
 
 @pytest.mark.parametrize("language", sorted(EXPECTED))
