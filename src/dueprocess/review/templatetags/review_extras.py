@@ -13,6 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from dueprocess.demands.models import Ask, AskKind
 from dueprocess.demands.reasons import REASON_LABELS
 from dueprocess.review.models import Alternative
+from dueprocess.review.timeline import RECOMMENDATION_WORDS, STATUS_WORDS
 
 register = template.Library()
 
@@ -48,23 +49,10 @@ def brief(payload: Any, limit: int = 180) -> str:
 
 #: Codes the console shows as words (demand statuses, recommendations, publication
 #: states), in the reader's language; any other code is shown with spaces for underscores.
+#: Statuses and recommendations read as the timeline words them: one wording per code.
 CODE_LABELS = {
-    "received": pgettext_lazy("status", "received"),
-    "in_review": pgettext_lazy("status", "in review"),
-    "awaiting_authority": pgettext_lazy("status", "awaiting authority"),
-    "on_hold": pgettext_lazy("status", "on hold"),
-    "approved": pgettext_lazy("status", "approved"),
-    "executing": pgettext_lazy("status", "executing"),
-    "completed": pgettext_lazy("status", "completed"),
-    "rejected": pgettext_lazy("status", "rejected"),
-    "withdrawn": pgettext_lazy("status", "withdrawn"),
-    "comply": pgettext_lazy("recommendation", "comply"),
-    "comply_partially": pgettext_lazy("recommendation", "comply partially"),
-    "request_clarification": pgettext_lazy("recommendation", "request clarification"),
-    "route_mlat": pgettext_lazy("recommendation", "route mlat"),
-    "reject": pgettext_lazy("recommendation", "reject"),
-    "hold": pgettext_lazy("recommendation", "hold"),
-    "escalate": pgettext_lazy("recommendation", "escalate"),
+    **STATUS_WORDS,
+    **RECOMMENDATION_WORDS,
     "draft": pgettext_lazy("publication status", "draft"),
     "published": pgettext_lazy("publication status", "published"),
 }
