@@ -424,6 +424,11 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # numpy (the screening index) starts a BLAS thread per core at import, for linear
+    # algebra nothing here does: on a busy machine those threads cost `screen` a tenth of a
+    # second of CPU. A value set in the environment still wins.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     args = build_parser().parse_args(argv)
     try:
         result: int = args.func(args)
