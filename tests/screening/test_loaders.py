@@ -119,6 +119,13 @@ def test_un_known_entry(un_entries: dict[str, ListEntry]) -> None:
     assert badege.nationalities == ("CD",)
 
 
+def test_un_alias_holding_several_spellings_gives_each(un_entries: dict[str, ListEntry]) -> None:
+    # <ALIAS_NAME>Qasim Soleimani; Qasem Sulaimani; ...</ALIAS_NAME>
+    names = un_entries["IRi.039"].names
+    assert "Qasim Soleimani" in names and "Kasim Sulaymani" in names
+    assert not any(";" in n for n in names)
+
+
 def test_un_designation_is_position(un_entries: dict[str, ListEntry]) -> None:
     assert un_entries["CDi.002"].positions == ("FARDC General",)
 

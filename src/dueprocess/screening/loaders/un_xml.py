@@ -77,7 +77,12 @@ def load_un_xml(source: Source) -> LoadReport:
             elem.clear()
             continue
         alias_tag = "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"
-        aliases = [clean_name(child_text(a, "ALIAS_NAME")) for a in children(elem, alias_tag)]
+        # one ALIAS_NAME often holds several spellings: "Qasim Soleimani; Qasem Sulaimani"
+        aliases = [
+            clean_name(part)
+            for a in children(elem, alias_tag)
+            for part in child_text(a, "ALIAS_NAME").split(";")
+        ]
         aliases.append(clean_name(child_text(elem, "NAME_ORIGINAL_SCRIPT")))
         names = [primary, *(a for a in aliases if not name_problem(a))]
         comments = clean_name(child_text(elem, "COMMENTS1"))
