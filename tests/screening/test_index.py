@@ -78,6 +78,25 @@ def test_same_name_other_birth_date_is_demoted(index: ScreeningIndex) -> None:
     assert same == 1.0 and other < DEFAULT_THRESHOLD
 
 
+@pytest.mark.parametrize(
+    ("query_date", "near"),
+    [
+        ("1965-07-25", True),  # three weeks apart: a slip
+        ("1965-04-07", True),  # day and month swapped
+        ("1966", True),  # only the year known, one off
+        ("1965-12-20", False),  # both full, months apart: another person
+        ("1964-11-02", False),
+    ],
+)
+def test_a_near_birth_date_keeps_the_alert_a_far_one_does_not(
+    index: ScreeningIndex, query_date: str, near: bool
+) -> None:
+    hit = next(h for h in index.search(Query("Chris Tang", birth_date=query_date))
+               if h.entry.entry_id == "29242")
+    assert ("(near)" in hit.explanation) is near, hit.explanation
+    assert hit.is_alert() is near
+
+
 def test_typos_honorifics_and_order(index: ScreeningIndex) -> None:
     for name in ("Tang Ping Keung", "TANG Pingkeung", "Commissioner Tnag Ping-keung", "chris TANG"):
         assert _score(index, Query(name), "29242") >= DEFAULT_THRESHOLD, name

@@ -48,6 +48,15 @@ SAME = [
     ("Ayman az-Zawahiri", "Ayman al-Zawahiri"),
     ("Mohamed El-Sayed Hassan", "HASSAN, Mohamed al-Sayed"),
     ("Zia ul Haq", "Zia-ul-Haq"),
+    # Arabic script, which writes no short vowels, against Latin spellings
+    ("صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI"),
+    ("محمد بن سلمان", "Muhammad bin Salman"),
+    ("عبد الرحمن", "Abd al-Rahman"),
+    # the same compounds with one letter less, or the linking article written in
+    ("ADAM, Nureldine", "ADAM, Noureddine"),
+    ("HEKMATYAR, Gulbudin", "HEKMATYAR, Gulbuddin"),
+    ("Ziaurrahman Madani", "ZIA-UR-RAHMAN MADANI"),
+    ("Tajudeen Abdul", "Taj al-Din Abdul"),
 ]
 
 DIFFERENT = [
@@ -67,6 +76,12 @@ DIFFERENT = [
     ("PLO", "People's Liberation Army"),
     # a transcription that does not sound like the name
     ("贝拉克·奥巴马", "Vladimir Putin"),
+    # Arabic script: the consonants of another name, or the lineage reversed
+    ("صدام حسين", "Hassan Sadiq"),
+    ("محمد بن سلمان", "Salman bin Muhammad"),
+    # vessels, funds and branches numbered apart
+    ("SAM JONG 1", "SAM JONG 2"),
+    ("BICENTENARIO III", "BICENTENARIO I"),
 ]
 
 
@@ -92,6 +107,39 @@ def test_explanations_name_the_reason() -> None:
     assert "hsi~xi (Wade-Giles 0.95)" in wade_giles, wade_giles
     german = compare_names("Wolodymyr Selenskyj", "Volodymyr Zelenskyy")
     assert "transliteration" in german.explain()
+
+
+def test_letters_of_a_transliteration_are_not_a_legal_form() -> None:
+    # سعد (Sa'd) is written "sd" in Latin letters, the Spanish and Slovenian legal forms
+    # SAD and SD: the given name must stay a name and meet its own spelling
+    arabic = compare_names("سعد سبعاوي إبراهيم", "Sa'd Sab'awi Ibrahim")
+    assert arabic.score >= DEFAULT_THRESHOLD, arabic.explain()
+    assert "llc" not in arabic.explain() and "jsc" not in arabic.explain()
+    assert compare("Sa\u2019d Hasan", "Saad Hasan") >= DEFAULT_THRESHOLD
+    # a legal form written in Latin letters beside another script is still read as one
+    assert compare("Газпром PJSC", "Gazprom Public Joint Stock Company") >= DEFAULT_THRESHOLD
+
+
+def test_an_arabic_script_name_is_found_under_its_latin_spelling() -> None:
+    entries = [
+        ListEntry("un_sc", "IQi.001", "Person", ("SADDAM HUSSEIN AL-TIKRITI",)),
+        ListEntry("un_sc", "IQi.099", "Person", ("HASSAN SADIQ",)),
+        ListEntry("us_ofac_sdn", "1", "Person", ("IBRAHIM, Hasan",)),
+    ]
+    index = ScreeningIndex.build(entries)
+    best = index.search(Query("صدام حسين التكريتي"))[0]
+    assert best.entry.entry_id == "IQi.001" and best.is_alert(), best.explanation
+    assert "consonants" in best.explanation
+    ibrahim = index.search(Query("ابراهيم حسن"))[0]
+    assert ibrahim.entry.entry_id == "1" and ibrahim.is_alert()
+
+
+def test_numbers_that_differ_are_named() -> None:
+    explained = compare_names("SAM JONG 1", "SAM JONG 2").explain()
+    assert "numbers differ: 1 / 2" in explained
+    assert compare("SAM JONG 1", "Sam Jong 1") == 1.0
+    # a number on one side only is a detail left out, not another vessel
+    assert compare("SAM JONG", "SAM JONG 1") >= DEFAULT_THRESHOLD
 
 
 def test_index_finds_names_written_in_another_system() -> None:

@@ -112,3 +112,23 @@ def dates_compatible(a: str, b: str) -> bool:
     """True when two partial ISO dates can denote the same day (one is a prefix)."""
     n = min(len(a), len(b))
     return a[:n] == b[:n]
+
+
+def dates_near(a: str, b: str) -> bool:
+    """True when two incompatible dates are still close enough to be a slip of the pen.
+
+    Where either side knows only a year (or a month), years one apart are near: lists
+    round and estimate. Where both give the full day, only a month apart or day and month
+    swapped (04/07 for 07/04) is near: two full dates months apart are two people, which
+    is how the lists themselves tell same-named designations apart.
+    """
+    if not (a[:4].isdigit() and b[:4].isdigit()):
+        return False
+    if len(a) == 10 and len(b) == 10:
+        try:
+            da, db = date.fromisoformat(a), date.fromisoformat(b)
+        except ValueError:
+            return False
+        swapped = da.year == db.year and (da.month, da.day) == (db.day, db.month)
+        return swapped or abs((da - db).days) <= 31
+    return abs(int(a[:4]) - int(b[:4])) <= 1

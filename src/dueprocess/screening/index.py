@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from .countries import to_iso2
-from .dates import dates_compatible, parse_dates
+from .dates import dates_compatible, dates_near, parse_dates
 from .matching import NameScore, score_tokens
 from .model import ListEntry
 from .normalize import LEGAL_FORMS, Token, _tokenize, phonetic_key, skeleton, tokenize
@@ -113,6 +113,12 @@ def _single_keys(t: Token, query: bool = False) -> list[tuple[str, float]]:
         sk = skeleton(k)
         if len(sk) >= 3:
             out.setdefault("s" + sk, _SKELETON_WEIGHT)
+        if query and t.abjad:
+            # an abjad leaves a first short vowel unwritten (brhym for Ibrahim)
+            for vowel in "aeiou":
+                out.setdefault("s" + skeleton(vowel + k), _SKELETON_WEIGHT)
+        elif query and k[0] in "aeiou" and len(k) >= 4:
+            out.setdefault("s" + skeleton(k[1:]), _SKELETON_WEIGHT)
         if len(k) >= 6:
             out.setdefault("f" + k[:4], _AFFIX_WEIGHT)
             out.setdefault("l" + k[-4:], _AFFIX_WEIGHT)
@@ -194,8 +200,9 @@ def adjust(
     """Apply secondary facts to a name score.
 
     Only facts known on both sides count. A different birth date is strong evidence of a
-    different person (x0.7; x0.9 if the years are within one, as lists are often off by a
-    year); the same full date adds a little. Nationality: overlap adds a little, no overlap
+    different person (x0.7; x0.9 when near, see `dates_near`: years one apart where a side
+    knows only the year, a month apart or day and month swapped where both know the day);
+    the same full date adds a little. Nationality: overlap adds a little, no overlap
     costs x0.9 (people hold several). Position: a shared office adds a little and nothing
     is taken off when it differs, since officials change posts. A Person query against an
     Organization (or the reverse) costs x0.75.
@@ -208,12 +215,7 @@ def adjust(
         q_dates = parse_dates(query.birth_date) or (query.birth_date,)
         exact = any(q == e and len(q) == 10 for q in q_dates for e in entry.birth_dates)
         compatible = any(dates_compatible(q, e) for q in q_dates for e in entry.birth_dates)
-        near = any(
-            abs(int(q[:4]) - int(e[:4])) <= 1
-            for q in q_dates
-            for e in entry.birth_dates
-            if q[:4].isdigit() and e[:4].isdigit()
-        )
+        near = any(dates_near(q, e) for q in q_dates for e in entry.birth_dates)
         if exact:
             factor, note = 1.0, "birth date matches"
             score += (1 - score) * 0.3
@@ -221,7 +223,7 @@ def adjust(
             factor, note = 1.0, "birth date compatible"
             score += (1 - score) * 0.1
         elif near:
-            factor, note = 0.9, "birth date differs (within a year)"
+            factor, note = 0.9, "birth date differs (near)"
         else:
             factor, note = 0.7, "birth date differs"
         score *= factor

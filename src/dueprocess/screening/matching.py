@@ -32,6 +32,7 @@ from .normalize import (
     NASAB,
     ORG_TYPES,
     Token,
+    abjad_skeleton,
     phonetic_key,
     skeleton,
     token_weight,
@@ -48,6 +49,9 @@ NASAB_ORDER_FACTOR = 0.6
 """`A bin B` and `B bin A` are father and son, not one person."""
 LEGAL_FORM_FACTOR = 0.85
 """Both names carry a legal form and the forms differ (AG / GmbH): another company."""
+NUMBER_FACTOR = 0.7
+"""Both names carry numbers and the numbers differ (SAM JONG 1 / SAM JONG 2, BICENTENARIO
+III / BICENTENARIO I): another vessel, fund or branch of the same family of names."""
 ACRONYM_SIM = 0.9
 WADE_GILES_SIM = 0.95
 _OTHER_CHARACTER = "other character, same reading"
@@ -104,7 +108,7 @@ def _form_sim(a: str, b: str) -> tuple[float, str]:
     """Similarity of two spellings; called with (min, max) so it is symmetric by design."""
     if a == b:
         return 1.0, "exact"
-    if not a or not b:
+    if not a or not b or _numeral(a) or _numeral(b):
         return 0.0, "fuzzy"
     ka, kb = phonetic_key(a), phonetic_key(b)
     if ka == kb:
@@ -133,6 +137,33 @@ def _form_sim(a: str, b: str) -> tuple[float, str]:
     return sim, how
 
 
+# Roman numerals that are not also a name (Xi, Vi) or an initial (I, V, X)
+_ROMAN = frozenset(
+    ("ii", "iii", "iv", "vii", "viii", "ix", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii")
+)
+_ROMAN_LETTERS = frozenset("ivx")
+
+
+def _numeral(word: str) -> bool:
+    return word.isdigit() or word in _ROMAN
+
+
+def _numbers_differ(left: tuple[Token, ...], right: tuple[Token, ...]) -> tuple[str, str] | None:
+    """The numbers of each side when both carry some and they are not the same."""
+    nums_l = [t.text for t in left if _numeral(t.text)]
+    nums_r = [t.text for t in right if _numeral(t.text)]
+    if (not nums_l and not nums_r) or set(nums_l) == set(nums_r):
+        return None
+    # a lone I, V or X counts as a number only beside a numeral on the other side
+    if not nums_l:
+        nums_l = [t.text for t in left if t.text in _ROMAN_LETTERS]
+    if not nums_r:
+        nums_r = [t.text for t in right if t.text in _ROMAN_LETTERS]
+    if not nums_l or not nums_r:
+        return None
+    return " ".join(nums_l), " ".join(nums_r)
+
+
 def form_similarity(a: str, b: str) -> tuple[float, str]:
     return _form_sim(a, b) if a <= b else _form_sim(b, a)
 
@@ -159,6 +190,8 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
         s = _sound_sim(f, latin)
         return s, "transcription", x.han or x.text, y.han or y.text
     best = (-1.0, "", "", "")
+    if x.abjad != y.abjad:
+        best = _abjad_sim(x, y)
     for fa in x.forms:
         for fb in y.forms:
             s, how = form_similarity(fa, fb)
@@ -168,7 +201,12 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
                     break
         if best[0] == 1.0:
             break
-    if not x.han and not y.han and (best[2] != x.text or best[3] != y.text):
+    if (
+        not x.han
+        and not y.han
+        and not (x.abjad or y.abjad)
+        and (best[2] != x.text or best[3] != y.text)
+    ):
         # a Wade-Giles word met through its pinyin spelling: say so, in both spellings
         return min(best[0], WADE_GILES_SIM), "Wade-Giles", x.text, y.text
     if (
@@ -178,6 +216,23 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
         and traditional_text(x.han) != traditional_text(y.han)
     ):
         return OTHER_CHARACTER_SIM, _OTHER_CHARACTER, x.han, y.han
+    return best
+
+
+ABJAD_SIM = 0.85
+"""A word in Arabic or Hebrew script against a Latin spelling with the same consonants."""
+
+
+def _abjad_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
+    best = (-1.0, "", "", "")
+    for fa in x.forms:
+        for fb in y.forms:
+            a, b = abjad_skeleton(fa), abjad_skeleton(fb)
+            if not a or not b:
+                continue
+            sim = ABJAD_SIM * OSA.normalized_similarity(a, b) ** 2
+            if sim > best[0]:
+                best = (sim, "consonants", fa, fb)
     return best
 
 
@@ -249,6 +304,10 @@ def _align(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore:
     if forms_l and forms_r:
         score *= LEGAL_FORM_FACTOR
         notes.append(f"legal form differs: {' '.join(forms_l)} / {' '.join(forms_r)}")
+    numbers = _numbers_differ(left, right)
+    if numbers is not None:
+        score *= NUMBER_FACTOR
+        notes.append(f"numbers differ: {numbers[0]} / {numbers[1]}")
     return NameScore(min(1.0, round(score, 4)), tuple(matches), rest_l, rest_r, tuple(notes))
 
 

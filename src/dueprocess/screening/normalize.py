@@ -113,6 +113,8 @@ class Token:
     mandarin: str = ""  # pinyin reading of a Han syllable
     # a foreign name written in Han characters for its sound (贝拉克 for "Barack")
     foreign: bool = False
+    # transliterated from a script that leaves short vowels unwritten (Arabic, Hebrew)
+    abjad: bool = False
 
     @property
     def text(self) -> str:
@@ -211,12 +213,13 @@ def _strip_titles(tokens: list[Token], dotted_hon: bool) -> list[Token]:
     return kept or tokens
 
 
-def _generic_org_types(text: str) -> str:
+def _generic_org_types(text: str, names: frozenset[str] = frozenset()) -> str:
     """rigour's generic legal form for every form in the text ("GmbH", Russian OOO -> llc).
 
     Left alone: forms spelled as single letters ("a g"), which read without their dots are
-    as likely initials, and one-word forms that are also a Chinese syllable ("Yu", "Sa",
-    "Ao"), which in a name are more often a person's.
+    as likely initials; one-word forms that are also a Chinese syllable ("Yu", "Sa",
+    "Ao"), which in a name are more often a person's; and `names`, words written with an
+    apostrophe inside (Sa'd is a given name, never the abbreviation SAD).
     """
     found = extract_org_types(text, generic=True)
     if not found:
@@ -227,19 +230,42 @@ def _generic_org_types(text: str) -> str:
             return text
         if len(words) == 1 and words[0].isascii() and words[0].lower() in pinyin_syllables():
             return text
+        if len(words) == 1 and words[0].lower() in names:
+            return text
     return replace_org_types_compare(text, generic=True)
 
 
 _ANY_WORD = re.compile(r"\w+")
 
 
-def _org_types(tokens: list[Token]) -> list[Token]:
-    """Legal forms in their generic form once punctuation is gone too ("A.G." -> jsc)."""
-    if not tokens or any(t.han for t in tokens):
+def _org_types(tokens: list[Token], segment: str) -> list[Token]:
+    """Legal forms in their generic form once punctuation is gone too ("A.G." -> jsc).
+
+    Only for text written in Latin script: the Latin abbreviations (SD, SA, AG) cannot
+    stand in a name transliterated from Arabic or Cyrillic, where they are only letters
+    that happen to spell one (سعد -> "sd"); forms in those scripts were read before
+    transliteration.
+    """
+    if not tokens or any(t.han for t in tokens) or not _latin_script(segment):
         return tokens
     joined = " ".join(t.text for t in tokens)
-    replaced = _generic_org_types(joined)
+    replaced = _generic_org_types(joined, _apostrophe_words(segment))
     return tokens if replaced == joined else _latin_tokens(replaced)
+
+
+def _latin_script(text: str) -> bool:
+    """No letter outside Latin (Basic to Extended-B, and the Vietnamese additions)."""
+    return text.isascii() or all(
+        ch < "\u0250" or "\u1e00" <= ch <= "\u1eff" for ch in text if ch.isalpha()
+    )
+
+
+_APOSTROPHE_WORD = re.compile(r"[a-z]+(?:['\u2018\u2019\u02bc\u02bb`\u00b4][a-z]+)+")
+
+
+def _apostrophe_words(segment: str) -> frozenset[str]:
+    found = _APOSTROPHE_WORD.findall(segment.casefold())
+    return frozenset(_APOSTROPHES.sub("", w) for w in found) if found else frozenset()
 
 
 # Arabic names built on "servant of" (abd) + the article + a divine name, and on a noun +
@@ -253,8 +279,16 @@ _ABD_ARTICLE = _words(
     "abdul abdel abdal abdil abdol abdoul abdur abdus abdush abduz abdud abdun abdut"
 )
 _ABD_ALLAH = re.compile(r"abd[aeiou]*l+a+h?(?:i|ye)?")  # Abdullah, Abdallah, Abdoulaye
-_DIN = re.compile(r"([a-z]{3,}?)(?:uddin|uddeen|eddine|eddin|eddeen|addin|aldin|eldin|iddin|oddin)")
-_DIN_WORDS = _words("uddin uddeen eddine eddin eddeen addin aldin eldin")
+_DIN = re.compile(
+    r"([a-z]{3,}?)(?:uddin|uddeen|udin|eddine|eddin|eddeen|edine|edin|addin|aldin|eldine|eldin"
+    r"|uldin|iddine|iddin|oddin|oudine|udeen|ideen|edeen|iddeen)"
+)
+_DIN_WORDS = _words("uddin uddeen eddine eddin eddeen addin aldin eldin eldine")
+# the same with the Urdu and Persian linking article written into the word: Ziaurrahman,
+# Habiburrahman, Ziaulhaq (Zia-ur-Rahman, Habib ur Rahman, Zia ul Haq)
+_LINKED = re.compile(
+    r"([a-z]{3,}?)(?:ur|ul|us|uz)(rahman|rehman|rahim|raheem|haq|haque|huq|islam|ullah)"
+)
 # Urdu and Persian write the linking article ul/ur/ud ("Zia ul Haq", "Habib ur Rahman")
 _LINKING_ARTICLES = _words("ul ur ud uz")
 _SUN_LETTERS = ("t", "th", "d", "dh", "r", "z", "s", "sh", "n")
@@ -280,6 +314,9 @@ def _arabic_parts(word: str) -> list[str] | None:
     m = _DIN.fullmatch(word)
     if m:
         return [m.group(1), "al", "din"]
+    m = _LINKED.fullmatch(word)
+    if m:
+        return [m.group(1), "al", m.group(2)]
     return None
 
 
@@ -311,6 +348,30 @@ def _arabic_compounds(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_ABJAD_LETTERS = re.compile(
+    "[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"
+)
+
+
+def _abjad(tokens: list[Token], segment: str) -> list[Token]:
+    """Mark the words of an Arabic- or Hebrew-script segment: their transliteration has
+    only the consonants and long vowels (ابراهيم -> "brhym"), so they meet a Latin spelling
+    by consonants."""
+    if not tokens or not _ABJAD_LETTERS.search(segment):
+        return tokens
+    return [Token(t.forms, "", t.joined, abjad=True) for t in tokens]
+
+
+# the Arabic article is written onto its noun (التكريتي): apart, as Latin spellings have it
+_ARABIC_ARTICLE = re.compile("(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+
+
+def abjad_skeleton(word: str) -> str:
+    """The consonants of a word as an abjad writes them: no vowels, w and y being also
+    long vowels, no doubled letters (Ibrahim and brhym -> prhm)."""
+    return _DOUBLE.sub(r"\1", re.sub(r"[aeiouwy]", "", phonetic_key(word)))
+
+
 def _tokenize(name: str) -> tuple[Token, ...]:
     # legal forms in any language and script to rigour's generic form (GmbH, Russian OOO -> llc)
     # (before transliteration for other scripts; Latin ones are read word by word below)
@@ -319,22 +380,25 @@ def _tokenize(name: str) -> tuple[Token, ...]:
         text = _generic_org_types(HAN_RUN.sub(lambda m: f" {m.group()} ", text.casefold()))
     if text.isascii():
         plain = _strip_titles(_latin_tokens(text), _HON_DOTTED.search(text.lower()) is not None)
-        return tuple(_arabic_compounds(_wade_giles(_org_types(plain[:MAX_TOKENS]))))[:MAX_TOKENS]
+        return tuple(_arabic_compounds(_wade_giles(_org_types(plain[:MAX_TOKENS], text))))[
+            :MAX_TOKENS
+        ]
+    text = _ARABIC_ARTICLE.sub("al-", text)
     tokens: list[Token] = []
     pos = 0
     # Han runs joined by an interpunct are a transcribed foreign name (贝拉克·奥巴马)
     foreign = _TRANSCRIPTION_DOTS.search(text) is not None
     for m in HAN_RUN.finditer(text):
-        tokens.extend(_org_types(_latin_tokens(text[pos : m.start()])))
+        tokens.extend(_org_types(_latin_tokens(text[pos : m.start()]), text[pos : m.start()]))
         if foreign:
             tokens.extend(_foreign_token(m.group()))
         else:
             tokens.extend(_han_tokens(m.group()))
         pos = m.end()
-    tokens.extend(_org_types(_latin_tokens(text[pos:])))
+    tokens.extend(_abjad(_org_types(_latin_tokens(text[pos:]), text[pos:]), text[pos:]))
     tokens = _strip_titles(tokens, _HON_DOTTED.search(text.casefold()) is not None)
     if not any(t.han for t in tokens):
-        tokens = _arabic_compounds(_wade_giles(_org_types(tokens)))
+        tokens = _arabic_compounds(_wade_giles(_org_types(tokens, text)))
     return tuple(tokens[:MAX_TOKENS])
 
 
@@ -348,9 +412,19 @@ def normalize_name(name: str) -> str:
     """Canonical form: the set of normalised tokens, sorted, space-joined.
 
     Idempotent and independent of token order, so it can key caches and dedupe aliases.
-    Han syllables contribute their first romanisation.
+    Han syllables contribute their first romanisation. A name in another script or with
+    apostrophes is read once more from its own form until that is stable: its Latin
+    transcription can spell a legal form the original did not hold (سعد -> "sd").
     """
-    return " ".join(sorted({t.text for t in tokenize(name)}))
+    out = " ".join(sorted({t.text for t in tokenize(name)}))
+    if name.isascii() and not _APOSTROPHES.search(name):
+        return out
+    for _ in range(3):
+        again = " ".join(sorted({t.text for t in tokenize(out)}))
+        if again == out:
+            break
+        out = again
+    return out
 
 
 _DIGRAPHS = (
