@@ -126,6 +126,19 @@ def test_un_alias_holding_several_spellings_gives_each(un_entries: dict[str, Lis
     assert not any(";" in n for n in names)
 
 
+def test_un_original_script_in_an_alias_is_a_name_of_its_own(
+    un_entries: dict[str, ListEntry],
+) -> None:
+    abu = "\u0410\u0431\u0443"  # Abu in Cyrillic
+    # <ALIAS_NAME>Abu Muhammad (original script: Abu Muhammad in Cyrillic)</ALIAS_NAME>
+    aselderov = un_entries["QDi.398"].names
+    assert "Abu Muhammad" in aselderov
+    assert f"{abu} \u041c\u0443\u0445\u0430\u043c\u043c\u0430\u0434" in aselderov
+    assert not any("original script" in n for n in aselderov)
+    # <ALIAS_NAME>Abu Banat</ALIAS_NAME><NOTE>original script: ...</NOTE>
+    assert f"{abu} \u0411\u0430\u043d\u0430\u0442" in un_entries["QDi.363"].names
+
+
 def test_un_designation_is_position(un_entries: dict[str, ListEntry]) -> None:
     assert un_entries["CDi.002"].positions == ("FARDC General",)
 

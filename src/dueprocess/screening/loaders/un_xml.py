@@ -8,6 +8,7 @@ stable id; UN_LIST_TYPE the sanctions regime.
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import Element
 
 from ..countries import country_or_text
@@ -27,6 +28,27 @@ from ._common import (
 
 LIST_ID = "un_sc"
 _RECORDS = frozenset({"INDIVIDUAL", "ENTITY"})
+
+
+
+_ORIGINAL_SCRIPT = re.compile(r"\(\s*original script:\s*([^)]*)\)", re.IGNORECASE)
+
+
+def _alias_names(alias: Element) -> list[str]:
+    """The names one alias element gives.
+
+    One ALIAS_NAME often holds several spellings ("Qasim Soleimani; Qasem Sulaimani"), and
+    the name in its original script comes in brackets after it ("Abu Muhammad (original
+    script: ...)") or in the alias's NOTE ("original script: ..."): each is a name of its
+    own.
+    """
+    text = child_text(alias, "ALIAS_NAME")
+    names = _ORIGINAL_SCRIPT.findall(text)
+    names += _ORIGINAL_SCRIPT.sub(" ", text).split(";")
+    note = child_text(alias, "NOTE")
+    if note.casefold().startswith("original script:"):
+        names.append(note.split(":", 1)[1])
+    return [clean_name(n) for n in names]
 
 
 def _values(elem: Element, name: str) -> list[str]:
@@ -77,12 +99,7 @@ def load_un_xml(source: Source) -> LoadReport:
             elem.clear()
             continue
         alias_tag = "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"
-        # one ALIAS_NAME often holds several spellings: "Qasim Soleimani; Qasem Sulaimani"
-        aliases = [
-            clean_name(part)
-            for a in children(elem, alias_tag)
-            for part in child_text(a, "ALIAS_NAME").split(";")
-        ]
+        aliases = [name for a in children(elem, alias_tag) for name in _alias_names(a)]
         aliases.append(clean_name(child_text(elem, "NAME_ORIGINAL_SCRIPT")))
         names = [primary, *(a for a in aliases if not name_problem(a))]
         comments = clean_name(child_text(elem, "COMMENTS1"))
