@@ -48,6 +48,11 @@ SAME = [
     ("Ayman az-Zawahiri", "Ayman al-Zawahiri"),
     ("Mohamed El-Sayed Hassan", "HASSAN, Mohamed al-Sayed"),
     ("Zia ul Haq", "Zia-ul-Haq"),
+    # a kunya written after the name it is built on, as lists invert names
+    ("MAJID, Abdul", "Abdul Majid"),
+    ("HASSAN, Abu", "Abu Hassan"),
+    # an article written as pronounced is an article, not the legal form AS
+    ("Abu Wardah as-Syarqi", "Abu Wardah al-Syarqi"),
     # Arabic script, which writes no short vowels, against Latin spellings
     ("صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI"),
     ("محمد بن سلمان", "Muhammad bin Salman"),
@@ -79,6 +84,13 @@ DIFFERENT = [
     # Arabic script: the consonants of another name, or the lineage reversed
     ("صدام حسين", "Hassan Sadiq"),
     ("محمد بن سلمان", "Salman bin Muhammad"),
+    # Arabic script writes the father's name after the son's: one more name in front is
+    # the next generation (Uday, son of Saddam, son of Hussein)
+    ("عدي صدام حسين التكريتي", "صدام حسين التكريتي"),
+    # a kunya or a "servant of" name is not the bare name it is built on
+    ("HAMZA", "Abu Hamza"),
+    ("Rahman", "Abdul Rahman"),
+    ("MAJID", "MAJID, Abdul"),
     # vessels, funds and branches numbered apart
     ("SAM JONG 1", "SAM JONG 2"),
     ("BICENTENARIO III", "BICENTENARIO I"),
@@ -132,6 +144,14 @@ def test_an_arabic_script_name_is_found_under_its_latin_spelling() -> None:
     assert "consonants" in best.explanation
     ibrahim = index.search(Query("ابراهيم حسن"))[0]
     assert ibrahim.entry.entry_id == "1" and ibrahim.is_alert()
+
+
+def test_lineage_and_kunya_are_explained() -> None:
+    shifted = compare_names("عدي صدام حسين التكريتي", "صدام حسين التكريتي").explain()
+    assert "next generation" in shifted
+    assert "abu hamza on one side only" in compare_names("HAMZA", "Abu Hamza").explain()
+    # the same name in its own script is still one person
+    assert compare("صدام حسين التكريتي", "صدام حسين التكريتي") == 1.0
 
 
 def test_numbers_that_differ_are_named() -> None:

@@ -52,6 +52,10 @@ LEGAL_FORM_FACTOR = 0.85
 NUMBER_FACTOR = 0.7
 """Both names carry numbers and the numbers differ (SAM JONG 1 / SAM JONG 2, BICENTENARIO
 III / BICENTENARIO I): another vessel, fund or branch of the same family of names."""
+NAME_PREFIX_FACTOR = 0.8
+"""`Abu Hamza` is the father of Hamza and `Abd al-Rahman` the servant of the Merciful:
+neither is the name `Hamza` or `Rahman` with a particle left out."""
+_NAME_PREFIXES = frozenset(("abu", "abou", "bu", "umm", "abd"))
 ACRONYM_SIM = 0.9
 WADE_GILES_SIM = 0.95
 _OTHER_CHARACTER = "other character, same reading"
@@ -304,6 +308,13 @@ def _align(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore:
     if forms_l and forms_r:
         score *= LEGAL_FORM_FACTOR
         notes.append(f"legal form differs: {' '.join(forms_l)} / {' '.join(forms_r)}")
+    if _lineage_shifted(left, right, aligned):
+        score *= NASAB_ORDER_FACTOR
+        notes.append("one more given name in front: the next generation")
+    prefix = _prefix_dropped(left, right, aligned)
+    if prefix is not None:
+        score *= NAME_PREFIX_FACTOR
+        notes.append(f"{prefix} on one side only")
     numbers = _numbers_differ(left, right)
     if numbers is not None:
         score *= NUMBER_FACTOR
@@ -329,6 +340,67 @@ def _nasab_inverted(
             return True
     back = {j: i for i, j in aligned.items()}
     return any(j in back and k in back and back[j] > back[k] for j, k in _nasab_pairs(right))
+
+
+def _lineage_shifted(
+    left: tuple[Token, ...], right: tuple[Token, ...], aligned: dict[int, int]
+) -> bool:
+    """Two names in Arabic script, one of them the other with a given name in front.
+
+    Written in its own script, an Arabic name is the person's name followed by the
+    father's and the grandfather's (عدي صدام حسين: Uday, son of Saddam, son of Hussein), so
+    a name that starts with one more given name is the next generation."""
+    if not aligned or not all(t.abjad for t in (*left, *right)):
+        return False
+    back = {j: i for i, j in aligned.items()}
+    for side, other, pairs in ((left, right, aligned), (right, left, back)):
+        if len(pairs) != len(other) or 0 in pairs:
+            continue
+        first = min(pairs)
+        if any(k not in pairs for k in range(first, len(side))):
+            continue
+        if [pairs[k] for k in range(first, len(side))] == list(range(len(other))):
+            return True
+    return False
+
+
+def _governed(tokens: tuple[Token, ...], k: int) -> int | None:
+    """Position of the word a name prefix at k governs (past the article: abd al rahman);
+    a prefix left at the end governs the first word, as lists invert "MAJID, Abdul"."""
+    n = k + 1
+    while n < len(tokens) and tokens[n].text in ("al", "el"):
+        n += 1
+    if n < len(tokens):
+        return n
+    n = 0
+    while n < k and tokens[n].text in ("al", "el"):
+        n += 1
+    return n if n < k else None
+
+
+def _prefixed(tokens: tuple[Token, ...], n: int) -> bool:
+    k = n - 1
+    while k >= 0 and tokens[k].text in ("al", "el"):
+        k -= 1
+    return k >= 0 and tokens[k].text in _NAME_PREFIXES
+
+
+def _prefix_dropped(
+    left: tuple[Token, ...], right: tuple[Token, ...], aligned: dict[int, int]
+) -> str | None:
+    """`abu X` or `abd (al) X` on one side, X alone on the other: the prefix unaligned, the
+    word it governs aligned with a word that carries no such prefix."""
+    back = {j: i for i, j in aligned.items()}
+    for side, other, pairs in ((left, right, aligned), (right, left, back)):
+        for k, t in enumerate(side):
+            if t.text not in _NAME_PREFIXES or k in pairs:
+                continue
+            n = _governed(side, k)
+            if n is None or n not in pairs:
+                continue
+            if not _prefixed(other, pairs[n]):
+                return f"{t.text} {side[n].text}"
+    return None
 
 
 def _acronym(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore | None:

@@ -218,8 +218,8 @@ def _generic_org_types(text: str, names: frozenset[str] = frozenset()) -> str:
 
     Left alone: forms spelled as single letters ("a g"), which read without their dots are
     as likely initials; one-word forms that are also a Chinese syllable ("Yu", "Sa",
-    "Ao"), which in a name are more often a person's; and `names`, words written with an
-    apostrophe inside (Sa'd is a given name, never the abbreviation SAD).
+    "Ao"), which in a name are more often a person's; and `names`, words that cannot be
+    one where they stand (see `_not_legal_forms`).
     """
     found = extract_org_types(text, generic=True)
     if not found:
@@ -249,7 +249,7 @@ def _org_types(tokens: list[Token], segment: str) -> list[Token]:
     if not tokens or any(t.han for t in tokens) or not _latin_script(segment):
         return tokens
     joined = " ".join(t.text for t in tokens)
-    replaced = _generic_org_types(joined, _apostrophe_words(segment))
+    replaced = _generic_org_types(joined, _not_legal_forms(segment))
     return tokens if replaced == joined else _latin_tokens(replaced)
 
 
@@ -261,11 +261,17 @@ def _latin_script(text: str) -> bool:
 
 
 _APOSTROPHE_WORD = re.compile(r"[a-z]+(?:['\u2018\u2019\u02bc\u02bb`\u00b4][a-z]+)+")
+_BEFORE_HYPHEN = re.compile(r"\b([a-z]+)-(?=[a-z])")
 
 
-def _apostrophe_words(segment: str) -> frozenset[str]:
-    found = _APOSTROPHE_WORD.findall(segment.casefold())
-    return frozenset(_APOSTROPHES.sub("", w) for w in found) if found else frozenset()
+def _not_legal_forms(segment: str) -> frozenset[str]:
+    """Words that cannot be a legal form: written with an apostrophe inside (Sa'd), or
+    joined by a hyphen to the next word, as an article is (as-Syarqi, not the AS)."""
+    text = segment.casefold()
+    found = _APOSTROPHE_WORD.findall(text)
+    words = {_APOSTROPHES.sub("", w) for w in found}
+    words.update(_BEFORE_HYPHEN.findall(text))
+    return frozenset(words)
 
 
 # Arabic names built on "servant of" (abd) + the article + a divine name, and on a noun +
@@ -412,12 +418,12 @@ def normalize_name(name: str) -> str:
     """Canonical form: the set of normalised tokens, sorted, space-joined.
 
     Idempotent and independent of token order, so it can key caches and dedupe aliases.
-    Han syllables contribute their first romanisation. A name in another script or with
-    apostrophes is read once more from its own form until that is stable: its Latin
-    transcription can spell a legal form the original did not hold (سعد -> "sd").
+    Han syllables contribute their first romanisation. A name in another script, or with
+    apostrophes or hyphens, is read once more from its own form until that is stable: its
+    Latin transcription can spell a legal form the original did not hold (سعد -> "sd").
     """
     out = " ".join(sorted({t.text for t in tokenize(name)}))
-    if name.isascii() and not _APOSTROPHES.search(name):
+    if name.isascii() and "-" not in name and not _APOSTROPHES.search(name):
         return out
     for _ in range(3):
         again = " ".join(sorted({t.text for t in tokenize(out)}))
