@@ -38,7 +38,7 @@ from .normalize import (
     token_weight,
     tokenize,
 )
-from .translit import initials, latin_key, sound_skeleton
+from .translit import initials, latin_key, pinyin_syllables, sound_skeleton
 
 UNMATCHED_PENALTY = 0.3
 MIN_TOKEN_SIM = 0.5
@@ -124,8 +124,11 @@ def _form_sim(a: str, b: str) -> tuple[float, str]:
         return 0.0, "fuzzy"
     base = max(OSA.normalized_similarity(a, b), OSA.normalized_similarity(ka, kb))
     # one edit in a 3-4 letter token is usually another name (Tan/Tang, Lim/Lam); in a
-    # longer one it is more often a typo (Jaes/James)
-    sim = base**2 if max(len(a), len(b)) <= 4 else base**1.5
+    # longer one it is more often a typo (Jaes/James), unless both are Chinese syllables,
+    # where one letter is another syllable and so another name (Chan/Chang)
+    short = max(len(a), len(b)) <= 4
+    syllables = not short and a in pinyin_syllables() and b in pinyin_syllables()
+    sim = base**2 if short or syllables else base**1.5
     if ka[0] != kb[0]:
         sim *= 0.6
     how = "fuzzy"
