@@ -48,6 +48,12 @@ SAME = [
     ("Ayman az-Zawahiri", "Ayman al-Zawahiri"),
     ("Mohamed El-Sayed Hassan", "HASSAN, Mohamed al-Sayed"),
     ("Zia ul Haq", "Zia-ul-Haq"),
+    # x for ks, another first vowel, a patronymic left out
+    ("Maxim Ivanov", "Maksim Ivanov"),
+    ("Usama bin Laden", "Osama bin Laden"),
+    ("Ebrahim Raisi", "Ibrahim Raisi"),
+    ("Лукашенко Александр Григорьевич", "Alexander Lukashenko"),
+    ("PICHUGIN, Yuri Viktorovich", "Yuri Pichugin"),
     # a kunya written after the name it is built on, as lists invert names
     ("MAJID, Abdul", "Abdul Majid"),
     ("HASSAN, Abu", "Abu Hassan"),
@@ -91,6 +97,10 @@ DIFFERENT = [
     ("HAMZA", "Abu Hamza"),
     ("Rahman", "Abdul Rahman"),
     ("MAJID", "MAJID, Abdul"),
+    # a surname is not a patronymic: only in a name of three words is -ovich one
+    ("Roman Abramovich", "Roman Abramov"),
+    # another first vowel is still another given name when the rest differs too
+    ("Anna Smith", "Ella Smith"),
     # vessels, funds and branches numbered apart
     ("SAM JONG 1", "SAM JONG 2"),
     ("BICENTENARIO III", "BICENTENARIO I"),

@@ -31,6 +31,7 @@ from .normalize import (
     LEGAL_FORMS,
     NASAB,
     ORG_TYPES,
+    PARTICLE_WEIGHT,
     Token,
     abjad_skeleton,
     phonetic_key,
@@ -129,7 +130,9 @@ def _form_sim(a: str, b: str) -> tuple[float, str]:
     short = max(len(a), len(b)) <= 4
     syllables = not short and a in pinyin_syllables() and b in pinyin_syllables()
     sim = base**2 if short or syllables else base**1.5
-    if ka[0] != kb[0]:
+    # another first consonant is another name (Wing/Ping); another first vowel is mostly
+    # another transliteration (Oleksandr/Aleksandr, Usama/Osama, Ebrahim/Ibrahim)
+    if ka[0] != kb[0] and not (ka[0] in "aeiou" and kb[0] in "aeiou"):
         sim *= 0.6
     how = "fuzzy"
     if len(a) >= 4 and len(a) == len(b) and sorted(a) == sorted(b) and sim < 0.85:
@@ -298,9 +301,7 @@ def _align(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore:
         aligned[i] = j
     rest_l = tuple(left[i].text for i in range(len(left)) if i not in used_l)
     rest_r = tuple(right[j].text for j in range(len(right)) if j not in used_r)
-    den += UNMATCHED_PENALTY * (
-        sum(token_weight(t) for t in rest_l) + sum(token_weight(t) for t in rest_r)
-    )
+    den += UNMATCHED_PENALTY * (_unmatched_weight(rest_l, left) + _unmatched_weight(rest_r, right))
     score = num / den if den > 0 else 0.0
     notes: list[str] = []
     if _nasab_inverted(left, right, aligned):
@@ -323,6 +324,20 @@ def _align(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore:
         score *= NUMBER_FACTOR
         notes.append(f"numbers differ: {numbers[0]} / {numbers[1]}")
     return NameScore(min(1.0, round(score, 4)), tuple(matches), rest_l, rest_r, tuple(notes))
+
+
+# East Slavic patronymics: Grigoryevich, Viktorovna, Ilyich, Kuzminichna
+_PATRONYMIC = re.compile(r"[a-z]{3,}(?:ovich|evich|ovna|evna|ich|ichna|inichna)")
+
+
+def _unmatched_weight(rest: tuple[str, ...], tokens: tuple[Token, ...]) -> float:
+    """Weight of the words one side has and the other lacks. In a name of three words or
+    more, a patronymic left out weighs as a particle: lists give it, requests often do not
+    (Lukashenko Aleksandr Grigoryevich / Alexander Lukashenko)."""
+    full = len(tokens) >= 3
+    return sum(
+        PARTICLE_WEIGHT if full and _PATRONYMIC.fullmatch(t) else token_weight(t) for t in rest
+    )
 
 
 def _nasab_pairs(tokens: tuple[Token, ...]) -> list[tuple[int, int]]:

@@ -480,6 +480,8 @@ def phonetic_key(token: str) -> str:
     for a, b in _DIGRAPHS:
         if a in t:
             t = t.replace(a, b)
+    if "x" in t[1:]:  # Alexander / Aleksandr, Maxim / Maksim (a first x is pinyin's: Xi)
+        t = t[0] + t[1:].replace("x", "ks")
     t = t.translate(_VOICING)
     head = t[0] if t[0] == "y" else ""
     t = head + _VOWEL_RUN.sub(_vowel, t[len(head) :])
@@ -499,10 +501,13 @@ def skeleton(key: str) -> str:
     return _DOUBLE.sub(r"\1", key[0] + rest)
 
 
+PARTICLE_WEIGHT = 0.3
+
+
 def token_weight(text: str) -> float:
     """How much a token says about identity: particles and legal forms say little."""
     if text in PARTICLES or text in LEGAL_FORMS:
-        return 0.3
+        return PARTICLE_WEIGHT
     if len(text) == 1:
         return 0.4
     return 1.0
