@@ -31,6 +31,22 @@ def test_han_name_finds_john_lee(index: ScreeningIndex) -> None:
 
 
 @pytest.mark.parametrize(
+    ("hangul", "listed"),
+    [
+        ("김정은", {"KIM, Jong Un"}),
+        ("김여정", {"KIM, Yo Jong"}),
+        ("최룡해", {"CHOE, Ryong Hae"}),
+        ("리병철", {"RI, Pyong Chol", "RI PYONG CHUL"}),  # on OFAC's list and the UN's
+    ],
+)
+def test_a_korean_official_written_in_hangul_is_found(
+    index: ScreeningIndex, hangul: str, listed: set[str]
+) -> None:
+    top = index.search(Query(hangul))[0]
+    assert top.entry.primary_name in listed and top.is_alert(), top.explanation
+
+
+@pytest.mark.parametrize(
     ("han", "entry_id"),
     [
         ("林鄭月娥", "29249"),

@@ -48,6 +48,13 @@ SAME = [
     ("Ayman az-Zawahiri", "Ayman al-Zawahiri"),
     ("Mohamed El-Sayed Hassan", "HASSAN, Mohamed al-Sayed"),
     ("Zia ul Haq", "Zia-ul-Haq"),
+    # Hangul against the Latin spellings lists use
+    ("김정은", "KIM, Jong Un"),
+    ("김정은", "Kim Jong-un"),
+    ("윤석열", "Yoon Suk-yeol"),
+    ("문재인", "Moon Jae-in"),
+    ("최룡해", "CH'OE, Ryong-hae"),
+    ("리설주", "Ri Sol Ju"),
     # x for ks, another first vowel, a patronymic left out
     ("Maxim Ivanov", "Maksim Ivanov"),
     ("Usama bin Laden", "Osama bin Laden"),
@@ -97,6 +104,9 @@ DIFFERENT = [
     ("HAMZA", "Abu Hamza"),
     ("Rahman", "Abdul Rahman"),
     ("MAJID", "MAJID, Abdul"),
+    # father and son, in Hangul and against Latin
+    ("김정은", "김정일"),
+    ("김정은", "Kim Jong Il"),
     # a surname is not a patronymic: only in a name of three words is -ovich one
     ("Roman Abramovich", "Roman Abramov"),
     # another first vowel is still another given name when the rest differs too

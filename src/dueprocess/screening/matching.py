@@ -127,9 +127,9 @@ def _form_sim(a: str, b: str) -> tuple[float, str]:
     # one edit in a 3-4 letter token is usually another name (Tan/Tang, Lim/Lam); in a
     # longer one it is more often a typo (Jaes/James), unless both are Chinese syllables,
     # where one letter is another syllable and so another name (Chan/Chang)
-    short = max(len(a), len(b)) <= 4
-    syllables = not short and a in pinyin_syllables() and b in pinyin_syllables()
-    sim = base**2 if short or syllables else base**1.5
+    few_letters = max(len(a), len(b)) <= 4
+    syllables = not few_letters and a in pinyin_syllables() and b in pinyin_syllables()
+    sim = base**2 if few_letters or syllables else base**1.5
     # another first consonant is another name (Wing/Ping); another first vowel is mostly
     # another transliteration (Oleksandr/Aleksandr, Usama/Osama, Ebrahim/Ibrahim)
     if ka[0] != kb[0] and not (ka[0] in "aeiou" and kb[0] in "aeiou"):

@@ -30,6 +30,7 @@ from anyascii import anyascii
 from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
 from .han import HAN_RUN, han_syllables, mandarin_reading, traditional_text
+from .korean import HANGUL_RUN, name_syllables
 from .translit import looks_wade_giles, pinyin_syllables, wade_giles_to_pinyin
 
 MAX_NAME_CHARS = 1000
@@ -261,16 +262,17 @@ def _latin_script(text: str) -> bool:
 
 
 _APOSTROPHE_WORD = re.compile(r"[a-z]+(?:['\u2018\u2019\u02bc\u02bb`\u00b4][a-z]+)+")
-_BEFORE_HYPHEN = re.compile(r"\b([a-z]+)-(?=[a-z])")
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
 
 
 def _not_legal_forms(segment: str) -> frozenset[str]:
     """Words that cannot be a legal form: written with an apostrophe inside (Sa'd), or
-    joined by a hyphen to the next word, as an article is (as-Syarqi, not the AS)."""
+    joined by a hyphen to another word, as an article (as-Syarqi, not the AS) or a
+    syllable of a given name is (Jae-in)."""
     text = segment.casefold()
-    found = _APOSTROPHE_WORD.findall(text)
-    words = {_APOSTROPHES.sub("", w) for w in found}
-    words.update(_BEFORE_HYPHEN.findall(text))
+    words = {_APOSTROPHES.sub("", w) for w in _APOSTROPHE_WORD.findall(text)}
+    for joined in _HYPHENATED.findall(text):
+        words.update(joined.split("-"))
     return frozenset(words)
 
 
@@ -354,6 +356,35 @@ def _arabic_compounds(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _segment_tokens(segment: str) -> list[Token]:
+    """Tokens of the text between Han runs: Hangul words read as Korean names, the rest
+    transliterated (legal forms read in Latin script, Arabic and Hebrew words marked)."""
+    if not HANGUL_RUN.search(segment):
+        return _plain_tokens(segment)
+    out: list[Token] = []
+    pos = 0
+    for m in HANGUL_RUN.finditer(segment):
+        out.extend(_plain_tokens(segment[pos : m.start()]))
+        out.extend(_hangul_tokens(m.group()))
+        pos = m.end()
+    out.extend(_plain_tokens(segment[pos:]))
+    return out
+
+
+def _plain_tokens(segment: str) -> list[Token]:
+    return _abjad(_org_types(_latin_tokens(segment), segment), segment)
+
+
+def _hangul_tokens(word: str) -> list[Token]:
+    """One token per syllable block with its Latin spellings; like a Han name's, the given
+    name's syllables are marked joined (Jong-un, Jongun and Jong Un all meet 정은)."""
+    syllables = name_syllables(word)
+    return [
+        Token(forms, block, not surname and i + 1 < len(syllables))
+        for i, (block, forms, surname) in enumerate(syllables)
+    ]
+
+
 _ABJAD_LETTERS = re.compile(
     "[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"
 )
@@ -395,13 +426,13 @@ def _tokenize(name: str) -> tuple[Token, ...]:
     # Han runs joined by an interpunct are a transcribed foreign name (贝拉克·奥巴马)
     foreign = _TRANSCRIPTION_DOTS.search(text) is not None
     for m in HAN_RUN.finditer(text):
-        tokens.extend(_org_types(_latin_tokens(text[pos : m.start()]), text[pos : m.start()]))
+        tokens.extend(_segment_tokens(text[pos : m.start()]))
         if foreign:
             tokens.extend(_foreign_token(m.group()))
         else:
             tokens.extend(_han_tokens(m.group()))
         pos = m.end()
-    tokens.extend(_abjad(_org_types(_latin_tokens(text[pos:]), text[pos:]), text[pos:]))
+    tokens.extend(_segment_tokens(text[pos:]))
     tokens = _strip_titles(tokens, _HON_DOTTED.search(text.casefold()) is not None)
     if not any(t.han for t in tokens):
         tokens = _arabic_compounds(_wade_giles(_org_types(tokens, text)))
