@@ -48,6 +48,15 @@ SAME = [
     ("Ayman az-Zawahiri", "Ayman al-Zawahiri"),
     ("Mohamed El-Sayed Hassan", "HASSAN, Mohamed al-Sayed"),
     ("Zia ul Haq", "Zia-ul-Haq"),
+    # Persian and Hebrew script: a final h that is a vowel, zh for j, vav as a vowel,
+    # bet and pe read b/v and p/f, shin and sin one letter
+    ("علی خامنه\u200cای", "Ali Khamenei"),  # noqa: RUF001
+    ("محمود احمدی\u200cنژاد", "Mahmoud Ahmadinejad"),  # noqa: RUF001
+    ("فاطمة", "Fatima"),
+    ("יצחק רבין", "Yitzhak Rabin"),
+    ("אהוד ברק", "Ehud Barak"),
+    ("שמעון פרס", "Shimon Peres"),
+    ("משה כהן", "Moshe Cohen"),
     # Hangul against the Latin spellings lists use
     ("김정은", "KIM, Jong Un"),
     ("김정은", "Kim Jong-un"),
@@ -104,6 +113,9 @@ DIFFERENT = [
     ("HAMZA", "Abu Hamza"),
     ("Rahman", "Abdul Rahman"),
     ("MAJID", "MAJID, Abdul"),
+    # another name in the same letters' class
+    ("שמעון פרס", "Benjamin Netanyahu"),
+    ("حسن روحانی", "Hassan Rahimi"),
     # father and son, in Hangul and against Latin
     ("김정은", "김정일"),
     ("김정은", "Kim Jong Il"),
@@ -172,6 +184,18 @@ def test_lineage_and_kunya_are_explained() -> None:
     assert "abu hamza on one side only" in compare_names("HAMZA", "Abu Hamza").explain()
     # the same name in its own script is still one person
     assert compare("صدام حسين التكريتي", "صدام حسين التكريتي") == 1.0
+
+
+def test_a_hebrew_script_name_is_found_under_its_latin_spelling() -> None:
+    entries = [
+        ListEntry("x", "1", "Person", ("BARAK, Ehud",)),
+        ListEntry("x", "2", "Person", ("BARAKAT, Ahmad",)),
+        ListEntry("x", "3", "Person", ("PERES, Shimon",)),
+    ]
+    index = ScreeningIndex.build(entries)
+    for query, entry_id in (("אהוד ברק", "1"), ("שמעון פרס", "3")):
+        best = index.search(Query(query))[0]
+        assert best.entry.entry_id == entry_id and best.is_alert(), best.explanation
 
 
 def test_numbers_that_differ_are_named() -> None:

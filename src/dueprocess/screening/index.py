@@ -114,9 +114,14 @@ def _single_keys(t: Token, query: bool = False) -> list[tuple[str, float]]:
         if len(sk) >= 3:
             out.setdefault("s" + sk, _SKELETON_WEIGHT)
         if query and t.abjad:
-            # an abjad leaves a first short vowel unwritten (brhym for Ibrahim)
-            for vowel in "aeiou":
-                out.setdefault("s" + skeleton(vowel + k), _SKELETON_WEIGHT)
+            # an abjad leaves a first short vowel unwritten (brhym for Ibrahim), and its
+            # b and p letters are also read v and f (Hebrew ברק vrk for Barak)
+            for kk in dict.fromkeys((k, k.replace("f", "p"))):
+                out.setdefault("p" + kk, 1.0)
+                for vowel in "aeiou":
+                    out.setdefault("s" + skeleton(vowel + kk), _SKELETON_WEIGHT)
+                if len(skeleton(kk)) >= 3:
+                    out.setdefault("s" + skeleton(kk), _SKELETON_WEIGHT)
         elif query and k[0] in "aeiou" and len(k) >= 4:
             out.setdefault("s" + skeleton(k[1:]), _SKELETON_WEIGHT)
         if len(k) >= 6:

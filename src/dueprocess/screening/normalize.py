@@ -396,17 +396,46 @@ def _abjad(tokens: list[Token], segment: str) -> list[Token]:
     by consonants."""
     if not tokens or not _ABJAD_LETTERS.search(segment):
         return tokens
-    return [Token(t.forms, "", t.joined, abjad=True) for t in tokens]
+    hebrew = _HEBREW_LETTERS.search(segment) is not None
+    return [Token(_abjad_forms(t.text, hebrew), "", t.joined, abjad=True) for t in tokens]
+
+
+_HEBREW_LETTERS = re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")
+
+
+def _abjad_forms(word: str, hebrew: bool) -> tuple[str, ...]:
+    """The readings of a transliterated abjad word. A final h (ta marbuta, heh) is often
+    only a vowel (ftmh Fatima, khmnhy Khamenei); in Hebrew, vav (v) is as often the vowel
+    o or u as the consonant (ntnyhv Netanyahu, dvd David)."""
+    forms = [word]
+    if len(word) >= 3 and word.endswith("h"):
+        forms.append(word[:-1])
+    if len(word) >= 4 and word.endswith("hy"):
+        forms.append(word[:-2] + "y")
+    if hebrew and "v" in word[1:]:
+        forms.append(word[0] + word[1:].replace("v", ""))
+    return tuple(dict.fromkeys(forms))
 
 
 # the Arabic article is written onto its noun (التكريتي): apart, as Latin spellings have it
 _ARABIC_ARTICLE = re.compile("(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
 
 
+_ABJAD_FOLDS = (("tz", "ts"), ("sh", "s"), ("zh", "j"), ("c", "k"), ("f", "p"))
+
+
+@lru_cache(maxsize=200_000)
 def abjad_skeleton(word: str) -> str:
     """The consonants of a word as an abjad writes them: no vowels, w and y being also
-    long vowels, no doubled letters (Ibrahim and brhym -> prhm)."""
-    return _DOUBLE.sub(r"\1", re.sub(r"[aeiouwy]", "", phonetic_key(word)))
+    long vowels, no doubled letters (Ibrahim and brhym -> prhm). Letters that Latin
+    spellings of these names use for one letter are one: b/v/f/p (Hebrew bet and pe each
+    have two sounds), sh/s (shin and sin are one letter unpointed), zh/j (Persian
+    Ahmadinejad / Ahmadinezhad), c/k (Cohen), tz/ts."""
+    key = phonetic_key(word)
+    for a, b in _ABJAD_FOLDS:
+        if a in key:
+            key = key.replace(a, b)
+    return _DOUBLE.sub(r"\1", re.sub(r"[aeiouwy]", "", key))
 
 
 def _tokenize(name: str) -> tuple[Token, ...]:
