@@ -57,6 +57,15 @@ SAME = [
     ("אהוד ברק", "Ehud Barak"),
     ("שמעון פרס", "Shimon Peres"),
     ("משה כהן", "Moshe Cohen"),
+    # abugidas: Devanagari, Bengali, Tamil, Khmer, whose consonants carry a vowel
+    ("नरेंद्र मोदी", "Narendra Modi"),
+    ("শেখ হাসিনা", "Sheikh Hasina"),
+    ("நரேந்திர மோடி", "Narendra Modi"),
+    ("ហ៊ុន សែន", "Hun Sen"),
+    # a Cyrillic first Ie is also Ye
+    ("Пригожин Евгений Викторович", "PRIGOZHIN, Yevgeniy Viktorovich"),
+    ("Євген Пригожин", "Yevgeny Prigozhin"),
+    ("Борис Ельцин", "Boris Yeltsin"),
     # Hangul against the Latin spellings lists use
     ("김정은", "KIM, Jong Un"),
     ("김정은", "Kim Jong-un"),
@@ -116,6 +125,7 @@ DIFFERENT = [
     # another name in the same letters' class
     ("שמעון פרס", "Benjamin Netanyahu"),
     ("حسن روحانی", "Hassan Rahimi"),
+    ("नरेंद्र मोदी", "Rahul Gandhi"),
     # father and son, in Hangul and against Latin
     ("김정은", "김정일"),
     ("김정은", "Kim Jong Il"),
@@ -149,6 +159,7 @@ def test_explanations_name_the_reason() -> None:
     assert "transcription" in compare_names("贝拉克·奥巴马", "Barack Obama").explain()
     wade_giles = compare_names("Hsi Chin-ping", "Xi Jinping").explain()
     assert "hsi~xi (Wade-Giles 0.95)" in wade_giles, wade_giles
+    assert "eltsin~yeltsin (Cyrillic" in compare_names("Борис Ельцин", "Boris Yeltsin").explain()
     german = compare_names("Wolodymyr Selenskyj", "Volodymyr Zelenskyy")
     assert "transliteration" in german.explain()
 

@@ -59,6 +59,7 @@ neither is the name `Hamza` or `Rahman` with a particle left out."""
 _NAME_PREFIXES = frozenset(("abu", "abou", "bu", "umm", "abd"))
 ACRONYM_SIM = 0.9
 WADE_GILES_SIM = 0.95
+"""A word met through another spelling system's form of it (Wade-Giles, Cyrillic Ye)."""
 _OTHER_CHARACTER = "other character, same reading"
 _MAX_JOINED_FORMS = 12
 
@@ -217,8 +218,10 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
         and not (x.abjad or y.abjad)
         and (best[2] != x.text or best[3] != y.text)
     ):
-        # a Wade-Giles word met through its pinyin spelling: say so, in both spellings
-        return min(best[0], WADE_GILES_SIM), "Wade-Giles", x.text, y.text
+        # a word met through another spelling of it (a Wade-Giles word's pinyin, a
+        # Cyrillic Ie as Ye): say so, in both spellings
+        how = x.spelling or y.spelling or "spelling"
+        return min(best[0], WADE_GILES_SIM), how, x.text, y.text
     if (
         x.han
         and y.han
@@ -248,7 +251,15 @@ def _abjad_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
 
 def _join(x: Token, y: Token) -> Token:
     forms = tuple(dict.fromkeys(a + b for a, b in product(x.forms, y.forms)))[:_MAX_JOINED_FORMS]
-    return Token(forms, x.han + y.han, y.joined, x.mandarin + y.mandarin, x.foreign)
+    return Token(
+        forms,
+        x.han + y.han,
+        y.joined,
+        x.mandarin + y.mandarin,
+        x.foreign,
+        x.abjad and y.abjad,
+        x.spelling or y.spelling,
+    )
 
 
 def _merge_towards(tokens: tuple[Token, ...], other: tuple[Token, ...]) -> tuple[Token, ...]:

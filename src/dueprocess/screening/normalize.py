@@ -116,6 +116,8 @@ class Token:
     foreign: bool = False
     # transliterated from a script that leaves short vowels unwritten (Arabic, Hebrew)
     abjad: bool = False
+    # the system the alternative forms come from, named when a match goes through one
+    spelling: str = ""
 
     @property
     def text(self) -> str:
@@ -167,7 +169,12 @@ def _wade_giles(tokens: list[Token]) -> list[Token]:
     if not words or max(len(w) for w in words) > 6 or not looks_wade_giles(words):
         return tokens
     return [
-        Token(tuple(dict.fromkeys((t.text, *wade_giles_to_pinyin(t.text)))), "", t.joined)
+        Token(
+            tuple(dict.fromkeys((t.text, *wade_giles_to_pinyin(t.text)))),
+            "",
+            t.joined,
+            spelling="Wade-Giles",
+        )
         for t in tokens
     ]
 
@@ -372,7 +379,30 @@ def _segment_tokens(segment: str) -> list[Token]:
 
 
 def _plain_tokens(segment: str) -> list[Token]:
-    return _abjad(_org_types(_latin_tokens(segment), segment), segment)
+    return _cyrillic(_abjad(_org_types(_latin_tokens(segment), segment), segment), segment)
+
+
+_CYRILLIC_LETTERS = re.compile("[\u0400-\u04ff]")
+
+
+def _cyrillic(tokens: list[Token], segment: str) -> list[Token]:
+    """A Cyrillic word's first Ie (also the Ukrainian one, and Io) is spelled Ye or Yo
+    as well: Евгений is Evgeniy transliterated letter by letter and Yevgeniy on the
+    lists; Ельцин Yeltsin; Євген Ievgen, Yevgen."""
+    if not tokens or not _CYRILLIC_LETTERS.search(segment):
+        return tokens
+    out = []
+    for t in tokens:
+        w = t.text
+        extra: tuple[str, ...] = ()
+        if w.startswith("ie") and len(w) >= 4:
+            extra = ("ye" + w[2:], "e" + w[2:])
+        elif w.startswith("e") and len(w) >= 3:
+            extra = ("ye" + w[1:], "yo" + w[1:])
+        if extra:
+            t = Token((*t.forms, *extra), t.han, t.joined, abjad=t.abjad, spelling="Cyrillic")
+        out.append(t)
+    return out
 
 
 def _hangul_tokens(word: str) -> list[Token]:
@@ -386,14 +416,18 @@ def _hangul_tokens(word: str) -> list[Token]:
 
 
 _ABJAD_LETTERS = re.compile(
-    "[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"
+    "[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+    # abugidas, whose consonants carry a vowel left unwritten: Devanagari to Sinhala,
+    # Thai, Lao, Khmer
+    "\u0900-\u0dff\u0e00-\u0eff\u1780-\u17ff]"
 )
 
 
 def _abjad(tokens: list[Token], segment: str) -> list[Token]:
-    """Mark the words of an Arabic- or Hebrew-script segment: their transliteration has
-    only the consonants and long vowels (ابراهيم -> "brhym"), so they meet a Latin spelling
-    by consonants."""
+    """Mark the words of a segment in a script that leaves vowels unwritten: an abjad
+    (Arabic, Persian, Hebrew: ابراهيم -> "brhym") or an abugida whose consonants carry an
+    inherent vowel (Devanagari नरेंद्र -> "nremdr", Bengali, Tamil, Thai, Khmer ...), so
+    they meet a Latin spelling by consonants."""
     if not tokens or not _ABJAD_LETTERS.search(segment):
         return tokens
     hebrew = _HEBREW_LETTERS.search(segment) is not None
@@ -414,7 +448,12 @@ def _abjad_forms(word: str, hebrew: bool) -> tuple[str, ...]:
         forms.append(word[:-2] + "y")
     if hebrew and "v" in word[1:]:
         forms.append(word[0] + word[1:].replace("v", ""))
+    if _NASAL_M.search(word):  # an anusvara is read m, said n before most consonants
+        forms.append(_NASAL_M.sub("n", word))
     return tuple(dict.fromkeys(forms))
+
+
+_NASAL_M = re.compile(r"(?<=[aeiou])m(?=[cdgjkqrstz])")
 
 
 # the Arabic article is written onto its noun (التكريتي): apart, as Latin spellings have it
