@@ -27,6 +27,7 @@ from itertools import product
 from rapidfuzz.distance import OSA
 
 from .han import traditional_text
+from .nicknames import short_form_of
 from .normalize import (
     LEGAL_FORMS,
     NASAB,
@@ -57,6 +58,8 @@ NAME_PREFIX_FACTOR = 0.8
 """`Abu Hamza` is the father of Hamza and `Abd al-Rahman` the servant of the Merciful:
 neither is the name `Hamza` or `Rahman` with a particle left out."""
 _NAME_PREFIXES = frozenset(("abu", "abou", "bu", "umm", "abd"))
+SHORT_FORM_SIM = 0.85
+"""An established short form of the given name (Bill / William, Sasha / Aleksandr)."""
 ACRONYM_SIM = 0.9
 WADE_GILES_SIM = 0.95
 """A word met through another spelling system's form of it (Wade-Giles, Cyrillic Ye)."""
@@ -212,6 +215,8 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
                     break
         if best[0] == 1.0:
             break
+    if best[0] < SHORT_FORM_SIM and short_form_of(x.text, y.text):
+        return SHORT_FORM_SIM, "short form", x.text, y.text
     if (
         not x.han
         and not y.han
