@@ -212,6 +212,12 @@ def test_lineage_and_kunya_are_explained() -> None:
     assert "abu hamza on one side only" in compare_names("HAMZA", "Abu Hamza").explain()
     # the same name in its own script is still one person
     assert compare("صدام حسين التكريتي", "صدام حسين التكريتي") == 1.0
+    # three consonants or more, all equal, weigh as a transliteration; two, less
+    across = compare_names("صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI").explain()
+    assert "tkryty~tikriti (consonants 0.90)" in across, across
+    assert "hsyn~hussein (consonants 0.85)" not in across
+    mbs = compare_names("محمد بن سلمان", "Muhammad bin Salman").explain()
+    assert "bn~bin (consonants 0.85)" in mbs, mbs
 
 
 def test_numbers_that_differ_are_named() -> None:

@@ -239,6 +239,8 @@ def _token_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
 
 ABJAD_SIM = 0.85
 """A word in Arabic or Hebrew script against a Latin spelling with the same consonants."""
+ABJAD_LONG_SIM = 0.9
+"""The same, for three consonants or more: as strong as a transliteration fold."""
 
 
 def _abjad_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
@@ -248,7 +250,10 @@ def _abjad_sim(x: Token, y: Token) -> tuple[float, str, str, str]:
             a, b = abjad_skeleton(fa), abjad_skeleton(fb)
             if not a or not b:
                 continue
-            sim = ABJAD_SIM * OSA.normalized_similarity(a, b) ** 2
+            if a == b and len(a) >= 3:
+                sim = ABJAD_LONG_SIM
+            else:
+                sim = ABJAD_SIM * OSA.normalized_similarity(a, b) ** 2
             if sim > best[0]:
                 best = (sim, "consonants", fa, fb)
     return best
