@@ -29,6 +29,12 @@ SAME = [
     # legal forms written out or abbreviated
     ("Volkswagen Gesellschaft mit beschränkter Haftung", "Volkswagen GmbH"),
     ("Rosneft Oil Company Public Joint Stock Company", "Rosneft Oil Company PJSC"),
+    # a legal form written with dots, against the same without
+    ("Acme B.V.", "ACME BV"),
+    ("GRUPO X S.A. DE C.V.", "Grupo X SA de CV"),
+    ("LAMA FOODS S.A.R.L.", "LAMA FOODS SARL"),
+    # ... while a person's initials stay initials
+    ("KHAN, S.A.", "Khan Shahid Ali"),
     # company names in Cyrillic
     ("ПАО Газпром", "Gazprom PJSC"),
     ("\u041e\u041e\u041e Вагнер", "Wagner LLC"),
@@ -108,6 +114,7 @@ DIFFERENT = [
     ("Nur al-Din Ahmed", "Salahuddin AHMED"),
     # same name, other legal form
     ("Deutsche Bank AG", "Deutsche Bank GmbH"),
+    ("Acme S.A.", "Acme GmbH"),
     # an acronym that does not spell the name
     ("PLO", "People's Liberation Army"),
     # a transcription that does not sound like the name

@@ -35,6 +35,7 @@ from .normalize import (
     PARTICLE_WEIGHT,
     Token,
     abjad_skeleton,
+    dotted_legal_form,
     phonetic_key,
     skeleton,
     token_weight,
@@ -477,7 +478,41 @@ def score_tokens(left: tuple[Token, ...], right: tuple[Token, ...]) -> NameScore
         cand = _align(a, b)
         if cand.score > best.score:
             best = cand
+    # the letters of one side read as a legal form, to meet the other side's
+    dotted_l = _dotted_legal_form(left) if _has_legal_form(right) else None
+    dotted_r = _dotted_legal_form(right) if _has_legal_form(left) else None
+    if dotted_l is not None or dotted_r is not None:
+        cand = _align(dotted_l or left, dotted_r or right)
+        if cand.score > best.score:
+            best = cand
     return best
+
+
+def _has_legal_form(tokens: tuple[Token, ...]) -> bool:
+    return any(t.text in ORG_TYPES for t in tokens)
+
+
+def _dotted_legal_form(tokens: tuple[Token, ...]) -> tuple[Token, ...] | None:
+    """The name read with its last single letters as the legal form they may spell.
+
+    `Acme B.V.`, `GRUPO X S.A. DE C.V.` and `LAMA FOODS S.A.R.L.` lose their dots with the
+    punctuation and are left as letters, since `SMITH, S.A.` is as likely a person's
+    initials; this second reading lets them meet `ACME BV` or `... SA DE CV` (a legal form
+    on the other side), and the better of the two readings counts.
+    """
+    k = len(tokens)
+    while k > 0 and not tokens[k - 1].han and (
+        len(tokens[k - 1].text) == 1 or tokens[k - 1].text == "de"
+    ):
+        k -= 1
+    for start in range(max(k, 1), len(tokens) - 1):
+        run = tuple(t.text for t in tokens[start:])
+        if sum(len(w) == 1 for w in run) < 2:
+            break
+        form = dotted_legal_form(run)
+        if form is not None:
+            return (*tokens[:start], Token((form,)))
+    return None
 
 
 def compare_names(name1: str, name2: str) -> NameScore:

@@ -246,6 +246,23 @@ def _generic_org_types(text: str, names: frozenset[str] = frozenset()) -> str:
 _ANY_WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=4096)
+def dotted_legal_form(words: tuple[str, ...]) -> str | None:
+    """rigour's generic legal form of letters that were written with dots (s a r l ->
+    S.A.R.L. -> llc; s a de c v -> S.A. de C.V. -> jsc), or None when they spell none."""
+    parts: list[str] = []
+    for w in words:
+        if len(w) == 1 and parts and parts[-1].endswith(".") and len(parts[-1]) % 2 == 0:
+            parts[-1] += w + "."
+        else:
+            parts.append(w + "." if len(w) == 1 else w)
+    text = " ".join(parts)
+    found = extract_org_types(text, generic=True)
+    if len(found) == 1 and found[0][0].casefold() == text:
+        return found[0][1]
+    return None
+
+
 def _org_types(tokens: list[Token], segment: str) -> list[Token]:
     """Legal forms in their generic form once punctuation is gone too ("A.G." -> jsc).
 
