@@ -29,6 +29,8 @@ SAME = [
     # legal forms written out or abbreviated
     ("Volkswagen Gesellschaft mit beschränkter Haftung", "Volkswagen GmbH"),
     ("Rosneft Oil Company Public Joint Stock Company", "Rosneft Oil Company PJSC"),
+    # an office word is part of a company's name, not a title to drop
+    ("GENERAL MOTORS CORPORATION", "GM"),
     # a legal form written with dots, against the same without
     ("Acme B.V.", "ACME BV"),
     ("GRUPO X S.A. DE C.V.", "Grupo X SA de CV"),
@@ -115,6 +117,8 @@ DIFFERENT = [
     # same name, other legal form
     ("Deutsche Bank AG", "Deutsche Bank GmbH"),
     ("Acme S.A.", "Acme GmbH"),
+    ("General Electric Company", "Electric Company"),
+    ("Director Trading LLC", "Trading LLC"),
     # an acronym that does not spell the name
     ("PLO", "People's Liberation Army"),
     # a transcription that does not sound like the name

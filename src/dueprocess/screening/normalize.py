@@ -204,7 +204,13 @@ def _han_tokens(run: str) -> list[Token]:
 
 
 def _strip_titles(tokens: list[Token], dotted_hon: bool) -> list[Token]:
-    if not dotted_hon and _TITLE_OR_PAIR.isdisjoint([t.text for t in tokens]):
+    """Forms of address, honours and offices removed; not from a name that carries a
+    legal form or company word, where they are part of the name (General Electric
+    Company, Director Trading LLC)."""
+    texts = [t.text for t in tokens]
+    if not dotted_hon and _TITLE_OR_PAIR.isdisjoint(texts):
+        return tokens
+    if not LEGAL_FORMS.isdisjoint(texts):
         return tokens
     words = {t.text for t in tokens if not t.han}
     drop = {w for w in words if w in TITLE_TOKENS}
