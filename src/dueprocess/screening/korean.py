@@ -135,25 +135,26 @@ SURNAMES: dict[str, tuple[str, ...]] = {
 _MAX_FORMS = 8
 
 
+def _letters(syllable: str) -> tuple[str, str, str]:
+    """Initial, vowel and final of a block, romanised (Unicode composes 19 x 21 x 28)."""
+    initial, rest = divmod(ord(syllable) - 0xAC00, 588)
+    vowel, final = divmod(rest, 28)
+    return _INITIALS[initial], _VOWELS[vowel], _FINALS[final]
+
+
 def revised(syllable: str) -> str:
     """The Revised Romanization of one Hangul syllable block."""
-    index = ord(syllable) - 0xAC00
-    initial, rest = divmod(index, 588)
-    vowel, final = divmod(rest, 28)
-    return _INITIALS[initial] + _VOWELS[vowel] + _FINALS[final]
+    return "".join(_letters(syllable))
 
 
 def syllable_spellings(syllable: str) -> tuple[str, ...]:
     """Every usual Latin spelling of one syllable of a given name, Revised first."""
-    index = ord(syllable) - 0xAC00
-    initial, rest = divmod(index, 588)
-    vowel, final = divmod(rest, 28)
-    head = _INITIALS[initial]
+    head, vowel, final = _letters(syllable)
     heads = _INITIAL_SPELLINGS.get(head, (head,))
-    if head == "s" and _VOWELS[vowel].startswith("i"):
+    if head == "s" and vowel.startswith("i"):
         heads = ("s", "sh")
-    middles = _VOWEL_SPELLINGS.get(_VOWELS[vowel], (_VOWELS[vowel],))
-    forms = dict.fromkeys(h + m + _FINALS[final] for h, m in product(heads, middles))
+    middles = _VOWEL_SPELLINGS.get(vowel, (vowel,))
+    forms = dict.fromkeys(h + m + final for h, m in product(heads, middles))
     return tuple(forms)[:_MAX_FORMS]
 
 

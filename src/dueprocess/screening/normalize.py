@@ -114,7 +114,8 @@ class Token:
     mandarin: str = ""  # pinyin reading of a Han syllable
     # a foreign name written in Han characters for its sound (贝拉克 for "Barack")
     foreign: bool = False
-    # transliterated from a script that leaves short vowels unwritten (Arabic, Hebrew)
+    # transliterated from a script that leaves vowels unwritten or inherent (Arabic,
+    # Hebrew, Devanagari ...): compared with Latin spellings by consonants
     abjad: bool = False
     # the system the alternative forms come from, named when a match goes through one
     spelling: str = ""
@@ -526,7 +527,8 @@ def _tokenize(name: str) -> tuple[Token, ...]:
     tokens.extend(_segment_tokens(text[pos:]))
     tokens = _strip_titles(tokens, _HON_DOTTED.search(text.casefold()) is not None)
     if not any(t.han for t in tokens):
-        tokens = _arabic_compounds(_wade_giles(_org_types(tokens, text)))
+        # legal forms were read segment by segment (`_plain_tokens`)
+        tokens = _arabic_compounds(_wade_giles(tokens))
     return tuple(tokens[:MAX_TOKENS])
 
 

@@ -28,9 +28,6 @@ from ._common import (
 
 LIST_ID = "un_sc"
 _RECORDS = frozenset({"INDIVIDUAL", "ENTITY"})
-
-
-
 _ORIGINAL_SCRIPT = re.compile(r"\(\s*original script:\s*([^)]*)\)", re.IGNORECASE)
 
 
